@@ -1,0 +1,19 @@
+"""shrinkage — L2 regularization done right.
+
+Every model minimizes one objective, written once in :mod:`shrinkage.conventions`::
+
+    J(w, b) = (1/S) Σ s_i ℓ(y_i, f(x_i; w, b)) + λ Σ_j f_j [(1−ρ) w_j² + ρ|w_j|]
+"""
+
+from .conventions import Strength, convert_strength
+from .linear_model import Ridge, RidgeCV
+
+__version__ = "0.1.0"
+
+__all__ = ["Ridge", "RidgeCV", "convert_strength", "Strength", "__version__"]
+
+try:  # the logistic estimators land with their solver
+    from .linear_model._logistic import LogisticRegression, LogisticRegressionCV  # noqa: F401
+    __all__ += ["LogisticRegression", "LogisticRegressionCV"]
+except ImportError:  # pragma: no cover
+    pass

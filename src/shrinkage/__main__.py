@@ -1,0 +1,5 @@
+"""``python -m shrinkage`` runs the command line."""
+
+from .cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Input checks shared by every estimator: errors name the problem and the fix."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+_FLOATS = [np.float64, np.float32]
+
+
+def check_lam(lam, name: str = "lam") -> float:
+    """A single strength: a finite number ≥ 0."""
+    if isinstance(lam, (bool, np.bool_)) or not isinstance(lam, (Real, np.number)):
+        raise ValueError(f"{name} must be a non-negative number, got {lam!r}")
+    lam = float(lam)
+    if not np.isfinite(lam) or lam < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {lam!r}; use {name}=0 for no penalty")
+    return lam
+
+
+def check_lams(lams, name: str = "lams") -> np.ndarray | int:
+    """A λ grid: an int (grid size, ≥ 2) or a 1-D array of finite values ≥ 0."""
+    if isinstance(lams, (Integral, np.integer)) and not isinstance(lams, (bool, np.bool_)):
+        if lams < 1:
+            raise ValueError(f"{name} as an int is the grid size and must be >= 1, got {lams}")
+        return int(lams)
+    arr = np.asarray(lams, dtype=float).ravel()
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; pass a grid size (int) or at least one value")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(f"{name} must hold finite values >= 0, got {lams!r}")
+    return np.sort(arr)[::-1].copy()  # largest λ first, as paths are walked
+
+
+def _column_name(X, j):
+    cols = getattr(X, "columns", None)
+    return repr(str(cols[j])) if cols is not None else str(j)
+
+
+def _check_numeric_columns(X):
+    """Reject text columns before sklearn's generic "could not convert" error hides which one."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):
+        bad = [f"{c!r} ({d})" for c, d in dtypes.items() if not _is_numeric_pandas(d)]
+        if bad:
+            raise ValueError(
+                f"X has non-numeric column(s) {', '.join(bad)}; encode them (e.g. one-hot with "
+                "pandas.get_dummies) or drop them before fitting"
+            )
+    elif isinstance(X, np.ndarray) and X.dtype.kind in "OUS" and X.ndim == 2:
+        for j in range(X.shape[1]):
+            try:
+                X[:, j].astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"X column {j} holds non-numeric values (e.g. {X[0, j]!r}); encode or drop it "
+                    "before fitting"
+                ) from None
+
+
+def _is_numeric_pandas(d):
+    try:
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+    except ImportError:  # pragma: no cover - pandas objects imply pandas
+        return True
+    return is_numeric_dtype(d) or is_bool_dtype(d)
+
+
+def check_finite(X, name: str = "X", original=None):
+    """Raise naming the first column and row that hold NaN or ±inf."""
+    if np.isfinite(X).all():
+        return
+    bad = ~np.isfinite(X)
+    if X.ndim == 1:
+        i, j = int(np.flatnonzero(bad)[0]), None
+    else:
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+    kind = "NaN" if np.isnan(X[(i, j) if j is not None else i]) else "inf"
+    where = f" in column {_column_name(original, j)}" if j is not None else ""
+    raise ValueError(
+        f"{name} contains {kind}{where} (row {i}); drop or impute missing and infinite values "
+        "before fitting"
+    )
+
+
+def check_X(estimator, X, *, reset: bool, dtype=_FLOATS):
+    """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names."""
+    _check_numeric_columns(X)
+    original = X
+    X = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False,
+                      accept_sparse=False)
+    check_finite(X, "X", original)
+    return X
+
+
+def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = True,
+              dtype=_FLOATS):
+    """Validate ``X`` and ``y`` for ``fit`` (sets ``n_features_in_``, ``feature_names_in_``)."""
+    _check_numeric_columns(X)
+    original = X
+    if y is None:
+        raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None")
+    X, y = validate_data(estimator, X, y, reset=True, dtype=dtype, ensure_all_finite=False,
+                         accept_sparse=False, multi_output=multi_output, y_numeric=y_numeric,
+                         ensure_min_samples=1)
+    check_finite(X, "X", original)
+    if y_numeric:
+        y = np.asarray(y, dtype=X.dtype)
+        check_finite(y, "y")
+    return X, y
+
+
+def check_classification_y(y):
+    """Targets for a classifier: at least two classes, no continuous values."""
+    kind = type_of_target(y, input_name="y")
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"Unknown label type: y looks {kind}; a classifier needs class labels (for a numeric "
+            "target use a regressor such as Ridge)"
+        )
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if classes.size < 2:
+        raise ValueError(
+            f"y has only one class ({classes[0]!r}); a classifier needs at least two classes"
+        )
+    return classes, y_idx
+
+
+def check_sample_weight(sample_weight, X):
+    """Non-negative, finite weights with a positive sum (or None)."""
+    if sample_weight is None:
+        return None
+    sw = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+    check_finite(sw, "sample_weight")
+    if np.any(sw < 0):
+        raise ValueError("sample_weight has negative values; weights must be >= 0")
+    if not sw.sum() > 0:
+        raise ValueError("sample_weight sums to zero; at least one sample needs a positive weight")
+    return sw
+
+
+def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray | None:
+    """``None`` or a length-``p`` array of finite values ≥ 0."""
+    if penalty_factor is None:
+        return None
+    f = np.asarray(penalty_factor, dtype=np.float64)
+    if f.ndim == 0:
+        f = np.full(n_features, float(f))
+    if f.ndim != 1 or f.shape[0] != n_features:
+        raise ValueError(
+            f"penalty_factor has shape {np.shape(penalty_factor)} but X has {n_features} features; "
+            "pass one factor per feature"
+        )
+    if not np.all(np.isfinite(f)) or np.any(f < 0):
+        raise ValueError("penalty_factor must hold finite values >= 0 (0 = unpenalized)")
+    return f

@@ -1,0 +1,1 @@
+"""The ``shrinkage`` command line (``shrinkage --help``)."""

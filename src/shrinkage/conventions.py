@@ -1,0 +1,230 @@
+r"""The one objective every ``shrinkage`` model minimizes, and converters to other libraries.
+
+The objective
+-------------
+Every model minimizes
+
+.. math::
+
+    J(w, b) = \frac{1}{S}\sum_i s_i\,\ell(y_i, f(x_i; w, b))
+              + \lambda \sum_j f_j\,[(1-\rho)\,w_j^2 + \rho\,|w_j|]
+
+* ``ℓ`` is the squared error ``(y - ŷ)²`` (no ½), the logistic loss or the softmax
+  cross-entropy; the data term is a *mean* over samples.
+* ``s_i`` are sample weights (default 1) and ``S = Σ s_i``: rescaling every weight by the
+  same factor changes nothing. Integer weights equal repeated rows.
+* ``λ = lam ≥ 0`` is the strength; ``ρ = l1_ratio ∈ [0, 1]`` mixes L1 into L2 exactly as
+  the elastic net is usually written, ``ρλΣ|w| + (1−ρ)λΣw²``.
+* ``f_j = penalty_factor[j] ≥ 0`` scales the penalty per coefficient, used exactly as given
+  (``0`` leaves a coefficient unpenalized). glmnet rescales its ``penalty.factor`` to sum to
+  the number of features; we do not.
+* The intercept (and, in networks, every bias) is never penalized.
+* ``standardize=True`` (the default) penalizes the coefficients of the standardized features
+  (population standard deviation, weighted by ``s``) and reports coefficients on the original
+  scale, as glmnet does. It is the same as ``penalty_factor_j = sd_j²`` on the raw features.
+
+With squared error and ``ρ = 0`` the minimizer solves
+``(XᵀWX/S + λF) w = XᵀWy/S``; with unit weights ``(XᵀX + nλF) w = Xᵀy``.
+
+For a network the penalty is ``Σ_l λ_l ‖W_l‖_F²`` over all weight matrices, and its gradient is
+``2 λ_l W_l``. Seed 000 writes this gradient as ``2λ‖W‖``, a scalar; it is the matrix
+``2λW`` (each weight decays in proportion to itself).
+
+Converting strengths
+--------------------
+:func:`convert_strength` maps a strength written in another library's terms onto ours and back.
+Every conversion goes through ``(λ, ρ)``. ``n`` below is ``n_samples`` (the sum of the sample
+weights when there are any, the batch size for per-batch penalties):
+
+================== ===================================================== ==========================
+source / target    that library's objective                              in our terms
+================== ===================================================== ==========================
+shrinkage          as above                                              λ, ρ
+lambda-over-n      (1/n)ΣL + (λ'/n)Σ‖W‖²  (seed 000)                     λ = λ'/n
+sklearn-ridge      ‖y − Xw‖² + α‖w‖²  (sums, not means)                  λ = α/n
+sklearn-logistic   CΣℓ + (1−r)/2‖w‖² + r‖w‖₁                             λ = (1+r)/(2Cn), ρ = 2r/(1+r)
+sklearn-elasticnet (1/2n)‖y − Xw‖² + αr‖w‖₁ + α(1−r)/2‖w‖²               λ = α(1+r), ρ = 2r/(1+r)
+sklearn-lasso      (1/2n)‖y − Xw‖² + α‖w‖₁                               λ = 2α, ρ = 1
+sklearn-mlp        mean ℓ + α/(2n)Σ‖W‖² (classifier; regressor: ½ mean)  λ = α/(2n) (regressor α/n)
+glmnet-gaussian    (1/2n)Σ(y−ŷ)² + λ_g[(1−a)/2‖w‖² + a‖w‖₁]              λ = λ_g(1+a), ρ = 2a/(1+a)
+glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+torch-sgd          mean ℓ, gradient += wd·w  (SGD ``weight_decay``)     λ = wd/2
+keras-l2           mean ℓ + l2·Σw²                                       λ = l2
+================== ===================================================== ==========================
+
+Where the seeds are inexact
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+* Seed 001 says scikit-learn's ``C`` is ``1/λ``. With our mean-loss objective (and with
+  scikit-learn's own ``½‖w‖²``) it is ``C = 1/(2λn)``: ``C`` multiplies a *sum* of losses, so it
+  depends on the number of samples, and the ½ contributes the 2.
+* Seed 000's ``λ/n`` form is our λ divided by nothing: its ``λ'`` equals ``n`` times ours.
+* PyTorch's ``weight_decay`` adds ``wd·w`` to the gradient; the gradient of ``λ‖w‖²`` is
+  ``2λw``, hence the ½. This holds for coupled SGD; ``AdamW``'s decoupled decay is a different
+  regularizer and has no λ equivalent.
+* Squared-error libraries that use ``½(y−ŷ)²`` (scikit-learn's MLPRegressor, elastic net,
+  glmnet) differ from ours by a factor 2 in the data term, hence the factors above.
+* glmnet's gaussian family reports λ for the *unstandardized* response only when ``y`` has unit
+  variance (it standardizes ``y`` internally); the formula above is for the objective glmnet
+  documents.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+__all__ = ["Strength", "convert_strength", "STRENGTH_CONVENTIONS"]
+
+
+class Strength(NamedTuple):
+    """A regularization strength in one library's terms."""
+
+    value: float
+    l1_ratio: float
+
+
+def _need_n(n_samples, source):
+    if n_samples is None:
+        raise ValueError(
+            f"converting '{source}' needs n_samples (the number of training rows, or the sum of "
+            "the sample weights); pass n_samples=..."
+        )
+    n = float(n_samples)
+    if not np.isfinite(n) or n <= 0:
+        raise ValueError(f"n_samples must be a positive number, got {n_samples!r}")
+    return n
+
+
+def _mix_to_ours(r):
+    """Map a ½-weighted-L2 mixing r (sklearn, glmnet) to our ρ: ρ = 2r/(1+r)."""
+    return 2.0 * r / (1.0 + r)
+
+
+def _mix_from_ours(rho):
+    """Inverse of :func:`_mix_to_ours`: r = ρ/(2−ρ)."""
+    return rho / (2.0 - rho)
+
+
+# Each convention: (to_ours(value, l1_ratio, n, loss), from_ours(lam, rho, n, loss), needs_n)
+def _sk_mlp_factor(loss):
+    if loss in (None, "log", "classification", "cross-entropy"):
+        return 2.0
+    if loss in ("squared", "regression"):
+        return 1.0
+    raise ValueError(f"loss must be 'log' (MLPClassifier) or 'squared' (MLPRegressor), got {loss!r}")
+
+
+STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
+    "shrinkage": (lambda v, r, n, loss: (v, r), lambda lam, rho, n, loss: (lam, rho), False),
+    "lambda-over-n": (lambda v, r, n, loss: (v / n, r), lambda lam, rho, n, loss: (lam * n, rho), True),
+    "sklearn-ridge": (lambda v, r, n, loss: (v / n, 0.0), lambda lam, rho, n, loss: (lam * n, 0.0), True),
+    "sklearn-logistic": (
+        lambda v, r, n, loss: ((1.0 + r) / (2.0 * v * n), _mix_to_ours(r)),
+        lambda lam, rho, n, loss: (
+            (1.0 + _mix_from_ours(rho)) / (2.0 * lam * n) if lam > 0 else np.inf,
+            _mix_from_ours(rho),
+        ),
+        True,
+    ),
+    "sklearn-elasticnet": (
+        lambda v, r, n, loss: (v * (1.0 + r), _mix_to_ours(r)),
+        lambda lam, rho, n, loss: (lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
+        False,
+    ),
+    "sklearn-lasso": (lambda v, r, n, loss: (2.0 * v, 1.0), lambda lam, rho, n, loss: (lam / 2.0, 1.0), False),
+    "sklearn-mlp": (
+        lambda v, r, n, loss: (v / (_sk_mlp_factor(loss) * n), 0.0),
+        lambda lam, rho, n, loss: (lam * _sk_mlp_factor(loss) * n, 0.0),
+        True,
+    ),
+    "glmnet-gaussian": (
+        lambda v, a, n, loss: (v * (1.0 + a), _mix_to_ours(a)),
+        lambda lam, rho, n, loss: (lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
+        False,
+    ),
+    "glmnet-binomial": (
+        lambda v, a, n, loss: (v * (1.0 + a) / 2.0, _mix_to_ours(a)),
+        lambda lam, rho, n, loss: (2.0 * lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
+        False,
+    ),
+    "torch-sgd": (lambda v, r, n, loss: (v / 2.0, 0.0), lambda lam, rho, n, loss: (2.0 * lam, 0.0), False),
+    "keras-l2": (lambda v, r, n, loss: (v, 0.0), lambda lam, rho, n, loss: (lam, 0.0), False),
+}
+
+_L2_ONLY = {"sklearn-ridge", "sklearn-mlp", "torch-sgd", "keras-l2", "lambda-over-n"}
+
+
+def convert_strength(
+    value: float,
+    *,
+    source: str,
+    target: str = "shrinkage",
+    n_samples: float | None = None,
+    l1_ratio: float = 0.0,
+    loss: str | None = None,
+) -> Strength:
+    """Convert a regularization strength between libraries, through our ``(λ, ρ)``.
+
+    See :mod:`shrinkage.conventions` for the objective and the formula of every convention.
+
+    Parameters
+    ----------
+    value : float
+        The strength in the ``source`` library's terms (``C`` for ``"sklearn-logistic"``).
+    source, target : str
+        One of ``"shrinkage"``, ``"lambda-over-n"``, ``"sklearn-ridge"``,
+        ``"sklearn-logistic"``, ``"sklearn-elasticnet"``, ``"sklearn-lasso"``,
+        ``"sklearn-mlp"``, ``"glmnet-gaussian"``, ``"glmnet-binomial"``, ``"torch-sgd"``,
+        ``"keras-l2"``.
+    n_samples : float, optional
+        Number of training rows (the sum of the sample weights when there are any; the batch
+        size for scikit-learn's MLP with mini-batches). Needed by the conventions whose loss is
+        a sum (``sklearn-ridge``, ``sklearn-logistic``) or whose penalty is divided by ``n``.
+    l1_ratio : float, default=0.0
+        The ``source``'s own mixing parameter (scikit-learn ``l1_ratio``, glmnet ``alpha``,
+        ours ``ρ``).
+    loss : {"log", "squared"}, optional
+        Only for ``"sklearn-mlp"``: ``"log"`` for MLPClassifier (default), ``"squared"`` for
+        MLPRegressor, whose data term carries a ½.
+
+    Returns
+    -------
+    Strength
+        Named tuple ``(value, l1_ratio)`` in the ``target``'s terms.
+
+    Examples
+    --------
+    >>> from shrinkage import convert_strength
+    >>> convert_strength(1.0, source="sklearn-logistic", n_samples=100)
+    Strength(value=0.005, l1_ratio=0.0)
+    >>> convert_strength(0.005, source="shrinkage", target="sklearn-logistic", n_samples=100)
+    Strength(value=1.0, l1_ratio=0.0)
+    >>> convert_strength(2.0, source="sklearn-ridge", n_samples=50).value
+    0.04
+    """
+    for name, conv in (("source", source), ("target", target)):
+        if conv not in STRENGTH_CONVENTIONS:
+            raise ValueError(
+                f"unknown {name} convention {conv!r}; choose one of {sorted(STRENGTH_CONVENTIONS)}"
+            )
+    value = float(value)
+    rho_in = float(l1_ratio)
+    if np.isnan(value) or value < 0:
+        raise ValueError(f"strength must be a non-negative number, got {value!r}")
+    if not 0.0 <= rho_in <= 1.0:
+        raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio!r}")
+    if source in _L2_ONLY and rho_in != 0.0:
+        raise ValueError(f"'{source}' is a pure L2 strength; l1_ratio must be 0, got {l1_ratio!r}")
+    to_ours, _, src_needs_n = STRENGTH_CONVENTIONS[source]
+    _, from_ours, tgt_needs_n = STRENGTH_CONVENTIONS[target]
+    n = _need_n(n_samples, source if src_needs_n else target) if (src_needs_n or tgt_needs_n) else None
+    if source == "sklearn-logistic" and value == 0:
+        raise ValueError("C must be positive (C = 0 is infinite regularization)")
+    lam, rho = to_ours(value, rho_in, n, loss)
+    if target in _L2_ONLY and rho != 0.0:
+        raise ValueError(
+            f"'{target}' has no L1 part; the source strength mixes in L1 (our l1_ratio={rho:g})"
+        )
+    out, out_rho = from_ours(lam, rho, n, loss)
+    return Strength(float(out), float(out_rho))

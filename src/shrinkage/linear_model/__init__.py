@@ -1,0 +1,5 @@
+"""scikit-learn estimators for penalized linear models (the objective of :mod:`shrinkage.conventions`)."""
+
+from ._ridge import Ridge, RidgeCV
+
+__all__ = ["Ridge", "RidgeCV"]

@@ -1,0 +1,357 @@
+"""Ridge regression estimators: :class:`Ridge` and :class:`RidgeCV`.
+
+Both minimize the objective of :mod:`shrinkage.conventions` with squared error and
+``l1_ratio = 0``; the maths lives in :mod:`shrinkage.solvers.ridge`.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import KFold, check_cv
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
+                           check_X, check_X_y)
+from ..selection.rules import select, warn_on_edge
+from ..selection.scoring import get_score
+from ..solvers.ridge import RidgeProblem, decompose, solve_ridge
+
+__all__ = ["Ridge", "RidgeCV"]
+
+
+class _RidgeBase(RegressorMixin, BaseEstimator):
+    """Shared input handling and prediction."""
+
+    def _validate(self, X, y, sample_weight):
+        X, y = check_X_y(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
+        if y.ndim == 2 and y.shape[1] == 0:
+            raise ValueError("y has no columns; pass at least one target")
+        if X.shape[0] < 2 and self.fit_intercept:
+            raise ValueError(f"ridge with an intercept needs at least 2 samples, got {X.shape[0]}")
+        sw = check_sample_weight(sample_weight, X)
+        f = check_penalty_factor(self.penalty_factor, X.shape[1])
+        return X, y, sw, f
+
+    def _set_coef(self, coef, intercept, y_ndim):
+        # coef (t, p), intercept (t,) -> scikit-learn shapes: (p,) and float for 1-D y
+        if y_ndim == 1:
+            self.coef_, self.intercept_ = coef[0], float(intercept[0])
+        else:
+            self.coef_, self.intercept_ = coef, intercept
+
+    def predict(self, X):
+        """Predict ``Xw + b``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self, "coef_")
+        X = check_X(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_.T + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+class Ridge(_RidgeBase):
+    r"""Linear least squares with an L2 penalty, solved exactly.
+
+    Minimizes ``(1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_j f_j w_j²`` (see
+    :mod:`shrinkage.conventions`; no ½ in the loss, a mean over samples). scikit-learn's
+    ``Ridge(alpha)`` is ``lam = alpha / n_samples`` with ``standardize=False``.
+
+    Parameters
+    ----------
+    lam : float or array-like of shape (n_targets,), default=0.01
+        Strength ``λ ≥ 0``, one per target if an array. ``0`` gives the minimum-norm
+        least-squares solution. The default is mild shrinkage on standardized features.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept.
+    standardize : bool, default=True
+        Penalize the coefficients of the standardized features (weighted population standard
+        deviation); ``coef_`` is always on the original scale.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-feature factors ``f_j ≥ 0`` multiplying the penalty, used as given; ``0`` leaves a
+        feature unpenalized.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    lam_ : float or ndarray of shape (n_targets,)
+        The strength used.
+    df_ : float or ndarray of shape (n_targets,)
+        Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the coefficients (intercept excluded).
+    n_iter_ : int
+        Always 1 (a direct solver).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Defined when ``X`` has string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Ridge
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 3.0]])
+    >>> y = np.array([1.0, 2.0, 4.0, 7.0])
+    >>> model = Ridge(lam=0.1).fit(X, y)
+    >>> model.predict(X).round(2)
+    array([1.14, 2.08, 4.06, 6.72])
+    """
+
+    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor=None):
+        self.lam = lam
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights; only their ratios matter.
+
+        Returns
+        -------
+        self : Ridge
+        """
+        X, y, sw, f = self._validate(X, y, sample_weight)
+        t = 1 if y.ndim == 1 else y.shape[1]
+        lam = np.asarray(self.lam, dtype=object)
+        if lam.ndim == 0:
+            lam = np.full(t, check_lam(self.lam))
+        else:
+            if lam.shape != (t,):
+                raise ValueError(f"lam has shape {lam.shape} but y has {t} target(s); pass one "
+                                 "λ per target or a scalar")
+            lam = np.array([check_lam(v) for v in lam])
+        prob = RidgeProblem.build(X, y, sw, fit_intercept=self.fit_intercept,
+                                  standardize=self.standardize, penalty_factor=f)
+        coef, intercept, df = solve_ridge(prob, lam)
+        self._set_coef(coef, intercept, y.ndim)
+        self.lam_ = float(lam[0]) if y.ndim == 1 else lam
+        self.df_ = float(df[0]) if y.ndim == 1 else df
+        self.n_iter_ = 1
+        return self
+
+
+class RidgeCV(_RidgeBase):
+    r"""Ridge regression with λ chosen by exact leave-one-out, GCV or K-fold cross-validation.
+
+    One decomposition of the design serves the whole λ grid (see
+    :mod:`shrinkage.solvers.ridge`): leave-one-out and GCV cost one eigendecomposition, K-fold
+    one per fold. The objective is that of :class:`Ridge`.
+
+    Parameters
+    ----------
+    lams : int or array-like of shape (n_lams,), default=100
+        The λ grid, or its size. The default grid is geometric over six decades, from a λ at
+        which the effective degrees of freedom are small (``10² · d²_max / S``) down; it is
+        extended (up to five times, three decades each) while the best λ sits on its edge. A
+        user-given grid is never extended; a warning says when the best λ sits on its edge.
+    cv : {"loo", "gcv"}, int, or cross-validation splitter, default="loo"
+        ``"loo"``: exact leave-one-out, each fold at its own penalty ``(S − s_i)λ``.
+        ``"gcv"``: generalized cross-validation. An int ``K``: shuffled K-fold (seeded by
+        ``random_state``); or any scikit-learn splitter / iterable of (train, test) indices.
+        In K-fold the standardization is computed on each training fold; in LOO and GCV it is
+        computed once on all data and held fixed.
+    rule : {"min", "1se"}, default="min"
+        ``"min"``: the λ with the best mean score. ``"1se"``: the largest λ whose mean score is
+        within one standard error of the best.
+    scoring : str or callable, optional
+        ``"neg_mean_squared_error"`` (default), ``"neg_mean_absolute_error"``, ``"r2"``, or
+        ``f(y_true, y_pred) -> float`` (higher is better). ``"gcv"`` supports only the default.
+        With LOO a non-pointwise score (r2, callables) is computed on the pooled predictions and
+        has no standard error (``"1se"`` then equals ``"min"``).
+    fit_intercept, standardize, penalty_factor
+        As in :class:`Ridge`.
+    random_state : int, RandomState or None, default=None
+        Seeds the shuffling of integer ``cv``.
+
+    Attributes
+    ----------
+    lam_ : float
+        The chosen λ (by ``rule``).
+    lam_min_, lam_1se_ : float
+        The λ with the best mean score, and the largest λ within one standard error of it.
+    cv_results_ : dict of ndarray
+        ``"lam"`` (n_lams,) largest first, ``"mean_score"``, ``"se_score"``, ``"df"``, and for
+        K-fold ``"fold_scores"`` (n_lams, n_folds); ``"scoring"`` names the score.
+    coef_, intercept_, df_, n_features_in_, feature_names_in_
+        Of the refit on all data at ``lam_``; as in :class:`Ridge`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from shrinkage import RidgeCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = RidgeCV(cv="loo").fit(X, y)
+    >>> bool(model.lam_1se_ >= model.lam_min_)
+    True
+    >>> round(float(model.score(X, y)), 2)
+    0.52
+    """
+
+    _max_extensions = 5
+
+    def __init__(self, lams=100, *, cv="loo", rule: str = "min", scoring=None,
+                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
+                 random_state=None):
+        self.lams = lams
+        self.cv = cv
+        self.rule = rule
+        self.scoring = scoring
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Choose λ by cross-validation, then refit on all data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self : RidgeCV
+        """
+        X, y, sw, f = self._validate(X, y, sample_weight)
+        lams = check_lams(self.lams)
+        score = get_score(self.scoring, classification=False)
+        if self.rule not in ("min", "1se"):
+            raise ValueError(f"rule must be 'min' or '1se', got {self.rule!r}")
+        build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize,
+                     penalty_factor=f)
+        full = decompose(RidgeProblem.build(X, y, sw, **build))
+        user_grid = not isinstance(lams, int)
+        if not user_grid:
+            lams = _default_grid(full, lams)
+        evaluate = self._evaluator(X, y, sw, build, full, score)
+
+        lams, mean, se, folds = evaluate(lams)
+        sel = select(lams, mean, se, self.rule)
+        extensions = 0
+        while not user_grid and sel.on_edge and extensions < self._max_extensions:
+            lams, mean, se, folds = _extend(lams, mean, se, folds, sel, evaluate)
+            sel = select(lams, mean, se, self.rule)
+            extensions += 1
+        if user_grid:
+            warn_on_edge(sel, lams)
+
+        self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
+        self.cv_results_ = {"lam": lams, "mean_score": mean, "se_score": se,
+                            "df": full.df(lams), "scoring": score.name}
+        if folds is not None:
+            self.cv_results_["fold_scores"] = folds
+        coef, intercept = full.path([self.lam_])
+        self._set_coef(coef[0], intercept[0], y.ndim)
+        self.df_ = float(full.df([self.lam_])[0])
+        self.n_iter_ = 1
+        return self
+
+    def _evaluator(self, X, y, sw, build, full, score):
+        """A function λ-grid → (lams, mean, se, fold_scores) for the chosen ``cv``."""
+        y2 = y[:, None] if y.ndim == 1 else y
+        if isinstance(self.cv, str):
+            if self.cv not in ("loo", "gcv"):
+                raise ValueError(f"cv must be 'loo', 'gcv', an int or a splitter, got {self.cv!r}")
+            if self.cv == "gcv" and score.name != "neg_mean_squared_error":
+                raise ValueError("cv='gcv' estimates the mean squared error only; use "
+                                 "scoring=None or cv='loo' for other scores")
+
+            def evaluate(lams):
+                if self.cv == "loo":
+                    pred = y2[:, None, :] - full.loo_residuals(lams)   # (n, L, t)
+                    return (lams, *_pooled_scores(score, y2, pred, sw), None)
+                terms = -full.gcv_terms(lams).mean(axis=2)              # (n, L)
+                mean, se = _weighted_mean_se(terms, sw)
+                return lams, mean, se, None
+            return evaluate
+
+        if isinstance(self.cv, Integral) and not isinstance(self.cv, bool):
+            if self.cv < 2:
+                raise ValueError(f"cv as an int is the number of folds and must be >= 2, got {self.cv}")
+            splitter = KFold(int(self.cv), shuffle=True, random_state=self.random_state)
+        else:
+            splitter = check_cv(self.cv)
+        predictors = []
+        for train, test in splitter.split(X, y):
+            sw_tr = None if sw is None else sw[train]
+            dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build))
+            predictors.append((test, dec.grid_predictor(X[test])))
+            dec.problem.Z = dec.problem.Z if dec.V is None else None   # keep only what predicts
+
+        def evaluate(lams):
+            fold_scores = np.empty((lams.size, len(predictors)))
+            for k, (test, gp) in enumerate(predictors):
+                pred = gp.predict(lams)                       # (m, L, t)
+                sw_te = None if sw is None else sw[test]
+                for li in range(lams.size):
+                    fold_scores[li, k] = score(y2[test], pred[:, li], sw_te)
+            mean = fold_scores.mean(axis=1)
+            K = fold_scores.shape[1]
+            se = fold_scores.std(axis=1, ddof=1) / np.sqrt(K) if K > 1 else np.zeros_like(mean)
+            return lams, mean, se, fold_scores
+        return evaluate
+
+
+def _weighted_mean_se(terms, sw):
+    """Mean over rows (weighted) and its standard error, ``terms`` of shape (n, L)."""
+    n = terms.shape[0]
+    w = np.full(n, 1.0 / n) if sw is None else sw / sw.sum()
+    mean = w @ terms
+    var = w @ (terms - mean) ** 2              # weighted population variance
+    n_eff = 1.0 / np.sum(w * w)                # Kish effective sample size (n for equal weights)
+    return mean, np.sqrt(var / max(n_eff - 1.0, 1.0))
+
+
+def _pooled_scores(score, y2, pred, sw):
+    """Scores of leave-one-out predictions ``pred`` (n, L, t): pointwise → mean ± se."""
+    if score.pointwise is not None:
+        terms = score.pointwise(y2[:, None, :], pred).mean(axis=2)   # (n, L)
+        return _weighted_mean_se(terms, sw)
+    mean = np.array([score(y2, pred[:, li], sw) for li in range(pred.shape[1])])
+    return mean, np.full_like(mean, np.nan)
+
+
+def _default_grid(dec, size):
+    """Geometric grid from ``10² d²_max / S`` down six decades (largest first)."""
+    top = dec.d2.max() if dec.d2.size else 1.0
+    hi = 1e2 * top / dec.problem.S
+    return np.geomspace(hi, hi * 1e-6, size) if size > 1 else np.array([hi * 1e-3])
+
+
+def _extend(lams, mean, se, folds, sel, evaluate):
+    """Add three decades beyond the edge where the best λ sits, with the grid's spacing."""
+    ratio = lams[0] / lams[1] if lams.size > 1 else 10.0
+    count = max(1, int(np.ceil(3 * np.log(10) / np.log(ratio))))
+    if sel.lam_min == lams.max():
+        new = lams.max() * ratio ** np.arange(count, 0, -1)
+        new_l, new_m, new_s, new_f = evaluate(new)
+        cat = lambda a, b: None if a is None else np.concatenate([b, a])   # noqa: E731
+        return (np.concatenate([new_l, lams]), np.concatenate([new_m, mean]),
+                np.concatenate([new_s, se]), cat(folds, new_f))
+    new = lams.min() / ratio ** np.arange(1, count + 1)
+    new_l, new_m, new_s, new_f = evaluate(new)
+    cat = lambda a, b: None if a is None else np.concatenate([a, b])       # noqa: E731
+    return (np.concatenate([lams, new_l]), np.concatenate([mean, new_m]),
+            np.concatenate([se, new_s]), cat(folds, new_f))

@@ -1,0 +1,38 @@
+"""Column centring and scaling shared by the linear models (``standardize=True``).
+
+Standardizing means penalizing ``β_j = w_j · sd_j``: ``λ Σ f_j β_j²`` equals ``λ Σ f_j sd_j² w_j²``
+on the raw features, so a solver may either scale the columns or fold ``sd_j²`` into the
+penalty factor. Coefficients are always reported on the original scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["column_stats"]
+
+
+def column_stats(X, sw, fit_intercept: bool, standardize: bool):
+    """Weighted column means (or zeros) and population standard deviations (or ones).
+
+    ``sw`` are weights summing to one. Constant columns get scale 1 (their centred values are
+    zero, so their coefficient is zero with an intercept).
+    """
+    p = X.shape[1]
+    mean = sw @ X if fit_intercept else np.zeros(p, dtype=X.dtype)
+    if not standardize:
+        return mean, np.ones(p, dtype=X.dtype)
+    # two-pass variance: Σ sw (x − m)² without forming X − m when no intercept is fitted
+    if fit_intercept:
+        var = sw @ (X * X) - mean * mean
+        # cancellation guard: recompute exactly where the mean dominates the spread
+        risky = var <= 1e-8 * np.maximum(mean * mean, np.finfo(X.dtype).tiny)
+        if np.any(risky):
+            idx = np.flatnonzero(risky)
+            var[idx] = sw @ (X[:, idx] - mean[idx]) ** 2
+    else:
+        var = sw @ (X * X)
+    scale = np.sqrt(np.maximum(var, 0.0))
+    const = scale <= np.finfo(X.dtype).eps * np.maximum(np.abs(mean), 1.0) * 10
+    scale[const] = 1.0
+    return mean, scale.astype(X.dtype, copy=False)
