@@ -54,7 +54,7 @@ def _check_numeric_columns(X):
         for j in range(X.shape[1]):
             try:
                 X[:, j].astype(np.float64)
-            except (TypeError, ValueError):
+            except ValueError:   # text; a TypeError (dicts, objects) stays as it is
                 raise ValueError(
                     f"X column {j} holds non-numeric values (e.g. {X[0, j]!r}); encode or drop it "
                     "before fitting"

@@ -30,7 +30,8 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 0:
             raise ValueError("y has no columns; pass at least one target")
         if X.shape[0] < 2 and self.fit_intercept:
-            raise ValueError(f"ridge with an intercept needs at least 2 samples, got {X.shape[0]}")
+            raise ValueError(f"ridge with an intercept needs at least 2 samples, got "
+                             f"n_samples={X.shape[0]}; add rows or set fit_intercept=False")
         sw = check_sample_weight(sample_weight, X)
         f = check_penalty_factor(self.penalty_factor, X.shape[1])
         return X, y, sw, f

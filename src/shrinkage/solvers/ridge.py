@@ -396,7 +396,8 @@ def solve_ridge(problem: RidgeProblem, lam):
     if p == 0:
         v, df_pen = np.zeros((0, t)), np.zeros(t)
     elif np.all(alphas == 0):
-        v, _, rank, _ = sla.lstsq(Z, y, lapack_driver="gelsd", check_finite=False)
+        v, _, rank, _ = sla.lstsq(Z, y, cond=max(n, p) * _EPS, lapack_driver="gelsd",
+                                  check_finite=False)
         df_pen = np.full(t, float(rank))
     elif np.all(alphas == alphas[0]):
         try:
@@ -417,6 +418,10 @@ def _solve_cholesky(Z, y, a):
     m = G.shape[0]
     G.flat[:: m + 1] += a
     c, low = sla.cho_factor(G, lower=True, check_finite=False)
+    diag = np.abs(np.diag(c))
+    if diag.min() <= 0 or (diag.max() / diag.min()) ** 2 > 1e10:
+        # cond(G + αI) ≥ (max L_ii / min L_ii)²: too large for the normal equations
+        raise np.linalg.LinAlgError("ridge system too ill-conditioned for Cholesky")
     sol = sla.cho_solve((c, low), Z.T @ y if primal else y, check_finite=False)
     v = sol if primal else Z.T @ sol
     Linv = sla.solve_triangular(c, np.eye(m), lower=True, check_finite=False)
