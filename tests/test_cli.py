@@ -1,0 +1,44 @@
+"""The command line, run as a person runs it: in a subprocess."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from shrinkage import convert_strength
+
+
+def run(*args, timeout=120):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    return subprocess.run([sys.executable, "-m", "shrinkage", *args], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def test_demo_smoke_runs_and_reports_lambda_choices():
+    out = run("demo")
+    assert out.returncode == 0, out.stderr
+    assert "λ_min" in out.stdout and "λ_1se" in out.stdout
+    assert "Ridge on diabetes" in out.stdout
+
+
+def test_convert_prints_the_converted_strength():
+    out = run("convert", "1.0", "--from", "sklearn-logistic", "--n-samples", "200")
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout.split()[0]) == pytest.approx(
+        convert_strength(1.0, source="sklearn-logistic", n_samples=200).value)
+
+
+def test_convert_with_mixing_prints_both_numbers():
+    out = run("convert", "0.1", "--from", "sklearn-elasticnet", "--l1-ratio", "0.5",
+              "--to", "glmnet-gaussian")
+    assert out.returncode == 0, out.stderr
+    value, mix = out.stdout.split()
+    assert float(value) == pytest.approx(0.1) and mix == "l1_ratio=0.5"
+
+
+def test_bad_input_exits_2_with_one_line_and_no_traceback():
+    out = run("convert", "1.0", "--from", "sklearn-ridge")
+    assert out.returncode == 2
+    assert "needs n_samples" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
