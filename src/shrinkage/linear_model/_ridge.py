@@ -107,7 +107,7 @@ class Ridge(_RidgeBase):
     >>> y = np.array([1.0, 2.0, 4.0, 7.0])
     >>> model = Ridge(lam=0.1).fit(X, y)
     >>> model.predict(X).round(2)
-    array([1.14, 2.08, 4.06, 6.72])
+    array([1.27, 1.93, 4.  , 6.79])
     """
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
