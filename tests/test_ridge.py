@@ -209,6 +209,7 @@ def test_ridgecv_loo_scores_equal_sklearn_ridgecv_at_fold_penalty():
     assert ours.lam_ == pytest.approx(ref.alpha_ / (n - 1), rel=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:the best λ")
 def test_gcv_equals_its_formula():
     X, y = make_data(40, 6)
     n = len(y)
@@ -222,6 +223,7 @@ def test_gcv_equals_its_formula():
         assert -ours.cv_results_["mean_score"][i] == pytest.approx(gcv, rel=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore:the best λ")
 def test_kfold_scores_equal_per_fold_refits():
     X, y = make_data(50, 4)
     lams = np.array([2.0, 0.2, 0.02])

@@ -342,17 +342,13 @@ def _default_grid(dec, size):
 
 
 def _extend(lams, mean, se, folds, sel, evaluate):
-    """Add three decades beyond the edge where the best λ sits, with the grid's spacing."""
-    ratio = lams[0] / lams[1] if lams.size > 1 else 10.0
+    """Add three decades beyond the edge where the best λ sits, with the grid's spacing;
+    return the merged results, largest λ first."""
+    ratio = lams.max() / np.sort(lams)[-2] if lams.size > 1 else 10.0
     count = max(1, int(np.ceil(3 * np.log(10) / np.log(ratio))))
-    if sel.lam_min == lams.max():
-        new = lams.max() * ratio ** np.arange(count, 0, -1)
-        new_l, new_m, new_s, new_f = evaluate(new)
-        cat = lambda a, b: None if a is None else np.concatenate([b, a])   # noqa: E731
-        return (np.concatenate([new_l, lams]), np.concatenate([new_m, mean]),
-                np.concatenate([new_s, se]), cat(folds, new_f))
-    new = lams.min() / ratio ** np.arange(1, count + 1)
-    new_l, new_m, new_s, new_f = evaluate(new)
-    cat = lambda a, b: None if a is None else np.concatenate([a, b])       # noqa: E731
-    return (np.concatenate([lams, new_l]), np.concatenate([mean, new_m]),
-            np.concatenate([se, new_s]), cat(folds, new_f))
+    steps = ratio ** np.arange(1, count + 1)
+    new = lams.max() * steps if sel.lam_min == lams.max() else lams.min() / steps
+    parts = zip((lams, mean, se, folds), evaluate(new))
+    merged = [None if old is None else np.concatenate([old, add]) for old, add in parts]
+    order = np.argsort(-merged[0], kind="stable")
+    return tuple(None if m is None else m[order] for m in merged)
