@@ -6,14 +6,9 @@ Every model minimizes one objective, written once in :mod:`shrinkage.conventions
 """
 
 from .conventions import Strength, convert_strength
-from .linear_model import Ridge, RidgeCV
+from .linear_model import LogisticRegression, LogisticRegressionCV, Ridge, RidgeCV
 
 __version__ = "0.1.0"
 
-__all__ = ["Ridge", "RidgeCV", "convert_strength", "Strength", "__version__"]
-
-try:  # the logistic estimators land with their solver
-    from .linear_model._logistic import LogisticRegression, LogisticRegressionCV  # noqa: F401
-    __all__ += ["LogisticRegression", "LogisticRegressionCV"]
-except ImportError:  # pragma: no cover
-    pass
+__all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
+           "convert_strength", "Strength", "__version__"]

@@ -21,9 +21,12 @@ def _table(rows, headers):
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
-def _top(names, coef, k=5):
-    order = np.argsort(-np.abs(coef))[:k]
-    return ", ".join(f"{names[j]}={coef[j]:+.3g}" for j in order)
+def _top(X, coef, k=5):
+    """The k largest standardized coefficients ``w_j · sd_j`` (comparable across features)."""
+    std = coef * np.asarray(X).std(axis=0)
+    order = np.argsort(-np.abs(std))[:k]
+    names = list(X.columns)
+    return ", ".join(f"{names[j]}={std[j]:+.3g}" for j in order)
 
 
 def ridge_section(seed: int) -> str:
@@ -47,16 +50,13 @@ def ridge_section(seed: int) -> str:
         f"Ridge on diabetes ({len(y_tr)} train / {len(y_te)} test rows, {X_tr.shape[1]} features), "
         f"λ by exact leave-one-out over {cv.cv_results_['lam'].size} values in {seconds:.2f} s",
         _table(rows, ["model", "λ", "df", "LOO MSE", "test MSE", "test R²"]),
-        f"top coefficients at λ_min: {_top(list(X_tr.columns), best.coef_)}",
+        f"largest standardized coefficients at λ_min: {_top(X_tr, best.coef_)}",
     ]
     return "\n".join(out)
 
 
-def logistic_section(seed: int) -> str | None:
-    try:
-        from .. import LogisticRegression, LogisticRegressionCV
-    except ImportError:
-        return None
+def logistic_section(seed: int) -> str:
+    from .. import LogisticRegression, LogisticRegressionCV
     data = load_breast_cancer(as_frame=True)
     X_tr, X_te, y_tr, y_te = train_test_split(data.data, data.target, test_size=0.25,
                                               random_state=seed, stratify=data.target)
@@ -78,7 +78,7 @@ def logistic_section(seed: int) -> str | None:
         f"{X_tr.shape[1]} features), λ by 5-fold CV over {res['lam'].size} values in "
         f"{seconds:.2f} s",
         _table(rows, ["model", "λ", "CV log-loss", "test log-loss", "test accuracy"]),
-        f"top coefficients at λ_min: {_top(list(X_tr.columns), best.coef_.ravel())}",
+        f"largest standardized coefficients at λ_min: {_top(X_tr, best.coef_.ravel())}",
     ]
     return "\n".join(out)
 
@@ -87,10 +87,8 @@ def run_demo(seed: int = 0) -> int:
     print("shrinkage demo — one objective: (1/n) Σ loss + λ Σ f_j w_j²  "
           "(intercept unpenalized, features standardized)\n")
     print(ridge_section(seed))
-    section = logistic_section(seed)
-    if section:
-        print()
-        print(section)
+    print()
+    print(logistic_section(seed))
     print("\nλ_1se is the largest λ whose CV score is within one standard error of the best: "
           "a simpler model, nearly as good.")
     return 0

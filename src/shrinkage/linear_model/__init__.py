@@ -1,5 +1,6 @@
 """scikit-learn estimators for penalized linear models (the objective of :mod:`shrinkage.conventions`)."""
 
+from ._logistic import LogisticRegression, LogisticRegressionCV
 from ._ridge import Ridge, RidgeCV
 
-__all__ = ["Ridge", "RidgeCV"]
+__all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV"]
