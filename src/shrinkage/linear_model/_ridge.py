@@ -167,8 +167,9 @@ class RidgeCV(_RidgeBase):
         user-given grid is never extended; a warning says when the best λ sits on its edge.
     cv : {"loo", "gcv"}, int, or cross-validation splitter, default="loo"
         ``"loo"``: exact leave-one-out, each fold at its own penalty ``(S − s_i)λ``.
-        ``"gcv"``: generalized cross-validation. An int ``K``: shuffled K-fold (seeded by
-        ``random_state``); or any scikit-learn splitter / iterable of (train, test) indices.
+        ``"gcv"``: generalized cross-validation. An int ``K``: K-fold, shuffled when
+        ``random_state`` is set (as in LogisticRegressionCV); or any scikit-learn splitter or
+        iterable of (train, test) indices.
         In K-fold the standardization is computed on each training fold; in LOO and GCV it is
         computed once on all data and held fixed.
     rule : {"min", "1se"}, default="min"
@@ -182,7 +183,7 @@ class RidgeCV(_RidgeBase):
     fit_intercept, standardize, penalty_factor
         As in :class:`Ridge`.
     random_state : int, RandomState or None, default=None
-        Seeds the shuffling of integer ``cv``.
+        With an integer ``cv``, shuffle the rows before splitting, with this seed.
 
     Attributes
     ----------
@@ -291,7 +292,8 @@ class RidgeCV(_RidgeBase):
         if isinstance(self.cv, Integral) and not isinstance(self.cv, bool):
             if self.cv < 2:
                 raise ValueError(f"cv as an int is the number of folds and must be >= 2, got {self.cv}")
-            splitter = KFold(int(self.cv), shuffle=True, random_state=self.random_state)
+            splitter = KFold(int(self.cv), shuffle=self.random_state is not None,
+                             random_state=self.random_state)
         else:
             splitter = check_cv(self.cv)
         predictors = []
