@@ -7,8 +7,9 @@ Every model minimizes one objective, written once in :mod:`shrinkage.conventions
 
 from .conventions import Strength, convert_strength
 from .linear_model import LogisticRegression, LogisticRegressionCV, Ridge, RidgeCV
+from .nn import MLPClassifier, MLPRegressor
 
 __version__ = "0.1.0"
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
-           "convert_strength", "Strength", "__version__"]
+           "MLPClassifier", "MLPRegressor", "convert_strength", "Strength", "__version__"]

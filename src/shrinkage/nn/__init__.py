@@ -1,0 +1,17 @@
+"""Neural networks with L2 regularization done right.
+
+* :mod:`~shrinkage.nn.layers` — dense layers and activations, forward and backward side by side;
+* :mod:`~shrinkage.nn.network` — the MLP and its loss heads;
+* :mod:`~shrinkage.nn.penalties` — ``Σ_l λ_l ‖W_l‖_F²`` (and elastic net) per layer;
+* :mod:`~shrinkage.nn.optimizers`, :mod:`~shrinkage.nn.schedules` — optax-style transformations;
+* :mod:`~shrinkage.nn.training` — the mini-batch loop, history, early stopping, checkpoints;
+* :mod:`~shrinkage.nn.adaptive` — λ adjusted during training;
+* :mod:`~shrinkage.nn.estimators` — :class:`MLPClassifier`, :class:`MLPRegressor`.
+"""
+
+from .layers import Dense
+from .network import MLP
+from .penalties import LayerPenalty
+from .estimators import MLPClassifier, MLPRegressor
+
+__all__ = ["Dense", "MLP", "LayerPenalty", "MLPClassifier", "MLPRegressor"]

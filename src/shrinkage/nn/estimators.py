@@ -1,0 +1,487 @@
+r"""scikit-learn estimators for the L2-regularized network: :class:`MLPClassifier`, :class:`MLPRegressor`.
+
+Both minimize, by mini-batch training (:mod:`shrinkage.nn.training`),
+
+.. math::
+
+    J = \frac{1}{n}\sum_i \ell(y_i, f(x_i; W, b))
+        + \sum_l \lambda_l\left[(1-\rho_l)\|W_l\|_F^2 + \rho_l\|W_l\|_1\right]
+
+the objective of :mod:`shrinkage.conventions` with the penalty of
+:mod:`shrinkage.nn.penalties` (biases free unless ``penalize_bias=True``). ``ℓ`` is the softmax
+cross-entropy (the logistic loss on one output unit for two classes) or the squared error
+without ½. The strength ``lam`` is per weight matrix when given as a sequence or a mapping by
+layer name (``"dense_0"`` is the input layer's weights).
+
+scikit-learn's ``MLPClassifier(alpha=α)`` is ``lam = α/(2n)`` and its ``MLPRegressor(alpha=α)``
+``lam = α/n`` (it halves the squared error), ``n`` the number of training rows:
+``shrinkage.convert_strength(alpha, source="sklearn-mlp", n_samples=n, loss=...)``.
+
+``weight_decay`` is *decoupled* decay (AdamW / PyTorch style): every step shrinks each weight
+matrix by ``learning_rate · weight_decay`` of itself after the optimizer's scaling. Under plain
+SGD it equals ``lam = weight_decay / 2``; with Adam it is a different regularizer (see
+:mod:`shrinkage.nn.optimizers`).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from collections.abc import Mapping
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import check_classification_y, check_X, check_X_y
+from . import schedules as S
+from .adaptive import get_adaptive
+from .layers import ACTIVATIONS, check_random_state
+from .network import MLP
+from .optimizers import OPTIMIZERS, GradientTransformation
+from .penalties import LayerPenalty
+from .training import Trainer
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+SCHEDULES = ("constant", "step", "exponential", "cosine", "cyclical")
+
+
+def _schedule(spec, lr, max_epochs, steps_per_epoch):
+    """A step → learning-rate callable from a name (periods in epochs, see the class doc)."""
+    if callable(spec):
+        return spec
+    total = max_epochs * steps_per_epoch
+    if spec == "constant":
+        return S.constant(lr)
+    if spec == "step":
+        return S.step_decay(lr, every=max(1, max_epochs // 4) * steps_per_epoch)
+    if spec == "exponential":
+        return S.exponential_decay(lr, 0.01, steps=total)
+    if spec == "cosine":
+        return S.cosine_decay(lr, steps=total)
+    if spec == "cyclical":
+        return S.cyclical(lr / 10, lr, half_cycle=max(1, max_epochs // 8) * steps_per_epoch)
+    raise ValueError(f"schedule must be one of {SCHEDULES} or a callable step -> learning rate, "
+                     f"got {spec!r}")
+
+
+class _BaseMLP(BaseEstimator):
+    _head = None
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, lam=1e-4, l1_ratio=0.0,
+                 penalize_bias=False, weight_decay=0.0, optimizer="adam", learning_rate=1e-3,
+                 momentum=0.9, schedule="constant", batch_size="auto", max_epochs=200,
+                 early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
+                 adaptive_lam=None, shuffle=True, dtype="float32", train_loss="epoch_end",
+                 checkpoint=None, random_state=None):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.lam = lam
+        self.l1_ratio = l1_ratio
+        self.penalize_bias = penalize_bias
+        self.weight_decay = weight_decay
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.schedule = schedule
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.tol = tol
+        self.adaptive_lam = adaptive_lam
+        self.shuffle = shuffle
+        self.dtype = dtype
+        self.train_loss = train_loss
+        self.checkpoint = checkpoint
+        self.random_state = random_state
+
+    # -- checks -------------------------------------------------------------------------------
+    def _check_params(self):
+        h = self.hidden_layer_sizes
+        h = (h,) if isinstance(h, (Integral, np.integer)) else h
+        try:
+            hidden = tuple(int(v) for v in h)
+        except (TypeError, ValueError):
+            hidden = None
+        if hidden is None or any(v < 1 for v in hidden) or any(
+                isinstance(v, (bool, float)) for v in h):
+            raise ValueError(f"hidden_layer_sizes must be a sequence of positive ints (e.g. "
+                             f"(100,) or (64, 32)), got {self.hidden_layer_sizes!r}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {self.activation!r}")
+        if not (isinstance(self.optimizer, GradientTransformation) or self.optimizer in OPTIMIZERS):
+            raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)} or a "
+                             f"GradientTransformation, got {self.optimizer!r}")
+        for name in ("learning_rate", "tol"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, Real) or not (v > 0 and math.isfinite(v)):
+                raise ValueError(f"{name} must be a positive number, got {v!r}")
+        wd = self.weight_decay
+        if isinstance(wd, bool) or not isinstance(wd, Real) or not (wd >= 0 and math.isfinite(wd)):
+            raise ValueError(f"weight_decay must be a finite number >= 0, got {wd!r}; use 0 for none")
+        if not isinstance(self.momentum, Real) or not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum must lie in [0, 1), got {self.momentum!r}")
+        for name in ("max_epochs", "patience"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
+                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        bs = self.batch_size
+        if bs != "auto" and (isinstance(bs, bool) or not isinstance(bs, Integral) or bs < 1):
+            raise ValueError(f"batch_size must be a positive integer or 'auto', got {bs!r}")
+        vf = self.validation_fraction
+        if not isinstance(vf, Real) or not 0 < vf < 1:
+            raise ValueError(f"validation_fraction must lie in (0, 1), got {vf!r}")
+        if self.dtype not in ("float32", "float64", np.float32, np.float64):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        if self.schedule not in SCHEDULES and not callable(self.schedule):
+            raise ValueError(f"schedule must be one of {SCHEDULES} or a callable step -> "
+                             f"learning rate, got {self.schedule!r}")
+        if not (isinstance(self.lam, (Real, Mapping)) or np.ndim(self.lam) == 1):
+            raise ValueError(f"lam must be a number, a sequence (one per weight matrix) or a "
+                             f"mapping by layer name, got {self.lam!r}")
+        get_adaptive(self.adaptive_lam)
+        return hidden
+
+    # -- building -----------------------------------------------------------------------------
+    def _build(self, hidden, n_features, n_out, n_train):
+        rng = check_random_state(self.random_state)
+        dtype = np.dtype(self.dtype)
+        net = MLP((n_features, *hidden, n_out), self.activation, head=self._head_name,
+                  dtype=dtype, random_state=rng)
+        penalty = LayerPenalty(self.lam, net.layer_names, self.l1_ratio, self.penalize_bias)
+        bs = min(200, n_train) if self.batch_size == "auto" else min(int(self.batch_size), n_train)
+        schedule = _schedule(self.schedule, float(self.learning_rate), self.max_epochs,
+                             math.ceil(n_train / bs))
+        if isinstance(self.optimizer, GradientTransformation):
+            opt = self.optimizer
+        else:
+            opt = OPTIMIZERS[self.optimizer](schedule, float(self.weight_decay), self.momentum)
+        adaptive = copy.deepcopy(get_adaptive(self.adaptive_lam))
+        return Trainer(net, penalty, opt, batch_size=bs, shuffle=self.shuffle, random_state=rng,
+                       early_stopping=self.early_stopping, patience=self.patience, tol=self.tol,
+                       score=self._val_score, adaptive_lam=adaptive, learning_rate=schedule,
+                       weight_decay=float(self.weight_decay), checkpoint=self.checkpoint,
+                       train_loss=self.train_loss)
+
+    def _split(self, X, t, X_val, y_val, stratify):
+        if X_val is not None:
+            if y_val is None:
+                raise ValueError("X_val was given without y_val; pass both or neither")
+            Xv = check_X(self, X_val, reset=False)
+            return X, t, np.ascontiguousarray(Xv, dtype=X.dtype), self._encode(y_val)
+        if not (self.early_stopping or self.adaptive_lam is not None):
+            return X, t, None, None
+        seed = int(check_random_state(self.random_state).integers(2**31 - 1))
+        n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
+        if X.shape[0] - n_val < 1:
+            raise ValueError(f"{X.shape[0]} rows are too few to hold out a validation set; "
+                             "pass more data or set early_stopping=False, adaptive_lam=None")
+        try:
+            parts = train_test_split(X, t, test_size=n_val, random_state=seed, stratify=stratify)
+        except ValueError:                      # too few rows per class to stratify
+            parts = train_test_split(X, t, test_size=n_val, random_state=seed)
+        return [np.ascontiguousarray(a) for a in (parts[0], parts[2], parts[1], parts[3])]
+
+    def _fit(self, X, y, X_val=None, y_val=None, resume=False, epochs=None, partial=False):
+        hidden = self._check_params()
+        first = not (partial and hasattr(self, "trainer_"))
+        X, t, stratify = self._validate_and_encode(X, y, first, partial)
+        X = np.ascontiguousarray(X, dtype=np.dtype(self.dtype))
+        if first:
+            X, t, Xv, tv = self._split(X, t, X_val, y_val, None if partial else stratify)
+            if Xv is not None:
+                Xv = np.ascontiguousarray(Xv, dtype=X.dtype)
+            self.trainer_ = self._build(hidden, X.shape[1], self._n_outputs, X.shape[0])
+            if resume and self.checkpoint is not None and os.path.exists(self.checkpoint):
+                self.trainer_.load_checkpoint(self.checkpoint)
+            self._val = (Xv, tv)
+        Xv, tv = self._val if not partial else (None, None)
+        n_more = epochs if epochs is not None else self.max_epochs - self.trainer_.epoch
+        self.trainer_.run(X, t, Xv, tv, epochs=max(n_more, 0))
+        net = self.trainer_.net
+        self.net_ = net
+        self.history_ = self.trainer_.history
+        self.n_iter_ = self.trainer_.epoch
+        self.lam_ = self.trainer_.penalty.lams.copy()
+        self.best_epoch_ = self.trainer_.best_epoch
+        self.loss_ = self.history_["loss"][-1] if self.history_["loss"] else float("nan")
+        return self
+
+    # -- fitted attributes --------------------------------------------------------------------
+    @property
+    def coefs_(self) -> list:
+        """Weight matrices ``W_l`` of shape ``(d_l, d_{l+1})`` (the network's own arrays)."""
+        check_is_fitted(self, "net_")
+        return [d.W for d in self.net_.dense]
+
+    @property
+    def intercepts_(self) -> list:
+        """Bias vectors ``b_l`` of shape ``(d_{l+1},)``."""
+        check_is_fitted(self, "net_")
+        return [d.b for d in self.net_.dense]
+
+    def _forward(self, X):
+        check_is_fitted(self, "net_")
+        X = check_X(self, X, reset=False)
+        return self.net_.predict(X)           # float64, independent of batching
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
+
+
+_PARAMS_DOC = """
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Widths of the hidden layers. The weight matrices are named ``"dense_0"`` (input side)
+        to ``"dense_{L}"`` (output layer).
+    activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu"}, default="relu"
+        ``gelu`` is exact (``x Φ(x)``). He initialisation for relu-like, Xavier otherwise.
+    lam : float, sequence or mapping, default=1e-4
+        ``λ`` per weight matrix: a scalar for all, one value per matrix (0 = none), or a mapping
+        ``{"dense_0": λ_0, …}`` (layers left out get 0). See :mod:`shrinkage.nn.penalties`.
+    l1_ratio : float, sequence or mapping, default=0.0
+        ``ρ_l``: mixes L1 into each layer's penalty (elastic net, subgradient in the loss).
+    penalize_bias : bool, default=False
+    weight_decay : float, default=0.0
+        Decoupled decay rate: each step removes ``learning_rate · weight_decay`` of every weight
+        (biases excluded), after the optimizer's scaling (AdamW with ``optimizer="adam"``).
+    optimizer : {"adam", "sgd", "momentum", "nesterov", "rmsprop"} or GradientTransformation
+    learning_rate : float, default=1e-3
+    momentum : float, default=0.9
+        For ``"momentum"`` and ``"nesterov"``.
+    schedule : {"constant", "step", "exponential", "cosine", "cyclical"} or callable
+        ``"step"`` halves the rate every ``max_epochs // 4`` epochs; ``"exponential"`` decays it
+        to 1% by ``max_epochs``; ``"cosine"`` to 0 by ``max_epochs``; ``"cyclical"`` is
+        triangular between ``learning_rate / 10`` and ``learning_rate`` with a half cycle of
+        ``max_epochs // 8`` epochs. A callable maps the step count to the rate.
+    batch_size : int or "auto", default="auto"
+        ``"auto"`` is ``min(200, n_samples)``.
+    max_epochs : int, default=200
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows (unless ``X_val`` is given), stop after
+        ``patience`` epochs without an improvement of ``tol`` in the validation loss, and
+        restore the best weights.
+    validation_fraction : float, default=0.1
+        Used when ``early_stopping`` or ``adaptive_lam`` needs a validation set.
+    patience : int, default=10
+    tol : float, default=1e-4
+    adaptive_lam : {None, "hypergradient", "plateau"} or rule object, default=None
+        Adjust λ per layer during training (:mod:`shrinkage.nn.adaptive`); ``lam`` is the start
+        (0 starts at 1e-4).
+    shuffle : bool, default=True
+    dtype : {"float32", "float64"}, default="float32"
+    train_loss : {"epoch_end", "running"}, default="epoch_end"
+        How ``history_["data_loss"]`` is measured (:mod:`shrinkage.nn.training`).
+    checkpoint : str, optional
+        Path of an ``.npz`` checkpoint written every epoch; ``fit(..., resume=True)`` continues
+        from it.
+    random_state : None, int or numpy.random.Generator
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray of shape (d_l, d_{l+1})
+    intercepts_ : list of ndarray of shape (d_{l+1},)
+    history_ : dict of lists
+        Per-epoch ``data_loss``, ``penalty``, ``loss`` (= data_loss + penalty), ``val_loss``,
+        ``val_score``, ``lam``, ``weight_norms``, ``decay``, ``lr``; see
+        :mod:`shrinkage.nn.training`.
+    n_iter_ : int
+        Epochs run.
+    lam_ : ndarray of shape (n_layers,)
+        Final per-layer λ (differs from ``lam`` with ``adaptive_lam``).
+    best_epoch_ : int
+    loss_ : float
+        The objective at the last epoch.
+    n_features_in_ : int
+"""
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
+    __doc__ = r"""Multilayer perceptron classifier with per-layer L2 (and elastic-net) penalty.
+
+    Softmax cross-entropy for three or more classes; for two, one output unit with the logistic
+    loss (as scikit-learn does, so ``lam = α/(2n)`` reproduces ``MLPClassifier(alpha=α)``).
+    """ + _PARAMS_DOC + r"""classes_ : ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from shrinkage.nn import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(16,), lam=1e-3, learning_rate=1e-2,
+    ...                     max_epochs=100, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    >>> [W.shape for W in clf.coefs_]
+    [(4, 16), (16, 3)]
+    >>> h = clf.history_
+    >>> len(h["loss"]), abs(h["loss"][-1] - h["data_loss"][-1] - h["penalty"][-1]) < 1e-12
+    (100, True)
+    """
+
+    def fit(self, X, y, X_val=None, y_val=None, resume: bool = False):
+        """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` class labels.
+
+        ``X_val, y_val`` give an explicit validation set (history ``val_loss``, early
+        stopping, adaptive λ); ``resume=True`` continues from ``checkpoint`` if it exists.
+        """
+        for attr in ("trainer_", "net_"):
+            self.__dict__.pop(attr, None)
+        return self._fit(X, y, X_val, y_val, resume)
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch on ``(X, y)``; ``classes`` (all labels) is required on the first call."""
+        if not hasattr(self, "trainer_"):
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit "
+                                 "(all labels that will ever appear)")
+            self._partial_classes = np.unique(classes)
+        return self._fit(X, y, epochs=1, partial=True)
+
+    @property
+    def _head_name(self):
+        return "logistic" if len(self.classes_) == 2 else "softmax"
+
+    @property
+    def _n_outputs(self):
+        return 1 if len(self.classes_) == 2 else len(self.classes_)
+
+    def _encode(self, y):
+        y = np.asarray(y).ravel()
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.clip(idx, 0, len(self.classes_) - 1)
+        if not np.all(self.classes_[idx] == y):
+            bad = y[self.classes_[idx] != y][0]
+            raise ValueError(f"y contains the label {bad!r}, not among the classes "
+                             f"{self.classes_.tolist()}; pass all labels in classes=")
+        return (idx.astype(np.dtype(self.dtype)) if len(self.classes_) == 2
+                else idx.astype(np.int64))
+
+    def _validate_and_encode(self, X, y, first, partial):
+        if first:
+            X, y = check_X_y(self, X, y, y_numeric=False)
+            if partial:
+                self.classes_ = self._partial_classes
+            else:
+                self.classes_, _ = check_classification_y(y)
+        else:
+            X = check_X(self, X, reset=False)
+            y = np.asarray(y)
+            if y.shape[0] != X.shape[0]:
+                raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
+        return X, self._encode(y), self._encode(y)
+
+    def _val_score(self, net, X, t):
+        eta = net.forward(X)
+        pred = (eta[:, 0] > 0) if eta.shape[1] == 1 else eta.argmax(axis=1)
+        return float(np.mean(pred == t))
+
+    def predict_proba(self, X):
+        """Class probabilities, shape ``(n_samples, n_classes)`` (rows sum to one)."""
+        eta = self._forward(X)
+        if eta.shape[1] == 1:
+            from scipy.special import expit
+            p = expit(eta[:, 0])
+            return np.column_stack([1.0 - p, p])
+        eta -= eta.max(axis=1, keepdims=True)
+        np.exp(eta, out=eta)
+        eta /= eta.sum(axis=1, keepdims=True)
+        return eta
+
+    def predict_log_proba(self, X):
+        """``log`` of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most probable class, shape ``(n_samples,)``."""
+        eta = self._forward(X)
+        idx = (eta[:, 0] > 0).astype(int) if eta.shape[1] == 1 else eta.argmax(axis=1)
+        return self.classes_[idx]
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    __doc__ = r"""Multilayer perceptron regressor with per-layer L2 (and elastic-net) penalty.
+
+    Squared error without ½, summed over outputs and averaged over rows, so ``lam = α/n``
+    reproduces scikit-learn's ``MLPRegressor(alpha=α)`` (whose objective is half of ours).
+    """ + _PARAMS_DOC + r"""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.nn import MLPRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), lam=1e-4, learning_rate=1e-2,
+    ...                    max_epochs=200, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.9
+    True
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    """
+
+    _head_name = "squared"
+
+    def fit(self, X, y, X_val=None, y_val=None, resume: bool = False):
+        """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` or ``(n_samples, n_targets)``.
+
+        ``X_val, y_val`` give an explicit validation set; ``resume=True`` continues from
+        ``checkpoint`` if it exists.
+        """
+        for attr in ("trainer_", "net_"):
+            self.__dict__.pop(attr, None)
+        return self._fit(X, y, X_val, y_val, resume)
+
+    def partial_fit(self, X, y):
+        """One epoch on ``(X, y)``, continuing from the current weights."""
+        return self._fit(X, y, epochs=1, partial=True)
+
+    @property
+    def _n_outputs(self):
+        return self._n_targets
+
+    def _encode(self, y):
+        y = np.asarray(y, dtype=np.dtype(self.dtype))
+        y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if y.shape[1] != self._n_targets:
+            raise ValueError(f"y has {y.shape[1]} targets but the model was fitted with "
+                             f"{self._n_targets}")
+        return np.ascontiguousarray(y)
+
+    def _validate_and_encode(self, X, y, first, partial):
+        if first:
+            X, y = check_X_y(self, X, y, multi_output=True, y_numeric=True)
+            self._y_ndim = np.ndim(y)
+            self._n_targets = 1 if np.ndim(y) == 1 else y.shape[1]
+        else:
+            X = check_X(self, X, reset=False)
+            y = np.asarray(y, dtype=np.float64)
+            if y.shape[0] != X.shape[0]:
+                raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
+        return X, self._encode(y), None
+
+    def _val_score(self, net, X, t):
+        pred = net.forward(X).astype(np.float64)
+        ss_res = np.sum((t - pred) ** 2, axis=0)
+        ss_tot = np.sum((t - t.mean(axis=0)) ** 2, axis=0)
+        return float(np.mean(1 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
+
+    def predict(self, X):
+        """Predictions, shape ``(n_samples,)`` or ``(n_samples, n_targets)`` like ``y``."""
+        eta = self._forward(X)
+        return eta.ravel() if self._y_ndim == 1 else eta
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,254 @@
+r"""Optimizers as small composable gradient transformations, in the style of optax.
+
+A transformation is a pair ``(init(params) -> state, update(grads, state, params) ->
+(updates, state))`` over plain lists of arrays; :func:`chain` composes them left to right and
+:func:`apply_updates` adds the final updates to the parameters. For speed the arrays of
+``grads`` (and of the state) are **modified in place** and returned as the updates: pass a copy
+if you need the gradients afterwards. Counts in a state are plain ints (the state is a tuple).
+
+L2 in the loss versus decoupled weight decay
+--------------------------------------------
+:func:`add_decayed_weights` adds ``rate · p`` to the updates of the masked parameters (weights
+only by default, biases excluded). *Where* it sits in the chain decides what it is:
+
+* before the adaptive scaling, ``chain(add_decayed_weights(2λ), scale_by_adam(), lr)`` is
+  L2 in the loss: Adam sees ``∇L + 2λW`` and rescales the decay per coordinate, so weights with
+  large gradient history are barely decayed;
+* after it, ``chain(scale_by_adam(), add_decayed_weights(wd), lr)`` is AdamW (decoupled decay,
+  Loshchilov & Hutter): every weight shrinks by ``lr·wd`` of itself per step, whatever its
+  gradients. It is a different regularizer, with no λ in the loss that reproduces it.
+
+Under plain SGD the two coincide: L2 with strength ``λ`` in the loss is decoupled decay with
+``wd = 2λ``, a shrinkage of ``2·λ·lr`` per step (``W ← (1 − 2λ·lr)W − lr·∇L``); this is tested
+step for step. PyTorch's ``SGD(weight_decay=wd)`` is the same at ``λ = wd/2``.
+
+Examples
+--------
+>>> import numpy as np
+>>> opt = sgd(0.1, momentum=0.9)
+>>> params = [np.array([1.0, 2.0])]
+>>> state = opt.init(params)
+>>> updates, state = opt.update([np.array([1.0, -1.0])], state, params)
+>>> apply_updates(params, updates)[0]
+array([0.9, 2.1])
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Callable, NamedTuple, Sequence
+
+import numpy as np
+
+from ._blas import axpy
+from .schedules import Schedule, constant
+
+__all__ = ["GradientTransformation", "chain", "apply_updates", "scale", "scale_by_learning_rate",
+           "trace", "scale_by_rms", "scale_by_adam", "add_decayed_weights", "weights_only",
+           "sgd", "rmsprop", "adam", "adamw", "OPTIMIZERS"]
+
+
+class GradientTransformation(NamedTuple):
+    """An ``(init, update)`` pair; see the module docstring."""
+
+    init: Callable
+    update: Callable
+
+
+# Each transformation is built from module-level functions bound with functools.partial (not
+# closures), so optimizers, their states and fitted estimators pickle.
+
+def _empty(params):
+    return ()
+
+
+def _zeros(params):
+    return ([np.zeros_like(p) for p in params],)
+
+
+def apply_updates(params: list, updates: list) -> list:
+    """``params += updates`` in place; returns ``params``."""
+    for p, u in zip(params, updates):
+        p += u
+    return params
+
+
+def _chain_init(transforms, params):
+    return tuple(t.init(params) for t in transforms)
+
+
+def _chain_update(transforms, grads, state, params):
+    new = []
+    for t, s in zip(transforms, state):
+        grads, s = t.update(grads, s, params)
+        new.append(s)
+    return grads, tuple(new)
+
+
+def chain(*transforms: GradientTransformation) -> GradientTransformation:
+    """Apply ``transforms`` in order; the state is the tuple of their states."""
+    return GradientTransformation(partial(_chain_init, transforms), partial(_chain_update, transforms))
+
+
+def _as_schedule(lr) -> Schedule:
+    return lr if callable(lr) else constant(lr)
+
+
+def _scale_update(factor, grads, state, params):
+    for g in grads:
+        g *= factor
+    return grads, state
+
+
+def scale(factor: float) -> GradientTransformation:
+    """``u ← factor · u``."""
+    return GradientTransformation(_empty, partial(_scale_update, factor))
+
+
+def _count_init(params):
+    return (0,)
+
+
+def _lr_update(schedule, grads, state, params):
+    (t,) = state
+    lr = -schedule(t)
+    for g in grads:
+        g *= lr
+    return grads, (t + 1,)
+
+
+def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransformation:
+    """``u ← −lr(t) · u``; the state is the step count ``t``."""
+    return GradientTransformation(_count_init, partial(_lr_update, _as_schedule(learning_rate)))
+
+
+def _trace_update(decay, nesterov, grads, state, params):
+    (m,) = state
+    for g, mi in zip(grads, m):
+        mi *= decay
+        mi += g
+        if nesterov and decay > 0:        # g + decay·m, in place: ((g/decay) + m)·decay
+            g *= 1.0 / decay
+            g += mi
+            g *= decay
+        else:
+            np.copyto(g, mi)
+    return grads, (m,)
+
+
+def trace(decay: float = 0.9, nesterov: bool = False) -> GradientTransformation:
+    """Momentum: ``m ← decay·m + g``; ``u = m``, or ``u = g + decay·m`` with Nesterov."""
+    if not 0 <= decay < 1:
+        raise ValueError(f"momentum must lie in [0, 1), got {decay!r}")
+    return GradientTransformation(_zeros, partial(_trace_update, decay, nesterov))
+
+
+def _rms_update(decay, eps, grads, state, params):
+    (nu,) = state
+    for g, v in zip(grads, nu):
+        v *= decay
+        axpy(1.0 - decay, g * g, v)
+        g /= np.sqrt(v) + eps
+    return grads, (nu,)
+
+
+def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> GradientTransformation:
+    """RMSprop: ``ν ← decay·ν + (1−decay)g²``; ``u = g / (√ν + eps)``."""
+    if not 0 <= decay < 1:
+        raise ValueError(f"rms decay must lie in [0, 1), got {decay!r}")
+    return GradientTransformation(_zeros, partial(_rms_update, decay, eps))
+
+
+def _adam_init(params):
+    return (0, [np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params])
+
+
+def _adam_update(b1, b2, eps, grads, state, params):
+    t, mu, nu = state
+    t += 1
+    c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
+    for g, m, v in zip(grads, mu, nu):
+        # m ← b1·m + (1−b1)g, written as (1−b1)(m·b1/(1−b1) + g): in place, no temporary
+        m *= b1 / (1.0 - b1)
+        m += g
+        m *= 1.0 - b1
+        np.square(g, out=g)               # g is free now: reuse it for g², then for u
+        v *= b2 / (1.0 - b2)
+        v += g
+        v *= 1.0 - b2
+        np.sqrt(v, out=g)
+        g *= 1.0 / np.sqrt(c2)
+        g += eps
+        np.divide(m, g, out=g)
+        g *= 1.0 / c1
+    return grads, (t, mu, nu)
+
+
+def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> GradientTransformation:
+    """Adam: bias-corrected ``m̂ / (√ν̂ + eps)`` with ``m, ν`` the moving averages of ``g, g²``."""
+    for name, b in (("beta_1", b1), ("beta_2", b2)):
+        if not 0 <= b < 1:
+            raise ValueError(f"{name} must lie in [0, 1), got {b!r}")
+    return GradientTransformation(_adam_init, partial(_adam_update, b1, b2, eps))
+
+
+def weights_only(params) -> list[bool]:
+    """The default mask: matrices (weights) yes, vectors (biases) no."""
+    return [p.ndim > 1 for p in params]
+
+
+def _decay_update(rate, mask, grads, state, params):
+    if rate:
+        flags = weights_only(params) if mask is None else (mask(params) if callable(mask) else mask)
+        for g, p, m in zip(grads, params, flags):
+            if m:
+                axpy(rate, p, g)
+    return grads, state
+
+
+def add_decayed_weights(rate: float, mask: Sequence[bool] | Callable | None = None
+                        ) -> GradientTransformation:
+    """``u ← u + rate · p`` for the parameters where ``mask`` is true (weights by default).
+
+    ``mask`` is a list of booleans, one per parameter, or a callable ``params -> list``.
+    """
+    if not rate >= 0:
+        raise ValueError(f"weight decay rate must be >= 0, got {rate!r}")
+    mask = mask if (mask is None or callable(mask)) else list(mask)
+    return GradientTransformation(_empty, partial(_decay_update, rate, mask))
+
+
+# -- aliases ------------------------------------------------------------------------------------
+def sgd(learning_rate, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
+    """SGD, with heavy-ball or Nesterov momentum; ``weight_decay`` is decoupled (after momentum)."""
+    parts = [trace(momentum, nesterov)] if momentum else []
+    return chain(*parts, add_decayed_weights(weight_decay), scale_by_learning_rate(learning_rate))
+
+
+def rmsprop(learning_rate, decay: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0):
+    """RMSprop; ``weight_decay`` is decoupled (after the scaling)."""
+    return chain(scale_by_rms(decay, eps), add_decayed_weights(weight_decay),
+                 scale_by_learning_rate(learning_rate))
+
+
+def adam(learning_rate, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
+         weight_decay: float = 0.0):
+    """Adam; with ``weight_decay > 0`` it is AdamW (decoupled decay after the adaptive scaling)."""
+    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay),
+                 scale_by_learning_rate(learning_rate))
+
+
+adamw = adam
+
+def _by_name(kind, lr, wd, momentum):
+    if kind == "sgd":
+        return sgd(lr, weight_decay=wd)
+    if kind in ("momentum", "nesterov"):
+        return sgd(lr, momentum, nesterov=kind == "nesterov", weight_decay=wd)
+    if kind == "rmsprop":
+        return rmsprop(lr, weight_decay=wd)
+    return adam(lr, weight_decay=wd)
+
+
+#: name -> ``factory(learning_rate, weight_decay, momentum)``
+OPTIMIZERS = {k: partial(_by_name, k) for k in ("sgd", "momentum", "nesterov", "rmsprop", "adam")}

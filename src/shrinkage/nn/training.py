@@ -1,0 +1,307 @@
+r"""The training loop: mini-batches, validation, early stopping, checkpoints, an honest history.
+
+:class:`Trainer` runs epochs of shuffled mini-batch steps on a network
+(:class:`~shrinkage.nn.network.MLP`), a penalty (:class:`~shrinkage.nn.penalties.LayerPenalty`)
+and an optimizer (:mod:`~shrinkage.nn.optimizers`). Each step computes the batch's data gradient,
+adds the penalty's gradient in place, and applies the optimizer's updates.
+
+History
+-------
+``history`` is a dict of per-epoch lists. With ``train_loss="epoch_end"`` (the default) every
+entry describes the weights **at the end of the epoch**:
+
+==================  ============================================================================
+``epoch``           1, 2, …
+``data_loss``       mean data loss on the whole training set (float64)
+``penalty``         ``Σ_l λ_l[(1−ρ_l)‖W_l‖² + ρ_l‖W_l‖₁]`` with the λ used during the epoch
+``loss``            ``data_loss + penalty``: the objective of :mod:`shrinkage.conventions`
+``val_loss``        mean data loss on the validation set (NaN without one)
+``val_score``       the score on the validation set (accuracy, R²; NaN without one)
+``lam``             list of the per-layer λ used during the epoch
+``weight_norms``    list of the per-layer Frobenius norms ``‖W_l‖_F``
+``decay``           ``1 − Π_t(1 − lr_t·wd)``: the fraction of each (masked) weight that the
+                    decoupled weight decay removed during the epoch (0 without decay)
+``lr``              the learning rate of the epoch's last step
+==================  ============================================================================
+
+``train_loss="running"`` saves the extra pass over the training data: ``data_loss`` is then the
+mean of the mini-batch losses seen during the epoch (weights changing as it goes) while
+``penalty`` is still that of the end-of-epoch weights, so ``loss`` mixes two moments.
+
+Stopping and interruption
+-------------------------
+The monitored quantity is ``val_loss`` when there is a validation set, else ``loss``. The best
+weights so far are kept; ``early_stopping=True`` stops after ``patience`` epochs without an
+improvement of at least ``tol`` and restores them. Ctrl-C (``KeyboardInterrupt``) during training
+stops cleanly: the half-finished epoch is dropped, the best weights so far are restored, and
+``interrupted`` is set.
+
+Checkpoints
+-----------
+With ``checkpoint="path.npz"`` the full state (weights, best weights, optimizer state, λ,
+history, random generator, adaptive-λ state) is written every ``checkpoint_every`` epochs, to a
+temporary file first and then moved into place with :func:`os.replace`, so a crash never leaves
+half a file. :meth:`Trainer.load_checkpoint` reads it back with ``allow_pickle=False``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+
+import numpy as np
+
+from .layers import check_random_state
+from .optimizers import apply_updates
+
+__all__ = ["Trainer", "HISTORY_KEYS"]
+
+HISTORY_KEYS = ("epoch", "data_loss", "penalty", "loss", "val_loss", "val_score", "lam",
+                "weight_norms", "decay", "lr")
+
+
+class Trainer:
+    """Mini-batch training of a network with a penalty and an optimizer (see module doc).
+
+    Parameters
+    ----------
+    net : MLP
+    penalty : LayerPenalty
+    optimizer : GradientTransformation
+    batch_size : int, default=128
+    shuffle : bool, default=True
+    random_state : None, int or numpy.random.Generator
+        Drives the shuffling.
+    early_stopping : bool, default=False
+    patience : int, default=10
+    tol : float, default=1e-4
+    score : callable ``(net, X, y) -> float``, optional
+        Validation score (higher is better) recorded as ``val_score``.
+    adaptive_lam : object with ``update(trainer, X_val, y_val)``, optional
+        See :mod:`shrinkage.nn.adaptive`; needs a validation set.
+    learning_rate : callable ``step -> lr``, optional
+        The optimizer's schedule, for the history (``lr``, ``decay``) and adaptive λ.
+    weight_decay : float, default=0.0
+        The optimizer's decoupled decay rate, for the ``decay`` history entry.
+    checkpoint : str or path, optional
+    checkpoint_every : int, default=1
+    train_loss : {"epoch_end", "running"}, default="epoch_end"
+    callbacks : sequence
+        Objects with optional ``on_batch_end(trainer)`` / ``on_epoch_end(trainer)`` methods.
+
+    Attributes
+    ----------
+    history : dict of lists
+    epoch, step : int
+        Epochs and optimizer steps completed.
+    best_params : list of ndarray or None
+    interrupted : bool
+    """
+
+    def __init__(self, net, penalty, optimizer, *, batch_size=128, shuffle=True,
+                 random_state=None, early_stopping=False, patience=10, tol=1e-4, score=None,
+                 adaptive_lam=None, learning_rate=None, weight_decay=0.0, checkpoint=None,
+                 checkpoint_every=1, train_loss="epoch_end", callbacks=()):
+        if train_loss not in ("epoch_end", "running"):
+            raise ValueError(f"train_loss must be 'epoch_end' or 'running', got {train_loss!r}")
+        self.net, self.penalty, self.optimizer = net, penalty, optimizer
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.rng = check_random_state(random_state)
+        self.early_stopping, self.patience, self.tol = early_stopping, int(patience), float(tol)
+        self.score, self.adaptive_lam = score, adaptive_lam
+        self.learning_rate, self.weight_decay = learning_rate, float(weight_decay)
+        self.checkpoint, self.checkpoint_every = checkpoint, int(checkpoint_every)
+        self.train_loss, self.callbacks = train_loss, list(callbacks)
+        self.opt_state = optimizer.init(net.params)
+        self.history = {k: [] for k in HISTORY_KEYS}
+        self.epoch = self.step = 0
+        self.best_params, self.best_value, self.best_epoch, self.wait = None, np.inf, 0, 0
+        self.interrupted = self.stopped = False
+
+    # -- one epoch ----------------------------------------------------------------------------
+    def _epoch(self, X, y):
+        n = X.shape[0]
+        bs = min(self.batch_size, n)
+        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
+        params, grads = self.net.params, self.net.grads
+        Xb_full = np.empty((bs,) + X.shape[1:], X.dtype)
+        yb_full = np.empty((bs,) + y.shape[1:], y.dtype)
+        running, keep = 0.0, 1.0
+        for start in range(0, n, bs):
+            idx = order[start:start + bs]
+            m = idx.shape[0]
+            Xb = np.take(X, idx, axis=0, out=Xb_full[:m])
+            yb = np.take(y, idx, axis=0, out=yb_full[:m])
+            running += m * self.net.loss_and_grad(Xb, yb)
+            self.penalty.add_gradient(params, grads)          # + 2λ_l W_l, in place
+            if self.weight_decay and self.learning_rate is not None:
+                keep *= 1.0 - self.learning_rate(self.step) * self.weight_decay
+            updates, self.opt_state = self.optimizer.update(grads, self.opt_state, params)
+            apply_updates(params, updates)
+            self.step += 1
+            for cb in self.callbacks:
+                if hasattr(cb, "on_batch_end"):
+                    cb.on_batch_end(self)
+        if self.weight_decay and self.learning_rate is None:
+            return running / n, float("nan")
+        return running / n, 1.0 - keep
+
+    def _log(self, X, y, X_val, y_val, running, decay):
+        net, params = self.net, self.net.params
+        data = net.data_loss(X, y) if self.train_loss == "epoch_end" else running
+        pen = self.penalty.value(params)
+        h = self.history
+        h["epoch"].append(self.epoch)
+        h["data_loss"].append(data)
+        h["penalty"].append(pen)
+        h["loss"].append(data + pen)
+        has_val = X_val is not None
+        h["val_loss"].append(net.data_loss(X_val, y_val) if has_val else float("nan"))
+        h["val_score"].append(float(self.score(net, X_val, y_val))
+                              if has_val and self.score is not None else float("nan"))
+        h["lam"].append(self.penalty.lams.tolist())
+        h["weight_norms"].append([float(np.linalg.norm(W.astype(np.float64))) for W in params[0::2]])
+        h["decay"].append(decay)
+        h["lr"].append(float(self.learning_rate(max(self.step - 1, 0)))
+                       if self.learning_rate is not None else float("nan"))
+        return h["val_loss"][-1] if has_val else h["loss"][-1]
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run(self, X, y, X_val=None, y_val=None, epochs=1):
+        """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self."""
+        if self.adaptive_lam is not None and X_val is None:
+            raise ValueError("adaptive_lam needs a validation set; pass X_val, y_val or a "
+                             "validation_fraction")
+        self.stopped = self.interrupted = False
+        try:
+            for _ in range(int(epochs)):
+                running, decay = self._epoch(X, y)
+                self.epoch += 1
+                monitored = self._log(X, y, X_val, y_val, running, decay)
+                self.wait = 0 if monitored < self.best_value - self.tol else self.wait + 1
+                if monitored < self.best_value:
+                    self.best_value, self.best_epoch = monitored, self.epoch
+                    self.best_params = [p.copy() for p in self.net.params]
+                if self.adaptive_lam is not None:
+                    self.adaptive_lam.update(self, X_val, y_val)
+                for cb in self.callbacks:
+                    if hasattr(cb, "on_epoch_end"):
+                        cb.on_epoch_end(self)
+                if self.checkpoint is not None and self.epoch % self.checkpoint_every == 0:
+                    self.save_checkpoint(self.checkpoint)
+                if not np.isfinite(monitored):
+                    warnings.warn(f"training diverged at epoch {self.epoch} (loss {monitored}); "
+                                  "lower the learning_rate", RuntimeWarning, stacklevel=2)
+                    self.stopped = True
+                    break
+                if self.early_stopping and self.wait >= self.patience:
+                    self.stopped = True
+                    break
+        except KeyboardInterrupt:
+            self.interrupted = True
+            warnings.warn(f"training interrupted during epoch {self.epoch + 1}; keeping the best "
+                          f"weights so far (epoch {self.best_epoch})", RuntimeWarning, stacklevel=2)
+        if (self.early_stopping or self.interrupted or self.stopped) and self.best_params is not None:
+            self.net.set_params(self.best_params)
+        return self
+
+    # -- checkpoints --------------------------------------------------------------------------
+    def _state_arrays(self):
+        arrays = {f"param_{i}": p for i, p in enumerate(self.net.params)}
+        if self.best_params is not None:
+            arrays.update({f"best_{i}": p for i, p in enumerate(self.best_params)})
+        leaves = []
+        _flatten(self.opt_state, leaves)
+        arrays.update({f"opt_{i}": np.asarray(v) for i, v in enumerate(leaves)})
+        arrays["lams"] = self.penalty.lams
+        meta = dict(epoch=self.epoch, step=self.step, best_value=_jsonable(self.best_value),
+                    best_epoch=self.best_epoch, wait=self.wait, n_opt=len(leaves),
+                    rng=self.rng.bit_generator.state, history=_jsonable(self.history),
+                    layer_sizes=list(self.net.layer_sizes), dtype=str(self.net.dtype),
+                    adaptive=(self.adaptive_lam.state_dict()
+                              if hasattr(self.adaptive_lam, "state_dict") else None))
+        arrays["meta"] = np.array(json.dumps(meta))
+        return arrays
+
+    def save_checkpoint(self, path) -> None:
+        """Write the full training state to ``path`` (``.npz``), atomically."""
+        path = os.fspath(path)
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ckpt-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, **self._state_arrays())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
+
+    def load_checkpoint(self, path) -> "Trainer":
+        """Restore the state written by :meth:`save_checkpoint` (same network shape)."""
+        try:
+            with np.load(os.fspath(path), allow_pickle=False) as f:
+                data = {k: f[k] for k in f.files}
+            meta = json.loads(str(data["meta"]))
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise ValueError(f"cannot read checkpoint {os.fspath(path)!r} ({exc}); it is not a "
+                             "shrinkage checkpoint or is corrupted: delete it to start afresh") from None
+        if meta["layer_sizes"] != list(self.net.layer_sizes):
+            raise ValueError(f"checkpoint {os.fspath(path)!r} is for layers {meta['layer_sizes']}, "
+                             f"this network has {list(self.net.layer_sizes)}; use a matching "
+                             "network or another checkpoint path")
+        self.net.set_params([data[f"param_{i}"] for i in range(len(self.net.params))])
+        self.best_params = ([data[f"best_{i}"].copy() for i in range(len(self.net.params))]
+                            if "best_0" in data else None)
+        leaves = iter(data[f"opt_{i}"] for i in range(meta["n_opt"]))
+        self.opt_state = _unflatten(self.optimizer.init(self.net.params), leaves)
+        self.penalty.lams[:] = data["lams"]
+        self.epoch, self.step = meta["epoch"], meta["step"]
+        self.best_value, self.best_epoch, self.wait = (float(meta["best_value"]),
+                                                       meta["best_epoch"], meta["wait"])
+        self.rng.bit_generator.state = meta["rng"]
+        self.history = {k: [_unjson(v) for v in vals] for k, vals in meta["history"].items()}
+        if meta.get("adaptive") is not None and hasattr(self.adaptive_lam, "load_state_dict"):
+            self.adaptive_lam.load_state_dict(meta["adaptive"])
+        return self
+
+
+def _flatten(tree, out):
+    if isinstance(tree, (tuple, list)):
+        for t in tree:
+            _flatten(t, out)
+    else:
+        out.append(tree)
+
+
+def _unflatten(template, leaves):
+    if isinstance(template, (tuple, list)):
+        return type(template)(_unflatten(t, leaves) for t in template)
+    leaf = next(leaves)
+    if isinstance(template, np.ndarray):
+        if leaf.shape != template.shape:
+            raise ValueError("checkpoint optimizer state does not match the optimizer; resume "
+                             "with the optimizer it was written with")
+        return leaf.astype(template.dtype)
+    return type(template)(leaf.item())
+
+
+def _jsonable(v):
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, float) and not np.isfinite(v):
+        return repr(v)               # "nan", "inf": JSON has no literals for them
+    return v
+
+
+def _unjson(v):
+    if isinstance(v, list):
+        return [_unjson(x) for x in v]
+    if isinstance(v, str) and v in ("nan", "inf", "-inf"):
+        return float(v)
+    return v
