@@ -1,9 +1,11 @@
 """The command line, run as a person runs it: in a subprocess."""
 
+import json
 import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from shrinkage import convert_strength
@@ -15,11 +17,16 @@ def run(*args, timeout=120):
                           text=True, timeout=timeout, env=env)
 
 
-def test_demo_smoke_runs_and_reports_lambda_choices():
-    out = run("demo")
+def test_demo_smoke_runs_and_reports_lambda_choices(tmp_path):
+    out = run("demo", "--out", str(tmp_path), timeout=300)
     assert out.returncode == 0, out.stderr
     assert "λ_min" in out.stdout and "λ_1se" in out.stdout
-    assert "Ridge on diabetes" in out.stdout
+    assert "Ridge on diabetes" in out.stdout and "breast cancer" in out.stdout
+    history = json.loads((tmp_path / "mlp_history.json").read_text(encoding="utf-8"))
+    assert set(history) == {"λ = 0", "λ by CV", "λ large"}
+    for h in history.values():            # the seed's "compromise": total = data loss + penalty
+        assert np.allclose(h["loss"], np.add(h["data_loss"], h["penalty"]), rtol=1e-6)
+    assert history["λ = 0"]["penalty"][-1] == 0.0
 
 
 def test_convert_prints_the_converted_strength():

@@ -19,9 +19,12 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="run the main job on data that ships with scikit-learn",
-                          description="Choose λ for ridge (diabetes) and L2 logistic regression "
-                                      "(breast cancer) by cross-validation and print what it did.")
+                          description="Choose λ for ridge (diabetes), L2 logistic regression "
+                                      "(breast cancer) and an L2 network (digits) by "
+                                      "cross-validation and print what it did.")
     demo.add_argument("--seed", type=int, default=0, help="seed of the train/test split (default 0)")
+    demo.add_argument("--out", default="shrinkage-demo",
+                      help="folder for the demo's outputs (default ./shrinkage-demo)")
 
     conv = sub.add_parser("convert", help="convert a regularization strength between libraries",
                           description="Convert a strength through the objective of "
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             from .demo import run_demo
-            return run_demo(seed=args.seed)
+            return run_demo(seed=args.seed, out_dir=args.out)
         if args.command == "convert":
             out = convert_strength(args.value, source=args.source, target=args.target,
                                    n_samples=args.n_samples, l1_ratio=args.l1_ratio,

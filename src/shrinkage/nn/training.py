@@ -48,10 +48,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import warnings
 
 import numpy as np
+
+from .._atomic import atomic_write
 
 from .layers import check_random_state
 from .optimizers import apply_updates
@@ -228,17 +229,8 @@ class Trainer:
 
     def save_checkpoint(self, path) -> None:
         """Write the full training state to ``path`` (``.npz``), atomically."""
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ckpt-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **self._state_arrays())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+        with atomic_write(path, "wb") as fh:
+            np.savez(fh, **self._state_arrays())
 
     def load_checkpoint(self, path) -> "Trainer":
         """Restore the state written by :meth:`save_checkpoint` (same network shape)."""
