@@ -269,7 +269,7 @@ def lam_max_logistic(obj: SmoothObjective) -> float:
     ``λ_max = max_j |g_j| / (2·1e-3)``. This is glmnet's ridge grid (it computes the lasso
     ``λ_max`` at ``alpha = 0.001``).
     """
-    K, p = obj.K, obj.p
+    K = obj.K
     sw, Y = obj.sw, obj.Y
     if obj.binary:
         G = sw * ((sw @ Y) - Y) if obj.fit_intercept else sw * (0.5 - Y)
@@ -446,7 +446,6 @@ class LogisticRegressionCV(_LogisticBase):
         fold_scores = np.column_stack([o[0] for o in out])
         n_iter = np.column_stack([o[1] for o in out])
         coefs0 = list(out[0][4])
-        first = [o[2] for o in out]
         last = [o[3] for o in out]
         sel = self._select(lams, fold_scores)
         n_ext = 0
