@@ -381,3 +381,10 @@ def test_collinear_unpenalized_columns_are_refused():
     X[:, 1] = 2 * X[:, 0]
     with pytest.raises(ValueError, match="unpenalized columns"):
         Ridge(penalty_factor=[0, 0, 1, 1]).fit(X, y)
+
+
+def test_wide_design_with_intercept_keeps_the_fast_eigendecomposition():
+    """Centring costs one rank; that alone must not send a p > n problem to the SVD."""
+    X, y = make_data(30, 80)
+    assert decompose(RidgeProblem.build(X, y)).method == "eigh-dual"
+    assert decompose(RidgeProblem.build(X, y, fit_intercept=False)).method == "eigh-dual"

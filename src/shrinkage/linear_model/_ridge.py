@@ -243,11 +243,16 @@ class RidgeCV(_RidgeBase):
             raise ValueError(f"rule must be 'min' or '1se', got {self.rule!r}")
         build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize,
                      penalty_factor=f)
-        full = decompose(RidgeProblem.build(X, y, sw, **build))
         user_grid = not isinstance(lams, int)
+        # Smallest λ evaluated: a user grid's minimum decides whether an ill-conditioned design
+        # needs an SVD (see decompose). The automatic grid starts far above the eigenvalues
+        # only an SVD resolves and always uses eigh; when it is extended below them, LOO/CV
+        # scores there carry a relative error of about eps·d²_max/(Sλ).
+        lam_floor = float(lams.min()) if user_grid else np.inf
+        full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=_alpha(lam_floor, sw, X))
         if not user_grid:
             lams = _default_grid(full, lams)
-        evaluate = self._evaluator(X, y, sw, build, full, score)
+        evaluate = self._evaluator(X, y, sw, build, full, score, lam_floor)
 
         lams, mean, se, folds = evaluate(lams)
         sel = select(lams, mean, se, self.rule)
@@ -270,7 +275,7 @@ class RidgeCV(_RidgeBase):
         self.n_iter_ = 1
         return self
 
-    def _evaluator(self, X, y, sw, build, full, score):
+    def _evaluator(self, X, y, sw, build, full, score, lam_floor):
         """A function λ-grid → (lams, mean, se, fold_scores) for the chosen ``cv``."""
         y2 = y[:, None] if y.ndim == 1 else y
         if isinstance(self.cv, str):
@@ -299,7 +304,8 @@ class RidgeCV(_RidgeBase):
         predictors = []
         for train, test in splitter.split(X, y):
             sw_tr = None if sw is None else sw[train]
-            dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build))
+            dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build),
+                            alpha_min=_alpha(lam_floor, sw_tr, X[train]))
             predictors.append((test, dec.grid_predictor(X[test])))
             dec.problem.Z = dec.problem.Z if dec.V is None else None   # keep only what predicts
 
@@ -315,6 +321,11 @@ class RidgeCV(_RidgeBase):
             se = fold_scores.std(axis=1, ddof=1) / np.sqrt(K) if K > 1 else np.zeros_like(mean)
             return lams, mean, se, fold_scores
         return evaluate
+
+
+def _alpha(lam, sw, X):
+    """``α = Sλ`` for rows ``X`` with weights ``sw``."""
+    return (X.shape[0] if sw is None else float(sw.sum())) * lam
 
 
 def _weighted_mean_se(terms, sw):

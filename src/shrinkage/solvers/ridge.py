@@ -332,8 +332,9 @@ def decompose(problem: RidgeProblem, *, method: str = "auto", alpha_min: float |
 
     ``method`` is ``"eigh"`` (Gram matrix, the fast default), ``"svd"`` (SVD of ``Z``, accurate
     for ill-conditioned ``Z`` at tiny α) or ``"auto"``: ``eigh`` unless the Gram matrix's
-    smallest kept eigenvalue is below ``1e-10`` of its largest *and* ``alpha_min`` is small enough
-    (``< 1e-6 ·`` largest) for the rounding of those eigenvalues to show.
+    smallest kept (numerically non-zero) eigenvalue is below ``1e-10`` of its largest *and*
+    ``alpha_min`` (the smallest ``Sλ`` that will be evaluated; None = unknown, assume 0) is
+    small enough (``< 1e-6 ·`` largest) for the rounding of those eigenvalues to show.
     """
     Z = problem.Z
     n, p = Z.shape
@@ -347,7 +348,11 @@ def decompose(problem: RidgeProblem, *, method: str = "auto", alpha_min: float |
         dec = _decompose_eigh(problem)
         if method == "eigh" or dec.d2.size == 0:
             return dec
-        ill = dec.d2.min() < 1e-10 * dec.d2.max() or dec.d2.size < min(n, p)
+        # eigh cannot resolve small non-zero eigenvalues, nor tell a tiny one from a null one:
+        # suspect both, but not the rank that centring and projecting out the unpenalized
+        # columns remove by construction. Only an α comparable to them shows the difference.
+        full_rank = min(n - int(problem.fit_intercept) - problem.n_unpenalized, p)
+        ill = dec.d2.min() < 1e-10 * dec.d2.max() or dec.d2.size < full_rank
         if not (ill and (alpha_min is None or alpha_min < 1e-6 * dec.d2.max())):
             return dec
     return _decompose_svd(problem)
