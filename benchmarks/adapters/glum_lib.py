@@ -1,0 +1,38 @@
+"""glum (optional; skipped when not installed). Not run on the machine of BENCHMARKS.md.
+
+glum minimizes ``(1/2S)·deviance + α·r‖w‖₁ + ½α(1−r)‖w‖²``. The binomial deviance is twice the
+log-loss, so with ``r = 0`` that is our objective at ``α = 2λ``; for squared error the
+deviance is the squared error, which gives half our objective at ``α = λ``. glum's CV averages
+the loss over each training fold as we do, so the same α grid serves every fold.
+"""
+
+import numpy as np
+
+from registry import Fit, adapter, require
+
+
+def _alpha(prob, lam):
+    return lam if prob.task.startswith("ridge") else 2.0 * lam
+
+
+@adapter("glum", "", tasks={"ridge", "logistic"})
+def single(prob):
+    glum = require("glum")
+    family = "normal" if prob.task == "ridge" else "binomial"
+    model = glum.GeneralizedLinearRegressor(family=family, alpha=_alpha(prob, prob.lam), l1_ratio=0.0,
+                                            fit_intercept=prob.fit_intercept,
+                                            gradient_tol=prob.tol, scale_predictors=False)
+    model.fit(prob.X, prob.y)
+    return Fit(model.coef_, model.intercept_, extra={"n_iter": getattr(model, "n_iter_", None)})
+
+
+@adapter("glum", "CV", tasks={"logistic_cv"})
+def cv(prob):
+    glum = require("glum")
+    alphas = _alpha(prob, prob.lams)
+    model = glum.GeneralizedLinearRegressorCV(family="binomial", alphas=alphas, l1_ratio=[0.0],
+                                              cv=prob.folds, fit_intercept=prob.fit_intercept,
+                                              gradient_tol=prob.tol, scale_predictors=False)
+    model.fit(prob.X, prob.y)
+    lam = float(prob.lams[np.argmin(np.abs(alphas - model.alpha_))])
+    return Fit(model.coef_, model.intercept_, lam)

@@ -1,0 +1,63 @@
+"""How close an adapter's answer is to shrinkage's: our objective at both solutions, the largest
+coefficient and probability differences, and for CV whether the same λ was chosen.
+
+The objective is :mod:`shrinkage.conventions`' (mean loss + λ‖w‖²), evaluated on the original
+scale for every library, so a fast-but-wrong fit shows up as a larger objective.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, log_softmax
+
+from registry import Fit, Problem
+
+
+def _linear(prob: Problem, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients as (K, p) and the decision values (n, K)."""
+    W = np.atleast_2d(np.asarray(fit.coef, dtype=float))
+    b = np.ravel(np.asarray(0.0 if fit.intercept is None else fit.intercept, dtype=float))
+    return W, prob.X @ W.T + b
+
+
+def objective(prob: Problem, fit: Fit, lam: float) -> float:
+    """Our objective at ``lam`` for ``fit``'s coefficients on ``prob``'s data."""
+    W, Z = _linear(prob, fit)
+    pen = lam * float(np.sum(W * W))
+    if prob.task in ("ridge", "ridge_cv"):
+        return float(np.mean((prob.y - Z[:, 0]) ** 2)) + pen
+    if prob.task in ("logistic", "logistic_cv"):
+        z = Z[:, 0]
+        return float(np.mean(np.logaddexp(0.0, z) - prob.y * z)) + pen
+    logp = log_softmax(Z, axis=1)
+    return float(-np.mean(logp[np.arange(len(prob.y)), prob.y.astype(int)])) + pen
+
+
+def probabilities(prob: Problem, fit: Fit) -> np.ndarray:
+    """Predicted class probabilities (independent of how the classes are parameterized)."""
+    _, Z = _linear(prob, fit)
+    return expit(Z[:, 0]) if Z.shape[1] == 1 else np.exp(log_softmax(Z, axis=1))
+
+
+def compare(prob: Problem, fit: Fit, ref: Fit) -> str:
+    """One short cell: what differs between ``fit`` and the reference ``ref``."""
+    parts = []
+    if prob.lams is not None and fit.lam is not None and ref.lam is not None:
+        i, j = (int(np.argmin(np.abs(prob.lams - v))) for v in (fit.lam, ref.lam))
+        parts.append(f"λ same (#{j})" if i == j else f"λ differs: #{i} vs #{j}")
+        if "cv_mse" in fit.extra and "cv_mse" in ref.extra:
+            rel = fit.extra["cv_mse"] / ref.extra["cv_mse"] - 1.0
+            parts.append(f"CV-MSE rel. diff {rel:+.1e}")
+    if fit.coef is None or ref.coef is None:
+        return "; ".join(parts) or "—"
+    W, _ = _linear(prob, fit)
+    W_ref, _ = _linear(prob, ref)
+    if W.shape == W_ref.shape:
+        scale = max(np.abs(W_ref).max(), 1e-300)
+        parts.append(f"max|Δcoef|/max|coef| {np.abs(W - W_ref).max() / scale:.1e}")
+    if prob.task not in ("ridge", "ridge_cv"):
+        parts.append(f"max|Δprob| {np.abs(probabilities(prob, fit) - probabilities(prob, ref)).max():.1e}")
+    if prob.lam is not None:
+        f, f_ref = objective(prob, fit, prob.lam), objective(prob, ref, prob.lam)
+        parts.append(f"Δobj/obj {(f - f_ref) / abs(f_ref):+.1e}")
+    return "; ".join(parts)
