@@ -6,16 +6,14 @@ Both minimize the objective of :mod:`shrinkage.conventions` with squared error a
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import KFold, check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
                            check_X, check_X_y)
-from ..selection.rules import select, warn_on_edge
+from ..selection.engine import FoldEngine, make_result, make_splits
+from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers.ridge import RidgeProblem, decompose, solve_ridge
 
@@ -165,16 +163,18 @@ class RidgeCV(_RidgeBase):
         which the effective degrees of freedom are small (``10² · d²_max / S``) down; it is
         extended (up to five times, three decades each) while the best λ sits on its edge. A
         user-given grid is never extended; a warning says when the best λ sits on its edge.
-    cv : {"loo", "gcv"}, int, or cross-validation splitter, default="loo"
+    cv : {"loo", "gcv"}, int, fold ids or cross-validation splitter, default="loo"
         ``"loo"``: exact leave-one-out, each fold at its own penalty ``(S − s_i)λ``.
         ``"gcv"``: generalized cross-validation. An int ``K``: K-fold, shuffled when
-        ``random_state`` is set (as in LogisticRegressionCV); or any scikit-learn splitter or
-        iterable of (train, test) indices.
+        ``random_state`` is set, grouped when ``groups`` is passed to ``fit``; a 1-D integer
+        array of fold ids (or :class:`~shrinkage.selection.FoldIds`); any scikit-learn splitter
+        (``RepeatedKFold`` repeats are recognised) or iterable of (train, test) indices.
         In K-fold the standardization is computed on each training fold; in LOO and GCV it is
         computed once on all data and held fixed.
-    rule : {"min", "1se"}, default="min"
+    rule : {"min", "1se"}, "ksse" (e.g. "2se"), float or callable, default="min"
         ``"min"``: the λ with the best mean score. ``"1se"``: the largest λ whose mean score is
-        within one standard error of the best.
+        within one standard error of the best; ``"2se"`` or a number ``k``: within ``k``.
+        A callable receives the :class:`~shrinkage.selection.CVResult` and returns an index.
     scoring : str or callable, optional
         ``"neg_mean_squared_error"`` (default), ``"neg_mean_absolute_error"``, ``"r2"``, or
         ``f(y_true, y_pred) -> float`` (higher is better). ``"gcv"`` supports only the default.
@@ -182,6 +182,10 @@ class RidgeCV(_RidgeBase):
         has no standard error (``"1se"`` then equals ``"min"``).
     fit_intercept, standardize, penalty_factor
         As in :class:`Ridge`.
+    n_jobs : int, optional
+        K-fold folds in parallel threads, each limited to one BLAS thread.
+    progress : bool, default=False
+        Show a progress bar on stderr while folds are fitted and scored.
     random_state : int, RandomState or None, default=None
         With an integer ``cv``, shuffle the rows before splitting, with this seed.
 
@@ -190,10 +194,13 @@ class RidgeCV(_RidgeBase):
     lam_ : float
         The chosen λ (by ``rule``).
     lam_min_, lam_1se_ : float
-        The λ with the best mean score, and the largest λ within one standard error of it.
-    cv_results_ : dict of ndarray
-        ``"lam"`` (n_lams,) largest first, ``"mean_score"``, ``"se_score"``, ``"df"``, and for
-        K-fold ``"fold_scores"`` (n_lams, n_folds); ``"scoring"`` names the score.
+        The λ with the best mean score, and the largest λ within one standard error of it
+        (``k`` standard errors for a ``"ksse"`` rule).
+    cv_results_ : :class:`~shrinkage.selection.CVResult`
+        A dict: ``"lam"`` (largest first), ``"mean_score"``, ``"se_score"``, ``"df"``,
+        ``"complexity"``, ``"params"``, ``"scoring"`` and for K-fold ``"fold_scores"``
+        (n_lams, n_folds); ``.reason`` says why ``lam_`` was chosen, ``.to_frame()`` gives a
+        DataFrame, ``.chosen_per_repeat()`` the stability of the choice under repeated K-fold.
     coef_, intercept_, df_, n_features_in_, feature_names_in_
         Of the refit on all data at ``lam_``; as in :class:`Ridge`.
 
@@ -211,9 +218,9 @@ class RidgeCV(_RidgeBase):
 
     _max_extensions = 5
 
-    def __init__(self, lams=100, *, cv="loo", rule: str = "min", scoring=None,
+    def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 random_state=None):
+                 n_jobs=None, progress: bool = False, random_state=None):
         self.lams = lams
         self.cv = cv
         self.rule = rule
@@ -221,9 +228,11 @@ class RidgeCV(_RidgeBase):
         self.fit_intercept = fit_intercept
         self.standardize = standardize
         self.penalty_factor = penalty_factor
+        self.n_jobs = n_jobs
+        self.progress = progress
         self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Choose λ by cross-validation, then refit on all data.
 
         Parameters
@@ -231,6 +240,8 @@ class RidgeCV(_RidgeBase):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), optional
+        groups : array-like of shape (n_samples,), optional
+            Group labels: with an integer ``cv``, folds never split a group (GroupKFold).
 
         Returns
         -------
@@ -239,8 +250,7 @@ class RidgeCV(_RidgeBase):
         X, y, sw, f = self._validate(X, y, sample_weight)
         lams = check_lams(self.lams)
         score = get_score(self.scoring, classification=False)
-        if self.rule not in ("min", "1se"):
-            raise ValueError(f"rule must be 'min' or '1se', got {self.rule!r}")
+        parse_rule(self.rule)
         build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize,
                      penalty_factor=f)
         user_grid = not isinstance(lams, int)
@@ -252,31 +262,34 @@ class RidgeCV(_RidgeBase):
         full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=_alpha(lam_floor, sw, X))
         if not user_grid:
             lams = _default_grid(full, lams)
-        evaluate = self._evaluator(X, y, sw, build, full, score, lam_floor)
+        evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, full, score, lam_floor)
 
-        lams, mean, se, folds = evaluate(lams)
-        sel = select(lams, mean, se, self.rule)
+        curve = evaluate(lams)
+        result, sel = self._result(curve, full, score, n_repeats)
         extensions = 0
         while not user_grid and sel.on_edge and extensions < self._max_extensions:
-            lams, mean, se, folds = _extend(lams, mean, se, folds, sel, evaluate)
-            sel = select(lams, mean, se, self.rule)
+            curve = _extend(curve, sel, evaluate)
+            result, sel = self._result(curve, full, score, n_repeats)
             extensions += 1
         if user_grid:
-            warn_on_edge(sel, lams)
+            warn_on_edge(sel, curve["lam"])
 
+        self.cv_results_ = result
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
-        self.cv_results_ = {"lam": lams, "mean_score": mean, "se_score": se,
-                            "df": full.df(lams), "scoring": score.name}
-        if folds is not None:
-            self.cv_results_["fold_scores"] = folds
         coef, intercept = full.path([self.lam_])
         self._set_coef(coef[0], intercept[0], y.ndim)
         self.df_ = float(full.df([self.lam_])[0])
         self.n_iter_ = 1
         return self
 
-    def _evaluator(self, X, y, sw, build, full, score, lam_floor):
-        """A function λ-grid → (lams, mean, se, fold_scores) for the chosen ``cv``."""
+    def _result(self, curve, full, score, n_repeats):
+        return make_result(curve["lam"], rule=self.rule, scoring=score.name,
+                           fold_scores=curve.get("fold_scores"), mean=curve.get("mean"),
+                           se=curve.get("se"), df=full.df(curve["lam"]), n_repeats=n_repeats)
+
+    def _evaluator(self, X, y, sw, groups, build, full, score, lam_floor):
+        """``(evaluate, n_repeats)``: evaluate maps a λ grid to a curve dict — ``lam`` and either
+        ``mean``/``se`` (leave-one-out, GCV) or ``fold_scores`` (K-fold)."""
         y2 = y[:, None] if y.ndim == 1 else y
         if isinstance(self.cv, str):
             if self.cv not in ("loo", "gcv"):
@@ -288,39 +301,25 @@ class RidgeCV(_RidgeBase):
             def evaluate(lams):
                 if self.cv == "loo":
                     pred = y2[:, None, :] - full.loo_residuals(lams)   # (n, L, t)
-                    return (lams, *_pooled_scores(score, y2, pred, sw), None)
-                terms = -full.gcv_terms(lams).mean(axis=2)              # (n, L)
-                mean, se = _weighted_mean_se(terms, sw)
-                return lams, mean, se, None
-            return evaluate
+                    mean, se = _pooled_scores(score, y2, pred, sw)
+                else:
+                    mean, se = _weighted_mean_se(-full.gcv_terms(lams).mean(axis=2), sw)
+                return {"lam": lams, "mean": mean, "se": se}
+            return evaluate, 1
 
-        if isinstance(self.cv, Integral) and not isinstance(self.cv, bool):
-            if self.cv < 2:
-                raise ValueError(f"cv as an int is the number of folds and must be >= 2, got {self.cv}")
-            splitter = KFold(int(self.cv), shuffle=self.random_state is not None,
-                             random_state=self.random_state)
-        else:
-            splitter = check_cv(self.cv)
-        predictors = []
-        for train, test in splitter.split(X, y):
+        splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
+
+        def fit_fold(train, test):
             sw_tr = None if sw is None else sw[train]
             dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build),
                             alpha_min=_alpha(lam_floor, sw_tr, X[train]))
-            predictors.append((test, dec.grid_predictor(X[test])))
-            dec.problem.Z = dec.problem.Z if dec.V is None else None   # keep only what predicts
+            predictor = dec.grid_predictor(X[test])
+            if dec.V is not None:
+                dec.problem.Z = None     # primal: the basis V predicts; drop the fold's copy of X
+            return predictor
 
-        def evaluate(lams):
-            fold_scores = np.empty((lams.size, len(predictors)))
-            for k, (test, gp) in enumerate(predictors):
-                pred = gp.predict(lams)                       # (m, L, t)
-                sw_te = None if sw is None else sw[test]
-                for li in range(lams.size):
-                    fold_scores[li, k] = score(y2[test], pred[:, li], sw_te)
-            mean = fold_scores.mean(axis=1)
-            K = fold_scores.shape[1]
-            se = fold_scores.std(axis=1, ddof=1) / np.sqrt(K) if K > 1 else np.zeros_like(mean)
-            return lams, mean, se, fold_scores
-        return evaluate
+        engine = FoldEngine(fit_fold, splits, y2, score, sw, self.n_jobs, self.progress)
+        return (lambda lams: {"lam": lams, "fold_scores": engine.scores(lams)}), n_repeats
 
 
 def _alpha(lam, sw, X):
@@ -354,14 +353,14 @@ def _default_grid(dec, size):
     return np.geomspace(hi, hi * 1e-6, size) if size > 1 else np.array([hi * 1e-3])
 
 
-def _extend(lams, mean, se, folds, sel, evaluate):
+def _extend(curve, sel, evaluate):
     """Add three decades beyond the edge where the best λ sits, with the grid's spacing;
-    return the merged results, largest λ first."""
+    return the merged curve, largest λ first."""
+    lams = curve["lam"]
     ratio = lams.max() / np.sort(lams)[-2] if lams.size > 1 else 10.0
     count = max(1, int(np.ceil(3 * np.log(10) / np.log(ratio))))
     steps = ratio ** np.arange(1, count + 1)
-    new = lams.max() * steps if sel.lam_min == lams.max() else lams.min() / steps
-    parts = zip((lams, mean, se, folds), evaluate(new))
-    merged = [None if old is None else np.concatenate([old, add]) for old, add in parts]
-    order = np.argsort(-merged[0], kind="stable")
-    return tuple(None if m is None else m[order] for m in merged)
+    new = evaluate(lams.max() * steps if sel.lam_min == lams.max() else lams.min() / steps)
+    merged = {k: np.concatenate([curve[k], new[k]], axis=0) for k in curve}
+    order = np.argsort(-merged["lam"], kind="stable")
+    return {k: v[order] for k, v in merged.items()}
