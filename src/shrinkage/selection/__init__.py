@@ -1,9 +1,12 @@
 """Choosing λ: the cross-validation engine, scores, selection rules and results."""
 
 from .engine import FoldEngine, FoldIds, make_result, make_splits
+from .grid import LamSearchCV, lam_candidates
+from .nested import NestedCVResult, nested_cross_validate
 from .results import CVResult
 from .rules import RULES, Selection, parse_rule, select
 from .scoring import Score, get_score
 
-__all__ = ["CVResult", "FoldEngine", "FoldIds", "RULES", "Score", "Selection", "get_score",
-           "make_result", "make_splits", "parse_rule", "select"]
+__all__ = ["CVResult", "FoldEngine", "FoldIds", "LamSearchCV", "NestedCVResult", "RULES", "Score",
+           "Selection", "get_score", "lam_candidates", "make_result", "make_splits",
+           "nested_cross_validate", "parse_rule", "select"]

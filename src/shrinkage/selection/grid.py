@@ -1,0 +1,210 @@
+"""Grid search over λ (one per layer if wanted) and ``l1_ratio``, with the selection rules.
+
+:class:`LamSearchCV` is the λ-aware cousin of scikit-learn's ``GridSearchCV`` for estimators
+that have a ``lam`` parameter but no fast path of their own (the networks): every
+(fold, candidate) pair is one fit, run in parallel worker processes (each with one BLAS thread,
+so ``n_jobs`` workers fill the cores without oversubscribing them); the result is a
+:class:`~shrinkage.selection.CVResult` and the choice follows ``rule`` ("1se" picks the most
+penalized candidate within one standard error of the best).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from .engine import make_result, make_splits
+from .rules import parse_rule, warn_on_edge
+from .scoring import get_score
+
+__all__ = ["LamSearchCV", "lam_candidates"]
+
+
+def lam_candidates(lams, l1_ratios=None) -> list[dict]:
+    """Expand a λ grid into candidate parameter dicts.
+
+    ``lams`` is a 1-D sequence of scalars (one λ for every layer), a sequence of per-layer
+    sequences (a user grid), or a mapping ``layer name -> values`` (their product). With
+    ``l1_ratios``, every λ candidate is paired with every ratio.
+    """
+    if isinstance(lams, Mapping):
+        names = list(lams)
+        cands = [dict(zip(names, map(float, combo)))
+                 for combo in itertools.product(*(np.atleast_1d(lams[k]) for k in names))]
+    else:
+        cands = []
+        for v in lams:
+            if np.ndim(v) == 0:
+                cands.append(float(v))
+            else:
+                cands.append(tuple(float(x) for x in v))
+    if not cands:
+        raise ValueError("lams is empty; pass at least one λ")
+    for c in cands:
+        vals = c.values() if isinstance(c, dict) else np.atleast_1d(c)
+        if not all(np.isfinite(x) and x >= 0 for x in vals):
+            raise ValueError(f"every λ must be a finite number >= 0, got {c!r}")
+    ratios = [None] if l1_ratios is None else [float(r) for r in np.atleast_1d(l1_ratios)]
+    for r in ratios:
+        if r is not None and not 0.0 <= r <= 1.0:
+            raise ValueError(f"l1_ratios must lie in [0, 1], got {r!r}")
+    return [({"lam": c} if r is None else {"lam": c, "l1_ratio": r}) for r in ratios for c in cands]
+
+
+def _size(lam) -> float:
+    """A candidate's overall strength: its λ, or the largest layer λ."""
+    if isinstance(lam, dict):
+        return float(max(lam.values()))
+    return float(np.max(np.atleast_1d(lam)))
+
+
+def _total(lam) -> float:
+    return float(sum(lam.values()) if isinstance(lam, dict) else np.sum(np.atleast_1d(lam)))
+
+
+def _fit_score(estimator, params, X, y, sw, train, test, score, Y_eval):
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = clone(estimator).set_params(**params)
+        fit_kw = {} if sw is None else {"sample_weight": sw[train]}
+        model.fit(X[train], y[train], **fit_kw)
+        pred = model.predict_proba(X[test]) if score.needs == "proba" else model.predict(X[test])
+    if score.needs == "predict" and pred.ndim == 1:
+        pred = pred[:, None]
+    return score(Y_eval[test], pred, None if sw is None else sw[test])
+
+
+class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
+    """Choose λ (per layer, and ``l1_ratio``) of any estimator with a ``lam`` parameter.
+
+    Parameters
+    ----------
+    estimator : estimator
+        E.g. :class:`~shrinkage.MLPClassifier`; cloned for every fit.
+    lams : sequence or mapping, default=(1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+        Scalars (one λ for all layers), per-layer sequences (a user grid), or a mapping
+        ``layer name -> values`` (their product); see :func:`lam_candidates`.
+    l1_ratios : sequence of float, optional
+        Also search the L1 share (paired with every λ).
+    cv : int, fold ids, splitter or iterable, default=5
+        As in the engine (:func:`~shrinkage.selection.make_splits`); stratified for classifiers.
+    rule : "min", "1se", "ksse", float or callable, default="min"
+        "Simpler" means more total penalty (the sum of the layer λ's).
+    scoring : str or callable, optional
+        As in :func:`~shrinkage.selection.get_score` (default: log-loss for classifiers, MSE
+        for regressors).
+    n_jobs : int, optional
+        Parallel worker processes over (fold, candidate) pairs.
+    refit : bool, default=True
+        Refit the best candidate on all data (``best_estimator_``).
+    random_state : int or None
+        Shuffles integer ``cv``.
+
+    Attributes
+    ----------
+    cv_results_ : CVResult
+    best_params_ : dict
+    lam_, lam_min_, lam_1se_ : float
+        The chosen candidate's overall λ (the largest layer λ), the best one's, the 1se one's.
+    best_estimator_ : estimator
+        Refit on all data with ``best_params_`` (when ``refit``).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from shrinkage import MLPClassifier
+    >>> from shrinkage.selection import LamSearchCV
+    >>> X, y = make_classification(n_samples=120, n_features=8, random_state=0)
+    >>> net = MLPClassifier(hidden_layer_sizes=(16,), max_epochs=30, random_state=0)
+    >>> search = LamSearchCV(net, lams=[1e-4, 1e-2], cv=3).fit(X, y)
+    >>> sorted(search.cv_results_["lam"].tolist())
+    [0.0001, 0.01]
+    """
+
+    def __init__(self, estimator, lams=(1e-5, 1e-4, 1e-3, 1e-2, 1e-1), *, l1_ratios=None, cv=5,
+                 rule="min", scoring=None, n_jobs=None, refit=True, random_state=None):
+        self.estimator = estimator
+        self.lams = lams
+        self.l1_ratios = l1_ratios
+        self.cv = cv
+        self.rule = rule
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Fit every candidate on every fold, choose by ``rule``, refit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), optional
+            Passed to the estimator's ``fit`` and used in the scores.
+        groups : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self : LamSearchCV
+        """
+        parse_rule(self.rule)
+        cands = lam_candidates(self.lams, self.l1_ratios)
+        X = np.asarray(X) if not hasattr(X, "iloc") else X.to_numpy()
+        y = np.asarray(y)
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        classification = is_classifier(self.estimator)
+        score = get_score(self.scoring, classification=classification)
+        if classification:
+            classes, idx = np.unique(y, return_inverse=True)
+            Y_eval = np.eye(classes.size)[idx]
+        else:
+            Y_eval = y.reshape(len(y), -1).astype(float)
+        splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
+                                        random_state=self.random_state)
+        jobs = [(c, k) for c in range(len(cands)) for k in range(len(splits))]
+        out = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_score)(self.estimator, cands[c], X, y, sw, *splits[k], score, Y_eval)
+            for c, k in jobs)
+        fold_scores = np.empty((len(cands), len(splits)))
+        for (c, k), v in zip(jobs, out):
+            fold_scores[c, k] = v
+        lam = np.array([_size(c["lam"]) for c in cands])
+        complexity = -np.array([_total(c["lam"]) for c in cands])
+        result, sel = make_result(lam, rule=self.rule, scoring=score.name, fold_scores=fold_scores,
+                                  complexity=complexity, params=cands, n_repeats=n_repeats)
+        if len({_total(c["lam"]) for c in cands}) > 1 and all(np.ndim(c["lam"]) == 0 for c in cands):
+            warn_on_edge(sel, lam)
+        self.cv_results_ = result
+        self.best_params_ = result.best_params
+        self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
+        if self.refit:
+            fit_kw = {} if sw is None else {"sample_weight": sw}
+            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_).fit(X, y, **fit_kw)
+        return self
+
+    def _best(self):
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_
+
+    def predict(self, X):
+        """Predict with the refit best estimator."""
+        return self._best().predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities of the refit best estimator."""
+        return self._best().predict_proba(X)
+
+    def score(self, X, y, sample_weight=None):
+        """The refit best estimator's own ``score``."""
+        return self._best().score(X, y, sample_weight=sample_weight) if sample_weight is not None \
+            else self._best().score(X, y)
+
+    @property
+    def classes_(self):
+        return self._best().classes_
