@@ -388,3 +388,36 @@ def test_wide_design_with_intercept_keeps_the_fast_eigendecomposition():
     X, y = make_data(30, 80)
     assert decompose(RidgeProblem.build(X, y)).method == "eigh-dual"
     assert decompose(RidgeProblem.build(X, y, fit_intercept=False)).method == "eigh-dual"
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("standardize", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_kfold_by_downdating_one_gram_equals_fitting_each_fold(fit_intercept, standardize, weighted):
+    from shrinkage.solvers.ridge import kfold_decompositions
+    X, y = make_data(70, 6, seed=7)
+    sw = np.random.default_rng(8).uniform(0.2, 3.0, 70) if weighted else None
+    f = np.array([1.0, 2.0, 0.5, 1.0, 1.0, 3.0])
+    splits = list(KFold(5, shuffle=True, random_state=0).split(X))
+    build = dict(fit_intercept=fit_intercept, standardize=standardize, penalty_factor=f)
+    full, down = kfold_decompositions(X, y, sw, splits, **build)
+    assert all(d.method == "eigh-downdate" for d in down)
+    ref = decompose(RidgeProblem.build(X, y, sw, **build))
+    assert rel(full.path([0.1])[0], ref.path([0.1])[0]) < 1e-9
+    assert rel(full.df([0.1, 1e-3]), ref.df([0.1, 1e-3])) < 1e-9
+    lams = np.array([1.0, 0.05, 1e-3])
+    for dec, (tr, te) in zip(down, splits):
+        direct = decompose(RidgeProblem.build(X[tr], y[tr], None if sw is None else sw[tr], **build))
+        assert rel(dec.grid_predictor(X[te]).predict(lams), direct.grid_predictor(X[te]).predict(lams)) < 1e-9
+        c1, b1 = dec.path(lams)
+        c2, b2 = direct.path(lams)
+        assert rel(c1, c2) < 1e-9 and rel(b1, b2) < 1e-9
+
+
+def test_kfold_downdating_declines_when_it_does_not_apply():
+    from shrinkage.solvers.ridge import kfold_decompositions
+    X, y = make_data(20, 8)
+    splits = list(KFold(4).split(X))
+    assert kfold_decompositions(X, y, None, splits, penalty_factor=[0, 1, 1, 1, 1, 1, 1, 1]) is None
+    Xw, yw = make_data(20, 30)
+    assert kfold_decompositions(Xw, yw, None, splits) is None        # training folds with n < p

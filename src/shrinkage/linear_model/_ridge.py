@@ -15,7 +15,7 @@ from .._validation import (check_lam, check_lams, check_penalty_factor, check_sa
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
-from ..solvers.ridge import RidgeProblem, decompose, solve_ridge
+from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -259,10 +259,9 @@ class RidgeCV(_RidgeBase):
         # only an SVD resolves and always uses eigh; when it is extended below them, LOO/CV
         # scores there carry a relative error of about eps·d²_max/(Sλ).
         lam_floor = float(lams.min()) if user_grid else np.inf
-        full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=_alpha(lam_floor, sw, X))
+        full, evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, score, lam_floor)
         if not user_grid:
             lams = _default_grid(full, lams)
-        evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, full, score, lam_floor)
 
         curve = evaluate(lams)
         result, sel = self._result(curve, full, score, n_repeats)
@@ -287,16 +286,19 @@ class RidgeCV(_RidgeBase):
                            fold_scores=curve.get("fold_scores"), mean=curve.get("mean"),
                            se=curve.get("se"), df=full.df(curve["lam"]), n_repeats=n_repeats)
 
-    def _evaluator(self, X, y, sw, groups, build, full, score, lam_floor):
-        """``(evaluate, n_repeats)``: evaluate maps a λ grid to a curve dict — ``lam`` and either
-        ``mean``/``se`` (leave-one-out, GCV) or ``fold_scores`` (K-fold)."""
+    def _evaluator(self, X, y, sw, groups, build, score, lam_floor):
+        """``(full, evaluate, n_repeats)``: the decomposition of all data, and a function from a
+        λ grid to a curve dict — ``lam`` and either ``mean``/``se`` (leave-one-out, GCV) or
+        ``fold_scores`` (K-fold)."""
         y2 = y[:, None] if y.ndim == 1 else y
+        alpha_min = _alpha(lam_floor, sw, X)
         if isinstance(self.cv, str):
             if self.cv not in ("loo", "gcv"):
                 raise ValueError(f"cv must be 'loo', 'gcv', an int or a splitter, got {self.cv!r}")
             if self.cv == "gcv" and score.name != "neg_mean_squared_error":
                 raise ValueError("cv='gcv' estimates the mean squared error only; use "
                                  "scoring=None or cv='loo' for other scores")
+            full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
 
             def evaluate(lams):
                 if self.cv == "loo":
@@ -305,21 +307,29 @@ class RidgeCV(_RidgeBase):
                 else:
                     mean, se = _weighted_mean_se(-full.gcv_terms(lams).mean(axis=2), sw)
                 return {"lam": lams, "mean": mean, "se": se}
-            return evaluate, 1
+            return full, evaluate, 1
 
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
+        downdated = kfold_decompositions(X, y, sw, splits, **build, alpha_min=alpha_min)
+        if downdated is not None:          # one Gram matrix for all data and every fold
+            full, decs = downdated
+            predictors = [dec.grid_predictor(X[te]) for dec, (_, te) in zip(decs, splits)]
+            engine = FoldEngine(None, splits, y2, score, sw, self.n_jobs, self.progress,
+                                folds=predictors)
+        else:
+            full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
 
-        def fit_fold(train, test):
-            sw_tr = None if sw is None else sw[train]
-            dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build),
-                            alpha_min=_alpha(lam_floor, sw_tr, X[train]))
-            predictor = dec.grid_predictor(X[test])
-            if dec.V is not None:
-                dec.problem.Z = None     # primal: the basis V predicts; drop the fold's copy of X
-            return predictor
+            def fit_fold(train, test):
+                sw_tr = None if sw is None else sw[train]
+                dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build),
+                                alpha_min=_alpha(lam_floor, sw_tr, X[train]))
+                predictor = dec.grid_predictor(X[test])
+                if dec.V is not None:
+                    dec.problem.Z = None  # primal: the basis V predicts; drop the fold's copy
+                return predictor
 
-        engine = FoldEngine(fit_fold, splits, y2, score, sw, self.n_jobs, self.progress)
-        return (lambda lams: {"lam": lams, "fold_scores": engine.scores(lams)}), n_repeats
+            engine = FoldEngine(fit_fold, splits, y2, score, sw, self.n_jobs, self.progress)
+        return full, (lambda lams: {"lam": lams, "fold_scores": engine.scores(lams)}), n_repeats
 
 
 def _alpha(lam, sw, X):

@@ -144,17 +144,20 @@ class FoldEngine:
     n_jobs : int, optional
         Folds in parallel threads (BLAS limited to one thread per worker while they run).
     progress : bool
+    folds : list, optional
+        Already fitted folds (one per split, with ``predict``); ``fit_fold`` is then unused.
     """
 
     def __init__(self, fit_fold, splits, y_eval, score, sample_weight=None, n_jobs=None,
-                 progress=False):
+                 progress=False, folds=None):
         self.splits, self.y_eval, self.score, self.sw = splits, y_eval, score, sample_weight
         self.n_jobs = 1 if n_jobs in (None, 0) else int(n_jobs)
         if self.n_jobs < 0:
             import os
             self.n_jobs = max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
         self.progress = progress
-        self.folds = self._map(lambda k: fit_fold(*splits[k]), "fitting folds")
+        self.folds = folds if folds is not None else self._map(lambda k: fit_fold(*splits[k]),
+                                                               "fitting folds")
 
     def _map(self, func, desc):
         bar = _Progress(len(self.splits), desc, self.progress)

@@ -441,3 +441,87 @@ def _solve_per_target(problem, alphas):
     lams = alphas / problem.S
     v = np.stack([dec.coef_transformed(lam, target=j)[:, 0] for j, lam in enumerate(lams)], axis=1)
     return v, dec.df(lams) - problem.n_unpenalized
+
+
+def kfold_decompositions(X, y, sample_weight, splits, *, fit_intercept=True, standardize=True,
+                         penalty_factor=None, alpha_min=None):
+    r"""Decompose all data and every training fold from one Gram matrix, by downdating.
+
+    With ``X̃ = X − μ`` centred once with the weighted mean of *all* rows, a training fold's
+    moments are the full ones minus the test fold's: ``G_tr = X̃ᵀWX̃ − X̃_teᵀW_teX̃_te`` and
+    ``b_tr = X̃ᵀWỹ − X̃_teᵀW_teỹ_te``. Centring on the fold's own mean ``μ + δ`` is then the
+    rank-one correction ``G_tr − S_tr δδᵀ`` (``δ`` is small: no cancellation), and
+    standardizing divides by the fold's own standard deviations, so each fold is exactly the
+    :class:`RidgeProblem` of its rows. The Gram work is ``X̃ᵀWX̃`` once plus one small product
+    per test fold — about ``2np²`` instead of ``Knp²`` — and no fold copies ``X``.
+
+    Applies when every training fold has at least as many rows as features and no feature is
+    unpenalized; returns None otherwise, or when a Gram matrix is too ill-conditioned for
+    ``alpha_min`` (the caller then decomposes each fold directly).
+
+    Returns
+    -------
+    (RidgeDecomposition, list of RidgeDecomposition) or None
+        All data, then one per split; primal form (``V``, ``d2``, ``q``, no ``Z``): they give
+        paths, degrees of freedom and ``grid_predictor``, not leave-one-out.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y2 = np.asarray(y, dtype=np.float64)
+    y2 = y2[:, None] if y2.ndim == 1 else y2
+    n, p = X.shape
+    f = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
+    if np.any(f == 0) or any(len(tr) < p for tr, _ in splits):
+        return None
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    S = s.sum()
+    mu = s @ X / S if fit_intercept else np.zeros(p)
+    ybar = s @ y2 / S if fit_intercept else np.zeros(y2.shape[1])
+    Xc = X - mu if fit_intercept else X
+    yc = y2 - ybar
+    Xw = Xc * s[:, None] if sample_weight is not None else Xc
+    G, b = Xw.T @ Xc, Xw.T @ yc                       # full moments (one syrk-sized product)
+
+    def from_moments(C, c, S_part, n_part, delta, my):
+        if standardize:
+            scale = np.sqrt(np.maximum(np.diag(C) / S_part, 0.0))
+            const = scale <= np.finfo(np.float64).eps * np.maximum(np.abs(mu + delta), 1.0) * 10
+            scale[const] = 1.0
+        else:
+            scale = np.ones(p)
+        col = scale * np.sqrt(f)
+        w, V = np.linalg.eigh(C / np.outer(col, col))
+        keep = w > max(n_part, p) * _EPS * max(w[-1], 0.0)
+        d2, V = w[keep], V[:, keep]
+        full_rank = min(n_part - int(fit_intercept), p)
+        ill = d2.size == 0 or d2.min() < 1e-10 * d2.max() or d2.size < full_rank
+        if ill and (alpha_min is None or alpha_min < 1e-6 * d2.max()):
+            return None
+        prob = RidgeProblem(Z=None, y=None, sqrt_sw=None, S=float(S_part), n_rows=n_part,
+                            x_mean=mu + delta, x_scale=col, y_mean=ybar + my,
+                            pen_idx=np.arange(p), unpen_idx=np.zeros(0, dtype=int),
+                            fit_intercept=fit_intercept)
+        return RidgeDecomposition(prob, d2, V, None, V.T @ (c / col[:, None]), "eigh-downdate")
+
+    full = from_moments(G, b, S, n, np.zeros(p), np.zeros(y2.shape[1]))
+    if full is None:
+        return None
+    folds = []
+    for train, test in splits:
+        Xt, st = Xc[test], s[test]
+        Xtw = Xt * st[:, None] if sample_weight is not None else Xt
+        S_tr = S - st.sum()
+        if not S_tr > 0:
+            raise ValueError("a training fold has zero total sample weight")
+        C, c = G - Xtw.T @ Xt, b - Xtw.T @ yc[test]
+        if fit_intercept:
+            delta = -(st @ Xt) / S_tr                 # fold mean of X̃ (Σ over all rows is 0)
+            my = -(st @ yc[test]) / S_tr
+            C -= S_tr * np.outer(delta, delta)
+            c -= S_tr * np.outer(delta, my)
+        else:
+            delta, my = np.zeros(p), np.zeros(y2.shape[1])
+        dec = from_moments(C, c, S_tr, len(train), delta, my)
+        if dec is None:
+            return None
+        folds.append(dec)
+    return full, folds
