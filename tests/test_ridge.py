@@ -421,3 +421,19 @@ def test_kfold_downdating_declines_when_it_does_not_apply():
     assert kfold_decompositions(X, y, None, splits, penalty_factor=[0, 1, 1, 1, 1, 1, 1, 1]) is None
     Xw, yw = make_data(20, 30)
     assert kfold_decompositions(Xw, yw, None, splits) is None        # training folds with n < p
+
+
+def test_ridgecv_evidence_takes_the_marginal_likelihood_maximizer():
+    from shrinkage.selection.evidence import ridge_evidence_lam, ridge_log_evidence
+    X, y = make_data(200, 10, seed=4)
+    m = RidgeCV(cv="evidence").fit(X, y)
+    lam, info = ridge_evidence_lam(decompose(RidgeProblem.build(X, y)))
+    assert m.lam_ == pytest.approx(lam, rel=1e-12)
+    assert rel(m.coef_, Ridge(lam=m.lam_).fit(X, y).coef_) < 1e-9
+    dec = decompose(RidgeProblem.build(X, y))
+    near = ridge_log_evidence(dec, [m.lam_ * 0.9, m.lam_, m.lam_ * 1.1])
+    assert near[1] >= near[0] and near[1] >= near[2]            # a maximum, not a grid point
+    r = m.cv_results_
+    assert r["scoring"] == "log_evidence" and r.lam == m.lam_ and "marginal likelihood" in r.reason
+    with pytest.raises(ValueError, match="rule applies to cross-validation"):
+        RidgeCV(cv="evidence", rule="1se").fit(X, y)

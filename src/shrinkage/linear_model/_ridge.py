@@ -6,6 +6,8 @@ Both minimize the objective of :mod:`shrinkage.conventions` with squared error a
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
@@ -14,6 +16,7 @@ from .._validation import (check_lam, check_lams, check_penalty_factor, check_sa
                            check_X, check_X_y)
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.rules import parse_rule, warn_on_edge
+from ..selection.evidence import ridge_evidence_lam
 from ..selection.scoring import get_score
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 
@@ -169,8 +172,10 @@ class RidgeCV(_RidgeBase):
         ``random_state`` is set, grouped when ``groups`` is passed to ``fit``; a 1-D integer
         array of fold ids (or :class:`~shrinkage.selection.FoldIds`); any scikit-learn splitter
         (``RepeatedKFold`` repeats are recognised) or iterable of (train, test) indices.
-        In K-fold the standardization is computed on each training fold; in LOO and GCV it is
-        computed once on all data and held fixed.
+        ``"evidence"``: the λ maximizing the exact marginal likelihood of the Gaussian model
+        (empirical Bayes; see :mod:`shrinkage.selection.evidence`), found continuously, not
+        only on the grid. In K-fold the standardization is computed on each training fold; in
+        LOO, GCV and evidence it is computed once on all data and held fixed.
     rule : {"min", "1se"}, "ksse" (e.g. "2se"), float or callable, default="min"
         ``"min"``: the λ with the best mean score. ``"1se"``: the largest λ whose mean score is
         within one standard error of the best; ``"2se"`` or a number ``k``: within ``k``.
@@ -201,6 +206,8 @@ class RidgeCV(_RidgeBase):
         ``"complexity"``, ``"params"``, ``"scoring"`` and for K-fold ``"fold_scores"``
         (n_lams, n_folds); ``.reason`` says why ``lam_`` was chosen, ``.to_frame()`` gives a
         DataFrame, ``.chosen_per_repeat()`` the stability of the choice under repeated K-fold.
+    sigma2_ : ndarray of shape (n_targets,)
+        With ``cv="evidence"`` only: the noise variance at ``lam_``.
     coef_, intercept_, df_, n_features_in_, feature_names_in_
         Of the refit on all data at ``lam_``; as in :class:`Ridge`.
 
@@ -259,6 +266,8 @@ class RidgeCV(_RidgeBase):
         # only an SVD resolves and always uses eigh; when it is extended below them, LOO/CV
         # scores there carry a relative error of about eps·d²_max/(Sλ).
         lam_floor = float(lams.min()) if user_grid else np.inf
+        if isinstance(self.cv, str) and self.cv == "evidence":
+            return self._fit_evidence(X, y, sw, build, lams if user_grid else None, lam_floor)
         full, evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, score, lam_floor)
         if not user_grid:
             lams = _default_grid(full, lams)
@@ -281,6 +290,33 @@ class RidgeCV(_RidgeBase):
         self.n_iter_ = 1
         return self
 
+    def _fit_evidence(self, X, y, sw, build, grid, lam_floor):
+        """λ maximizing the exact marginal likelihood (see :mod:`shrinkage.selection.evidence`)."""
+        if self.rule != "min":
+            raise ValueError("rule applies to cross-validation; cv='evidence' takes the λ that "
+                             "maximizes the marginal likelihood (use rule='min')")
+        full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=_alpha(lam_floor, sw, X))
+        lam, info = ridge_evidence_lam(full, grid)
+        lams = np.append(info["lams"], lam)
+        order = np.argsort(-lams, kind="stable")
+        lams, logev = lams[order], np.append(info["log_evidence"], info["log_evidence_max"])[order]
+        result, sel = make_result(lams, rule="min", scoring="log_evidence", mean=logev,
+                                  se=np.full_like(logev, np.nan), df=full.df(lams))
+        result.reason = (f"λ = {lam:.4g} maximizes the marginal likelihood (σ² profiled out, "
+                         f"intercept integrated out)")
+        if info["on_edge"]:
+            warnings.warn(f"the evidence is largest at the edge of the λ range ({lam:.4g}); "
+                          "the data may hold no signal (λ → ∞) or need a wider grid",
+                          UserWarning, stacklevel=3)
+        self.cv_results_ = result
+        self.lam_ = self.lam_min_ = self.lam_1se_ = lam
+        self.sigma2_ = info["sigma2"]
+        coef, intercept = full.path([lam])
+        self._set_coef(coef[0], intercept[0], y.ndim)
+        self.df_ = float(full.df([lam])[0])
+        self.n_iter_ = 1
+        return self
+
     def _result(self, curve, full, score, n_repeats):
         return make_result(curve["lam"], rule=self.rule, scoring=score.name,
                            fold_scores=curve.get("fold_scores"), mean=curve.get("mean"),
@@ -294,7 +330,8 @@ class RidgeCV(_RidgeBase):
         alpha_min = _alpha(lam_floor, sw, X)
         if isinstance(self.cv, str):
             if self.cv not in ("loo", "gcv"):
-                raise ValueError(f"cv must be 'loo', 'gcv', an int or a splitter, got {self.cv!r}")
+                raise ValueError(f"cv must be 'loo', 'gcv', 'evidence', an int or a splitter, "
+                                 f"got {self.cv!r}")
             if self.cv == "gcv" and score.name != "neg_mean_squared_error":
                 raise ValueError("cv='gcv' estimates the mean squared error only; use "
                                  "scoring=None or cv='loo' for other scores")

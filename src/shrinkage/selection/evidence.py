@@ -118,6 +118,7 @@ import warnings
 import numpy as np
 import scipy.linalg as sla
 from scipy.optimize import minimize_scalar
+from sklearn.exceptions import ConvergenceWarning
 
 from ..solvers.ridge import RidgeDecomposition
 from ..solvers.smooth import SmoothObjective, solve_smooth
@@ -144,6 +145,9 @@ def _ridge_parts(dec: RidgeDecomposition):
     d2 = np.asarray(dec.d2, dtype=np.float64)
     q = np.asarray(dec.q, dtype=np.float64).reshape(d2.size, -1)
     yy = np.einsum("ij,ij->j", y, y)
+    if np.any(yy <= 0):
+        raise ValueError("a target is fitted exactly by the intercept and unpenalized columns "
+                         "(e.g. constant): its noise variance, and the evidence, are degenerate")
     c2 = q * q / d2[:, None] if d2.size else np.zeros((0, y.shape[1]))
     r0 = yy - c2.sum(axis=0)
     # Z spans every contrast: ỹ lies in its column space, r₀ is round-off
@@ -338,12 +342,11 @@ def _free_and_penalized(obj: SmoothObjective):
     return np.sort(pen), groups
 
 
-def laplace_log_evidence(obj: SmoothObjective, theta) -> float:
+def laplace_log_evidence(obj: SmoothObjective, theta, *, total_weight=None) -> float:
     r"""Laplace-approximated log evidence of a fitted L2 logistic / softmax model.
 
-    ``obj`` holds the data, the weights (normalized ``sw``; the total ``S`` must be set as
-    ``obj.S_total``, default the number of rows) and its current λ; ``theta`` is its minimizer
-    (e.g. ``solve_smooth(obj).theta``). Implements::
+    ``obj`` holds the data, the normalized weights ``sw`` and its current λ; ``theta`` is its
+    minimizer (e.g. ``solve_smooth(obj).theta``). Implements::
 
         −S J(θ̂) + ½ Σ_pen log(S π_j / π) + (m/2) log 2π − ½ log det(S Bᵀ H B)
 
@@ -355,6 +358,9 @@ def laplace_log_evidence(obj: SmoothObjective, theta) -> float:
     obj : SmoothObjective
         With ``obj.lam > 0``.
     theta : ndarray of shape (n_theta,)
+    total_weight : float, optional
+        ``S = Σ s_i`` (frequency weights), which ``obj.sw`` no longer carries. Default: the
+        number of rows (unit weights).
 
     Returns
     -------
@@ -362,7 +368,9 @@ def laplace_log_evidence(obj: SmoothObjective, theta) -> float:
     """
     if not obj.lam > 0:
         raise ValueError("the evidence needs lam > 0 (lam = 0 is a flat, improper prior)")
-    S = float(getattr(obj, "S_total", obj.n))
+    S = float(obj.n if total_weight is None else total_weight)
+    if not (np.isfinite(S) and S > 0):
+        raise ValueError(f"total_weight must be a positive number, got {total_weight!r}")
     theta = np.asarray(theta, dtype=np.float64)
     J = obj.value(theta)
     H = obj.data_hessian(theta)
@@ -430,8 +438,7 @@ def _logistic_objective(X, y, sample_weight, fit_intercept, standardize, penalty
         f = f * sd ** 2
     Y = (y_idx == 1).astype(np.float64) if classes.size == 2 else np.eye(classes.size)[y_idx]
     obj = SmoothObjective(X, Y, sw, 1.0, f, fit_intercept=fit_intercept, x_mean=mean, x_scale=sd)
-    obj.S_total = S
-    return obj, classes
+    return obj, classes, S
 
 
 def _logistic_lam_max(obj):
@@ -456,8 +463,8 @@ def _logistic_lam_max(obj):
 class _Path:
     """Fits along λ with warm starts from the nearest λ already solved."""
 
-    def __init__(self, obj, solver, tol, max_iter):
-        self.obj, self.solver, self.tol, self.max_iter = obj, solver, tol, max_iter
+    def __init__(self, obj, S, solver, tol, max_iter):
+        self.obj, self.S, self.solver, self.tol, self.max_iter = obj, S, solver, tol, max_iter
         self.fits = {}      # log λ -> (log evidence, SmoothResult)
 
     def __call__(self, lam):
@@ -474,8 +481,8 @@ class _Path:
         if not res.converged:
             warnings.warn(f"the fit at lam={lam:.3g} did not converge (max |gradient| = "
                           f"{res.grad_max:.3g}); its Laplace evidence is approximate",
-                          RuntimeWarning, stacklevel=3)
-        ev = laplace_log_evidence(self.obj, res.theta)
+                          ConvergenceWarning, stacklevel=3)
+        ev = laplace_log_evidence(self.obj, res.theta, total_weight=self.S)
         self.fits[key] = (ev, res)
         return ev
 
@@ -519,8 +526,9 @@ def logistic_log_evidence(X, y, lams, *, sample_weight=None, fit_intercept=True,
     2
     """
     lams = _check_lams(lams, allow_zero=False)
-    obj, _ = _logistic_objective(X, y, sample_weight, fit_intercept, standardize, penalty_factor)
-    path = _Path(obj, solver, tol, max_iter)
+    obj, _, S = _logistic_objective(X, y, sample_weight, fit_intercept, standardize,
+                                    penalty_factor)
+    path = _Path(obj, S, solver, tol, max_iter)
     out = np.empty(lams.size)
     for i in np.argsort(-lams, kind="stable"):
         out[i] = path(lams[i])
@@ -569,9 +577,9 @@ def logistic_evidence_lam(X, y, lams=None, *, sample_weight=None, fit_intercept=
     >>> info["coef"].shape, info["on_edge"], bool(1e-3 < lam < 1e-1)
     ((1, 4), False, True)
     """
-    obj, classes = _logistic_objective(X, y, sample_weight, fit_intercept, standardize,
-                                       penalty_factor)
-    path = _Path(obj, solver, tol, max_iter)
+    obj, classes, S = _logistic_objective(X, y, sample_weight, fit_intercept, standardize,
+                                          penalty_factor)
+    path = _Path(obj, S, solver, tol, max_iter)
     auto = lams is None
     if auto:
         top = _logistic_lam_max(obj)
