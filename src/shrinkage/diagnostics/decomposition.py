@@ -1,0 +1,318 @@
+r"""Bias–variance decomposition of the test error, for every λ of a grid.
+
+Training sets ``D_1 … D_R`` are drawn once (bootstrap, subsamples, or fresh draws from a
+user's generator) and every λ is fitted on the *same* draws, so the curves over λ are a paired
+comparison. The test set is fixed. The decompositions themselves (squared loss: bias², variance,
+noise; 0-1 loss: Domingos 2000; log loss: Heskes 1998) and their exact identities are derived in
+:mod:`shrinkage.diagnostics.losses`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils import _safe_indexing
+
+from . import losses
+
+__all__ = ["BiasVarianceResult", "bias_variance"]
+
+LOSSES = ("squared", "zero_one", "log")
+
+
+@dataclass
+class BiasVarianceResult:
+    """Per-λ decomposition of the test error (see :mod:`shrinkage.diagnostics.losses`).
+
+    Attributes
+    ----------
+    lams : ndarray of shape (n_lams,)
+        The λ grid, largest first.
+    error : ndarray of shape (n_lams,)
+        Measured test error, averaged over draws and test points.
+    bias2 : ndarray of shape (n_lams,)
+        Squared loss: bias². 0-1 and log loss: the bias term (``[y_m ≠ y*]``, ``KL(π‖q̄)``);
+        the name is shared so that every loss reads alike. Without the truth it is measured
+        against the observed ``y`` and contains the noise.
+    variance : ndarray of shape (n_lams,)
+        Squared loss: mean variance of the predictions over draws. 0-1 loss: Domingos' *net*
+        variance. Log loss: ``mean_D KL(q̄ ‖ q_D)``.
+    noise : ndarray of shape (n_lams,)
+        The irreducible part, NaN unless the truth (``f_test``) was given.
+    loss : str
+        ``"squared"``, ``"zero_one"`` or ``"log"``.
+    n_rounds : int
+        Number of training sets drawn.
+    sampling : str
+        How they were drawn.
+    extra : dict of str to ndarray of shape (n_lams,)
+        Further terms: 0-1 loss ``variance_total``, ``variance_unbiased``, ``variance_biased``;
+        with true probabilities ``bayes_error`` (0-1) and ``error_expected`` (0-1 and log).
+    """
+
+    lams: np.ndarray
+    error: np.ndarray
+    bias2: np.ndarray
+    variance: np.ndarray
+    noise: np.ndarray
+    loss: str = "squared"
+    n_rounds: int = 0
+    sampling: str = "bootstrap"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def bias(self) -> np.ndarray:
+        """Alias of :attr:`bias2` (the name that fits the 0-1 and log losses)."""
+        return self.bias2
+
+    @property
+    def cross(self) -> np.ndarray:
+        """``error − (noise + bias2 + variance)``: zero in expectation, NaN without the truth."""
+        return self.error - (self.noise + self.bias2 + self.variance)
+
+    @property
+    def lam_best(self) -> float:
+        """The λ of the smallest measured error."""
+        return float(self.lams[int(np.argmin(self.error))])
+
+    def to_frame(self):
+        """A pandas DataFrame with one row per λ and one column per term."""
+        import pandas as pd
+        cols = {"lam": self.lams, "error": self.error, "bias2": self.bias2,
+                "variance": self.variance, "noise": self.noise, **self.extra}
+        frame = pd.DataFrame(cols)
+        frame.attrs.update(loss=self.loss, n_rounds=self.n_rounds, sampling=self.sampling)
+        return frame
+
+    def __repr__(self) -> str:
+        return (f"BiasVarianceResult({self.lams.size} λ, loss={self.loss!r}, "
+                f"n_rounds={self.n_rounds}, best λ={self.lam_best:.4g})")
+
+
+def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X_test=None,
+                  y_test=None, f_test=None, sampling="bootstrap", train_size=None,
+                  loss: str = "squared", random_state=None, n_jobs=None) -> BiasVarianceResult:
+    """Decompose the test error into bias, variance and noise for each λ.
+
+    Parameters
+    ----------
+    estimator : estimator with a ``lam`` parameter
+        Cloned and refitted with ``set_params(lam=λ)`` for each λ and draw (and, if it has one,
+        ``random_state`` set per draw, the same for every λ, so that the variance includes the
+        randomness of training). ``predict`` is used for the squared and 0-1 losses,
+        ``predict_proba`` for the log loss. A plain :class:`~shrinkage.Ridge` takes a fast
+        path: one decomposition per draw serves every λ.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    lams : array-like of shape (n_lams,)
+        Strengths ``λ ≥ 0``; reported largest first.
+    n_rounds : int, default=50
+        Number of training sets.
+    test_size : float or int, default=0.3
+        Fraction (or number) of rows held out as the fixed test set, when ``X_test`` is not
+        given. The training sets are drawn from the rest.
+    X_test, y_test : array-like of shape (n_test, n_features) and (n_test,), optional
+        A fixed test set; then every row of ``X, y`` is in the pool for training draws.
+    f_test : array-like or callable, optional
+        The truth at the test points (synthetic data): squared loss, ``f(x)`` of shape
+        (n_test,); 0-1 loss, optimal labels (n_test,) or true class probabilities
+        (n_test, n_classes) in sorted class order; log loss, true class probabilities. A callable is applied to the test rows.
+        An array aligns with ``X_test`` when that is given, otherwise with ``X``.
+    sampling : {"bootstrap", "subsample"} or callable, default="bootstrap"
+        ``"bootstrap"``: ``train_size`` rows with replacement (default: the pool size);
+        ``"subsample"``: without replacement (default: half the pool). A callable
+        ``rng -> (X_train, y_train)`` draws fresh training sets (e.g. from a known
+        distribution); it gets a :class:`numpy.random.Generator`.
+    train_size : float or int, optional
+        Size of each training set, as a count or a fraction of the pool.
+    loss : {"squared", "zero_one", "log"}, default="squared"
+    random_state : int, Generator or None, default=None
+        Seeds the split, the draws and the per-draw estimator seeds.
+    n_jobs : int, optional
+        Fit the draws in parallel with joblib.
+
+    Returns
+    -------
+    BiasVarianceResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Ridge
+    >>> from shrinkage.diagnostics import bias_variance
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 10)); f = X @ np.linspace(1, 0, 10)
+    >>> y = f + rng.normal(size=200)
+    >>> res = bias_variance(Ridge(), X, y, [10.0, 0.1, 0.001], n_rounds=20, random_state=0)
+    >>> bool(np.all(np.diff(res.variance) > 0))      # variance grows as λ falls
+    True
+    >>> bool(np.allclose(res.error, res.variance + res.bias2))   # exact without the truth
+    True
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+    if isinstance(n_rounds, bool) or not isinstance(n_rounds, Integral) or n_rounds < 2:
+        raise ValueError(f"n_rounds must be an integer >= 2, got {n_rounds!r}")
+    lams = _check_grid(lams)
+    rng = np.random.default_rng(random_state)
+    y = np.asarray(y)
+    n = y.shape[0]
+
+    if X_test is None:
+        if y_test is not None:
+            raise ValueError("y_test was given without X_test; pass both or neither")
+        n_test = _count(test_size, n, "test_size")
+        if not 1 <= n_test < n:
+            raise ValueError(f"test_size={test_size!r} leaves {n - n_test} training rows of "
+                             f"{n}; pick a size between 1 row and n_samples − 1")
+        perm = rng.permutation(n)
+        test, pool = perm[:n_test], perm[n_test:]
+        X_te, y_te = _safe_indexing(X, test), y[test]
+        X_pool, y_pool = _safe_indexing(X, pool), y[pool]
+        if f_test is not None and not callable(f_test):
+            f_test = np.asarray(f_test)[test]
+    else:
+        if y_test is None:
+            raise ValueError("X_test was given without y_test; pass both or neither")
+        X_te, y_te, X_pool, y_pool = X_test, np.asarray(y_test), X, y
+    if callable(f_test):
+        f_test = f_test(X_te)
+    f_test = None if f_test is None else np.asarray(f_test)
+
+    draws = _draws(sampling, train_size, X_pool, y_pool, n_rounds, rng)
+    seeds = rng.integers(2**31 - 1, size=n_rounds)
+    classes = None
+    if loss != "squared":
+        classes = np.unique(np.concatenate([np.asarray(y_pool).ravel(), y_te.ravel()]))
+
+    def one(draw, seed):
+        return _predict_grid(estimator, *draw(), X_te, lams, int(seed), loss, classes)
+
+    if n_jobs in (None, 1):
+        preds = [one(d, s) for d, s in zip(draws, seeds)]
+    else:
+        from joblib import Parallel, delayed
+        preds = Parallel(n_jobs=n_jobs)(delayed(one)(d, s) for d, s in zip(draws, seeds))
+    preds = np.stack(preds, axis=1)          # (L, R, m[, t or K])
+
+    if loss == "squared":
+        terms = [losses.squared(P.reshape(n_rounds, -1), y_te.reshape(-1),
+                          None if f_test is None else f_test.reshape(-1)) for P in preds]
+    else:
+        y_idx = np.searchsorted(classes, y_te)
+        y_star, pi = _truth(f_test, classes, y_idx, loss)
+        if loss == "zero_one":
+            terms = [losses.zero_one(P, y_idx, y_star, pi, classes.size) for P in preds]
+        else:
+            terms = [losses.log_loss(P, y_idx, pi) for P in preds]
+    keys = terms[0].keys()
+    cols = {k: np.array([t[k] for t in terms]) for k in keys}
+    main = {k: cols.pop(k) for k in ("error", "bias2", "variance", "noise")}
+    name = sampling if isinstance(sampling, str) else "callable"
+    return BiasVarianceResult(lams, **main, loss=loss, n_rounds=n_rounds, sampling=name,
+                              extra=cols)
+
+
+# -- drawing training sets -----------------------------------------------------------------------
+def _check_grid(lams):
+    if isinstance(lams, (Integral, np.integer)) and not isinstance(lams, bool):
+        raise TypeError("lams must be an array of λ values here, not a grid size; e.g. "
+                        "np.geomspace(10, 1e-4, 20)")
+    arr = np.asarray(lams, dtype=float).ravel()
+    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(f"lams must be a non-empty array of finite values >= 0, got {lams!r}")
+    return np.sort(arr)[::-1].copy()
+
+
+def _count(size, n, name):
+    if isinstance(size, bool) or not isinstance(size, (Real, np.number)):
+        raise ValueError(f"{name} must be a fraction in (0, 1] or a number of rows, got {size!r}")
+    if isinstance(size, (Integral, np.integer)):
+        return int(size)
+    if not 0 < size <= 1:
+        raise ValueError(f"{name} as a float is a fraction and must lie in (0, 1], got {size!r}")
+    return int(np.ceil(size * n))
+
+
+def _draws(sampling, train_size, X_pool, y_pool, n_rounds, rng):
+    """A list of ``n_rounds`` thunks returning ``(X_train, y_train)``, drawn now."""
+    if callable(sampling):
+        sets = [sampling(rng) for _ in range(n_rounds)]
+        return [lambda s=s: s for s in sets]
+    if sampling not in ("bootstrap", "subsample"):
+        raise ValueError(f"sampling must be 'bootstrap', 'subsample' or a callable rng -> "
+                         f"(X_train, y_train), got {sampling!r}")
+    n_pool = y_pool.shape[0]
+    replace = sampling == "bootstrap"
+    default = n_pool if replace else max(2, n_pool // 2)
+    size = default if train_size is None else _count(train_size, n_pool, "train_size")
+    if not 2 <= size <= (np.inf if replace else n_pool):
+        raise ValueError(f"train_size gives {size} rows from a pool of {n_pool}; a subsample "
+                         f"needs between 2 and {n_pool}")
+    idx = [rng.choice(n_pool, size=size, replace=replace) for _ in range(n_rounds)]
+    return [lambda i=i: (_safe_indexing(X_pool, i), y_pool[i]) for i in idx]
+
+
+def _truth(f_test, classes, y_idx, loss):
+    """``(y_star, pi)``: optimal class indices (m,) and the class distribution (m, K) the
+    observed labels are drawn from; ``(None, None)`` when the truth is unknown.
+
+    Labels as ``f_test`` give ``y*`` and leave the observed label as the draw (``π`` one-hot of
+    ``y``); probabilities give both.
+    """
+    if f_test is None:
+        return None, None
+    m, K = y_idx.shape[0], classes.size
+    if f_test.ndim == 2:
+        if f_test.shape != (m, K):
+            raise ValueError(f"f_test as probabilities must have shape (n_test, n_classes) = "
+                             f"{(m, K)}, got {f_test.shape}")
+        pi = f_test.astype(float)
+        return np.argmax(pi, axis=1), pi
+    if loss == "log":
+        raise ValueError("for the log loss f_test must hold true class probabilities of shape "
+                         "(n_test, n_classes); labels alone do not determine the noise")
+    idx = np.searchsorted(classes, f_test)
+    if np.any(idx >= K) or np.any(classes[np.minimum(idx, K - 1)] != f_test):
+        raise ValueError("f_test holds labels that are not among the classes of y")
+    return idx, np.eye(K)[y_idx]
+
+
+# -- predictions on the test rows for every λ, one draw -------------------------------------------
+def _predict_grid(estimator, X_tr, y_tr, X_te, lams, seed, loss, classes):
+    """Predictions of shape (L, m[, t]) (values or class indices) or (L, m, K) (probabilities)."""
+    from ..linear_model import Ridge
+    if type(estimator) is Ridge and np.ndim(estimator.lam) == 0 and loss == "squared":
+        return _ridge_grid(estimator, X_tr, y_tr, X_te, lams)
+    has_seed = "random_state" in estimator.get_params()
+    out = []
+    for lam in lams:
+        est = clone(estimator).set_params(lam=float(lam), **({"random_state": seed}
+                                                              if has_seed else {}))
+        est.fit(X_tr, y_tr)
+        if loss == "squared":
+            out.append(np.asarray(est.predict(X_te), dtype=float))
+        elif loss == "zero_one":
+            out.append(np.searchsorted(classes, est.predict(X_te)))
+        else:
+            proba = np.zeros((len(X_te), classes.size))
+            proba[:, np.searchsorted(classes, est.classes_)] = est.predict_proba(X_te)
+            out.append(proba)
+    return np.stack(out)
+
+
+def _ridge_grid(est, X_tr, y_tr, X_te, lams):
+    from .._validation import check_penalty_factor
+    from ..solvers.ridge import RidgeProblem, decompose
+    X_tr = np.asarray(X_tr, dtype=np.float64)
+    prob = RidgeProblem.build(X_tr, np.asarray(y_tr, dtype=np.float64), None,
+                              fit_intercept=est.fit_intercept, standardize=est.standardize,
+                              penalty_factor=check_penalty_factor(est.penalty_factor,
+                                                                  X_tr.shape[1]))
+    dec = decompose(prob, alpha_min=prob.S * float(lams.min()))
+    pred = dec.grid_predictor(np.asarray(X_te, dtype=np.float64)).predict(lams)  # (m, L, t)
+    pred = np.moveaxis(pred, 1, 0)
+    return pred[..., 0] if np.ndim(y_tr) == 1 else pred

@@ -1,0 +1,382 @@
+"""What λ does to the fitted weights: coefficient paths, df(λ), weight norms, L1 vs L2 sparsity.
+
+For :class:`~shrinkage.Ridge` (and :class:`~shrinkage.RidgeCV`'s settings) one decomposition of the
+design gives the whole path (:mod:`shrinkage.solvers.ridge`). Other estimators are refitted
+from the largest λ down, warm-started when they have a ``warm_start`` parameter (scikit-learn's
+Lasso and ElasticNet do). Any estimator with a ``lam`` parameter works, and so does a callable
+``λ -> fitted estimator``, so estimators with other strength conventions can be compared
+through a small adapter.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+
+from .decomposition import _check_grid
+
+__all__ = ["PathResult", "SparsityResult", "coefficient_path", "df_path", "weight_norms",
+           "weight_norm_path", "sparsity_comparison"]
+
+
+@dataclass
+class PathResult:
+    """Coefficients along a λ grid.
+
+    Attributes
+    ----------
+    lams : ndarray of shape (n_lams,)
+        Largest first.
+    coef : ndarray of shape (n_lams, n_features) or (n_lams, n_outputs, n_features)
+        On the original feature scale; the middle axis only for several targets or classes.
+    intercept : ndarray of shape (n_lams,) or (n_lams, n_outputs)
+    df : ndarray of shape (n_lams,)
+        Effective degrees of freedom: ridge ``Σ d²/(d² + Sλ)``; an estimator's ``df_``; binary
+        L2 logistic regression the trace of the penalized hat matrix at the fit; otherwise the
+        number of non-zero coefficients (the lasso's df).
+    feature_names : list of str
+    """
+
+    lams: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    df: np.ndarray
+    feature_names: list = field(default_factory=list)
+
+    def n_nonzero(self, tol: float = 0.0) -> np.ndarray:
+        """Number of coefficients with ``|w| > tol`` per λ, shape (n_lams,)."""
+        return np.sum(np.abs(self.coef.reshape(self.lams.size, -1)) > tol, axis=1)
+
+    def to_frame(self):
+        """A pandas DataFrame: one row per λ, columns ``lam``, ``df`` and one per coefficient."""
+        import pandas as pd
+        C = self.coef.reshape(self.lams.size, -1)
+        names = (self.feature_names if self.coef.ndim == 2 else
+                 [f"{k}:{f}" for k in range(self.coef.shape[1]) for f in self.feature_names])
+        frame = pd.DataFrame(C, columns=names)
+        frame.insert(0, "df", self.df)
+        frame.insert(0, "lam", self.lams)
+        return frame
+
+
+@dataclass
+class SparsityResult:
+    """L1 vs L2 (or any estimators) along one λ grid.
+
+    Attributes
+    ----------
+    lams : ndarray of shape (n_lams,)
+    paths : dict of str to PathResult
+    n_nonzero, l1_norm, l2_norm, max_abs : dict of str to ndarray of shape (n_lams,)
+        Per estimator: the number of coefficients with ``|w| > tol``, ``‖w‖₁``, ``‖w‖₂`` and
+        ``max |w_j|``.
+    tol : float
+    """
+
+    lams: np.ndarray
+    paths: dict
+    n_nonzero: dict
+    l1_norm: dict
+    l2_norm: dict
+    max_abs: dict
+    tol: float = 0.0
+
+    def to_frame(self):
+        """A long pandas DataFrame: ``estimator, lam, n_nonzero, l1_norm, l2_norm, max_abs``."""
+        import pandas as pd
+        parts = [pd.DataFrame({"estimator": name, "lam": self.lams,
+                               "n_nonzero": self.n_nonzero[name], "l1_norm": self.l1_norm[name],
+                               "l2_norm": self.l2_norm[name], "max_abs": self.max_abs[name]})
+                 for name in self.paths]
+        return pd.concat(parts, ignore_index=True)
+
+
+def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathResult:
+    """Coefficients for every λ of a grid.
+
+    Parameters
+    ----------
+    estimator : estimator with a ``lam`` parameter, a ``…CV`` estimator, or callable
+        A :class:`~shrinkage.Ridge` (or :class:`~shrinkage.RidgeCV`, whose fitting settings are
+        used) is solved for the whole grid from one decomposition. Any other estimator is
+        cloned and refitted per λ, largest first, warm-started if it has ``warm_start``. A
+        callable ``λ -> fitted estimator`` (with ``coef_``) is called once per λ.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    lams : array-like of shape (n_lams,)
+    warm_start : bool, default=True
+        Use the estimator's ``warm_start`` parameter when it has one.
+
+    Returns
+    -------
+    PathResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Ridge
+    >>> from shrinkage.diagnostics import coefficient_path
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 3.0]])
+    >>> y = np.array([1.0, 2.0, 4.0, 7.0])
+    >>> path = coefficient_path(Ridge(), X, y, [100.0, 0.1, 0.0])
+    >>> path.coef.round(3)
+    array([[0.02 , 0.018],
+           [1.365, 0.713],
+           [1.543, 0.652]])
+    >>> path.df.round(3)
+    array([0.02 , 1.683, 2.   ])
+    """
+    lams = _check_grid(lams)
+    names = _feature_names(X)
+    ridge = _as_ridge(estimator)
+    if ridge is not None:
+        return _ridge_path(ridge, X, y, lams, names)
+    fits = _fitted_along(estimator, X, y, lams, warm_start)
+    coefs, icpts, dfs = [], [], []
+    for est in fits:
+        if not hasattr(est, "coef_"):
+            raise TypeError(f"{type(est).__name__} has no coef_; for networks use "
+                            "weight_norm_path (per-layer norms against λ)")
+        c = np.asarray(est.coef_, dtype=float)
+        coefs.append(c[0] if c.ndim == 2 and c.shape[0] == 1 else c)
+        b = np.asarray(getattr(est, "intercept_", 0.0), dtype=float)
+        icpts.append(b.ravel()[0] if b.size == 1 else b)
+        dfs.append(_effective_df(est, X, c))
+    return PathResult(lams, np.stack(coefs), np.stack(icpts), np.array(dfs), names)
+
+
+def df_path(estimator, X, y, lams) -> np.ndarray:
+    """Effective degrees of freedom for every λ, shape (n_lams,), λ largest first.
+
+    Ridge: ``Σ_k d_k²/(d_k² + Sλ)`` (plus unpenalized features) from one decomposition; other
+    estimators: their ``df_``; binary L2 logistic regression: ``tr(H (H + P)⁻¹)`` at each fit
+    (``H`` the data Hessian, ``P`` the penalty's; the intercept not counted); else the number
+    of non-zero coefficients.
+
+    Parameters
+    ----------
+    estimator, X, y, lams
+        As in :func:`coefficient_path`.
+
+    Returns
+    -------
+    df : ndarray of shape (n_lams,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Ridge
+    >>> from shrinkage.diagnostics import df_path
+    >>> X = np.random.default_rng(0).normal(size=(50, 4)); y = X[:, 0]
+    >>> df_path(Ridge(), X, y, [1e6, 1.0, 0.0]).round(3)
+    array([0.   , 1.966, 4.   ])
+    """
+    return coefficient_path(estimator, X, y, lams).df
+
+
+def weight_norms(obj) -> np.ndarray:
+    """Per-layer Frobenius norms ``‖W_l‖_F`` per epoch, shape (n_epochs, n_layers).
+
+    Parameters
+    ----------
+    obj : fitted network (with ``history_``) or its history dict
+
+    Returns
+    -------
+    norms : ndarray of shape (n_epochs, n_layers)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import MLPRegressor
+    >>> from shrinkage.diagnostics import weight_norms
+    >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = X.sum(axis=1)
+    >>> net = MLPRegressor((8,), lam=0.01, max_epochs=5, random_state=0).fit(X, y)
+    >>> weight_norms(net).shape
+    (5, 2)
+    """
+    history = getattr(obj, "history_", obj)
+    if not isinstance(history, dict) or "weight_norms" not in history:
+        raise TypeError("weight_norms needs a fitted network (history_) or a history dict with "
+                        f"'weight_norms', got {type(obj).__name__}")
+    return np.asarray(history["weight_norms"], dtype=float).reshape(len(history["weight_norms"]), -1)
+
+
+def weight_norm_path(estimator, X, y, lams) -> np.ndarray:
+    """Per-layer norms of the final weights for every λ, shape (n_lams, n_layers).
+
+    A network gives ``‖W_l‖_F`` per weight matrix (``coefs_``); a linear model one column,
+    ``‖w‖₂``. Each λ is fitted from the estimator's own ``random_state`` (a paired comparison).
+
+    Parameters
+    ----------
+    estimator : estimator with a ``lam`` parameter
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    lams : array-like of shape (n_lams,)
+
+    Returns
+    -------
+    norms : ndarray of shape (n_lams, n_layers)
+        λ largest first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import MLPRegressor
+    >>> from shrinkage.diagnostics import weight_norm_path
+    >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = X.sum(axis=1)
+    >>> net = MLPRegressor((8,), max_epochs=30, learning_rate=1e-2, random_state=0)
+    >>> norms = weight_norm_path(net, X, y, [1.0, 0.0])
+    >>> norms.shape, bool(np.all(norms[0] < norms[1]))
+    ((2, 2), True)
+    """
+    lams = _check_grid(lams)
+    rows = []
+    for est in _fitted_along(estimator, X, y, lams, warm_start=False):
+        if hasattr(est, "coefs_"):
+            rows.append([np.linalg.norm(np.asarray(W, dtype=float)) for W in est.coefs_])
+        else:
+            rows.append([np.linalg.norm(np.asarray(est.coef_, dtype=float))])
+    return np.array(rows)
+
+
+def sparsity_comparison(X, y, lams, estimators: dict, *, tol: float = 0.0) -> SparsityResult:
+    """Coefficient paths of several estimators on one λ grid: sizes and non-zeros side by side.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    lams : array-like of shape (n_lams,)
+    estimators : dict of str to estimator or callable
+        Each as in :func:`coefficient_path`, e.g. ``{"L2": Ridge(), "L1": Lasso()}``.
+    tol : float, default=0.0
+        A coefficient counts as non-zero when ``|w| > tol``.
+
+    Returns
+    -------
+    SparsityResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Lasso
+    >>> from shrinkage import Ridge
+    >>> from shrinkage.diagnostics import sparsity_comparison
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 6)); y = X[:, 0] + 0.5 * X[:, 1] + 0.1 * rng.normal(size=100)
+    >>> lasso = lambda lam: Lasso(alpha=lam / 2).fit(X, y)   # λ|w| with (1/n)Σ(y − ŷ)²
+    >>> res = sparsity_comparison(X, y, [0.5, 0.05], {"L2": Ridge(), "L1": lasso})
+    >>> res.n_nonzero["L2"].tolist(), res.n_nonzero["L1"].tolist()
+    ([6, 6], [2, 2])
+    """
+    lams = _check_grid(lams)
+    if not estimators:
+        raise ValueError("estimators is empty; pass e.g. {'L2': Ridge(), 'L1': Lasso()}")
+    paths = {name: coefficient_path(est, X, y, lams) for name, est in estimators.items()}
+    flat = {name: np.abs(p.coef.reshape(lams.size, -1)) for name, p in paths.items()}
+    return SparsityResult(
+        lams, paths,
+        n_nonzero={k: np.sum(C > tol, axis=1) for k, C in flat.items()},
+        l1_norm={k: C.sum(axis=1) for k, C in flat.items()},
+        l2_norm={k: np.sqrt(np.sum(C * C, axis=1)) for k, C in flat.items()},
+        max_abs={k: C.max(axis=1, initial=0.0) for k, C in flat.items()},
+        tol=float(tol))
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _effective_df(est, X, coef):
+    """``df_`` if the estimator has one; binary L2 logistic regression: the trace of the
+    penalized hat matrix ``tr(H (H + P)⁻¹)`` (minus the intercept's 1), with ``H = Aᵀ W A`` the
+    data Hessian at the fit (``A = [1, X]``, ``W = diag(p(1 − p))/n``) and ``P = 2λ diag(0,
+    f_j sd_j²)`` the penalty's (invariant to the scale of the features); otherwise the number of
+    non-zero coefficients (the lasso's df)."""
+    if hasattr(est, "df_"):
+        return float(est.df_)
+    from ..linear_model import LogisticRegression
+    from ..standardization import column_stats
+    if not isinstance(est, LogisticRegression) or np.atleast_2d(coef).shape[0] != 1:
+        return float(np.count_nonzero(coef))
+    X = np.asarray(X, dtype=np.float64)
+    n, p = X.shape
+    from scipy.special import expit
+    prob = expit(X @ np.ravel(coef) + float(np.ravel(est.intercept_)[0]))
+    A = np.column_stack([np.ones(n), X]) if est.fit_intercept else X
+    H = A.T @ (A * (prob * (1.0 - prob) / n)[:, None])
+    f = np.ones(p) if est.penalty_factor is None else np.asarray(est.penalty_factor, float)
+    _, sd = column_stats(X, np.full(n, 1.0 / n), est.fit_intercept, est.standardize)
+    pen = 2.0 * est.lam_ * f * sd ** 2
+    if est.fit_intercept:
+        pen = np.r_[0.0, pen]
+    M = H + np.diag(pen)
+    df = float(np.trace(np.linalg.lstsq(M, H, rcond=None)[0]))
+    return df - (1.0 if est.fit_intercept else 0.0)
+
+
+def _feature_names(X):
+    cols = getattr(X, "columns", None)
+    p = np.shape(X)[1]
+    return [str(c) for c in cols] if cols is not None else [f"x{j}" for j in range(p)]
+
+
+def _single_lam_estimator(estimator):
+    """The single-λ estimator with a ``…CV`` estimator's settings (``RidgeCV`` → ``Ridge``),
+    or the estimator itself."""
+    params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
+    name = type(estimator).__name__
+    if "lam" in params or not name.endswith("CV"):
+        return estimator
+    from .. import linear_model
+    base = getattr(linear_model, name[:-2], None)
+    if base is None:
+        return estimator
+    keep = base().get_params(deep=False)
+    return base(**{k: v for k, v in params.items() if k in keep})
+
+
+def _as_ridge(estimator):
+    from ..linear_model import Ridge
+    est = _single_lam_estimator(estimator)
+    if type(est) is Ridge and np.ndim(est.lam) == 0:
+        return est
+    return None
+
+
+def _ridge_path(est, X, y, lams, names):
+    from sklearn.utils.validation import check_X_y
+
+    from .._validation import check_penalty_factor
+    from ..solvers.ridge import RidgeProblem, decompose
+    X, y = check_X_y(X, y, multi_output=True, y_numeric=True, dtype=np.float64)
+    prob = RidgeProblem.build(X, y, None, fit_intercept=est.fit_intercept,
+                              standardize=est.standardize,
+                              penalty_factor=check_penalty_factor(est.penalty_factor, X.shape[1]))
+    dec = decompose(prob, alpha_min=prob.S * float(lams.min()))
+    coef, icpt = dec.path(lams)                    # (L, t, p), (L, t)
+    if y.ndim == 1:
+        coef, icpt = coef[:, 0], icpt[:, 0]
+    return PathResult(lams, coef, icpt, dec.df(lams), names)
+
+
+def _fitted_along(estimator, X, y, lams, warm_start):
+    """Yield a fitted estimator per λ (largest first)."""
+    if callable(estimator) and not hasattr(estimator, "fit"):
+        for lam in lams:
+            yield estimator(float(lam))
+        return
+    est = _single_lam_estimator(estimator)
+    params = est.get_params(deep=False)
+    if "lam" not in params:
+        raise TypeError(f"{type(est).__name__} has no 'lam' parameter; wrap it in a callable "
+                        "λ -> fitted estimator (converting λ to its own strength)")
+    warm = warm_start and "warm_start" in params
+    current = clone(est).set_params(warm_start=True) if warm else None
+    for lam in lams:
+        if warm:   # refit the same object from its previous solution; hand out a frozen copy
+            yield copy.deepcopy(current.set_params(lam=float(lam)).fit(X, y))
+        else:
+            yield clone(est).set_params(lam=float(lam)).fit(X, y)

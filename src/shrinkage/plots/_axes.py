@@ -1,0 +1,66 @@
+"""Shared pieces of the figures: new axes or the caller's, the λ axis, λ markers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+LAM_LABEL = "λ (lam)"
+
+
+def axes_grid(ax, n: int = 1, *, figsize=None, sharey=False):
+    """``(figure, list of n axes)``: the caller's (``ax`` an Axes or a sequence of them) or new
+    ones in a row."""
+    if ax is not None:
+        axes = list(np.ravel(np.asarray(ax, dtype=object)))
+        if len(axes) < n:
+            raise ValueError(f"this figure needs {n} axes, got {len(axes)}; pass axes=None to "
+                             "create them or pass as many as needed")
+        return axes[0].figure, axes[:n]
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, n, figsize=figsize or (5.0 * n, 3.8), sharey=sharey,
+                            squeeze=False, layout="constrained")
+    return fig, list(axs[0])
+
+
+def lam_axis(ax, lams) -> None:
+    """Log-scaled λ axis (symmetric-log when the grid holds λ = 0), labelled."""
+    lams = np.asarray(lams, dtype=float)
+    positive = lams[lams > 0]
+    if positive.size and np.any(lams == 0):
+        ax.set_xscale("symlog", linthresh=float(positive.min()))
+    elif positive.size:
+        ax.set_xscale("log")
+    ax.set_xlabel(LAM_LABEL)
+
+
+def mark_lam(ax, lam, label: str, **style):
+    """A labelled vertical line at ``lam`` (its x-data is ``[lam, lam]``)."""
+    style = {"color": "0.3", "linestyle": "--", "linewidth": 1.0, **style}
+    return ax.axvline(float(lam), label=label, **style)
+
+
+def chosen_lams(obj):
+    """``(lam_min, lam_1se)`` of a fitted CV estimator, a CVResult, or a dict (None if absent).
+
+    A plain dict without them gets them from its ``lam``, ``mean_score`` and ``se_score``.
+    """
+    for a, b in (("lam_min_", "lam_1se_"), ("lam_min", "lam_1se")):
+        lo, hi = getattr(obj, a, None), getattr(obj, b, None)
+        if lo is not None and not callable(lo):
+            return float(lo), (None if hi is None else float(hi))
+    if isinstance(obj, dict):
+        if "lam_min" in obj:
+            return float(obj["lam_min"]), (float(obj["lam_1se"]) if "lam_1se" in obj else None)
+        if {"lam", "mean_score", "se_score"} <= obj.keys():
+            from ..selection.rules import select
+            sel = select(obj["lam"], obj["mean_score"], obj["se_score"])
+            return sel.lam_min, sel.lam_1se
+    return None, None
+
+
+def score_label(name, values, flip: bool = True):
+    """``(label, values)``: a ``neg_…`` score is shown as the positive loss it negates."""
+    name = str(name) if name else "score"
+    if flip and name.startswith("neg_"):
+        return name[4:].replace("_", " "), -np.asarray(values, dtype=float)
+    return name.replace("_", " "), np.asarray(values, dtype=float)
