@@ -370,3 +370,22 @@ def test_sparsity_comparison_l1_vs_l2():
     assert len(frame) == 3 * lams.size and set(frame["estimator"]) == {"L2", "L1", "L1 callable"}
     with pytest.raises(ValueError, match="empty"):
         sparsity_comparison(X, y, lams, {})
+
+
+def test_bias_variance_with_only_a_sampling_callable_and_a_test_set():
+    from shrinkage import Ridge
+    from shrinkage.diagnostics import bias_variance
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=5)
+    X_te = rng.normal(size=(200, 5))
+    f = X_te @ w
+
+    def draw(r):
+        X = r.normal(size=(30, 5))
+        return X, X @ w + r.normal(size=30)
+
+    res = bias_variance(Ridge(), None, None, [10.0, 0.01], n_rounds=20, X_test=X_te,
+                        y_test=f + rng.normal(size=200), f_test=f, sampling=draw, random_state=0)
+    assert res.variance[0] < res.variance[1] and res.bias2[0] > res.bias2[1]
+    with pytest.raises(ValueError, match="X and y are needed"):
+        bias_variance(Ridge(), None, None, [1.0], n_rounds=3)

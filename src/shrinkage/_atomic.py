@@ -17,6 +17,7 @@ def atomic_write(path, mode: str = "wb", **open_kwargs):
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}-", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; give the usual mode
         with os.fdopen(fd, mode, **open_kwargs) as fh:
             yield fh
             fh.flush()
@@ -26,3 +27,9 @@ def atomic_write(path, mode: str = "wb", **open_kwargs):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

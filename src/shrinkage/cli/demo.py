@@ -5,7 +5,9 @@ cancer data (λ by 5-fold cross-validation), each on a training split, scored on
 test split, with λ_min, λ_1se, effective degrees of freedom and the largest coefficients. Then
 the seed's network on the digits: λ = 0 overfits, a cross-validated λ generalizes better, a very
 large λ underfits and learns slowly; the per-epoch history (data loss, penalty, total) of each
-is written to ``<out>/mlp_history.json`` for plotting.
+is written to ``<out>/mlp_history.json``. Figures go to ``<out>/``: the CV curves with λ_min
+and λ_1se marked, the ridge path with df, the bias–variance trade-off against λ, the network's
+training curves (data loss, penalty, total) and weight histograms.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .._atomic import atomic_write
+
+
+def _save(fig, out_dir, name, written):
+    """Write a figure atomically into ``out_dir`` and close it."""
+    import matplotlib.pyplot as plt
+    path = os.path.join(out_dir, name)
+    with atomic_write(path, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    written.append(path)
 
 
 def _table(rows, headers):
@@ -36,8 +48,30 @@ def _top(X, coef, k=5):
     return ", ".join(f"{names[j]}={std[j]:+.3g}" for j in order)
 
 
-def ridge_section(seed: int) -> str:
+def _synthetic_bias_variance(seed: int):
+    """Ridge on a known linear truth (40 rows, 30 features, noise sd 1): fresh training sets
+    drawn 60 times, the same draws for every λ, so bias², variance and noise are all known."""
+    from .. import Ridge
+    from ..diagnostics import bias_variance
+    rng = np.random.default_rng(seed)
+    p, n_train, sigma = 30, 40, 1.0
+    w = rng.normal(size=p) * 0.5
+    X_test = rng.normal(size=(500, p))
+    f_test = X_test @ w
+    y_test = f_test + sigma * rng.normal(size=500)
+
+    def draw(r):
+        X = r.normal(size=(n_train, p))
+        return X, X @ w + sigma * r.normal(size=n_train)
+
+    return bias_variance(Ridge(), None, None, np.geomspace(10.0, 1e-4, 25), n_rounds=60,
+                         X_test=X_test, y_test=y_test, f_test=f_test, sampling=draw,
+                         random_state=seed)
+
+
+def ridge_section(seed: int, out_dir: str, written: list) -> str:
     from .. import Ridge, RidgeCV
+    from ..plots import plot_bias_variance, plot_cv, plot_path
     data = load_diabetes(as_frame=True)
     X_tr, X_te, y_tr, y_te = train_test_split(data.data, data.target, test_size=0.25,
                                               random_state=seed)
@@ -53,6 +87,10 @@ def ridge_section(seed: int) -> str:
         rows.append([label, f"{lam:.4g}", f"{m.df_:.2f}", f"{loo_mse:.1f}", f"{test_mse:.1f}",
                      f"{m.score(X_te, y_te):.3f}"])
     best = Ridge(lam=cv.lam_min_).fit(X_tr, y_tr)
+    _save(plot_cv(cv).figure, out_dir, "ridge_cv.png", written)
+    _save(plot_path(cv, X_tr, y_tr).figure, out_dir, "ridge_path.png", written)
+    bv = _synthetic_bias_variance(seed)
+    _save(plot_bias_variance(bv).figure, out_dir, "ridge_bias_variance.png", written)
     out = [
         f"Ridge on diabetes ({len(y_tr)} train / {len(y_te)} test rows, {X_tr.shape[1]} features), "
         f"λ by exact leave-one-out over {cv.cv_results_['lam'].size} values in {seconds:.2f} s",
@@ -62,8 +100,9 @@ def ridge_section(seed: int) -> str:
     return "\n".join(out)
 
 
-def logistic_section(seed: int) -> str:
+def logistic_section(seed: int, out_dir: str, written: list) -> str:
     from .. import LogisticRegression, LogisticRegressionCV
+    from ..plots import plot_cv
     data = load_breast_cancer(as_frame=True)
     X_tr, X_te, y_tr, y_te = train_test_split(data.data, data.target, test_size=0.25,
                                               random_state=seed, stratify=data.target)
@@ -80,6 +119,7 @@ def logistic_section(seed: int) -> str:
         rows.append([label, f"{lam:.4g}", f"{-res['mean_score'][i]:.4f}", f"{test_ll:.4f}",
                      f"{m.score(X_te, y_te):.3f}"])
     best = LogisticRegression(lam=cv.lam_min_).fit(X_tr, y_tr)
+    _save(plot_cv(cv).figure, out_dir, "logistic_cv.png", written)
     out = [
         f"L2 logistic regression on breast cancer ({len(y_tr)} train / {len(y_te)} test rows, "
         f"{X_tr.shape[1]} features), λ by 5-fold CV over {res['lam'].size} values in "
@@ -95,8 +135,9 @@ def _log_loss(model, X, y):
     return float(-np.mean(np.log(proba[np.arange(len(y)), np.searchsorted(model.classes_, y)])))
 
 
-def network_section(seed: int, out_dir: str) -> str:
+def network_section(seed: int, out_dir: str, written: list) -> str:
     from .. import MLPClassifier
+    from ..plots import plot_history, plot_weights
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=300, random_state=seed, stratify=y)
@@ -111,18 +152,19 @@ def network_section(seed: int, out_dir: str) -> str:
     lam_cv = grid[int(np.argmin(cv_loss))]
     seconds = time.perf_counter() - t0
 
-    rows, histories = [], {}
+    rows, histories, models = [], {}, {}
     for label, lam in (("λ = 0", 0.0), ("λ by CV", lam_cv), ("λ large", 0.1)):
-        m = MLPClassifier(lam=lam, **net).fit(X_tr, y_tr)
+        m = models[label] = MLPClassifier(lam=lam, **net).fit(X_tr, y_tr)
         h = m.history_
         rows.append([label, f"{lam:g}", f"{m.score(X_tr, y_tr):.3f}", f"{m.score(X_te, y_te):.3f}",
                      f"{_log_loss(m, X_te, y_te):.3f}", f"{h['data_loss'][9]:.3f}",
                      f"{h['data_loss'][-1]:.3f}", f"{h['penalty'][-1]:.3f}"])
         histories[label] = {"lam": lam, **{k: h[k] for k in ("data_loss", "penalty", "loss")}}
-    os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "mlp_history.json")
     with atomic_write(path, "w", encoding="utf-8") as fh:
         json.dump(histories, fh, indent=1)
+    _save(plot_history(histories).figure, out_dir, "mlp_history.png", written)
+    _save(plot_weights(models).figure, out_dir, "mlp_weights.png", written)
     out = [
         f"Network 64-256-10 (relu, Adam, 400 epochs) on digits ({len(y_tr)} train / "
         f"{len(y_te)} test rows); loss = mean cross-entropy + λ Σ_l ‖W_l‖² over both weight "
@@ -135,13 +177,18 @@ def network_section(seed: int, out_dir: str) -> str:
 
 
 def run_demo(seed: int = 0, out_dir: str = "shrinkage-demo") -> int:
+    import matplotlib
+    matplotlib.use("Agg")                      # files only: the demo opens no window
+    os.makedirs(out_dir, exist_ok=True)
+    written: list[str] = []
     print("shrinkage demo — one objective: (1/n) Σ loss + λ Σ f_j w_j²  "
           "(intercept unpenalized, features standardized)\n")
-    print(ridge_section(seed))
+    print(ridge_section(seed, out_dir, written))
     print()
-    print(logistic_section(seed))
+    print(logistic_section(seed, out_dir, written))
     print()
-    print(network_section(seed, out_dir))
+    print(network_section(seed, out_dir, written))
     print("\nλ_1se is the largest λ whose CV score is within one standard error of the best: "
           "a simpler model, nearly as good.")
+    print(f"\nfigures written to {out_dir}/: " + ", ".join(os.path.basename(p) for p in written))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..conventions import STRENGTH_CONVENTIONS, convert_strength
@@ -56,9 +57,18 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         parser.print_help()
         return 0
-    except ValueError as exc:
+    except ValueError as exc:          # bad input: one line, no traceback
         print(f"shrinkage: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("shrinkage: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:           # a bug of ours: say so, in one line
+        if os.environ.get("SHRINKAGE_DEBUG"):
+            raise
+        print(f"shrinkage: internal error: {type(exc).__name__}: {exc} (set SHRINKAGE_DEBUG=1 "
+              "for the traceback, and please report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -158,10 +158,13 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
         raise ValueError(f"n_rounds must be an integer >= 2, got {n_rounds!r}")
     lams = _check_grid(lams)
     rng = np.random.default_rng(random_state)
-    y = np.asarray(y)
-    n = y.shape[0]
+    if y is None and not (callable(sampling) and X_test is not None):
+        raise ValueError("X and y are needed unless sampling is a callable that draws training "
+                         "sets and X_test, y_test are given")
+    y = None if y is None else np.asarray(y)
 
     if X_test is None:
+        n = y.shape[0]
         if y_test is not None:
             raise ValueError("y_test was given without X_test; pass both or neither")
         n_test = _count(test_size, n, "test_size")

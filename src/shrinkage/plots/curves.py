@@ -147,7 +147,8 @@ def plot_bias_variance(result, *, ax=None):
     Returns
     -------
     matplotlib.figure.Figure
-        Lines labelled ``"test error"``, ``"bias²"`` (``"bias"`` for the 0-1 and log losses),
+        Lines labelled ``"test error"``, ``"bias²"`` (``"bias"`` for the 0-1 and log losses;
+        ``"bias² + noise (truth unknown)"`` for squared loss without ``f_test``),
         ``"variance"`` (``"net variance"`` for 0-1), ``"noise"`` (only when known), and a
         vertical line at the λ of the smallest error.
 
@@ -168,16 +169,20 @@ def plot_bias_variance(result, *, ax=None):
     order = np.argsort(result.lams)
     lams = result.lams[order]
     ax.plot(lams, result.error[order], color="k", linewidth=2, label="test error")
-    ax.plot(lams, result.bias2[order], color="C0", label="bias²" if squared else "bias")
+    known = bool(np.all(np.isfinite(result.noise)))
+    label = "bias²" if squared else "bias"
+    ax.plot(lams, result.bias2[order], color="C0",
+            label=label if known or not squared else "bias² + noise (truth unknown)")
     ax.plot(lams, result.variance[order], color="C3",
             label="net variance" if result.loss == "zero_one" else "variance")
-    if np.all(np.isfinite(result.noise)):
+    if known:
         ax.plot(lams, result.noise[order], color="0.5", linestyle=":", label="noise")
     mark_lam(ax, result.lam_best, f"least error, λ = {result.lam_best:.3g}", color="0.2")
     lam_axis(ax, result.lams)
     ax.set_ylabel({"squared": "squared error", "zero_one": "0-1 loss",
                    "log": "log loss"}[result.loss])
-    ax.set_title(f"Bias–variance ({result.n_rounds} {result.sampling} draws)")
+    how = "fresh training sets" if result.sampling == "callable" else f"{result.sampling} draws"
+    ax.set_title(f"Bias–variance ({result.n_rounds} {how})")
     ax.legend(fontsize="small")
     return fig
 
