@@ -2,5 +2,7 @@
 
 from ._logistic import LogisticRegression, LogisticRegressionCV
 from ._ridge import Ridge, RidgeCV
+from ._sparse import ElasticNet, ElasticNetCV, GroupLasso, Lasso
 
-__all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV"]
+__all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
+           "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso"]

@@ -1,15 +1,4 @@
-r"""Penalties: the ``λ Σ_j f_j [(1−ρ) w_j² + ρ|w_j|]`` part of :mod:`shrinkage.conventions`.
-
-A penalty acts on the coefficients only (never the intercept). Coefficients may be a vector
-``(p,)`` or, for several classes or targets, a matrix ``(K, p)``; ``penalty_factor`` has length
-``p`` and broadcasts over rows. Each penalty offers::
-
-    value(w)                    the penalty
-    gradient(w), hessian_diag(w)  for smooth penalties
-    prox(w, step)               argmin_z ½‖z − w‖² + step·penalty(z)
-    subdiff_distance(w, grad)   distance of −grad (the datafit gradient) to ∂penalty(w):
-                                zero exactly at an optimum, the optimality certificate
-"""
+"""The ridge penalty (see :mod:`shrinkage.penalties`)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,164 @@
+r"""Proximal gradient (FISTA) for the group L2 penalty ``λ Σ_g ω_g ‖β_g‖₂``.
+
+The problem
+-----------
+On standardized features ``x̃`` (:mod:`shrinkage.solvers.cd`) we minimize
+``F(β, b) = D(β, b) + λ Σ_g ω_g‖β_g‖`` with ``D`` the weighted mean squared error (no ½) or
+logistic loss. ``D`` has an ``L``-Lipschitz gradient, with ``σ = ‖X̃ᵀ diag(sw) X̃‖₂``:
+
+* squared error: ``∇_β D = −2X̃ᵀ(sw ⊙ r)``, ``L = 2σ`` (the intercept is ``ȳ`` after centring);
+* logistic: ``∇_β D = X̃ᵀ(sw ⊙ (p − y))``, ``∇_b D = Σ sw (p − y)``, ``L = ¼ max(σ, 1)``
+  (centred columns are orthogonal to the intercept's column of ones, whose ``sw``-norm is 1).
+
+FISTA (Beck & Teboulle 2009) takes ``β⁺ = prox_{λ/L}(z − ∇D(z)/L)`` at the extrapolated point
+``z``, the prox being the block soft-thresholding of :class:`~shrinkage.penalties.GroupL2`,
+with the gradient restart of O'Donoghue & Candès (2015), which restores linear convergence
+when ``D`` is strongly convex. It stops when every group's subdifferential distance (and
+``|∇_b D|``) is at most ``tol`` times the null gradient's largest group norm
+``max_g ‖g_g(0)‖`` — the same certificate as the coordinate-descent solvers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+from sklearn.exceptions import ConvergenceWarning
+
+from ..penalties import GroupL2
+from ..standardization import column_stats
+
+__all__ = ["GroupLassoResult", "solve_group_lasso"]
+
+
+@dataclass
+class GroupLassoResult:
+    """Solution of :func:`solve_group_lasso`.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        On the original scale.
+    intercept : float
+    n_iter : int
+    kkt : float
+        Largest group subdifferential distance (standardized coordinates).
+    converged : bool
+    """
+
+    coef: np.ndarray
+    intercept: float
+    n_iter: int
+    kkt: float
+    converged: bool
+
+
+def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_weights=None,
+                      datafit: str = "squared_error", fit_intercept: bool = True,
+                      standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
+                      coef0=None) -> GroupLassoResult:
+    r"""Group lasso by FISTA with restarts.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Targets (``{0, 1}`` for ``datafit="logistic"``).
+    sample_weight : ndarray of shape (n_samples,), optional
+    lam : float
+        ``λ ≥ 0``.
+    groups : array-like of shape (n_features,)
+        Group label per feature.
+    group_weights : array-like of shape (n_groups,) or mapping, optional
+        ``ω_g`` (default ``√p_g``); see :class:`~shrinkage.penalties.GroupL2`.
+    datafit : {"squared_error", "logistic"}
+    fit_intercept, standardize : bool
+    tol : float, default=1e-8
+        Relative to the null gradient's largest group norm (module docstring).
+    max_iter : int, default=20000
+    coef0 : ndarray of shape (n_features,), optional
+        Warm start (original scale).
+
+    Returns
+    -------
+    GroupLassoResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.solvers.prox import solve_group_lasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 6))
+    >>> y = X[:, 0] + X[:, 1] + 0.1 * rng.normal(size=100)
+    >>> res = solve_group_lasso(X, y, lam=0.1, groups=[0, 0, 1, 1, 2, 2])
+    >>> np.flatnonzero(res.coef).tolist()
+    [0, 1]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n, p = X.shape
+    pen = GroupL2(lam, groups, group_weights)
+    if pen.index_.size != p:
+        raise ValueError(f"groups has {pen.index_.size} labels but X has {p} features; give one "
+                         "group label per feature")
+    sw = np.full(n, 1.0 / n) if sample_weight is None else (
+        np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight))
+    mean, scale = column_stats(X, sw, fit_intercept, standardize)
+    Z = (X - mean) / scale
+    sigma = float(np.linalg.norm(Z * np.sqrt(sw)[:, None], 2) ** 2)
+    logistic = datafit == "logistic"
+    if datafit not in ("squared_error", "logistic"):
+        raise ValueError(f"datafit must be 'squared_error' or 'logistic', got {datafit!r}")
+    ybar = float(sw @ y) if fit_intercept else 0.0
+    if logistic:
+        L = 0.25 * max(sigma, 1.0 if fit_intercept else 0.0)
+        target = y
+    else:
+        L = 2.0 * sigma
+        target = y - ybar
+
+    def gradient(beta, b):
+        eta = Z @ beta + b
+        if logistic:
+            g = sw * (expit(eta) - target)
+            return Z.T @ g, (float(g.sum()) if fit_intercept else 0.0)
+        return -2.0 * (Z.T @ (sw * (target - eta))), 0.0
+
+    beta = np.zeros(p) if coef0 is None else np.asarray(coef0, float) * scale
+    if logistic and fit_intercept:
+        yb = float(np.clip(ybar, 1e-12, 1 - 1e-12))
+        b = float(np.log(yb / (1 - yb)))
+    else:
+        b = 0.0
+    g0, _ = gradient(np.zeros(p), b)
+    tol_abs = tol * max(float(pen.group_norms(g0).max()), np.finfo(float).tiny)
+    if L <= 0:
+        L = 1.0
+    zb, zc, t = beta.copy(), b, 1.0
+    kkt, it = np.inf, 0
+    for it in range(1, max_iter + 1):
+        gz, gc = gradient(zb, zc)
+        new = pen.prox(zb - gz / L, 1.0 / L)
+        new_b = zc - gc / L
+        if np.dot(zb - new, new - beta) + (zc - new_b) * (new_b - b) > 0:   # restart
+            t = 1.0
+        t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+        mom = (t - 1.0) / t_next
+        zb = new + mom * (new - beta)
+        zc = new_b + mom * (new_b - b)
+        beta, b, t = new, new_b, t_next
+        if it % 10 == 0 or it == max_iter:
+            gb, gc = gradient(beta, b)
+            kkt = max(float(pen.subdiff_distance(beta, gb).max()), abs(gc))
+            if kkt <= tol_abs:
+                break
+    converged = kkt <= tol_abs
+    if not converged:
+        warnings.warn(f"FISTA did not converge in {max_iter} iterations (optimality gap "
+                      f"{kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol", ConvergenceWarning,
+                      stacklevel=2)
+    coef = beta / scale
+    intercept = (ybar if not logistic else b) - float(mean @ coef)
+    return GroupLassoResult(coef, float(intercept), it, kkt, converged)

@@ -1,0 +1,133 @@
+"""Sparse estimators: scikit-learn API, cross-validation, relaxed fit, invariances."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from shrinkage import ElasticNet, ElasticNetCV, GroupLasso, Lasso
+
+
+@parametrize_with_checks([Lasso(), ElasticNet(), ElasticNetCV(lams=5, cv=3), GroupLasso()])
+def test_sklearn_api(estimator, check):
+    check(estimator)
+
+
+def data(n=60, p=8, seed=0):
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(n, p)) * r.uniform(0.5, 3, p) + r.normal(size=p)
+    y = X[:, :3] @ np.array([1.0, -2.0, 0.5]) + r.normal(size=n)
+    return X, y
+
+
+@pytest.mark.parametrize("n, p", [(60, 8), (20, 30)])
+def test_cv_scores_equal_fold_by_fold_fits(n, p):
+    X, y = data(n, p, seed=1)
+    cv = ElasticNetCV(lams=6, l1_ratio=[0.5, 1.0], cv=3, tol=1e-12).fit(X, y)
+    folds = np.array_split(np.arange(n), 3)
+    for row in (2, 9):
+        prm = cv.cv_results_["params"][row]
+        for k, te in enumerate(folds):
+            tr = np.setdiff1d(np.arange(n), te)
+            m = ElasticNet(prm["lam"], l1_ratio=prm["l1_ratio"], tol=1e-12).fit(X[tr], y[tr])
+            mse = np.mean((y[te] - m.predict(X[te])) ** 2)
+            assert -cv.cv_results_["fold_scores"][row, k] == pytest.approx(mse, rel=1e-8)
+    # the refit is the all-data path at the chosen candidate
+    ref = ElasticNet(cv.lam_, l1_ratio=cv.l1_ratio_, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(cv.coef_, ref.coef_, rtol=1e-7, atol=1e-10)
+
+
+def test_default_grid_starts_at_lam_max_and_1se_is_sparser():
+    X, y = data(80, 20, seed=2)
+    cv = ElasticNetCV(l1_ratio=1.0, rule="1se", random_state=0).fit(X, y)
+    lams = cv.lams_[0]
+    assert lams.size == 100 and lams[-1] / lams[0] == pytest.approx(1e-3)
+    assert np.all(cv.coef_path_[0, 0] == 0) and np.count_nonzero(cv.coef_path_[0, 1]) >= 1
+    res = cv.cv_results_
+    assert res["df"][res.index] <= res["df"][res.index_min]
+    assert cv.lam_ == cv.lam_1se_ >= cv.lam_min_
+    wide = ElasticNetCV(lams=10, random_state=0).fit(*data(20, 40, seed=2))
+    assert wide.lams_[0, -1] / wide.lams_[0, 0] == pytest.approx(1e-2)
+
+
+def test_relaxed_fit_is_least_squares_on_the_support():
+    X, y = data(60, 8, seed=3)
+    m = Lasso(0.5, relax=True, tol=1e-12).fit(X, y)
+    support = np.flatnonzero(m.penalized_coef_)
+    assert 0 < support.size < 8
+    A = np.column_stack([np.ones(60), X[:, support]])
+    ols = np.linalg.lstsq(A, y, rcond=None)[0]
+    np.testing.assert_allclose(m.coef_[support], ols[1:], rtol=1e-10)
+    assert m.intercept_ == pytest.approx(ols[0], rel=1e-10)
+    assert np.all(m.coef_[np.setdiff1d(np.arange(8), support)] == 0)
+    cv = ElasticNetCV(lams=8, l1_ratio=1.0, relax=True, cv=3).fit(X, y)
+    assert np.array_equal(cv.coef_ != 0, cv.penalized_coef_ != 0)
+
+
+def test_penalty_factor_zero_keeps_a_feature_and_ones_change_nothing():
+    X, y = data(seed=4)
+    f = np.ones(8)
+    f[5] = 0.0
+    m = Lasso(1e3, penalty_factor=f).fit(X, y)
+    assert np.flatnonzero(m.coef_).tolist() == [5]
+    a = ElasticNet(0.1, tol=1e-12).fit(X, y).coef_
+    b = ElasticNet(0.1, penalty_factor=np.ones(8), tol=1e-12).fit(X, y).coef_
+    np.testing.assert_array_equal(a, b)
+
+
+def test_group_lasso_selects_whole_groups():
+    X, y = data(80, 9, seed=5)
+    groups = [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    m = GroupLasso(0.3, groups=groups).fit(X, y)
+    nz = m.coef_ != 0
+    assert m.n_groups_nonzero_ == 1 and nz[:3].all() and not nz[3:].any()
+
+
+@pytest.mark.parametrize("est, match", [
+    (Lasso(-1.0), "lam must be a finite number >= 0"),
+    (ElasticNet(l1_ratio=2.0), r"l1_ratio must be a number in \[0, 1\]"),
+    (ElasticNet(tol=0), "tol must be a positive number"),
+    (GroupLasso(groups=[0, 1]), "one group label per feature"),
+    (ElasticNetCV(lam_min_ratio=2.0), r"lam_min_ratio must lie in \(0, 1\)"),
+])
+def test_errors_name_the_problem(est, match):
+    X, y = data(seed=6)
+    with pytest.raises(ValueError, match=match):
+        est.fit(X, y)
+
+
+# ---- invariances (hypothesis) ----------------------------------------------------------------
+SETTINGS = settings(max_examples=20, deadline=None)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), rho=st.sampled_from([1.0, 0.5]))
+def test_feature_permutation_permutes_coefficients(seed, rho):
+    X, y = data(40, 6, seed=seed)
+    perm = np.random.default_rng(seed).permutation(6)
+    a = ElasticNet(0.1, l1_ratio=rho, tol=1e-12).fit(X, y).coef_
+    b = ElasticNet(0.1, l1_ratio=rho, tol=1e-12).fit(X[:, perm], y).coef_
+    np.testing.assert_allclose(b, a[perm], rtol=1e-8, atol=1e-10)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), c=st.floats(1e-3, 1e3))
+def test_rescaling_sample_weights_changes_nothing(seed, c):
+    X, y = data(40, 6, seed=seed)
+    s = np.random.default_rng(seed).uniform(0.1, 2.0, 40)
+    a = Lasso(0.1, tol=1e-12).fit(X, y, s)
+    b = Lasso(0.1, tol=1e-12).fit(X, y, c * s)
+    np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-8, atol=1e-10)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), wide=st.booleans())
+def test_integer_weights_equal_repeated_rows(seed, wide):
+    n, p = (15, 25) if wide else (40, 6)
+    X, y = data(n, p, seed=seed)
+    k = np.random.default_rng(seed).integers(0, 4, n)
+    k[0] = max(k[0], 1)
+    a = ElasticNet(0.1, l1_ratio=0.8, tol=1e-12).fit(X, y, k)
+    b = ElasticNet(0.1, l1_ratio=0.8, tol=1e-12).fit(np.repeat(X, k, axis=0), np.repeat(y, k))
+    np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-7, atol=1e-9)
+    assert b.intercept_ == pytest.approx(a.intercept_, rel=1e-7, abs=1e-9)
