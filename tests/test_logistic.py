@@ -59,6 +59,20 @@ def test_equals_sklearn_unstandardized(K, weighted):
     assert np.array_equal(ours.predict(X), sk.predict(X))
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_auto_lbfgs_multinomial_equals_sklearn(weighted):
+    """K(p+1) > 200: "auto" is the Kronecker-preconditioned L-BFGS; the answer is scikit-learn's."""
+    X, y = data(4, n=400, p=60, seed=12)
+    sw = np.random.default_rng(2).uniform(0.1, 3, len(y)) if weighted else None
+    lam = 0.002
+    ours = LogisticRegression(lam, standardize=False, tol=1e-10).fit(X, y, sample_weight=sw)
+    assert ours.solver_ == "lbfgs"
+    sk = sk_fit(X, y, lam, sw)
+    assert rel(ours.coef_, sk.coef_) < 1e-6
+    assert rel(ours.intercept_, sk.intercept_ - sk.intercept_.mean()) < 1e-6
+    np.testing.assert_allclose(ours.predict_proba(X), sk.predict_proba(X), atol=1e-8)
+
+
 @pytest.mark.parametrize("K", [2, 3])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_standardize_equals_sklearn_on_standardized_data(K, weighted):
