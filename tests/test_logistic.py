@@ -199,7 +199,7 @@ def test_bad_input_dataframe_and_empty():
         LogisticRegression().fit(df, [0, 1, 0])
     with pytest.raises(ValueError):
         LogisticRegression().fit(np.empty((0, 2)), np.array([]))
-    with pytest.raises(ValueError, match="at least 2 folds"):
+    with pytest.raises(ValueError, match="number of folds and must be >= 2"):
         LogisticRegressionCV(cv=1).fit([[0.0], [1.0]], [0, 1])
 
 

@@ -13,19 +13,21 @@ The solvers are in :mod:`shrinkage.solvers.smooth`.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .._validation import (check_classification_y, check_lam, check_lams, check_penalty_factor,
                            check_sample_weight, check_X, check_X_y)
-from ..selection.rules import select, warn_on_edge
+from ..selection.engine import make_result, make_splits
+from ..selection.evidence import logistic_evidence_lam
+from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers.smooth import SOLVERS, SmoothObjective, solve_smooth, solve_smooth_path
 from ..standardization import column_stats
@@ -330,11 +332,16 @@ class LogisticRegressionCV(_LogisticBase):
         :func:`lam_max_logistic`) down to ``1e-4·λ_max``. When the best λ sits on an edge of
         the automatic grid the grid is extended by two decades beyond it (at most three
         times). A user grid is used as given, with a warning when the best λ is on its edge.
-    cv : int, cross-validation splitter or iterable of (train, test), default=5
-        An int gives stratified K-fold (shuffled only when ``random_state`` is set).
-    rule : {"min", "1se"}, default="min"
+    cv : int, "evidence", fold ids, splitter or iterable of (train, test), default=5
+        An int gives stratified K-fold (shuffled only when ``random_state`` is set; grouped
+        when ``groups`` is passed to ``fit``); a 1-D integer array gives fixed fold ids;
+        ``RepeatedStratifiedKFold`` repeats are recognised. ``"evidence"``: the λ maximizing
+        the Laplace-approximated marginal likelihood (empirical Bayes, see
+        :mod:`shrinkage.selection.evidence`), found continuously.
+    rule : "min", "1se", "ksse" (e.g. "2se"), float or callable, default="min"
         "min": the best mean score; "1se": the largest λ whose mean score is within one
-        standard error of the best.
+        standard error of the best (``k`` standard errors for "ksse" or a number); a callable
+        receives the :class:`~shrinkage.selection.CVResult` and returns an index.
     scoring : str or callable, default=None
         "neg_log_loss" (default), "accuracy", "neg_brier_score", "roc_auc", or a callable
         ``f(y_true, proba) -> float`` (higher is better).
@@ -350,10 +357,11 @@ class LogisticRegressionCV(_LogisticBase):
     lam_ : float
         The chosen λ (by ``rule``).
     lam_min_, lam_1se_ : float
-    cv_results_ : dict
-        ``"lam"`` (n_lams,) in decreasing order, ``"mean_score"`` (n_lams,), ``"se_score"``
-        (n_lams,), ``"fold_scores"`` (n_lams, n_folds), ``"n_iter"`` (n_lams, n_folds),
-        ``"scoring"`` (str).
+    cv_results_ : :class:`~shrinkage.selection.CVResult`
+        A dict: ``"lam"`` (n_lams,) in decreasing order, ``"mean_score"`` (n_lams,),
+        ``"se_score"`` (n_lams,), ``"fold_scores"`` (n_lams, n_folds), ``"n_iter"``
+        (n_lams, n_folds), ``"params"``, ``"complexity"``, ``"scoring"`` (str); ``.reason``
+        says why ``lam_`` was chosen, ``.to_frame()`` gives a DataFrame.
     classes_, coef_, intercept_, n_iter_, solver_, n_features_in_, feature_names_in_
         As in :class:`LogisticRegression`, for the refit at ``lam_``.
 
@@ -387,23 +395,18 @@ class LogisticRegressionCV(_LogisticBase):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def _splits(self, X, y_idx):
+    def _splits(self, X, y_idx, groups):
         cv = self.cv
-        if isinstance(cv, Integral) and not isinstance(cv, bool):
-            if cv < 2:
-                raise ValueError(f"cv must be at least 2 folds, got {cv}")
+        if isinstance(cv, Integral) and not isinstance(cv, bool) and groups is None and cv >= 2:
             counts = np.bincount(y_idx)
             if counts.min() < cv:
                 raise ValueError(
                     f"the smallest class has {counts.min()} samples, fewer than cv={cv} folds; "
                     "use fewer folds")
-            cv = StratifiedKFold(cv, shuffle=self.random_state is not None,
-                                 random_state=self.random_state)
-        else:
-            cv = check_cv(cv, y_idx, classifier=True)
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y_idx)]
+        return make_splits(cv, X, y_idx, groups, classification=True,
+                           random_state=self.random_state)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate λ over the grid, then refit on all rows at ``lam_``.
 
         Parameters
@@ -412,18 +415,21 @@ class LogisticRegressionCV(_LogisticBase):
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
             Used in every fit and in the fold scores.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels: with an integer ``cv``, folds never split a group (GroupKFold).
 
         Returns
         -------
         self
         """
         _check_params(self)
-        if self.rule not in ("min", "1se"):
-            raise ValueError(f"rule must be 'min' or '1se', got {self.rule!r}")
+        parse_rule(self.rule)
         lams = check_lams(self.lams)
+        if isinstance(self.cv, str) and self.cv == "evidence":
+            return self._fit_evidence(X, y, sample_weight, lams)
         score = get_score(self.scoring, classification=True)
         X, Y, y_idx, classes, s, pf = _prepare(self, X, y, sample_weight)
-        folds = self._splits(X, y_idx)
+        folds, n_repeats = self._splits(X, y_idx, groups)
         full = _objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
         auto = isinstance(lams, int)
         if auto:
@@ -472,9 +478,10 @@ class LogisticRegressionCV(_LogisticBase):
         if not auto:
             warn_on_edge(sel, lams)
 
-        mean, se = self._summary(fold_scores)
-        self.cv_results_ = {"lam": lams, "mean_score": mean, "se_score": se,
-                            "fold_scores": fold_scores, "n_iter": n_iter, "scoring": score.name}
+        result, sel = make_result(lams, rule=self.rule, scoring=score.name,
+                                  fold_scores=fold_scores, n_repeats=n_repeats)
+        result["n_iter"] = n_iter
+        self.cv_results_ = result
         self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
         # refit on all rows, warm-started at the first fold's solution for the chosen λ
         full.set_lam(sel.lam)
@@ -484,13 +491,35 @@ class LogisticRegressionCV(_LogisticBase):
         self._set_fitted(res, classes, sel.lam)
         return self
 
-    @staticmethod
-    def _summary(fold_scores):
-        k = fold_scores.shape[1]
-        mean = fold_scores.mean(axis=1)
-        se = fold_scores.std(axis=1, ddof=1) / np.sqrt(k) if k > 1 else np.zeros(len(mean))
-        return mean, se
-
     def _select(self, lams, fold_scores):
-        mean, se = self._summary(fold_scores)
-        return select(lams, mean, se, self.rule)
+        return make_result(lams, rule=self.rule, scoring="", fold_scores=fold_scores)[1]
+
+    def _fit_evidence(self, X, y, sample_weight, lams):
+        """λ maximizing the Laplace-approximated evidence (see :mod:`shrinkage.selection.evidence`)."""
+        if self.rule != "min":
+            raise ValueError("rule applies to cross-validation; cv='evidence' takes the λ that "
+                             "maximizes the marginal likelihood (use rule='min')")
+        X_, Y, y_idx, classes, s, pf = _prepare(self, X, y, sample_weight)
+        grid = None if isinstance(lams, int) else lams
+        lam, info = logistic_evidence_lam(
+            X_, classes[y_idx], grid, sample_weight=s, fit_intercept=self.fit_intercept,
+            standardize=self.standardize, penalty_factor=pf, solver=self.solver, tol=self.tol,
+            max_iter=self.max_iter)
+        if info["on_edge"]:
+            warnings.warn(f"the evidence is largest at the edge of the λ range ({lam:.4g}); the "
+                          "data may hold no signal (λ → ∞) or need a wider grid", UserWarning,
+                          stacklevel=2)
+        grid_lams = np.append(info["lams"], lam)
+        order = np.argsort(-grid_lams, kind="stable")
+        logev = np.append(info["log_evidence"], info["log_evidence_max"])[order]
+        result, _ = make_result(grid_lams[order], rule="min", scoring="log_evidence", mean=logev,
+                                se=np.full_like(logev, np.nan))
+        result.reason = f"λ = {lam:.4g} maximizes the Laplace-approximated marginal likelihood"
+        self.cv_results_ = result
+        self.lam_min_ = self.lam_1se_ = lam
+        full = _objective(X_, Y, s, lam, pf, self.fit_intercept, self.standardize)
+        theta0 = full.from_original(np.asarray(info["coef"]), np.asarray(info["intercept"]))
+        res = solve_smooth(full, theta0=theta0, solver=self.solver, tol=float(self.tol),
+                           max_iter=self.max_iter)
+        self._set_fitted(res, classes, lam)
+        return self

@@ -1,0 +1,58 @@
+"""LogisticRegressionCV on the shared engine: result type, folds, rules, evidence."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GroupKFold, RepeatedStratifiedKFold
+
+from shrinkage import LogisticRegression, LogisticRegressionCV
+from shrinkage.selection import CVResult
+from shrinkage.selection.evidence import logistic_evidence_lam
+
+pytestmark = pytest.mark.filterwarnings("ignore:the best λ")
+
+
+def data(n=150, p=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    y = (X @ rng.normal(size=p) + rng.normal(size=n) > 0).astype(int)
+    return X, y
+
+
+def test_cv_results_is_a_cvresult_with_reason_and_frame():
+    X, y = data()
+    m = LogisticRegressionCV(lams=10, cv=3, random_state=0).fit(X, y)
+    r = m.cv_results_
+    assert isinstance(r, CVResult) and r.lam == m.lam_ and "best mean score" in r.reason
+    assert r["n_iter"].shape == r["fold_scores"].shape
+    assert len(r.to_frame()) == len(r["lam"])
+
+
+def test_grouped_folds_never_split_a_group_and_match_manual_fits():
+    X, y = data()
+    groups = np.repeat(np.arange(30), 5)
+    m = LogisticRegressionCV(lams=[0.1, 0.01], cv=3).fit(X, y, groups=groups)
+    tr, te = next(GroupKFold(3).split(X, y, groups))
+    ref = LogisticRegression(lam=0.01).fit(X[tr], y[tr])
+    p = ref.predict_proba(X[te])[np.arange(len(te)), y[te]]
+    assert m.cv_results_["fold_scores"][1, 0] == pytest.approx(np.mean(np.log(p)), rel=1e-6)
+
+
+def test_repeated_stratified_folds_and_two_se_rule():
+    X, y = data(n=200)
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    one = LogisticRegressionCV(lams=15, cv=cv, rule="1se").fit(X, y)
+    two = LogisticRegressionCV(lams=15, cv=cv, rule="2se").fit(X, y)
+    assert one.cv_results_.n_repeats == 2 and one.cv_results_["fold_scores"].shape[1] == 6
+    assert two.lam_ >= one.lam_ >= one.lam_min_
+
+
+def test_evidence_lambda_equals_the_evidence_module_and_refits_there():
+    X, y = data(n=200, seed=3)
+    m = LogisticRegressionCV(cv="evidence").fit(X, y)
+    lam, info = logistic_evidence_lam(X, y)
+    assert m.lam_ == pytest.approx(lam, rel=1e-9)
+    ref = LogisticRegression(lam=lam).fit(X, y)
+    assert np.allclose(m.coef_, ref.coef_, rtol=1e-6, atol=1e-9)
+    assert m.cv_results_["scoring"] == "log_evidence"
+    with pytest.raises(ValueError, match="rule applies to cross-validation"):
+        LogisticRegressionCV(cv="evidence", rule="1se").fit(X, y)
