@@ -93,3 +93,20 @@ def multinomial():
     X, y = multinomial_softmax(20_000, 100, 10)
     return Problem("multinomial", "multinomial", X, y, "n=20,000 p=100, 10 classes, one λ, tol 1e-8",
                    lam=1e-3, tol=1e-8, targets=[("sklearn lbfgs", 3.0, "≥3× faster than sklearn lbfgs")])
+
+
+@problem
+def mlp_epoch():
+    """One epoch of momentum SGD on a 784-256-10 ReLU network (issue 3), float32, batch 128."""
+    from sklearn.datasets import make_classification
+    X, y = make_classification(n_samples=60_000, n_features=784, n_informative=100, n_classes=10,
+                               random_state=0)
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    return Problem("mlp_epoch", "mlp_epoch", X, y.astype(np.int64),
+                   "n=60,000 p=784, MLP 784-256-10 relu, float32, batch 128, SGD lr 0.01 "
+                   "momentum 0.9, λ=1e-4, 1 epoch", lam=1e-4,
+                   options=dict(hidden=256, batch_size=128, learning_rate=0.01, momentum=0.9,
+                                epochs=1, dtype=np.float32, seed=0),
+                   targets=[("torch", 1 / 0.8, "epoch ≤ 0.8× PyTorch's"),
+                            ("floor", 0.5, "within 2× of the matmul floor"),
+                            ("sklearn", 3.0, "≥3× faster than sklearn MLPClassifier")])

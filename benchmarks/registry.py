@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-TASKS = ("ridge_cv", "ridge", "logistic", "logistic_cv", "multinomial")
+TASKS = ("ridge_cv", "ridge", "logistic", "logistic_cv", "multinomial", "mlp_epoch")
 
 THREADS = 2   # set by the runner; for libraries whose pools threadpoolctl cannot reach (torch)
 
@@ -46,6 +46,7 @@ class Problem:
     folds: list | None = None
     tol: float | None = None
     fit_intercept: bool = True
+    options: dict = field(default_factory=dict)   # task-specific settings (e.g. a network's)
     targets: list = field(default_factory=list)   # (peer label prefix, minimum ratio, wording)
 
     @property

@@ -67,3 +67,26 @@ for _solver in ("newton-cholesky", "lbfgs"):
     adapter("sklearn", f"CV {_solver}", tasks={"logistic_cv"})(_logistic_cv(_solver))
 adapter("sklearn", "lbfgs", tasks={"multinomial"})(_logistic("lbfgs"))
 adapter("sklearn", "newton-cholesky", tasks={"multinomial"})(_logistic("newton-cholesky"))
+
+
+@adapter("sklearn", "MLPClassifier sgd", tasks={"mlp_epoch"})
+def mlp_sgd(prob):
+    """``MLPClassifier(solver="sgd")`` with heavy-ball momentum, one epoch (``max_iter=1``).
+
+    scikit-learn's MLP adds ``α/(2·batch)·‖W‖²`` to each batch's mean loss, so
+    ``α = 2λ·batch`` (:func:`shrinkage.convert_strength`, ``target="sklearn-mlp"``). It keeps
+    float32 input in float32.
+    """
+    from sklearn.neural_network import MLPClassifier
+    from shrinkage import convert_strength
+    o = prob.options
+    alpha = convert_strength(prob.lam, source="shrinkage", target="sklearn-mlp",
+                             n_samples=o["batch_size"]).value
+    model = MLPClassifier(hidden_layer_sizes=(o["hidden"],), activation="relu", solver="sgd",
+                          alpha=alpha, batch_size=o["batch_size"], learning_rate="constant",
+                          learning_rate_init=o["learning_rate"], momentum=o["momentum"],
+                          nesterovs_momentum=False, max_iter=o["epochs"], shuffle=True,
+                          early_stopping=False, random_state=o["seed"])
+    model.fit(prob.X, prob.y)
+    return Fit([a for W, b in zip(model.coefs_, model.intercepts_) for a in (W, b)],
+               extra={"n_iter": model.n_iter_})

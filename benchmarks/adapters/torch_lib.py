@@ -33,3 +33,39 @@ def lbfgs(prob):
         return loss
     opt.step(closure)
     return Fit(W.detach().numpy().copy(), b.detach().numpy().copy())
+
+
+@adapter("torch", "SGD momentum", tasks={"mlp_epoch"})
+def mlp_sgd(prob):
+    """The idiomatic PyTorch loop: ``nn.Sequential``, ``CrossEntropyLoss``, ``optim.SGD`` with
+    ``weight_decay = 2λ`` on the weights only (a second parameter group keeps the biases
+    unpenalized, as ours are), a ``randperm`` shuffle and index batches (no DataLoader)."""
+    torch = require("torch")
+    from shrinkage import convert_strength
+    torch.set_num_threads(registry.THREADS)
+    o = prob.options
+    torch.manual_seed(o["seed"])
+    X = torch.from_numpy(prob.X)                     # shares memory, float32
+    y = torch.from_numpy(prob.y)
+    n, p = X.shape
+    K = int(prob.y.max()) + 1
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(p, o["hidden"]), nn.ReLU(), nn.Linear(o["hidden"], K))
+    wd = convert_strength(prob.lam, source="shrinkage", target="torch-sgd").value
+    weights = [m.weight for m in model if isinstance(m, nn.Linear)]
+    biases = [m.bias for m in model if isinstance(m, nn.Linear)]
+    opt = torch.optim.SGD([{"params": weights, "weight_decay": wd},
+                           {"params": biases, "weight_decay": 0.0}],
+                          lr=o["learning_rate"], momentum=o["momentum"])
+    loss_fn = nn.CrossEntropyLoss()
+    bs = o["batch_size"]
+    for _ in range(o["epochs"]):
+        perm = torch.randperm(n)
+        for start in range(0, n, bs):
+            idx = perm[start:start + bs]
+            opt.zero_grad(set_to_none=True)
+            loss_fn(model(X[idx]), y[idx]).backward()
+            opt.step()
+    layers = [m for m in model if isinstance(m, nn.Linear)]
+    return Fit([a for m in layers for a in (m.weight.detach().numpy().T.copy(),
+                                           m.bias.detach().numpy().copy())])

@@ -101,14 +101,17 @@ class MLP:
 
     # -- forward / backward -----------------------------------------------------------------
     def _buffers_for(self, n):
-        if n not in self._buffers:
-            if len(self._buffers) > 4:        # a few batch sizes at most: last batch, eval sizes
-                self._buffers.clear()
-            self._buffers[n] = (
+        # One set of buffers for the largest batch seen; a smaller batch (the epoch's last) gets
+        # their first n rows, views that are still C-contiguous.
+        full = self._buffers.get("rows")
+        if full is None or full[0][0].shape[0] < n:
+            full = self._buffers["rows"] = (
                 [np.empty((n, d.W.shape[1]), self.dtype) for d in self.dense],   # Z_l (n, d_{l+1})
                 [np.empty((n, d.W.shape[0]), self.dtype) for d in self.dense[1:]],  # dA_l
             )
-        return self._buffers[n]
+        if full[0][0].shape[0] == n:
+            return full
+        return [Z[:n] for Z in full[0]], [dA[:n] for dA in full[1]]
 
     def forward(self, X: np.ndarray, reuse: bool = False) -> np.ndarray:
         """Output ``η`` of shape ``(n, d_L)`` (logits / predictions) for ``X`` ``(n, d_0)``.
@@ -182,7 +185,8 @@ def _head_loss_and_grad(head, eta, y, n):
         z_y = eta[rows, y].astype(np.float64)
         np.exp(eta, out=eta)
         s = eta.sum(axis=1, keepdims=True)
-        loss = float(np.mean(np.log(s[:, 0], dtype=np.float64) - z_y))
+        # mean_i(log s_i − z_{i,y_i}) as two float64 sums: np.mean costs more than the maths here
+        loss = float(np.log(s, dtype=np.float64).sum() - z_y.sum()) / n
         eta /= s                                          # softmax p
         eta[rows, y] -= 1                                 # p − onehot(y)
         eta *= eta.dtype.type(1.0 / n)
