@@ -56,3 +56,28 @@ def test_evidence_lambda_equals_the_evidence_module_and_refits_there():
     assert m.cv_results_["scoring"] == "log_evidence"
     with pytest.raises(ValueError, match="rule applies to cross-validation"):
         LogisticRegressionCV(cv="evidence", rule="1se").fit(X, y)
+
+
+@pytest.mark.parametrize("r", [1.0, 0.5])
+def test_l1_ratio_equals_sklearn_saga_at_the_converted_strength(r):
+    from sklearn.linear_model import LogisticRegression as SkLogistic
+
+    from shrinkage import convert_strength
+    X, y = data(n=120, p=6, seed=5)
+    C = 0.2
+    lam, rho = convert_strength(C, source="sklearn-logistic", n_samples=len(y), l1_ratio=r)
+    ours = LogisticRegression(lam=lam, l1_ratio=rho, standardize=False, tol=1e-10).fit(X, y)
+    ref = SkLogistic(C=C, l1_ratio=r, solver="saga", tol=1e-12, max_iter=100_000).fit(X, y)
+    scale = np.max(np.abs(ref.coef_))
+    assert np.max(np.abs(ours.coef_ - ref.coef_)) < 1e-5 * scale
+    assert ours.solver_ == "proximal-newton-cd"
+    assert np.count_nonzero(ours.coef_) == np.count_nonzero(np.abs(ref.coef_) > 1e-8)
+
+
+def test_l1_ratio_refuses_multinomial_and_bad_values():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    with pytest.raises(ValueError, match="two classes"):
+        LogisticRegression(l1_ratio=0.5).fit(X, np.arange(60) % 3)
+    with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
+        LogisticRegression(l1_ratio=1.5).fit(X, np.arange(60) % 2)
