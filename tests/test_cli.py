@@ -27,8 +27,9 @@ def test_demo_smoke_runs_and_reports_lambda_choices(tmp_path):
     for h in history.values():            # the seed's "compromise": total = data loss + penalty
         assert np.allclose(h["loss"], np.add(h["data_loss"], h["penalty"]), rtol=1e-6)
     assert history["λ = 0"]["penalty"][-1] == 0.0
-    for name in ("ridge_cv", "ridge_path", "ridge_bias_variance", "logistic_cv", "mlp_history",
-                 "mlp_weights"):
+    assert "L1 vs L2 vs elastic net" in out.stdout
+    for name in ("ridge_cv", "ridge_path", "ridge_bias_variance", "logistic_cv", "lasso_cv",
+                 "lasso_path", "l1_vs_l2", "mlp_history", "mlp_weights"):
         png = (tmp_path / f"{name}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
     assert not list(tmp_path.glob(".*.tmp"))         # nothing half-written left behind
