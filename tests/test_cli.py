@@ -1,6 +1,7 @@
 """The command line, run as a person runs it: in a subprocess."""
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -55,3 +56,12 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback():
     assert out.returncode == 2
     assert "needs n_samples" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(shutil.which("shrinkage") is None,
+                    reason="the package is not installed, so there is no console script")
+def test_installed_console_script_matches_python_m():
+    out = subprocess.run(["shrinkage", "convert", "2", "--from", "sklearn-ridge", "--n-samples", "50"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout.split()[0]) == pytest.approx(0.04)

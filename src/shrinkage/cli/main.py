@@ -1,23 +1,90 @@
-"""Entry point: ``shrinkage <command>``; exit 0 on success, 2 on bad input, 1 on internal errors."""
+"""Entry point: ``shrinkage <command>``; exit 0 on success, 2 on bad input, 1 on internal errors.
+
+Every command takes ``--quiet`` (print nothing but errors) and ``--json`` (one JSON document on
+stdout, nothing else there). Errors are one line on stderr, without a traceback
+(``SHRINKAGE_DEBUG=1`` shows it). Progress bars (tqdm, on stderr) show only when stdout is a
+terminal and neither ``--quiet`` nor ``--json`` is given.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
+import warnings
 
 from ..conventions import STRENGTH_CONVENTIONS, convert_strength
+from ._output import Output
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (exit 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _common(p):
+    g = p.add_argument_group("output")
+    g.add_argument("--quiet", "-q", action="store_true",
+                   help="print nothing but errors (and the JSON document with --json)")
+    g.add_argument("--json", dest="as_json", action="store_true",
+                   help="print one machine-readable JSON document on stdout instead of text")
+
+
+def _positive_float(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not v >= 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"λ must be a finite number >= 0, got {text!r}")
+    return v
+
+
+def _data_args(p, *, target_required=True):
+    p.add_argument("--target", "-y", required=target_required, metavar="COL",
+                   help="the column to predict")
+    p.add_argument("--task", choices=["regression", "classification"], default=None,
+                   help="override the inferred task (text, booleans or at most 10 integer "
+                        "levels → classification; other numbers → regression)")
+    p.add_argument("--impute", choices=["mean", "median", "most_frequent"], default=None,
+                   help="fill missing feature values (numeric columns by this statistic, text "
+                        "columns by their most frequent level) instead of refusing them")
+    p.add_argument("--drop", action="append", metavar="COL", default=[],
+                   help="leave a column out (repeatable), e.g. an identifier")
+    p.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=True,
+                   help="penalize the coefficients of standardized features (default: yes)")
+    p.add_argument("--seed", type=int, default=0, help="seed for folds and networks (default 0)")
+
+
+def _fit_args(p):
+    p.add_argument("--model", choices=["ridge", "logistic", "mlp", "lasso", "elasticnet"],
+                   default=None, help="default: ridge for regression, logistic for classification")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--lam", type=_positive_float, default=None, metavar="X",
+                     help="fix λ instead of choosing it")
+    how.add_argument("--cv", default=None, metavar="K",
+                     help="choose λ by K-fold cross-validation (ridge also: loo, gcv). Default: "
+                          "exact leave-one-out for ridge, 5-fold otherwise; a network uses "
+                          "λ = 1e-4 unless --cv is given")
+    p.add_argument("--rule", choices=["min", "1se"], default="min",
+                   help="λ with the best CV score, or the largest within one standard error")
+    p.add_argument("--l1-ratio", type=float, default=0.5, help="elasticnet: the L1 share ρ")
+    p.add_argument("--hidden", default="64", metavar="H1[,H2…]",
+                   help="mlp: hidden layer widths (default 64)")
+    p.add_argument("--epochs", type=int, default=200, help="mlp: training epochs (default 200)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="shrinkage",
-        description="L2 regularization done right: ridge and logistic regression with λ chosen "
-                    "fast and exactly.",
-    )
     from .. import __version__
+    parser = _Parser(prog="shrinkage",
+                     description="L2 regularization done right: ridge, logistic regression and "
+                                 "networks with λ chosen fast and exactly, on your own data.")
     parser.add_argument("--version", action="version", version=f"shrinkage {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="run the main job on data that ships with scikit-learn",
                           description="Choose λ for ridge (diabetes), L2 logistic regression "
@@ -26,11 +93,77 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="seed of the train/test split (default 0)")
     demo.add_argument("--out", default="shrinkage-demo",
                       help="folder for the demo's outputs (default ./shrinkage-demo)")
+    _common(demo)
+
+    fit = sub.add_parser("fit", help="fit a model to a CSV or Parquet file",
+                         description="Read DATA (CSV or Parquet), one-hot encode text columns, "
+                                     "choose λ and fit; print λ, df, the CV score and the "
+                                     "largest coefficients; save the model with --out.")
+    fit.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+    _data_args(fit)
+    _fit_args(fit)
+    fit.add_argument("--out", "-o", default=None, metavar="MODEL",
+                     help="write the fitted model (and its preprocessing) to this file")
+    _common(fit)
+
+    pred = sub.add_parser("predict", help="predict with a saved model",
+                          description="Apply the preprocessing stored in MODEL to DATA and "
+                                      "predict. A text level not seen in training gets zeros in "
+                                      "all its 0/1 columns (the baseline), with a warning; "
+                                      "--unknown error refuses it instead.")
+    pred.add_argument("model", metavar="MODEL", help="a file written by shrinkage fit --out")
+    pred.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+    pred.add_argument("--out", "-o", default=None, metavar="FILE",
+                      help="write predictions to FILE (.csv or .parquet); default: CSV on stdout")
+    pred.add_argument("--proba", action="store_true", help="classifiers: add class probabilities")
+    pred.add_argument("--unknown", choices=["ignore", "error"], default="ignore",
+                      help="what an unseen category level does (default: ignore, with a warning)")
+    _common(pred)
+
+    for name, helptext, desc in (
+            ("path", "coefficients against λ (figure path.png)",
+             "Fit the model over a λ grid and draw the regularization path with df."),
+            ("cv", "cross-validation curve (figure cv.png, table cv_results.csv)",
+             "Choose λ by cross-validation and draw the CV curve with λ_min and λ_1se."),
+            ("bias-variance", "bias², variance and test error against λ",
+             "Refit on bootstrap training sets for every λ and decompose the held-out error.")):
+        p = sub.add_parser(name, help=helptext, description=desc)
+        p.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+        _data_args(p)
+        p.add_argument("--out", "-o", default=f"shrinkage-{name}", metavar="DIR",
+                       help=f"folder for the figures (default ./shrinkage-{name})")
+        if name == "cv":
+            p.add_argument("--model", choices=["ridge", "logistic", "lasso", "elasticnet"],
+                           default=None)
+            p.add_argument("--cv", default=None, metavar="K",
+                           help="folds (ridge also: loo, gcv); default loo for ridge, else 5")
+            p.add_argument("--rule", choices=["min", "1se"], default="min")
+            p.add_argument("--l1-ratio", type=float, default=0.5)
+        else:
+            p.add_argument("--lams", type=int, default=30 if name == "path" else 15,
+                           help="number of λ values")
+        if name == "bias-variance":
+            p.add_argument("--rounds", type=int, default=30,
+                           help="bootstrap training sets (default 30)")
+        _common(p)
+
+    rep = sub.add_parser("report", help="a self-contained HTML report of a fit or a CV run",
+                         description="INPUT is a model file (from fit --out; add --data to draw "
+                                     "the path) or a data file (with --target; the model is "
+                                     "fitted as by `shrinkage fit`). Figures are embedded; the "
+                                     "page loads nothing from the network.")
+    rep.add_argument("input", metavar="INPUT", help="a model file, or a .csv / .parquet file")
+    rep.add_argument("--data", default=None, help="with a model file: its training data")
+    _data_args(rep, target_required=False)
+    _fit_args(rep)
+    rep.add_argument("--out", "-o", default="shrinkage-report.html", metavar="FILE")
+    rep.add_argument("--title", default=None)
+    _common(rep)
 
     conv = sub.add_parser("convert", help="convert a regularization strength between libraries",
                           description="Convert a strength through the objective of "
-                                      "shrinkage.conventions.")
-    names = sorted(STRENGTH_CONVENTIONS)
+                                      "shrinkage.conventions. 'glmnet' means glmnet-gaussian.")
+    names = sorted(STRENGTH_CONVENTIONS) + ["glmnet"]
     conv.add_argument("value", type=float, help="the strength in the source's terms")
     conv.add_argument("--from", dest="source", required=True, choices=names)
     conv.add_argument("--to", dest="target", default="shrinkage", choices=names)
@@ -39,26 +172,76 @@ def _build_parser() -> argparse.ArgumentParser:
     conv.add_argument("--l1-ratio", type=float, default=0.0, help="the source's L1 mixing")
     conv.add_argument("--loss", choices=["log", "squared"], default=None,
                       help="sklearn-mlp only: classifier (log) or regressor (squared)")
+    _common(conv)
     return parser
+
+
+def _convert(args, out) -> int:
+    notes = []
+    for attr in ("source", "target"):
+        if getattr(args, attr) == "glmnet":
+            setattr(args, attr, "glmnet-gaussian")
+            notes.append("'glmnet' is read as glmnet-gaussian (use glmnet-binomial for "
+                         "logistic models)")
+    for n in dict.fromkeys(notes):
+        out.note(f"shrinkage: note: {n}")
+    res = convert_strength(args.value, source=args.source, target=args.target,
+                           n_samples=args.n_samples, l1_ratio=args.l1_ratio, loss=args.loss)
+    if not (out.quiet or out.as_json):
+        print(f"{res.value:.10g}" + (f"  l1_ratio={res.l1_ratio:.10g}" if res.l1_ratio else ""))
+    out.put(value=res.value, l1_ratio=res.l1_ratio, source=args.source, target=args.target,
+            notes=list(dict.fromkeys(notes)))
+    return out.finish()
+
+
+def _demo(args, out) -> int:
+    from .demo import run_demo
+    if not (out.quiet or out.as_json):
+        return run_demo(seed=args.seed, out_dir=args.out)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = run_demo(seed=args.seed, out_dir=args.out)
+    figures = sorted(os.path.join(args.out, f) for f in os.listdir(args.out) if f.endswith(".png"))
+    out.put(out_dir=args.out, figures=figures, text=buf.getvalue())
+    out.finish()
+    return code
+
+
+def _dispatch(args, out) -> int:
+    if args.command == "demo":
+        return _demo(args, out)
+    if args.command == "convert":
+        return _convert(args, out)
+    from . import analyses, tabular
+    return {"fit": tabular.cmd_fit, "predict": tabular.cmd_predict, "report": tabular.cmd_report,
+            "path": analyses.cmd_path, "cv": analyses.cmd_cv,
+            "bias-variance": analyses.cmd_bias_variance}[args.command](args, out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    try:
-        if args.command == "demo":
-            from .demo import run_demo
-            return run_demo(seed=args.seed, out_dir=args.out)
-        if args.command == "convert":
-            out = convert_strength(args.value, source=args.source, target=args.target,
-                                   n_samples=args.n_samples, l1_ratio=args.l1_ratio,
-                                   loss=args.loss)
-            print(f"{out.value:.10g}" + (f"  l1_ratio={out.l1_ratio:.10g}" if out.l1_ratio else ""))
-            return 0
+    if args.command is None:
         parser.print_help()
         return 0
+    out = Output(quiet=args.quiet, as_json=args.as_json)
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not out.quiet:                      # one line per warning, no source listing
+            print(f"shrinkage: warning: {message}", file=sys.stderr)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = show
+            return _dispatch(args, out)
     except ValueError as exc:          # bad input: one line, no traceback
-        print(f"shrinkage: error: {exc}", file=sys.stderr)
+        print(f"shrinkage: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:             # a path that cannot be read or written: the user's to fix
+        if os.environ.get("SHRINKAGE_DEBUG"):
+            raise
+        print(f"shrinkage: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("shrinkage: interrupted", file=sys.stderr)
@@ -66,9 +249,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:           # a bug of ours: say so, in one line
         if os.environ.get("SHRINKAGE_DEBUG"):
             raise
-        print(f"shrinkage: internal error: {type(exc).__name__}: {exc} (set SHRINKAGE_DEBUG=1 "
-              "for the traceback, and please report it)", file=sys.stderr)
+        print(f"shrinkage: internal error: {type(exc).__name__}: {_one_line(exc)} (set "
+              "SHRINKAGE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return 1
+
+
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

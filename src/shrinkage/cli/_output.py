@@ -1,0 +1,140 @@
+"""What every command shares: human or JSON output, ``--quiet``, progress bars, tables, figures."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+from .._atomic import atomic_write
+
+
+class Output:
+    """Prints for people on stdout, or one JSON document with ``--json``; ``--quiet`` prints
+    nothing but errors (and the JSON document when asked for)."""
+
+    def __init__(self, quiet: bool = False, as_json: bool = False):
+        self.quiet, self.as_json = quiet, as_json
+        self.data: dict = {}
+
+    def say(self, text: str = "") -> None:
+        if not (self.quiet or self.as_json):
+            print(text, flush=True)
+
+    def note(self, text: str) -> None:
+        """A side remark on stderr (kept out of JSON output), silenced by ``--quiet``."""
+        if not self.quiet:
+            print(text, file=sys.stderr, flush=True)
+
+    def put(self, **items) -> None:
+        self.data.update(items)
+
+    def finish(self) -> int:
+        if self.as_json:
+            json.dump(jsonable(self.data), sys.stdout, indent=1, ensure_ascii=False,
+                      allow_nan=False)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        return 0
+
+    @property
+    def progress_enabled(self) -> bool:
+        """Bars only for a person watching: not with ``--quiet`` or ``--json``, nor when
+        stdout is not a terminal (a pipe, a file, a test)."""
+        return not (self.quiet or self.as_json) and sys.stdout.isatty()
+
+    def progress(self, total=None, desc: str = ""):
+        return Progress(total, desc, self.progress_enabled)
+
+
+class Progress:
+    """A tqdm bar on stderr, or nothing."""
+
+    def __init__(self, total, desc, enabled):
+        self.bar = None
+        if enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:          # pragma: no cover - tqdm is a dependency
+                return
+            self.bar = tqdm(total=total, desc=desc, leave=False, file=sys.stderr,
+                            dynamic_ncols=True)
+
+    def update(self, k: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(k)
+
+    def grow(self, k: int) -> None:
+        if self.bar is not None and self.bar.total is not None:
+            self.bar.total += k
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def jsonable(v):
+    """Numbers, arrays and containers as plain JSON values (NaN and ±inf become null)."""
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return jsonable(v.tolist())
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer, int)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        v = float(v)
+        return v if math.isfinite(v) else None
+    if v is None or isinstance(v, str):
+        return v
+    return str(v)
+
+
+def table(rows, headers) -> str:
+    cols = list(zip(*([headers] + [[str(c) for c in r] for r in rows])))
+    widths = [max(len(c) for c in col) for col in cols]
+
+    def line(r):
+        return "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def fmt(v, spec: str = ".4g") -> str:
+    if v is None:
+        return "n/a"
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return "n/a" if not math.isfinite(v) else format(v, spec)
+
+
+def save_figure(fig, out_dir: str, name: str) -> str:
+    """Write ``fig`` as ``out_dir/name`` (PNG) atomically, close it, return the path."""
+    import matplotlib.pyplot as plt
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, name)
+    with atomic_write(path, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def use_agg() -> None:
+    import matplotlib
+    matplotlib.use("Agg")          # files only: no command opens a window

@@ -1,0 +1,112 @@
+"""``shrinkage path``, ``cv`` and ``bias-variance``: the analyses of what λ does, with figures."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import _models
+from ._output import fmt, save_figure, table, use_agg
+from .tabular import load_training
+
+
+def _grid(X, y, task, n):
+    """A λ grid of ``n`` values (largest first) from the CV estimator's own default grid."""
+    from .. import LogisticRegressionCV, RidgeCV
+    if task == "classification":
+        cv = LogisticRegressionCV(lams=n, cv=3, random_state=0).fit(X, y)
+    else:
+        cv = RidgeCV(lams=n).fit(X, y)
+    grid = np.asarray(cv.cv_results_["lam"], float)     # may have been extended: resample
+    return np.geomspace(grid.max(), grid.min(), n) if n > 1 else grid[:1]
+
+
+def _single(task, standardize):
+    from .. import LogisticRegression, Ridge
+    return (LogisticRegression if task == "classification" else Ridge)(standardize=standardize)
+
+
+def cmd_path(args, out) -> int:
+    from ..diagnostics import coefficient_path
+    from ..plots import plot_path
+    use_agg()
+    X, y, task, _ = load_training(args)
+    lams = _grid(X, y, task, args.lams)
+    path = coefficient_path(_single(task, args.standardize), X, y, lams)
+    fig_path = save_figure(plot_path(path), args.out, "path.png")
+    C = path.coef.reshape(path.lams.size, -1)
+    rows = [[fmt(lam), fmt(df, ".3g"), int(np.count_nonzero(np.abs(c) > 1e-12))]
+            for lam, df, c in zip(path.lams[::max(1, lams.size // 8)],
+                                  path.df[::max(1, lams.size // 8)], C[::max(1, lams.size // 8)])]
+    out.say(f"regularization path of {type(_single(task, True)).__name__} over {lams.size} λ "
+            f"values ({fmt(lams.min())} … {fmt(lams.max())})")
+    out.say(table(rows, ["λ", "df", "non-zero"]))
+    out.say(f"\nfigure written to {fig_path}")
+    out.put(lams=path.lams, df=path.df, coef=path.coef, feature_names=path.feature_names,
+            figures=[fig_path])
+    return out.finish()
+
+
+def cmd_cv(args, out) -> int:
+    from ..plots import plot_cv
+    use_agg()
+    X, y, task, _ = load_training(args)
+    model = args.model or _models.default_model(task)
+    if model == "mlp":
+        raise ValueError("cv runs the linear models; use `shrinkage fit --model mlp --cv K`")
+    cv = _models.parse_cv(args.cv) if args.cv is not None else None
+    est, how = _models.build(model, task, cv=cv, rule=args.rule, standardize=args.standardize,
+                             l1_ratio=args.l1_ratio, seed=args.seed)
+    _models.fit(est, X, y, out=out)
+    res = est.cv_results_
+    fig_path = save_figure(plot_cv(est), args.out, "cv.png")
+    frame = res.to_frame() if hasattr(res, "to_frame") else None
+    csv_path = os.path.join(args.out, "cv_results.csv")
+    if frame is None:
+        import pandas as pd
+        frame = pd.DataFrame({k: res[k] for k in ("lam", "mean_score", "se_score")})
+    from .._atomic import atomic_write
+    with atomic_write(csv_path, "w", encoding="utf-8", newline="") as fh:
+        frame.to_csv(fh, index=False)
+    lams, mean, se = (np.asarray(res[k], float) for k in ("lam", "mean_score", "se_score"))
+    pick = np.unique(np.r_[np.linspace(0, lams.size - 1, 8).astype(int),
+                           np.argmin(np.abs(lams - est.lam_min_)),
+                           np.argmin(np.abs(lams - est.lam_1se_))])
+    rows = [[fmt(lams[i]), fmt(mean[i]), fmt(se[i], ".2g"),
+             ("λ_min " if np.isclose(lams[i], est.lam_min_) else "")
+             + ("λ_1se" if np.isclose(lams[i], est.lam_1se_) else "")] for i in pick]
+    out.say(f"{type(est).__name__}: {how}; score {res.get('scoring')} (higher is better)")
+    out.say(table(rows, ["λ", "mean score", "se", ""]))
+    out.say(f"\nλ_min = {fmt(est.lam_min_)}, λ_1se = {fmt(est.lam_1se_)}, chosen λ = "
+            f"{fmt(est.lam_)} (rule {args.rule})")
+    if getattr(res, "reason", ""):
+        out.say(res.reason)
+    out.say(f"figure written to {fig_path}; table to {csv_path}")
+    out.put(model=type(est).__name__, lam=est.lam_, lam_min=est.lam_min_, lam_1se=est.lam_1se_,
+            scoring=res.get("scoring"), lams=lams, mean_score=mean, se_score=se,
+            figures=[fig_path], table=csv_path)
+    return out.finish()
+
+
+def cmd_bias_variance(args, out) -> int:
+    from ..diagnostics import bias_variance
+    from ..plots import plot_bias_variance
+    use_agg()
+    X, y, task, _ = load_training(args)
+    lams = _grid(X, y, task, args.lams)
+    loss = "log" if task == "classification" else "squared"
+    res = bias_variance(_single(task, args.standardize), X.to_numpy(), y, lams,
+                        n_rounds=args.rounds, loss=loss, random_state=args.seed)
+    fig_path = save_figure(plot_bias_variance(res), args.out, "bias_variance.png")
+    frame = res.to_frame()
+    step = max(1, len(frame) // 8)
+    cols = [c for c in frame.columns if c in ("lam", "error", "bias2", "variance", "noise")]
+    rows = [[fmt(frame[c].iloc[i]) for c in cols] for i in range(0, len(frame), step)]
+    out.say(f"bias–variance of {type(_single(task, True)).__name__} ({loss} loss) over "
+            f"{args.rounds} bootstrap training sets, held-out test rows")
+    out.say(table(rows, cols))
+    out.say(f"\nthe test error is lowest at λ = {fmt(res.lam_best)}; figure written to {fig_path}")
+    out.put(loss=loss, lam_best=res.lam_best,
+            **{c: frame[c].to_numpy() for c in cols}, figures=[fig_path])
+    return out.finish()

@@ -1,0 +1,186 @@
+"""``shrinkage fit``, ``predict`` and ``report``: models on a user's CSV or Parquet file."""
+
+from __future__ import annotations
+
+import os
+import warnings
+import zipfile
+
+import numpy as np
+
+from . import _models
+from ._output import fmt, table
+
+
+# -- data -------------------------------------------------------------------------------------
+def load_training(args):
+    """``(X, y, task, preprocessing_dict)`` from ``args.data``, ``--target``, ``--task``,
+    ``--drop`` and ``--impute``."""
+    from .._preprocess import TablePreprocessor, read_table, split_target
+    frame = read_table(args.data)
+    drop = list(getattr(args, "drop", None) or [])
+    absent = [c for c in drop if c not in frame.columns]
+    if absent:
+        raise ValueError(f"--drop names column(s) {absent} that are not in the data")
+    if args.target in drop:
+        raise ValueError(f"--drop names the target {args.target!r}")
+    features, y, task = split_target(frame.drop(columns=drop), args.target, args.task)
+    pre = TablePreprocessor(impute=getattr(args, "impute", None))
+    X = pre.fit_transform(features)
+    spec = {"target": args.target, "task": task, "dropped": drop, **pre.to_dict()}
+    return X, y, task, spec
+
+
+def design_from_model(meta: dict, frame, unknown: str = "ignore"):
+    """The design matrix of ``frame`` by the preprocessing stored in a model file."""
+    from .._preprocess import TablePreprocessor
+    spec = meta.get("preprocessing")
+    if spec is None:                              # saved from Python: numeric columns by name
+        names = meta.get("feature_names")
+        if names is None:
+            return frame.to_numpy(dtype=float)
+        absent = [n for n in names if n not in frame.columns]
+        if absent:
+            raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was fitted on")
+        return frame[names]
+    return TablePreprocessor.from_dict(spec, unknown=unknown).transform(frame)
+
+
+def fit_from_args(args, out):
+    """Fit what ``args`` describe; return ``(estimator, X, y, summary, preprocessing)``."""
+    X, y, task, spec = load_training(args)
+    model = args.model or _models.default_model(task)
+    hidden = tuple(int(h) for h in str(args.hidden).split(",") if h.strip())
+    cv = None if args.cv is None else _models.parse_cv(args.cv)
+    est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
+                             standardize=args.standardize, l1_ratio=args.l1_ratio,
+                             hidden=hidden, epochs=args.epochs, seed=args.seed)
+    if model == "mlp" and cv == "loo":
+        raise ValueError("--cv loo is for ridge only")
+    _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule, seed=args.seed,
+                out=out)
+    summ = _models.summary(est, X, y)
+    summ.update(task=task, how=how, n_samples=int(X.shape[0]), n_features=int(X.shape[1]),
+                data=os.path.basename(args.data), target=args.target)
+    return est, X, y, summ, spec
+
+
+def print_summary(summ, out):
+    out.say(f"{summ['model']} on {summ['data']}: {summ['n_samples']} rows, "
+            f"{summ['n_features']} features after encoding; target {summ['target']!r} "
+            f"({summ['task']}); {summ['how']}")
+    lam = summ["lam"]
+    lam_text = ", ".join(fmt(v) for v in lam) if isinstance(lam, list) else fmt(lam)
+    line = f"λ = {lam_text}"
+    if summ.get("lam_min") is not None:
+        line += f"   (λ_min = {fmt(summ['lam_min'])}, λ_1se = {fmt(summ['lam_1se'])})"
+    out.say(line)
+    parts = [f"df = {fmt(summ['df'], '.3g')}"]
+    if summ.get("cv_score") is not None:
+        parts.append(f"CV {summ['cv_scoring']} = {fmt(summ['cv_score'])} ± {fmt(summ['cv_se'], '.2g')}")
+    parts.append(f"training {'accuracy' if summ['task'] == 'classification' else 'R²'} = "
+                 f"{fmt(summ['train_score'], '.3f')}")
+    out.say("   ".join(parts))
+    if summ["coefficients"]:
+        out.say("\nlargest coefficients (standardized: w·sd):")
+        rows = [[c["feature"], fmt(c["coef"]) if not isinstance(c["coef"], list)
+                 else "[" + ", ".join(fmt(v, ".3g") for v in c["coef"]) + "]",
+                 fmt(c["standardized"], "+.3g")] for c in summ["coefficients"]]
+        out.say(table(rows, ["feature", "coef", "standardized"]))
+
+
+# -- commands ---------------------------------------------------------------------------------
+def cmd_fit(args, out) -> int:
+    est, X, y, summ, spec = fit_from_args(args, out)
+    print_summary(summ, out)
+    out.put(**summ)
+    if args.out:
+        from ..io import save
+        save(est, args.out, preprocessing=spec, extra={"summary": _jsonable(summ)})
+        out.say(f"\nmodel written to {args.out}")
+        out.put(out_path=args.out)
+    return out.finish()
+
+
+def _jsonable(d):
+    from ._output import jsonable
+    return jsonable(d)
+
+
+def cmd_predict(args, out) -> int:
+    import pandas as pd
+
+    from .._preprocess import read_table
+    from ..io import load
+    model, meta = load(args.model, return_meta=True)
+    frame = read_table(args.data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X = design_from_model(meta, frame, unknown=args.unknown)
+    for w in caught:
+        out.note(f"shrinkage: warning: {w.message}")
+    pred = model.predict(X)
+    cols = {"prediction": pred}
+    if hasattr(model, "predict_proba") and args.proba:
+        P = model.predict_proba(X)
+        for k, c in enumerate(model.classes_):
+            cols[f"proba_{c}"] = P[:, k]
+    result = pd.DataFrame(cols, index=frame.index)
+    spec = meta.get("preprocessing") or {}
+    target = spec.get("target")
+    score = None
+    if target and target in frame.columns and not frame[target].isna().any():
+        truth = frame[target].to_numpy()
+        if spec.get("task") == "classification":
+            score = ("accuracy", float(np.mean(pred.astype(str) == truth.astype(str))))
+        else:
+            truth = truth.astype(float)
+            ss = float(np.sum((truth - truth.mean()) ** 2))
+            score = ("R²", 1.0 - float(np.sum((truth - pred) ** 2)) / ss if ss > 0 else float("nan"))
+    if args.out:
+        from .._atomic import atomic_write
+        if args.out.lower().endswith((".parquet", ".pq")):
+            with atomic_write(args.out, "wb") as fh:
+                result.to_parquet(fh, index=False)
+        else:
+            with atomic_write(args.out, "w", encoding="utf-8", newline="") as fh:
+                result.to_csv(fh, index=False)
+        out.say(f"{len(result)} predictions written to {args.out}")
+    elif not (out.as_json or out.quiet):
+        print(result.to_csv(index=False), end="")
+    if score is not None:
+        out.say(f"{score[0]} against the {target!r} column in the data: {score[1]:.4f}")
+    out.put(n_rows=len(result), out_path=args.out, model=type(model).__name__,
+            predictions=result["prediction"].tolist(),
+            score=None if score is None else {"name": score[0], "value": score[1]})
+    return out.finish()
+
+
+def cmd_report(args, out) -> int:
+    from ..report import write_report
+    if zipfile.is_zipfile(args.input):          # a model file: report what it holds
+        from .._preprocess import read_table
+        from ..io import load
+        model, meta = load(args.input, return_meta=True)
+        summ = dict((meta.get("extra") or {}).get("summary") or {})
+        X = y = None
+        if args.data:
+            frame = read_table(args.data)
+            X = design_from_model(meta, frame)
+            target = (meta.get("preprocessing") or {}).get("target")
+            if target in frame.columns:
+                y = frame[target].to_numpy()
+        source = summ.get("data", os.path.basename(args.input))
+    else:
+        if not args.target:
+            raise ValueError("report on a data file needs --target COL (or pass a model file "
+                             "written by shrinkage fit --out)")
+        args.data = args.input
+        model, X, y, summ, _ = fit_from_args(args, out)
+        print_summary(summ, out)
+        source = os.path.basename(args.input)
+    write_report(args.out, model, X, y, summary=summ, source=source,
+                 title=args.title or f"shrinkage report: {source}")
+    out.say(f"report written to {args.out}")
+    out.put(**{k: v for k, v in summ.items()}, out_path=args.out)
+    return out.finish()

@@ -1,0 +1,145 @@
+"""The report of a fitted model: what was fitted, the λ chosen and why, the coefficients, and
+the figures of :mod:`shrinkage.plots` that apply (CV curve, regularization path, weights,
+training curves)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+
+import numpy as np
+
+from .._atomic import atomic_write
+from .html import Figure, Heading, Paragraph, Table, figure_png, render
+
+__all__ = ["model_report", "write_report"]
+
+_PATH_POINTS = 30       # a logistic path refits per λ: at most this many λ's from the CV grid
+
+
+def _f(v, spec=".4g"):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "n/a" if v is None else str(v)
+    return format(v, spec) if math.isfinite(v) else "n/a"
+
+
+def _figure(blocks, make, caption, notes):
+    """Append the figure ``make()`` draws; a figure that cannot be drawn becomes a note."""
+    try:
+        blocks.append(Figure(figure_png(make()), caption))
+    except Exception as exc:                  # a figure must not cost the whole report
+        notes.append(f"{caption}: not drawn ({type(exc).__name__}: {exc})")
+
+
+def model_report(model, X=None, y=None, *, title: str | None = None, summary: dict | None = None,
+                 source: str = "") -> str:
+    """HTML of a report on a fitted ``model`` (figures need ``X, y`` where they refit).
+
+    Parameters
+    ----------
+    model : fitted estimator of :mod:`shrinkage`
+    X : DataFrame or array of shape (n_samples, n_features), optional
+        The (preprocessed) training data: needed for the regularization path.
+    y : array of shape (n_samples,), optional
+    title : str, optional
+    summary : dict, optional
+        Key figures to show in the first table (as ``shrinkage fit --json`` prints them).
+    source : str, optional
+        Where the data came from, for the subtitle.
+
+    Returns
+    -------
+    str
+        The page; see :func:`shrinkage.report.render`.
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    from .. import __version__
+    from ..plots import plot_cv, plot_history, plot_path, plot_weights
+    name = type(model).__name__
+    blocks, notes = [], []
+    summary = dict(summary or {})
+    blocks.append(Heading("Summary"))
+    rows = [["model", name]]
+    for key, label in (("task", "task"), ("n_samples", "rows"), ("n_features", "features"),
+                       ("lam", "λ (chosen)"), ("lam_min", "λ_min"), ("lam_1se", "λ_1se"),
+                       ("df", "effective df"), ("cv_scoring", "CV score"),
+                       ("cv_score", "CV score at λ"), ("cv_se", "its standard error"),
+                       ("train_score", "training score (R² or accuracy)")):
+        if summary.get(key) is not None:
+            v = summary[key]
+            rows.append([label, v if isinstance(v, str) else
+                         (", ".join(_f(x) for x in v) if isinstance(v, list) else _f(v))])
+    blocks.append(Table(["", "value"], rows))
+    res = getattr(model, "cv_results_", None)
+    if res is not None and hasattr(res, "reason") and res.reason:
+        blocks.append(Paragraph(res.reason))
+    blocks.append(Paragraph(
+        "Objective: (1/n) Σ loss + λ Σ_j w_j² on standardized features (intercept unpenalized); "
+        "λ_1se is the largest λ whose CV score is within one standard error of the best."))
+
+    coefs = summary.get("coefficients")
+    if coefs:
+        blocks.append(Heading("Largest coefficients"))
+        blocks.append(Table(["feature", "coefficient", "standardized (w·sd)"],
+                            [[c["feature"], _f(c["coef"]) if not isinstance(c["coef"], list)
+                              else ", ".join(_f(v) for v in c["coef"]), _f(c["standardized"])]
+                             for c in coefs]))
+
+    if res is not None:
+        blocks.append(Heading("Cross-validation"))
+        _figure(blocks, lambda: plot_cv(model if hasattr(model, "lam_min_") else res),
+                "Mean CV score against λ with one standard error; λ_min and λ_1se marked.",
+                notes)
+        lams = np.asarray(res["lam"], float)
+        mean, se = np.asarray(res["mean_score"], float), np.asarray(res["se_score"], float)
+        idx = np.unique(np.r_[np.linspace(0, lams.size - 1, min(12, lams.size)).astype(int),
+                              getattr(res, "index", 0)])
+        chosen = int(np.argmin(np.abs(lams - float(np.max(np.atleast_1d(
+            summary.get("lam", lams[0]) or lams[0]))))))
+        blocks.append(Table(
+            ["λ", str(res.get("scoring", "score")), "se"] + (["df"] if "df" in res else []),
+            [[_f(lams[i]), _f(mean[i]), _f(se[i])] + ([_f(res["df"][i])] if "df" in res else [])
+             for i in idx],
+            highlight=[k for k, i in enumerate(idx) if i == chosen],
+            caption=f"{lams.size} λ values (a selection; the chosen one highlighted)"))
+
+    if hasattr(model, "coef_") and X is not None and y is not None:
+        blocks.append(Heading("Regularization path"))
+        lams = None
+        if res is not None:
+            grid = np.asarray(res["lam"], float)
+            lams = grid[np.unique(np.linspace(0, grid.size - 1, min(_PATH_POINTS, grid.size))
+                                  .astype(int))]
+        else:
+            lam = float(np.max(np.atleast_1d(model.lam_)))
+            base = lam if lam > 0 else 1e-2
+            lams = np.geomspace(base * 1e3, base * 1e-3, 25)
+        _figure(blocks, lambda: plot_path(model, X, y, lams=lams, cv=res),
+                "Coefficients (original scale) against λ, effective degrees of freedom dashed.",
+                notes)
+
+    if hasattr(model, "history_"):
+        blocks.append(Heading("Training"))
+        _figure(blocks, lambda: plot_history(model),
+                "Data loss, penalty λ Σ‖W‖² and their sum per epoch.", notes)
+    if hasattr(model, "coefs_") or hasattr(model, "coef_"):
+        blocks.append(Heading("Weights"))
+        _figure(blocks, lambda: plot_weights(model),
+                "Histogram of the weights (per layer for a network).", notes)
+    if notes:
+        blocks.append(Heading("Notes"))
+        blocks.extend(Paragraph(n) for n in notes)
+    stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    subtitle = f"{name}{' on ' + source if source else ''} · shrinkage {__version__} · {stamp}"
+    return render(title or f"shrinkage report: {name}", blocks, subtitle)
+
+
+def write_report(path, model, X=None, y=None, **kwargs) -> str:
+    """Write :func:`model_report` to ``path`` atomically; return the path."""
+    page = model_report(model, X, y, **kwargs)
+    with atomic_write(path, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    return str(path)

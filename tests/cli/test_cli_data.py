@@ -1,0 +1,257 @@
+"""The command line on a person's own files, written here: the main flows run as a person runs
+them (``python -m shrinkage`` in a subprocess); the breadth of flags runs ``main()`` in-process,
+which is the same code without the interpreter start-up (seconds each on a busy machine)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import shrinkage
+from shrinkage import LogisticRegressionCV, RidgeCV
+from shrinkage.cli.main import main
+from shrinkage.io import load, read_meta
+
+
+def run(*args, cwd=None, timeout=180):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    env.pop("SHRINKAGE_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "shrinkage", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
+
+
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def call(capsys, monkeypatch):
+    """``main(args)`` in-process, returning what a subprocess would."""
+    monkeypatch.delenv("SHRINKAGE_DEBUG", raising=False)
+
+    def _call(*args):
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+    return _call
+
+
+def table(n=90, seed=0):
+    """Numbers, a text category, a boolean, a text target and a numeric target."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"size": rng.normal(50, 10, n), "age": rng.integers(0, 40, n).astype(float),
+                       "city": rng.choice(["Lyon", "Nice", "Paris"], n),
+                       "garden": rng.random(n) > 0.5})
+    df["price"] = (3 * df["size"] - 0.5 * df["age"] + 20 * (df["city"] == "Paris")
+                   + 5 * df["garden"] + rng.normal(0, 5, n))
+    df["sold"] = np.where(df["price"] + rng.normal(0, 10, n) > df["price"].median(), "yes", "no")
+    return df
+
+
+def design(df, columns):
+    """The one-hot design the CLI promises, built by hand with pandas."""
+    X = df[["size", "age"]].astype(float).assign(garden=df["garden"].astype(float))
+    for lv in ("Lyon", "Nice", "Paris"):
+        X[f"city={lv}"] = (df["city"] == lv).astype(float)
+    return X[columns]
+
+
+def one_line_error(out, *needles):
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    err = out.stderr.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    for n in needles:
+        assert n in err, err
+
+
+def test_fit_csv_with_category_and_text_target_then_predict_matches_python_api(tmp_path):
+    df = table()
+    df.drop(columns="price").to_csv(tmp_path / "train.csv", index=False)
+    new = table(12, seed=1).drop(columns=["price", "sold"])
+    new.to_csv(tmp_path / "new.csv", index=False)
+    fit = run("fit", tmp_path / "train.csv", "--target", "sold", "--out", tmp_path / "m.zip",
+              "--json")
+    assert fit.returncode == 0, fit.stderr
+    info = json.loads(fit.stdout)                     # stdout is JSON and nothing else
+    assert info["model"] == "LogisticRegressionCV" and info["task"] == "classification"
+    assert info["n_features"] == 6                    # size, age, garden, 3 city levels
+    assert info["lam_min"] <= info["lam_1se"] and info["cv_scoring"] == "neg_log_loss"
+    assert 0 < info["df"] < 6
+
+    pred = run("predict", tmp_path / "m.zip", tmp_path / "new.csv", "--out",
+               tmp_path / "pred.csv", "--proba")
+    assert pred.returncode == 0, pred.stderr
+    got = pd.read_csv(tmp_path / "pred.csv")
+    cols = [c["feature"] for c in info["coefficients"]]
+    ref = LogisticRegressionCV(cv=5, random_state=0).fit(design(df, sorted(cols)), df["sold"])
+    X_new = design(new, sorted(cols))
+    assert got["prediction"].tolist() == ref.predict(X_new).tolist()
+    np.testing.assert_allclose(got[["proba_no", "proba_yes"]], ref.predict_proba(X_new),
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_parquet_regression_round_trip_and_score_against_the_target(tmp_path, call):
+    df = table()
+    df.to_parquet(tmp_path / "houses.parquet")
+    fit = run("fit", tmp_path / "houses.parquet", "--target", "price", "--drop", "sold",
+              "--out", tmp_path / "ridge.shrinkage")
+    assert fit.returncode == 0, fit.stderr
+    assert "RidgeCV" in fit.stdout and "λ = " in fit.stdout and "df = " in fit.stdout
+    assert "city=Paris" in fit.stdout                 # among the largest coefficients
+    pred = call("predict", tmp_path / "ridge.shrinkage", tmp_path / "houses.parquet", "--json")
+    assert pred.returncode == 0, pred.stderr
+    out = json.loads(pred.stdout)
+    X = design(df, ["size", "age", "garden", "city=Lyon", "city=Nice", "city=Paris"])
+    ref = RidgeCV().fit(X, df["price"])
+    np.testing.assert_allclose(out["predictions"], ref.predict(X), rtol=1e-10)
+    assert out["score"]["name"] == "R²" and out["score"]["value"] == pytest.approx(
+        ref.score(X, df["price"]), rel=1e-9)
+
+
+def test_bad_files_exit_2_with_one_line_naming_the_problem(tmp_path, call):
+    df = table(40)
+    df.loc[[3, 7], "age"] = np.nan
+    df.loc[5, "city"] = np.nan
+    df.to_csv(tmp_path / "holes.csv", index=False)
+    one_line_error(run("fit", tmp_path / "holes.csv", "--target", "price"),
+                   "missing values", "'age' (2 rows)", "'city' (1 row)", "--impute")
+    (tmp_path / "empty.csv").write_text("")
+    one_line_error(call("fit", tmp_path / "empty.csv", "--target", "price"), "is empty")
+    one_line_error(run("fit", tmp_path / "holes.csv", "--target", "Prize"),
+                   "target column 'Prize' is not in the data")
+    (tmp_path / "header.csv").write_text("a,b\n")
+    one_line_error(call("cv", tmp_path / "header.csv", "--target", "b"), "no rows")
+    one_line_error(call("predict", tmp_path / "holes.csv", tmp_path / "holes.csv"),
+                   "not a shrinkage model file")
+    one_line_error(call("fit", tmp_path / "nowhere.csv", "--target", "price"), "does not exist")
+    one_line_error(call("fit", tmp_path / "holes.csv", "--target", "sold", "--model", "ridge",
+                        "--impute", "mean"), "use --model logistic")
+
+
+def test_impute_fills_missing_values_and_predict_reuses_the_fill(tmp_path, call):
+    df = table(60)
+    df.loc[[3, 7], "age"] = np.nan
+    df.loc[5, "city"] = np.nan
+    df.to_csv(tmp_path / "holes.csv", index=False)
+    fit = call("fit", tmp_path / "holes.csv", "--target", "price", "--drop", "sold",
+              "--impute", "median", "--lam", "0.01", "--out", tmp_path / "m.zip", "--quiet")
+    assert fit.returncode == 0, fit.stderr
+    assert fit.stdout == "" and fit.stderr == ""      # --quiet: nothing, not even a bar
+    meta = read_meta(tmp_path / "m.zip")
+    age = next(c for c in meta["preprocessing"]["columns"] if c["name"] == "age")
+    assert age["fill"] == pytest.approx(df["age"].median())
+    pred = call("predict", tmp_path / "m.zip", tmp_path / "holes.csv", "--json")
+    assert pred.returncode == 0 and len(json.loads(pred.stdout)["predictions"]) == 60
+
+
+def test_unseen_category_level_is_zeros_with_a_warning_or_an_error(tmp_path, call):
+    df = table(60)
+    df.to_csv(tmp_path / "train.csv", index=False)
+    new = df.head(3).copy()
+    new.loc[0, "city"] = "Marseille"
+    new.to_csv(tmp_path / "new.csv", index=False)
+    assert call("fit", tmp_path / "train.csv", "-y", "price", "--drop", "sold", "--lam", "0.01",
+               "-o", tmp_path / "m.zip", "-q").returncode == 0
+    pred = call("predict", tmp_path / "m.zip", tmp_path / "new.csv", "--json")
+    assert pred.returncode == 0, pred.stderr
+    assert "not seen in training" in pred.stderr and "Marseille" in pred.stderr
+    model = load(tmp_path / "m.zip")
+    x0 = design(new.head(1), list(model.feature_names_in_))
+    x0[["city=Lyon", "city=Nice", "city=Paris"]] = 0.0        # the documented baseline
+    assert json.loads(pred.stdout)["predictions"][0] == pytest.approx(model.predict(x0)[0])
+    one_line_error(call("predict", tmp_path / "m.zip", tmp_path / "new.csv", "--unknown", "error"),
+                   "Marseille")
+
+
+def test_path_cv_and_bias_variance_write_their_figures(tmp_path, call):
+    df = table(50)
+    df.to_csv(tmp_path / "d.csv", index=False)
+    for cmd, extra, png in (("path", ["--lams", "10"], "path.png"),
+                            ("cv", ["--cv", "4", "--rule", "1se"], "cv.png"),
+                            ("bias-variance", ["--lams", "5", "--rounds", "4"],
+                             "bias_variance.png")):
+        out = call(cmd, tmp_path / "d.csv", "--target", "price", "--drop", "sold", "--out",
+                  tmp_path / cmd, "--json", *extra)
+        assert out.returncode == 0, out.stderr
+        info = json.loads(out.stdout)
+        data = (tmp_path / cmd / png).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5_000
+        if cmd == "cv":
+            assert info["lam"] == info["lam_1se"] >= info["lam_min"]
+            assert (tmp_path / cmd / "cv_results.csv").exists()
+        if cmd == "path":
+            assert len(info["df"]) == 10 and np.all(np.diff(info["df"]) >= -1e-9)
+
+
+def test_lasso_fits_where_available_else_exits_2(tmp_path, call):
+    table(40).to_csv(tmp_path / "d.csv", index=False)
+    out = call("fit", tmp_path / "d.csv", "-y", "price", "--drop", "sold", "--model", "lasso",
+               "--lam", "0.5", "--json")
+    if not hasattr(shrinkage, "Lasso"):
+        one_line_error(out, "not available in this version")
+        return
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["model"] == "Lasso" and info["df"] <= 6    # df = the non-zero coefficients
+
+
+# -- in-process: the breadth of flags, fast -------------------------------------------------
+COMMANDS = ["demo", "fit", "predict", "path", "cv", "bias-variance", "report", "convert"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_quiet_and_json(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "--quiet" in text and "--json" in text
+
+
+def test_convert_to_glmnet_is_gaussian_with_a_note(capsys):
+    assert main(["convert", "1.0", "--from", "sklearn-logistic", "--to", "glmnet",
+                 "--n-samples", "200", "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["target"] == "glmnet-gaussian"
+    assert out["value"] == pytest.approx(shrinkage.convert_strength(
+        1.0, source="sklearn-logistic", target="glmnet-gaussian", n_samples=200).value)
+    assert "glmnet-gaussian" in captured.err
+
+
+def test_internal_error_exits_1_in_one_line(monkeypatch, tmp_path, capsys):
+    from shrinkage.cli import tabular
+
+    def broken(args, out):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(tabular, "cmd_fit", broken)
+    monkeypatch.delenv("SHRINKAGE_DEBUG", raising=False)
+    assert main(["fit", str(tmp_path / "x.csv"), "--target", "y"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and len(err.strip().splitlines()) == 1
+
+
+def test_argument_errors_are_one_line_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["fit", "x.csv", "--target", "y", "--lam", "-1"])
+    assert exc.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_progress_bars_only_for_a_terminal(monkeypatch):
+    from shrinkage.cli._output import Output
+
+    class Tty:
+        def isatty(self):
+            return True
+    monkeypatch.setattr(sys, "stdout", Tty())
+    assert Output().progress_enabled
+    assert not Output(quiet=True).progress_enabled and not Output(as_json=True).progress_enabled
+    monkeypatch.undo()
+    assert not Output().progress_enabled            # pytest captures stdout: not a terminal
