@@ -85,3 +85,11 @@ def test_nested_cv_scores_equal_a_manual_outer_loop():
         assert res.scores[k] == pytest.approx(-np.mean((y[te] - inner.predict(X[te])) ** 2))
     assert res.se > 0 and res.mean == pytest.approx(res.scores.mean())
     assert list(res.to_frame().columns) == ["outer_fold", "lam", "neg_mean_squared_error"]
+
+
+def test_progress_bar_smoke_and_same_result(capsys):
+    X, y = data()
+    a = LamSearchCV(Ridge(), lams=[1.0, 0.1], cv=3).fit(X, y)
+    b = LamSearchCV(Ridge(), lams=[1.0, 0.1], cv=3, progress=True).fit(X, y)
+    assert np.array_equal(a.cv_results_["fold_scores"], b.cv_results_["fold_scores"])
+    assert "grid search" in capsys.readouterr().err

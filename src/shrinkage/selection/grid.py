@@ -102,6 +102,8 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         Parallel worker processes over (fold, candidate) pairs.
     refit : bool, default=True
         Refit the best candidate on all data (``best_estimator_``).
+    progress : bool, default=False
+        A progress bar (tqdm, on stderr) over the (candidate, fold) fits.
     random_state : int or None
         Shuffles integer ``cv``.
 
@@ -127,7 +129,8 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
     """
 
     def __init__(self, estimator, lams=(1e-5, 1e-4, 1e-3, 1e-2, 1e-1), *, l1_ratios=None, cv=5,
-                 rule="min", scoring=None, n_jobs=None, refit=True, random_state=None):
+                 rule="min", scoring=None, n_jobs=None, refit=True, progress=False,
+                 random_state=None):
         self.estimator = estimator
         self.lams = lams
         self.l1_ratios = l1_ratios
@@ -136,6 +139,7 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.scoring = scoring
         self.n_jobs = n_jobs
         self.refit = refit
+        self.progress = progress
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None, groups=None):
@@ -168,9 +172,16 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
                                         random_state=self.random_state)
         jobs = [(c, k) for c in range(len(cands)) for k in range(len(splits))]
+        todo = jobs
+        if self.progress:
+            try:
+                from tqdm.auto import tqdm
+                todo = tqdm(jobs, desc="grid search (candidate × fold)", leave=False)
+            except ImportError:   # pragma: no cover - tqdm is a dependency of the CLI
+                pass
         out = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_score)(self.estimator, cands[c], X, y, sw, *splits[k], score, Y_eval)
-            for c, k in jobs)
+            for c, k in todo)
         fold_scores = np.empty((len(cands), len(splits)))
         for (c, k), v in zip(jobs, out):
             fold_scores[c, k] = v
