@@ -37,11 +37,13 @@ CASES = {
     "MLPRegressor-float64-2d": (lambda: MLPRegressor(dtype="float64", **NET),
                                 np.column_stack([Y_REG, Y_REG ** 2])),
 }
-
-for _name, _kw in (("Lasso", {}), ("ElasticNet", {"l1_ratio": 0.5}),
-                   ("ElasticNetCV", {"lams": 10, "cv": 3})):
-    if hasattr(shrinkage, _name):        # the sparse models, where this version has them
-        CASES[_name] = (lambda c=getattr(shrinkage, _name), kw=_kw: c(**kw), Y_REG)
+CASES.update({
+    "Lasso": (lambda: shrinkage.Lasso(lam=0.05), Y_REG),
+    "ElasticNet": (lambda: shrinkage.ElasticNet(lam=0.05, l1_ratio=0.5), Y_REG),
+    "ElasticNetCV": (lambda: shrinkage.ElasticNetCV(lams=10, cv=3), Y_REG),
+    "GroupLasso": (lambda: shrinkage.GroupLasso(lam=0.05, groups=[0, 0, 1, 1]), Y_REG),
+    "LogisticRegression-l1": (lambda: LogisticRegression(lam=0.02, l1_ratio=1.0), Y_TEXT),
+})
 
 
 @pytest.fixture
