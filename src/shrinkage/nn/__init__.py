@@ -2,7 +2,9 @@
 
 * :mod:`~shrinkage.nn.layers` — dense layers and activations, forward and backward side by side;
 * :mod:`~shrinkage.nn.network` — the MLP and its loss heads;
-* :mod:`~shrinkage.nn.penalties` — ``Σ_l λ_l ‖W_l‖_F²`` (and elastic net) per layer;
+* :mod:`~shrinkage.nn.penalties` — ``Σ_l λ_l ‖W_l‖_F²`` (and elastic net, group L2 over neurons)
+  per layer;
+* :mod:`~shrinkage.nn.prox` — soft-thresholding and block soft-thresholding of neurons;
 * :mod:`~shrinkage.nn.optimizers`, :mod:`~shrinkage.nn.schedules` — optax-style transformations;
 * :mod:`~shrinkage.nn.training` — the mini-batch loop, history, early stopping, checkpoints;
 * :mod:`~shrinkage.nn.adaptive` — λ adjusted during training;

@@ -6,12 +6,22 @@ Both minimize, by mini-batch training (:mod:`shrinkage.nn.training`),
 
     J = \frac{1}{n}\sum_i \ell(y_i, f(x_i; W, b))
         + \sum_l \lambda_l\left[(1-\rho_l)\|W_l\|_F^2 + \rho_l\|W_l\|_1\right]
+        + \sum_l \gamma_l \sum_g \sqrt{p_g}\,\|W_{l,g}\|_2
 
 the objective of :mod:`shrinkage.conventions` with the penalty of
 :mod:`shrinkage.nn.penalties` (biases free unless ``penalize_bias=True``). ``ℓ`` is the softmax
 cross-entropy (the logistic loss on one output unit for two classes) or the squared error
 without ½. The strength ``lam`` is per weight matrix when given as a sequence or a mapping by
-layer name (``"dense_0"`` is the input layer's weights).
+layer name (``"dense_0"`` is the input layer's weights). ``γ_l`` (``group_lam``) is a group L2
+over neurons ``W_{l,g}`` (``group_axis``: incoming columns or outgoing rows), which zeroes whole
+neurons, or whole input features with ``group_axis="out"`` on ``"dense_0"``.
+
+The L1 and group parts are applied by a proximal step after each gradient step
+(``penalty_mode="prox"``, the default whenever they are present), which gives exact zeros;
+``penalty_mode="subgradient"`` puts them in the gradient instead (the behaviour before the
+prox existed). Under ``optimizer="sgd"`` the prox is proximal gradient descent and converges to
+the minimizer of ``J``; with Adam or momentum it is applied to the rescaled step, as AdamW applies
+its decay (sparse, but a different fixed point). See :mod:`shrinkage.nn.penalties`.
 
 scikit-learn's ``MLPClassifier(alpha=α)`` is ``lam = α/(2n)`` and its ``MLPRegressor(alpha=α)``
 ``lam = α/n`` (it halves the squared error), ``n`` the number of training rows:
@@ -42,8 +52,9 @@ from . import schedules as S
 from .adaptive import get_adaptive
 from .layers import ACTIVATIONS, check_random_state
 from .network import MLP
-from .optimizers import OPTIMIZERS, GradientTransformation
-from .penalties import LayerPenalty
+from .optimizers import OPTIMIZERS, GradientTransformation, chain, proximal
+from .penalties import PENALTY_MODES, LayerPenalty
+from .prox import GROUP_AXES
 from .training import Trainer
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -74,7 +85,7 @@ class _BaseMLP(BaseEstimator):
     _head = None
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, lam=1e-4, l1_ratio=0.0,
-                 penalize_bias=False, weight_decay=0.0, optimizer="adam", learning_rate=1e-3,
+                 group_lam=0.0, group_axis="in", penalty_mode="auto", penalize_bias=False, weight_decay=0.0, optimizer="adam", learning_rate=1e-3,
                  momentum=0.9, schedule="constant", batch_size="auto", max_epochs=200,
                  early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
                  adaptive_lam=None, shuffle=True, dtype="float32", train_loss="epoch_end",
@@ -83,6 +94,9 @@ class _BaseMLP(BaseEstimator):
         self.activation = activation
         self.lam = lam
         self.l1_ratio = l1_ratio
+        self.group_lam = group_lam
+        self.group_axis = group_axis
+        self.penalty_mode = penalty_mode
         self.penalize_bias = penalize_bias
         self.weight_decay = weight_decay
         self.optimizer = optimizer
@@ -147,6 +161,15 @@ class _BaseMLP(BaseEstimator):
         if not (isinstance(self.lam, (Real, Mapping)) or np.ndim(self.lam) == 1):
             raise ValueError(f"lam must be a number, a sequence (one per weight matrix) or a "
                              f"mapping by layer name, got {self.lam!r}")
+        if not (isinstance(self.group_lam, (Real, Mapping)) or np.ndim(self.group_lam) == 1):
+            raise ValueError(f"group_lam must be a number, a sequence (one per weight matrix) or "
+                             f"a mapping by layer name, got {self.group_lam!r}")
+        if self.group_axis not in GROUP_AXES:
+            raise ValueError(f"group_axis must be 'in' (a unit's incoming weights W[:, j]) or "
+                             f"'out' (its outgoing weights W[i, :]), got {self.group_axis!r}")
+        if self.penalty_mode not in ("auto", *PENALTY_MODES):
+            raise ValueError(f"penalty_mode must be 'auto', 'prox' or 'subgradient', got "
+                             f"{self.penalty_mode!r}")
         get_adaptive(self.adaptive_lam)
         return hidden
 
@@ -156,7 +179,12 @@ class _BaseMLP(BaseEstimator):
         dtype = np.dtype(self.dtype)
         net = MLP((n_features, *hidden, n_out), self.activation, head=self._head_name,
                   dtype=dtype, random_state=rng)
-        penalty = LayerPenalty(self.lam, net.layer_names, self.l1_ratio, self.penalize_bias)
+        penalty = LayerPenalty(self.lam, net.layer_names, self.l1_ratio, self.penalize_bias,
+                               group_lam=self.group_lam, group_axis=self.group_axis)
+        # l1_ratios rather than λρ: adaptive λ may turn a layer's λ on later
+        has_prox = bool(np.any(penalty.l1_ratios > 0) or np.any(penalty.group_lams > 0))
+        penalty.mode = ("prox" if has_prox else "subgradient") if self.penalty_mode == "auto" \
+            else self.penalty_mode
         bs = min(200, n_train) if self.batch_size == "auto" else min(int(self.batch_size), n_train)
         schedule = _schedule(self.schedule, float(self.learning_rate), self.max_epochs,
                              math.ceil(n_train / bs))
@@ -164,6 +192,8 @@ class _BaseMLP(BaseEstimator):
             opt = self.optimizer
         else:
             opt = OPTIMIZERS[self.optimizer](schedule, float(self.weight_decay), self.momentum)
+        if penalty.mode == "prox" and has_prox:
+            opt = chain(opt, proximal(penalty.prox, schedule))     # after the gradient step
         adaptive = copy.deepcopy(get_adaptive(self.adaptive_lam))
         return Trainer(net, penalty, opt, batch_size=bs, shuffle=self.shuffle, random_state=rng,
                        early_stopping=self.early_stopping, patience=self.patience, tol=self.tol,
@@ -265,7 +295,20 @@ _PARAMS_DOC = """
         ``λ`` per weight matrix: a scalar for all, one value per matrix (0 = none), or a mapping
         ``{"dense_0": λ_0, …}`` (layers left out get 0). See :mod:`shrinkage.nn.penalties`.
     l1_ratio : float, sequence or mapping, default=0.0
-        ``ρ_l``: mixes L1 into each layer's penalty (elastic net, subgradient in the loss).
+        ``ρ_l``: mixes L1 into each layer's penalty (elastic net), applied by ``penalty_mode``.
+    group_lam : float, sequence or mapping, default=0.0
+        ``γ_l``: group L2 over neurons, ``γ_l Σ_g √p_g ‖W_{l,g}‖₂`` (norm not squared), per
+        weight matrix in the forms of ``lam``.
+    group_axis : {"in", "out"}, default="in"
+        The neurons' groups: ``"in"`` the incoming weights ``W_l[:, j]`` of unit ``j`` of the
+        layer's output (``p_g = d_in``); ``"out"`` the outgoing weights ``W_l[i, :]`` of unit
+        ``i`` of its input (``p_g = d_out``), which on ``"dense_0"`` selects input features.
+    penalty_mode : {"auto", "prox", "subgradient"}, default="auto"
+        ``"prox"``: L1 and group parts by a proximal step after each gradient step, with the
+        step's learning rate (exact zeros); ``"subgradient"``: in the gradient. ``"auto"`` is
+        ``"prox"`` when ``l1_ratio`` or ``group_lam`` is non-zero somewhere. With a
+        ``GradientTransformation`` as ``optimizer`` the prox uses ``learning_rate`` and
+        ``schedule``, which must then be the optimizer's.
     penalize_bias : bool, default=False
     weight_decay : float, default=0.0
         Decoupled decay rate: each step removes ``learning_rate · weight_decay`` of every weight
@@ -312,7 +355,7 @@ _PARAMS_DOC = """
     intercepts_ : list of ndarray of shape (d_{l+1},)
     history_ : dict of lists
         Per-epoch ``data_loss``, ``penalty``, ``loss`` (= data_loss + penalty), ``val_loss``,
-        ``val_score``, ``lam``, ``weight_norms``, ``decay``, ``lr``; see
+        ``val_score``, ``lam``, ``weight_norms``, ``decay``, ``lr``, ``live_neurons``; see
         :mod:`shrinkage.nn.training`.
     n_iter_ : int
         Epochs run.

@@ -22,6 +22,14 @@ Under plain SGD the two coincide: L2 with strength ``λ`` in the loss is decoupl
 ``wd = 2λ``, a shrinkage of ``2·λ·lr`` per step (``W ← (1 − 2λ·lr)W − lr·∇L``); this is tested
 step for step. PyTorch's ``SGD(weight_decay=wd)`` is the same at ``λ = wd/2``.
 
+Proximal steps
+--------------
+:func:`proximal` goes **last** in the chain, after the learning rate: it sees the finished
+step ``z = p + u`` and replaces it by ``prox(z, lr(t))`` (returning ``u = prox(z) − p``), with
+the same schedule and step count as :func:`scale_by_learning_rate`, so the threshold follows the
+learning rate as it decays. ``chain(scale_by_learning_rate(lr), proximal(pen.prox, lr))`` is
+proximal gradient descent (ISTA) on ``loss + pen``; see :mod:`shrinkage.nn.penalties`.
+
 Examples
 --------
 >>> import numpy as np
@@ -45,7 +53,7 @@ from .schedules import Schedule, constant
 
 __all__ = ["GradientTransformation", "chain", "apply_updates", "scale", "scale_by_learning_rate",
            "trace", "scale_by_rms", "scale_by_adam", "add_decayed_weights", "weights_only",
-           "sgd", "rmsprop", "adam", "adamw", "OPTIMIZERS"]
+           "proximal", "sgd", "rmsprop", "adam", "adamw", "OPTIMIZERS"]
 
 
 class GradientTransformation(NamedTuple):
@@ -216,6 +224,39 @@ def add_decayed_weights(rate: float, mask: Sequence[bool] | Callable | None = No
         raise ValueError(f"weight decay rate must be >= 0, got {rate!r}")
     mask = mask if (mask is None or callable(mask)) else list(mask)
     return GradientTransformation(_empty, partial(_decay_update, rate, mask))
+
+
+def _prox_update(prox, schedule, updates, state, params):
+    (t,) = state
+    # z = p + u, prox(z) in place, u = prox(z) − p: where prox(z) = 0, u = −p exactly and
+    # p + u is an exact zero.
+    for u, p in zip(updates, params):
+        u += p
+    prox(updates, schedule(t))
+    for u, p in zip(updates, params):
+        u -= p
+    return updates, (t + 1,)
+
+
+def proximal(prox: Callable, learning_rate: float | Schedule) -> GradientTransformation:
+    """``p + u ← prox(p + u, lr(t))``: a proximal step after the gradient step (put it last).
+
+    ``prox(arrays, step)`` maps the list of stepped parameters to their prox in place (e.g.
+    :meth:`~shrinkage.nn.penalties.LayerPenalty.prox`); ``learning_rate`` must be the schedule
+    of the step before it (the state counts steps as :func:`scale_by_learning_rate` does).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.nn.prox import soft_threshold
+    >>> l1 = lambda arrays, step: [soft_threshold(a, step * 1.0) for a in arrays]
+    >>> opt = chain(scale_by_learning_rate(0.5), proximal(l1, 0.5))     # ISTA, λ = 1
+    >>> params = [np.array([1.0, 0.2, -2.0])]
+    >>> u, _ = opt.update([np.array([0.0, 0.0, 1.0])], opt.init(params), params)
+    >>> apply_updates(params, u)[0]                  # S(p − 0.5 g, 0.5)
+    array([ 0.5,  0. , -2. ])
+    """
+    return GradientTransformation(_count_init, partial(_prox_update, prox, _as_schedule(learning_rate)))
 
 
 # -- aliases ------------------------------------------------------------------------------------

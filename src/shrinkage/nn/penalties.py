@@ -1,24 +1,42 @@
-r"""The network penalty: one strength (and one L1 mix) per weight matrix.
+r"""The network penalty: per weight matrix an elastic net and a group L2 over neurons.
 
 .. math::
 
     P(W) = \sum_l \lambda_l \left[(1-\rho_l)\,\|W_l\|_F^2 + \rho_l\,\|W_l\|_1\right]
+           + \sum_l \gamma_l \sum_{g} \sqrt{p_g}\,\|W_{l,g}\|_2
 
 added to the mean data loss (the objective of :mod:`shrinkage.conventions`). Biases are not
-penalized unless ``penalize_bias=True`` (then ``b_l`` carries the same ``λ_l``, ``ρ_l``).
+penalized unless ``penalize_bias=True`` (then ``b_l`` carries the same ``λ_l``, ``ρ_l``; never
+the group term). The groups ``W_{l,g}`` are neurons (:mod:`shrinkage.nn.prox`): with
+``group_axis="in"`` the column ``W_l[:, j]`` of incoming weights of unit ``j`` (``p_g = d_in``),
+with ``"out"`` the row ``W_l[i, :]`` of outgoing weights of unit ``i`` (``p_g = d_out``; on the
+first layer the units are the input features). The group norm is not squared, so whole
+neurons can be exactly zero.
 
-Its gradient, added in place to the data gradient, is
+Two ways to handle the non-smooth parts (``mode``)
+--------------------------------------------------
+``"subgradient"``: everything goes into the gradient, added in place to the data gradient,
 
 .. math::
 
     \partial P/\partial W_l = 2\lambda_l(1-\rho_l)\,W_l + \lambda_l\rho_l\,\mathrm{sign}(W_l)
+        + \gamma_l \sqrt{p_g}\, W_{l,g}/\|W_{l,g}\|
 
-(``sign(0) = 0``, a subgradient of the L1 part). Seed 000 writes the L2 gradient as
-``2λ‖W‖``, a scalar; it is the matrix ``2λW``: each weight decays in proportion to itself.
+(``sign(0) = 0`` and ``0/‖0‖ = 0``, subgradients). Weights then hover around zero without
+reaching it. Seed 000 writes the L2 gradient as ``2λ‖W‖``, a scalar; it is the matrix ``2λW``.
+
+``"prox"``: only the smooth L2 part ``2λ_l(1−ρ_l)W_l`` goes into the gradient; the L1 and group
+parts are applied by :meth:`LayerPenalty.prox` **after** the gradient step, with the step's own
+learning rate (:func:`~shrinkage.nn.optimizers.proximal`): soft-thresholding at
+``lr·λ_lρ_l``, then block soft-thresholding at ``lr·γ_l√p_g``. Nothing is counted twice, and
+:meth:`LayerPenalty.value` (hence ``history["penalty"]``) still holds every term. Under plain
+SGD this is proximal gradient descent (ISTA), which converges to the minimizer of the objective
+above; with momentum or Adam the prox is applied to the preconditioned step as AdamW applies
+its decay, a sparse solution but not the exact minimizer.
 
 Specifying the strengths
 ------------------------
-``lam`` (and ``l1_ratio`` the same way) is
+``lam`` (and ``l1_ratio``, ``group_lam`` the same way) is
 
 * a scalar: every weight matrix;
 * a sequence with one entry per weight matrix, input side first (``0`` = unpenalized);
@@ -34,8 +52,11 @@ from numbers import Real
 import numpy as np
 
 from ._blas import axpy
+from .prox import GROUP_AXES, group_norms, group_soft_threshold, live_units, soft_threshold
 
-__all__ = ["LayerPenalty", "per_layer"]
+__all__ = ["LayerPenalty", "per_layer", "PENALTY_MODES"]
+
+PENALTY_MODES = ("subgradient", "prox")
 
 
 def per_layer(value, names: list[str], what: str = "lam", upper: float | None = None) -> np.ndarray:
@@ -73,21 +94,28 @@ def per_layer(value, names: list[str], what: str = "lam", upper: float | None = 
 
 
 class LayerPenalty:
-    """``Σ_l λ_l[(1−ρ_l)‖W_l‖² + ρ_l‖W_l‖₁]`` over a parameter list ``[W_0, b_0, W_1, b_1, …]``.
+    """``Σ_l λ_l[(1−ρ_l)‖W_l‖² + ρ_l‖W_l‖₁] + Σ_l γ_l Σ_g √p_g‖W_{l,g}‖`` over ``[W_0, b_0, …]``.
 
     Parameters
     ----------
     lam : float, sequence or mapping
-        Strength per weight matrix (see module doc).
+        Strength ``λ_l`` per weight matrix (see module doc).
     layer_names : list of str
         Names of the layers, input side first.
     l1_ratio : float, sequence or mapping, default=0.0
         ``ρ_l ∈ [0, 1]`` per layer.
     penalize_bias : bool, default=False
+    group_lam : float, sequence or mapping, default=0.0
+        ``γ_l`` per weight matrix: the group L2 over neurons.
+    group_axis : {"in", "out"}, default="in"
+        Neurons' groups: incoming columns ``W[:, j]`` or outgoing rows ``W[i, :]``.
+    mode : {"subgradient", "prox"}, default="subgradient"
+        How the L1 and group parts are applied (module doc). With ``"prox"`` the optimizer must
+        end with ``proximal(penalty.prox, learning_rate)``.
 
     Attributes
     ----------
-    lams, l1_ratios : ndarray of shape (n_layers,)
+    lams, l1_ratios, group_lams : ndarray of shape (n_layers,)
         The resolved per-layer values; :attr:`lams` may be changed in place (adaptive λ).
 
     Examples
@@ -100,23 +128,41 @@ class LayerPenalty:
     >>> g = [np.zeros_like(W), np.zeros_like(b)]
     >>> pen.add_gradient([W, b], g)[0]     # 2 λ W
     array([[ 1., -2.]])
+    >>> grp = LayerPenalty(0.0, ["dense_0"], group_lam=1.0, group_axis="out", mode="prox")
+    >>> grp.value([W, b])                  # one row (d_in = 1) of √2 · ‖(1, −2)‖
+    3.1622776601683795
+    >>> grp.prox([W, b], step=1.0)[0]      # ‖w‖ = √5 > √2: shrunk by 1 − √2/√5
+    array([[ 0.36754447, -0.73508894]])
     """
 
-    def __init__(self, lam, layer_names, l1_ratio=0.0, penalize_bias: bool = False):
+    def __init__(self, lam, layer_names, l1_ratio=0.0, penalize_bias: bool = False, *,
+                 group_lam=0.0, group_axis: str = "in", mode: str = "subgradient"):
         self.layer_names = list(layer_names)
         self.lams = per_layer(lam, self.layer_names, "lam")
         self.l1_ratios = per_layer(l1_ratio, self.layer_names, "l1_ratio", upper=1.0)
+        self.group_lams = per_layer(group_lam, self.layer_names, "group_lam")
+        if group_axis not in GROUP_AXES:
+            raise ValueError(f"group_axis must be 'in' (a unit's incoming column W[:, j]) or "
+                             f"'out' (a unit's outgoing row W[i, :]), got {group_axis!r}")
+        if mode not in PENALTY_MODES:
+            raise ValueError(f"mode must be one of {PENALTY_MODES}, got {mode!r}")
+        self.group_axis, self.mode = group_axis, mode
         self.penalize_bias = bool(penalize_bias)
 
+    @property
+    def nonsmooth(self) -> bool:
+        """Whether any layer has an L1 or a group part (what :meth:`prox` acts on)."""
+        return bool(np.any(self.lams * self.l1_ratios > 0) or np.any(self.group_lams > 0))
+
     def _targets(self, params):
-        # (layer, index into params) of every penalized array
+        # (layer, index into params) of every array the elastic net acts on
         for l in range(len(self.layer_names)):
             yield l, 2 * l
             if self.penalize_bias:
                 yield l, 2 * l + 1
 
     def layer_values(self, params) -> np.ndarray:
-        """Each layer's penalty ``λ_l[(1−ρ_l)‖W_l‖² + ρ_l‖W_l‖₁]``, shape (n_layers,), float64."""
+        """Each layer's penalty (elastic net + group), shape (n_layers,), float64."""
         out = np.zeros(len(self.layer_names))
         for l, i in self._targets(params):
             lam, rho = self.lams[l], self.l1_ratios[l]
@@ -126,14 +172,23 @@ class LayerPenalty:
             sq = float(np.dot(flat, flat)) if rho < 1 else 0.0
             ab = float(np.abs(flat).sum(dtype=np.float64)) if rho > 0 else 0.0
             out[l] += lam * ((1 - rho) * sq + rho * ab)
+        for l, gam in enumerate(self.group_lams):
+            if gam > 0:
+                W = params[2 * l]
+                p_g = W.shape[0 if self.group_axis == "in" else 1]
+                out[l] += gam * np.sqrt(p_g) * float(group_norms(W, self.group_axis).sum())
         return out
 
     def value(self, params) -> float:
-        """The penalty ``P(W)`` (float64)."""
+        """The penalty ``P(W)`` (float64), every term whatever the ``mode``."""
         return float(self.layer_values(params).sum())
 
     def add_gradient(self, params, grads):
-        """``grads += ∂P/∂params`` in place (one BLAS axpy per penalized matrix); returns grads."""
+        """``grads += ∂P/∂params`` in place; returns grads.
+
+        With ``mode="prox"`` only the smooth L2 part (the rest is :meth:`prox`'s).
+        """
+        prox = self.mode == "prox"
         for l, i in self._targets(params):
             lam, rho = self.lams[l], self.l1_ratios[l]
             if lam == 0:
@@ -141,6 +196,42 @@ class LayerPenalty:
             P, G = params[i], grads[i]
             if rho < 1:
                 axpy(2.0 * lam * (1.0 - rho), P, G)
-            if rho > 0:
+            if rho > 0 and not prox:
                 axpy(lam * rho, np.sign(P), G)
+        if not prox:
+            for l, gam in enumerate(self.group_lams):
+                if gam > 0:
+                    self._add_group_gradient(gam, params[2 * l], grads[2 * l])
         return grads
+
+    def _add_group_gradient(self, gam, W, G):
+        # γ √p_g w_g/‖w_g‖ (0 for a zero group: a subgradient)
+        s = 0 if self.group_axis == "in" else 1
+        norms = group_norms(W, self.group_axis)
+        coef = gam * np.sqrt(W.shape[s]) / np.where(norms > 0, norms, np.inf)
+        G += W * (coef[None, :] if s == 0 else coef[:, None]).astype(W.dtype)
+
+    def prox(self, params, step: float):
+        """The prox of the L1 and group parts at ``step`` (the learning rate), in place.
+
+        Soft-thresholds each penalized array at ``step·λ_lρ_l``, then block-soft-thresholds
+        each weight matrix's neurons at ``step·γ_l√p_g`` (:mod:`shrinkage.nn.prox`); the L2
+        part is left to the gradient. Returns ``params``.
+        """
+        for l, i in self._targets(params):
+            t = step * self.lams[l] * self.l1_ratios[l]
+            if t > 0:
+                soft_threshold(params[i], t)
+        for l, gam in enumerate(self.group_lams):
+            if gam > 0:
+                group_soft_threshold(params[2 * l], step * gam, self.group_axis)
+        return params
+
+    def live_neurons(self, params) -> list[int]:
+        """Per weight matrix, the neurons (groups of :attr:`group_axis`) not exactly zero.
+
+        ``"in"``: units of layer ``l+1`` whose incoming column ``W_l[:, j]`` is non-zero;
+        ``"out"``: units of layer ``l`` (the input features for ``l = 0``) whose outgoing row
+        ``W_l[i, :]`` is non-zero.
+        """
+        return [live_units(W, self.group_axis) for W in params[0::2]]

@@ -3,7 +3,8 @@ r"""The training loop: mini-batches, validation, early stopping, checkpoints, an
 :class:`Trainer` runs epochs of shuffled mini-batch steps on a network
 (:class:`~shrinkage.nn.network.MLP`), a penalty (:class:`~shrinkage.nn.penalties.LayerPenalty`)
 and an optimizer (:mod:`~shrinkage.nn.optimizers`). Each step computes the batch's data gradient,
-adds the penalty's gradient in place, and applies the optimizer's updates.
+adds the penalty's gradient in place (only its smooth part with ``mode="prox"``, the optimizer
+then ending with the proximal step), and applies the optimizer's updates.
 
 History
 -------
@@ -13,7 +14,8 @@ entry describes the weights **at the end of the epoch**:
 ==================  ============================================================================
 ``epoch``           1, 2, …
 ``data_loss``       mean data loss on the whole training set (float64)
-``penalty``         ``Σ_l λ_l[(1−ρ_l)‖W_l‖² + ρ_l‖W_l‖₁]`` with the λ used during the epoch
+``penalty``         ``Σ_l λ_l[(1−ρ_l)‖W_l‖² + ρ_l‖W_l‖₁] + Σ_l γ_l Σ_g √p_g‖W_{l,g}‖`` with the
+                    λ used during the epoch, every term whether applied by gradient or prox
 ``loss``            ``data_loss + penalty``: the objective of :mod:`shrinkage.conventions`
 ``val_loss``        mean data loss on the validation set (NaN without one)
 ``val_score``       the score on the validation set (accuracy, R²; NaN without one)
@@ -22,6 +24,11 @@ entry describes the weights **at the end of the epoch**:
 ``decay``           ``1 − Π_t(1 − lr_t·wd)``: the fraction of each (masked) weight that the
                     decoupled weight decay removed during the epoch (0 without decay)
 ``lr``              the learning rate of the epoch's last step
+``live_neurons``    list, per weight matrix, of the neurons whose weight group is not exactly
+                    zero: units of layer ``l+1`` with a non-zero incoming column ``W_l[:, j]``
+                    (``group_axis="in"``, also without a group penalty) or units of layer ``l``
+                    with a non-zero outgoing row ``W_l[i, :]`` (``"out"``; the input features
+                    for ``l = 0``); see :mod:`shrinkage.nn.prox`
 ==================  ============================================================================
 
 ``train_loss="running"`` saves the extra pass over the training data: ``data_loss`` is then the
@@ -56,11 +63,12 @@ from .._atomic import atomic_write
 
 from .layers import check_random_state
 from .optimizers import apply_updates
+from .prox import live_units
 
 __all__ = ["Trainer", "HISTORY_KEYS"]
 
 HISTORY_KEYS = ("epoch", "data_loss", "penalty", "loss", "val_loss", "val_score", "lam",
-                "weight_norms", "decay", "lr")
+                "weight_norms", "decay", "lr", "live_neurons")
 
 
 class Trainer:
@@ -142,7 +150,7 @@ class Trainer:
             Xb = np.take(X, idx, axis=0, out=Xb_full[:m], mode="clip")
             yb = np.take(y, idx, axis=0, out=yb_full[:m], mode="clip")
             running += m * self.net.loss_and_grad(Xb, yb)
-            self.penalty.add_gradient(params, grads)          # + 2λ_l W_l, in place
+            self.penalty.add_gradient(params, grads)          # + 2λ_l(1−ρ_l) W_l (+ …), in place
             if self.weight_decay and self.learning_rate is not None:
                 keep *= 1.0 - self.learning_rate(self.step) * self.weight_decay
             updates, self.opt_state = self.optimizer.update(grads, self.opt_state, params)
@@ -173,6 +181,9 @@ class Trainer:
         h["decay"].append(decay)
         h["lr"].append(float(self.learning_rate(max(self.step - 1, 0)))
                        if self.learning_rate is not None else float("nan"))
+        h["live_neurons"].append(self.penalty.live_neurons(params)
+                                 if hasattr(self.penalty, "live_neurons")
+                                 else [live_units(W, "in") for W in params[0::2]])
         return h["val_loss"][-1] if has_val else h["loss"][-1]
 
     # -- the loop -----------------------------------------------------------------------------
