@@ -9,7 +9,7 @@ from sklearn.linear_model import Lasso as SkLasso
 from sklearn.linear_model import LogisticRegression as SkLogistic
 
 from shrinkage import ElasticNet, Lasso, Ridge, convert_strength
-from shrinkage.penalties import L1, ElasticNet as ENPenalty, GroupL2
+from shrinkage.penalties import ElasticNet as ENPenalty, GroupL2
 from shrinkage.solvers.cd import (enet_path, fold_gram_problems, gram_problem, make_problem,
                                   naive_problem, solve_logistic_enet)
 from shrinkage.solvers.prox import solve_group_lasso
@@ -182,3 +182,69 @@ def test_glum_elastic_net_with_standardization():
     lam, rho = convert_strength(alpha, source="glmnet-gaussian", l1_ratio=r)
     ours = ElasticNet(lam, l1_ratio=rho, tol=1e-13).fit(X, y)
     assert rel(ours.coef_, g.coef_) < 1e-6
+
+
+def correlated(n, p, seed=0, rho=0.95):
+    """An AR(1)-correlated design: slow for plain coordinate descent (tests the active-set
+    settling and the Anderson extrapolation)."""
+    r = np.random.default_rng(seed)
+    X = np.empty((n, p))
+    X[:, 0] = r.normal(size=n)
+    for j in range(1, p):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho ** 2) * r.normal(size=n)
+    y = X[:, :10] @ r.normal(size=10) + r.normal(size=n)
+    return X, y
+
+
+@pytest.mark.parametrize("r", [1.0, 0.5])
+def test_correlated_design_path_equals_sklearn_with_certificates(r):
+    from sklearn.linear_model import enet_path as sk_enet_path
+    X, y = correlated(300, 60, seed=14)
+    n = len(y)
+    sw = np.full(n, 1.0 / n)
+    gram = gram_problem(X, y, sw, standardize=False)
+    naive = naive_problem(X, y, sw, standardize=False)
+    rho = 2 * r / (1 + r)
+    alphas = np.geomspace(1.0, 1e-3, 30) * np.max(np.abs(X.T @ (y - y.mean()))) / (n * r)
+    lams = alphas * (1 + r)
+    pg = enet_path(gram, lams, l1_ratio=rho, tol=1e-12)
+    pn = enet_path(naive, lams, l1_ratio=rho, tol=1e-12)
+    assert np.max(pg.kkt) <= 1e-12 * gram.null_scale and np.max(pn.kkt) <= 1e-12 * naive.null_scale
+    np.testing.assert_allclose(pg.beta, pn.beta, rtol=1e-7, atol=1e-9)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    _, sk, _ = sk_enet_path(Xc, yc, l1_ratio=r, alphas=alphas, tol=1e-14, max_iter=100_000)
+    assert rel(pg.beta, sk.T) < 1e-6
+    pen = ENPenalty(lams[-1], rho)
+    coef, b = gram.to_original(pg.beta[-1])
+    assert _certificate(X, y, sw, coef, b, False, pen) < 1e-10
+
+
+@pytest.mark.parametrize("weights", [False, True])
+def test_fold_gram_problems_with_contiguous_folds(weights):
+    from sklearn.model_selection import KFold
+    X, y, s = data(90, 7, seed=15, weights=weights)
+    splits = list(KFold(3).split(X))                       # contiguous test rows
+    _, folds = fold_gram_problems(X, y, s, splits)
+    s = np.ones(len(y)) if s is None else s
+    for (tr, _), fold in zip(splits, folds):
+        direct = gram_problem(X[tr], y[tr], s[tr] / s[tr].sum())
+        for key in ("G", "q", "mean", "scale"):
+            np.testing.assert_allclose(getattr(fold, key), getattr(direct, key), rtol=1e-10,
+                                       atol=1e-12)
+
+
+def test_cv_fold_tolerance_keeps_the_curve_and_the_choice():
+    from shrinkage import ElasticNetCV
+    X, y = correlated(400, 40, seed=16)
+    loose = ElasticNetCV(lams=40, l1_ratio=2 / 3, standardize=False).fit(X, y)   # cv_tol 1e-5
+    tight = ElasticNetCV(lams=40, l1_ratio=2 / 3, standardize=False, cv_tol=1e-12).fit(X, y)
+    a, b = loose.cv_results_["mean_score"], tight.cv_results_["mean_score"]
+    assert np.max(np.abs(a - b) / np.abs(b)) < 1e-4
+    assert loose.lam_ == tight.lam_
+    np.testing.assert_allclose(loose.coef_, tight.coef_, rtol=1e-7, atol=1e-10)
+    # the chosen model is polished to tol / 1000
+    n = len(y)
+    pen = ENPenalty(loose.lam_, 2 / 3)
+    cert = _certificate(X, y, np.full(n, 1 / n), loose.coef_, loose.intercept_, False, pen)
+    null = np.max(np.abs(2 * (X - X.mean(axis=0)).T @ (y - y.mean()) / n))
+    assert cert <= 1e-9 * null

@@ -43,6 +43,10 @@ CASES.update({
     "ElasticNetCV": (lambda: shrinkage.ElasticNetCV(lams=10, cv=3), Y_REG),
     "GroupLasso": (lambda: shrinkage.GroupLasso(lam=0.05, groups=[0, 0, 1, 1]), Y_REG),
     "LogisticRegression-l1": (lambda: LogisticRegression(lam=0.02, l1_ratio=1.0), Y_TEXT),
+    "LogisticRegression-softmax-enet": (lambda: LogisticRegression(lam=0.02, l1_ratio=0.5),
+                                        Y_THREE),
+    "GroupLassoClassifier": (lambda: shrinkage.GroupLassoClassifier(lam=0.02, groups=[0, 0, 1, 1]),
+                             Y_TEXT),
 })
 
 

@@ -74,10 +74,75 @@ def test_l1_ratio_equals_sklearn_saga_at_the_converted_strength(r):
     assert np.count_nonzero(ours.coef_) == np.count_nonzero(np.abs(ref.coef_) > 1e-8)
 
 
-def test_l1_ratio_refuses_multinomial_and_bad_values():
+def test_l1_ratio_rejects_bad_values():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))
-    with pytest.raises(ValueError, match="two classes"):
-        LogisticRegression(l1_ratio=0.5).fit(X, np.arange(60) % 3)
     with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
         LogisticRegression(l1_ratio=1.5).fit(X, np.arange(60) % 2)
+
+
+def multiclass_data(n=150, p=6, K=3, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 2.0, p)
+    y = np.argmax(X[:, :3] @ rng.normal(size=(3, K)) + rng.normal(size=(n, K)), axis=1)
+    return X, y
+
+
+@pytest.mark.parametrize("r, K", [(0.5, 3), (1.0, 3), (0.2, 4)])
+def test_multinomial_l1_ratio_equals_sklearn_saga_with_a_certificate(r, K):
+    from sklearn.linear_model import LogisticRegression as SkLogistic
+
+    from shrinkage import convert_strength
+    from shrinkage.solvers.cd import multinomial_enet_kkt
+    X, y = multiclass_data(K=K, seed=K)
+    C = 0.3
+    lam, rho = convert_strength(C, source="sklearn-logistic", n_samples=len(y), l1_ratio=r)
+    ours = LogisticRegression(lam=lam, l1_ratio=rho, standardize=False, tol=1e-10).fit(X, y)
+    ref = SkLogistic(C=C, l1_ratio=r, solver="saga", tol=1e-13, max_iter=200_000).fit(X, y)
+    assert ours.coef_.shape == (K, X.shape[1]) and ours.intercept_.shape == (K,)
+    scale = np.max(np.abs(ref.coef_))
+    assert np.max(np.abs(ours.coef_ - ref.coef_)) < 1e-5 * scale
+    # intercepts are identified up to a common shift; ours sum to zero
+    b_ref = ref.intercept_ - ref.intercept_.mean()
+    assert abs(ours.intercept_.sum()) < 1e-12
+    assert np.max(np.abs(ours.intercept_ - b_ref)) < 1e-5 * max(1.0, np.max(np.abs(b_ref)))
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+    assert np.count_nonzero(ours.coef_) == np.count_nonzero(np.abs(ref.coef_) > 1e-8)
+    assert ours.solver_ == "proximal-newton-cd"
+    # optimality certificate, recomputed from the reported coefficients
+    Y = np.eye(K)[y]
+    sw = np.full(len(y), 1.0 / len(y))
+    f = np.ones(X.shape[1])
+    null = np.abs((sw[:, None] * (Y.mean(axis=0) - Y)).T @ (X - X.mean(axis=0))).max()
+    cert = multinomial_enet_kkt(X, Y, sw, ours.coef_, ours.intercept_, lam * rho * f,
+                                lam * (1 - rho) * f)
+    assert cert <= 1e-8 * null
+
+
+def test_multinomial_elastic_net_standardized_weighted_certificate_and_invariances():
+    from shrinkage.solvers.cd import multinomial_enet_kkt
+    X, y = multiclass_data(n=120, p=5, seed=7)
+    w = np.random.default_rng(0).integers(1, 4, size=len(y)).astype(float)
+    m = LogisticRegression(lam=0.02, l1_ratio=0.7, tol=1e-10).fit(X, y, sample_weight=w)
+    # integer weights equal repeated rows
+    rep = LogisticRegression(lam=0.02, l1_ratio=0.7, tol=1e-10).fit(
+        np.repeat(X, w.astype(int), axis=0), np.repeat(y, w.astype(int)))
+    np.testing.assert_allclose(m.coef_, rep.coef_, rtol=1e-6, atol=1e-9)
+    # certificate in standardized coordinates: β = coef · sd, intercepts b + coef·mean
+    sw = w / w.sum()
+    mean = sw @ X
+    sd = np.sqrt(sw @ (X - mean) ** 2)
+    Z = (X - mean) / sd
+    beta = m.coef_ * sd
+    b = m.intercept_ + m.coef_ @ mean
+    cert = multinomial_enet_kkt(Z, np.eye(3)[y], sw, beta, b, np.full(5, 0.02 * 0.7),
+                                np.full(5, 0.02 * 0.3))
+    assert cert < 1e-8
+    # relabelling the classes permutes the rows
+    perm = np.array([2, 0, 1])
+    m2 = LogisticRegression(lam=0.02, l1_ratio=0.7, tol=1e-10).fit(X, perm[y], sample_weight=w)
+    np.testing.assert_allclose(m2.coef_[perm], m.coef_, rtol=1e-6, atol=1e-9)
+    # a large λ zeroes every coefficient and leaves the class priors
+    big = LogisticRegression(lam=10.0, l1_ratio=0.7).fit(X, y)
+    assert not np.any(big.coef_)
+    np.testing.assert_allclose(big.predict_proba(X[:1])[0], np.bincount(y) / len(y), rtol=1e-6)

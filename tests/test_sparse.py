@@ -5,10 +5,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from shrinkage import ElasticNet, ElasticNetCV, GroupLasso, Lasso
+from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
+                       LogisticRegression)
 
 
-@parametrize_with_checks([Lasso(), ElasticNet(), ElasticNetCV(lams=5, cv=3), GroupLasso()])
+@parametrize_with_checks([Lasso(), ElasticNet(), ElasticNetCV(lams=5, cv=3), GroupLasso(),
+                          GroupLassoClassifier()])
 def test_sklearn_api(estimator, check):
     check(estimator)
 
@@ -131,3 +133,62 @@ def test_integer_weights_equal_repeated_rows(seed, wide):
     b = ElasticNet(0.1, l1_ratio=0.8, tol=1e-12).fit(np.repeat(X, k, axis=0), np.repeat(y, k))
     np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-7, atol=1e-9)
     assert b.intercept_ == pytest.approx(a.intercept_, rel=1e-7, abs=1e-9)
+
+
+def class_data(n=200, p=6, seed=0):
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(n, p)) * r.uniform(0.5, 3, p) + r.normal(size=p)
+    eta = X[:, 0] / np.std(X[:, 0]) - X[:, 1] / np.std(X[:, 1]) + 0.5 * r.normal(size=n)
+    return X, np.where(eta > np.median(eta), "yes", "no"), r.uniform(0.5, 2.0, n)
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_group_lasso_classifier_of_singletons_equals_l1_logistic(standardize):
+    X, y, s = class_data(seed=1)
+    g = GroupLassoClassifier(0.03, standardize=standardize, tol=1e-11, max_iter=200_000)
+    g.fit(X, y, sample_weight=s)
+    ref = LogisticRegression(0.03, l1_ratio=1.0, standardize=standardize, tol=1e-9).fit(
+        X, y, sample_weight=s)
+    scale = np.max(np.abs(ref.coef_))
+    assert np.max(np.abs(g.coef_ - ref.coef_)) < 1e-6 * scale
+    assert abs(g.intercept_[0] - ref.intercept_[0]) < 1e-6 * max(scale, 1.0)
+    assert g.n_nonzero_ == np.count_nonzero(ref.coef_) < X.shape[1]
+    np.testing.assert_allclose(g.predict_proba(X), ref.predict_proba(X), atol=1e-7)
+    assert list(g.classes_) == ["no", "yes"]
+
+
+def test_group_lasso_classifier_certificate_and_whole_groups():
+    from shrinkage.penalties import GroupL2
+    X, y, s = class_data(n=300, p=6, seed=2)
+    groups = [0, 0, 1, 1, 2, 2]
+    yb = (y == "yes").astype(float)
+    lam = 0.4 * GroupL2(1.0, groups).lam_max(X, yb, s, datafit="logistic")
+    m = GroupLassoClassifier(lam, groups=groups, tol=1e-10).fit(X, y, sample_weight=s)
+    assert m.n_groups_nonzero_ == 1 and np.all(m.coef_[0, 2:] == 0) and np.all(m.coef_[0, :2])
+    # certificate recomputed from the reported coefficients (standardized coordinates)
+    sw = s / s.sum()
+    mean = sw @ X
+    sd = np.sqrt(sw @ (X - mean) ** 2)
+    g = sw * (1 / (1 + np.exp(-(X @ m.coef_[0] + m.intercept_[0]))) - yb)
+    grad = ((X - mean) / sd).T @ g
+    null = GroupL2(1.0, groups).group_norms(((X - mean) / sd).T @ (sw * (sw @ yb - yb))).max()
+    cert = GroupL2(lam, groups).subdiff_distance(m.coef_[0] * sd, grad).max()
+    assert cert <= 1e-9 * null and abs(g.sum()) <= 1e-9 * null and m.kkt_ <= 1e-10 * null
+    # predictions are consistent
+    assert np.array_equal(m.predict(X), m.classes_[(m.predict_proba(X)[:, 1] > 0.5).astype(int)])
+    np.testing.assert_allclose(np.exp(m.predict_log_proba(X)), m.predict_proba(X), rtol=1e-12)
+
+
+def test_group_lasso_classifier_is_binary():
+    X, _, _ = class_data(n=60)
+    with pytest.raises(ValueError, match="Only binary classification is supported.*3 classes"):
+        GroupLassoClassifier().fit(X, np.arange(60) % 3)
+
+
+@pytest.mark.parametrize("make", [lambda: GroupLassoClassifier(),
+                                  lambda: LogisticRegression(0.01, l1_ratio=1.0)])
+def test_sparse_classifiers_refuse_weights_that_leave_one_class(make):
+    X, y, _ = class_data(n=60)
+    w = (y == "yes").astype(float)
+    with pytest.raises(ValueError, match="zero for every row but those of class 'yes'"):
+        make().fit(X, y, sample_weight=w)

@@ -130,9 +130,22 @@ def check_classification_y(y):
     classes, y_idx = np.unique(y, return_inverse=True)
     if classes.size < 2:
         raise ValueError(
-            f"y has only one class ({classes[0]!r}); a classifier needs at least two classes"
+            f"y has only one class ({classes[0].tolist()!r}); a classifier needs at least two classes"
         )
     return classes, y_idx
+
+
+def check_weighted_classes(classes, y_idx, sample_weight) -> None:
+    """Refuse weights that leave one class: the intercept of a sparse logistic model would then
+    run off to infinity (the fit has no minimizer)."""
+    if sample_weight is None:
+        return
+    alive = np.unique(y_idx[sample_weight > 0])
+    if alive.size < 2:
+        raise ValueError(
+            f"sample_weight is zero for every row but those of class {classes[alive[0]].tolist()!r}; a "
+            "classifier needs positive weight on at least two classes"
+        )
 
 
 def check_sample_weight(sample_weight, X):

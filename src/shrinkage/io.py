@@ -65,7 +65,7 @@ META = "meta.json"
 #: the estimators a model file may name (looked up in ``shrinkage`` when present)
 LOADABLE = ("Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
             "LassoCV", "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoCV",
-            "MLPClassifier", "MLPRegressor")
+            "GroupLassoClassifier", "MLPClassifier", "MLPRegressor")
 # private attributes that prediction needs, per class (everything else private is dropped)
 _PRIVATE = {"MLPRegressor": ("_y_ndim", "_n_targets")}
 # attributes rebuilt rather than stored

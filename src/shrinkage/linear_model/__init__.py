@@ -2,7 +2,8 @@
 
 from ._logistic import LogisticRegression, LogisticRegressionCV
 from ._ridge import Ridge, RidgeCV
-from ._sparse import ElasticNet, ElasticNetCV, GroupLasso, Lasso
+from ._sparse import ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
-           "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso"]
+           "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
+           "GroupLassoClassifier"]

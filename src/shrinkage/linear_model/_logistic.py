@@ -25,12 +25,12 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .._validation import (check_classification_y, check_lam, check_lams, check_penalty_factor,
-                           check_sample_weight, check_X, check_X_y)
+                           check_sample_weight, check_weighted_classes, check_X, check_X_y)
 from ..selection.engine import make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
-from ..solvers.cd import solve_logistic_enet
+from ..solvers.cd import solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, SmoothObjective, solve_smooth, solve_smooth_path
 from ..standardization import column_stats
 
@@ -185,7 +185,10 @@ class LogisticRegression(_LogisticBase):
     l1_ratio : float, default=0.0
         Our ``ρ``: the penalty is ``λ Σ f_j [(1−ρ) w_j² + ρ|w_j|]``. ``ρ > 0`` (elastic net,
         ``1`` = L1) gives exact zeros and is solved by proximal Newton with coordinate descent
-        (two classes only; ``tol`` is then relative to the largest gradient at zero).
+        (with three or more classes on the full softmax model with all classes coupled, see
+        :func:`~shrinkage.solvers.cd.solve_multinomial_enet`; intercepts are then reported
+        summing to zero). ``tol`` is then relative to the largest gradient at zero, and
+        ``max_iter`` (proximal Newton steps) defaults to 100, 200 for the softmax.
         scikit-learn's ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
         ``ρ = 2r/(1+r)`` (:func:`~shrinkage.convert_strength`).
     fit_intercept : bool, default=True
@@ -275,21 +278,24 @@ class LogisticRegression(_LogisticBase):
         return self
 
     def _fit_enet(self, X, y_idx, classes, s, pf, lam, rho):
-        """Elastic net / L1: proximal Newton with coordinate descent (:mod:`shrinkage.solvers.cd`)."""
+        """Elastic net / L1: proximal Newton with coordinate descent (:mod:`shrinkage.solvers.cd`),
+        binary or softmax."""
+        check_weighted_classes(classes, y_idx, s)
+        common = {"lam": lam, "l1_ratio": rho, "penalty_factor": pf,
+                  "fit_intercept": self.fit_intercept, "standardize": self.standardize,
+                  "tol": float(self.tol)}
         if classes.size > 2:
-            raise ValueError("l1_ratio > 0 is available for two classes; the multinomial elastic "
-                             "net is not implemented yet (use l1_ratio=0 for softmax L2)")
-        res = solve_logistic_enet(X, y_idx.astype(np.float64), s, lam=lam, l1_ratio=rho,
-                                  penalty_factor=pf, fit_intercept=self.fit_intercept,
-                                  standardize=self.standardize, tol=float(self.tol),
-                                  max_iter=self.max_iter or 100)
+            res = solve_multinomial_enet(X, y_idx, s, max_iter=self.max_iter or 200, **common)
+        else:
+            res = solve_logistic_enet(X, y_idx.astype(np.float64), s,
+                                      max_iter=self.max_iter or 100, **common)
         if not res.converged:
             warnings.warn(f"the elastic-net logistic solver stopped after {res.n_iter} proximal "
                           f"Newton steps without meeting tol={self.tol:g}; raise max_iter",
                           ConvergenceWarning, stacklevel=3)
         self.classes_ = classes
-        self.coef_ = np.asarray(res.coef, dtype=np.float64).reshape(1, -1)
-        self.intercept_ = np.array([float(res.intercept)])
+        self.coef_ = np.asarray(res.coef, dtype=np.float64).reshape(-1, X.shape[1])
+        self.intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))
         self.n_iter_ = int(res.n_iter)
         self.lam_ = lam
         self.solver_ = "proximal-newton-cd"
