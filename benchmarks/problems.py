@@ -1,4 +1,4 @@
-"""The benchmark problems of issue 2. Each function returns the data and what to fit.
+"""The benchmark problems of issues 2–5. Each function returns the data and what to fit.
 
 Strengths are in ``shrinkage``'s convention (mean loss + λ‖w‖², :mod:`shrinkage.conventions`);
 each adapter converts them to its own library's terms.
@@ -7,7 +7,7 @@ each adapter converts them to its own library's terms.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from registry import Problem, problem
 
@@ -29,6 +29,25 @@ def noisy_linear(n: int, p: int, noise: float, seed: int = 0):
     beta = rng.standard_normal(p) / np.sqrt(p)
     y = 1.0 + X @ beta + noise * rng.standard_normal(n)
     return X, y
+
+
+def sparse_linear(n: int, p: int, k: int, noise: float, seed: int = 0):
+    """``y = 1 + Xβ + noise·ε`` with ``k`` non-zero ``β_j ~ N(0, 1)`` at random positions."""
+    rng = np.random.default_rng(seed + 4)
+    X = correlated_gaussian(n, p, seed=seed)
+    beta = np.zeros(p)
+    beta[rng.choice(p, k, replace=False)] = rng.standard_normal(k)
+    y = 1.0 + X @ beta + noise * rng.standard_normal(n)
+    return X, y
+
+
+def enet_grid(X, y, rho: float, n_lams: int, ratio: float) -> np.ndarray:
+    """Our λ grid from ``λ_max = max_j |2 x̃_jᵀỹ/n| / ρ`` (every coefficient zero; centred data,
+    no standardization) down to ``ratio·λ_max``, geometric: scikit-learn's ``_alpha_grid`` in
+    our units (``λ = α(1 + r)``, :func:`shrinkage.convert_strength`)."""
+    Xc = X - X.mean(axis=0)
+    top = np.max(np.abs(2.0 * (Xc.T @ (y - y.mean())) / X.shape[0])) / rho
+    return np.geomspace(top, top * ratio, n_lams)
 
 
 def binary_logistic(n: int, p: int, seed: int = 0):
@@ -110,3 +129,57 @@ def mlp_epoch():
                    targets=[("torch", 1 / 0.8, "epoch ≤ 0.8× PyTorch's"),
                             ("floor", 0.5, "within 2× of the matmul floor"),
                             ("sklearn", 3.0, "≥3× faster than sklearn MLPClassifier")])
+
+
+@problem
+def ridge_kfold():
+    """Ridge, 100 λ by 5-fold CV (the same shuffled folds for all)."""
+    X, y = noisy_linear(20_000, 400, noise=6.0)
+    folds = list(KFold(5, shuffle=True, random_state=0).split(X))
+    return Problem("ridge_kfold", "ridge_cv", X, y, "n=20,000 p=400, 5 folds × 100 λ",
+                   lams=np.geomspace(1.0, 1e-5, 100), folds=folds)
+
+
+@problem
+def mlp_grid():
+    """λ of a 50-64-10 ReLU network by 3-fold grid search (issue 4's CV engine), then the refit
+    best model's accuracy on a held-out 20%. Adam lr 1e-3, batch 200, 30 epochs, float32."""
+    from sklearn.datasets import make_classification
+    X, y = make_classification(n_samples=5_000, n_features=50, n_informative=30, n_classes=10,
+                               random_state=0)
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    X, X_test, y, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    return Problem("mlp_grid", "mlp_grid", X, y,
+                   "n=4,000 (+1,000 held out) p=50, 10 classes, MLP 50-64-10 relu, Adam lr 1e-3, "
+                   "batch 200, 30 epochs, 4 λ × 3 folds",
+                   lams=np.array([1e-5, 1e-4, 1e-3, 1e-2]), folds=folds,
+                   options=dict(hidden=64, batch_size=200, learning_rate=1e-3, epochs=30, epochs_equal_accuracy=45,
+                                seed=0, X_test=X_test, y_test=y_test),
+                   targets=[("sklearn GridSearchCV", 2.0,
+                             "≥2× faster than GridSearchCV over sklearn MLPClassifier")])
+
+
+@problem
+def enet_cv():
+    """Elastic net, 5 folds × 100 λ, scikit-learn's l1_ratio 0.5 (our ρ = 2/3)."""
+    X, y = sparse_linear(20_000, 1_000, k=50, noise=3.0)
+    rho = 2 * 0.5 / 1.5
+    folds = list(KFold(5, shuffle=True, random_state=0).split(X))
+    return Problem("enet_cv", "enet_cv", X, y,
+                   "n=20,000 p=1,000 (50 non-zero), 5 folds × 100 λ, sklearn l1_ratio 0.5",
+                   lams=enet_grid(X, y, rho, 100, 1e-3), folds=folds, l1_ratio=rho,
+                   targets=[("sklearn ElasticNetCV", 1.0, "no slower than sklearn ElasticNetCV")])
+
+
+@problem
+def lasso_path_wide():
+    """A lasso path on wide data (p ≫ n), 100 λ from λ_max down to λ_max/100, no intercept
+    (X and y centred, since ``sklearn.linear_model.lasso_path`` fits none)."""
+    X, y = sparse_linear(1_000, 20_000, k=20, noise=1.0)
+    X -= X.mean(axis=0)
+    y -= y.mean()
+    X = np.asfortranarray(X)
+    return Problem("lasso_path_wide", "lasso_path", X, y,
+                   "n=1,000 p=20,000 (20 non-zero), 100 λ down to λ_max/100",
+                   lams=enet_grid(X, y, 1.0, 100, 1e-2), l1_ratio=1.0, fit_intercept=False)

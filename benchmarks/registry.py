@@ -14,7 +14,8 @@ from typing import Callable
 
 import numpy as np
 
-TASKS = ("ridge_cv", "ridge", "logistic", "logistic_cv", "multinomial", "mlp_epoch")
+TASKS = ("ridge_cv", "ridge", "logistic", "logistic_cv", "multinomial", "mlp_epoch", "mlp_grid",
+         "enet_cv", "lasso_path")
 
 THREADS = 2   # set by the runner; for libraries whose pools threadpoolctl cannot reach (torch)
 
@@ -30,8 +31,9 @@ class Skip(Exception):
 class Problem:
     """Generated data and what to fit, in ``shrinkage``'s conventions (mean loss + λ‖w‖²).
 
-    ``lam`` is the strength of a single fit; ``lams`` the CV grid (largest first); ``folds`` the
-    (train, test) index pairs of K-fold CV, ``None`` for leave-one-out. ``tol`` is passed to
+    ``lam`` is the strength of a single fit; ``lams`` the CV grid or path (largest first);
+    ``folds`` the (train, test) index pairs of K-fold CV, ``None`` for leave-one-out;
+    ``l1_ratio`` our ρ for the elastic-net tasks (1 for the lasso). ``tol`` is passed to
     every iterative solver as its own ``tol`` (their stopping rules differ; the quality column
     shows what that buys).
     """
@@ -45,6 +47,7 @@ class Problem:
     lams: np.ndarray | None = None
     folds: list | None = None
     tol: float | None = None
+    l1_ratio: float | None = None
     fit_intercept: bool = True
     options: dict = field(default_factory=dict)   # task-specific settings (e.g. a network's)
     targets: list = field(default_factory=list)   # (peer label prefix, minimum ratio, wording)

@@ -30,7 +30,6 @@ sys.path.insert(0, str(HERE))
 if (HERE.parent / "src").is_dir():           # run from a checkout without installing
     sys.path.insert(1, str(HERE.parent / "src"))
 
-import numpy as np                                      # noqa: E402
 from threadpoolctl import threadpool_limits            # noqa: E402
 
 import adapters                                         # noqa: E402,F401  (registers them)
@@ -50,10 +49,10 @@ def _timed(adapter, prob):
         return time.perf_counter() - start, fit
 
 
-def run_problem(prob, adapters, args, log) -> list[dict]:
+def run_problem(prob, chosen, args, log) -> list[dict]:
     """Warm up every adapter, then interleaved timed rounds (see module docstring); table rows."""
     rows, live = [], []
-    for ad in adapters:
+    for ad in chosen:
         row = {"problem": prob.label, "description": prob.description, "library": ad.label,
                "reference": ad.reference, "floor": ad.floor, "times": []}
         try:
@@ -99,7 +98,8 @@ def run_problem(prob, adapters, args, log) -> list[dict]:
 
 def _own_quality(fit) -> str:
     notes = [f"{fit.extra['n_iter']} iter" if fit.extra.get("n_iter") is not None else "",
-             f"solver {fit.extra['solver']}" if fit.extra.get("solver") else ""]
+             f"solver {fit.extra['solver']}" if fit.extra.get("solver") else "",
+             f"held-out acc {fit.extra['test_acc']:.3f}" if "test_acc" in fit.extra else ""]
     notes = ", ".join(n for n in notes if n)
     return "reference" + (f" ({notes})" if notes else "")
 
