@@ -248,3 +248,19 @@ def test_cv_fold_tolerance_keeps_the_curve_and_the_choice():
     cert = _certificate(X, y, np.full(n, 1 / n), loose.coef_, loose.intercept_, False, pen)
     null = np.max(np.abs(2 * (X - X.mean(axis=0)).T @ (y - y.mean()) / n))
     assert cert <= 1e-9 * null
+
+
+def test_glum_binomial_elastic_net_with_standardization_and_weights():
+    glum = pytest.importorskip("glum", reason="glum is not installed (optional comparison)")
+    from shrinkage import LogisticRegression
+    X, y, s = data(120, 5, seed=17, weights=True)
+    yb = (y > np.median(y)).astype(float)
+    # glum binomial: (1/Σs)Σ s_i ℓ_i + α[r‖w‖₁ + (1−r)/2‖w‖²], ℓ the log-loss (no ½ on it)
+    alpha, r = 0.02, 0.5
+    g = glum.GeneralizedLinearRegressor(family="binomial", alpha=alpha, l1_ratio=r,
+                                        scale_predictors=True, gradient_tol=1e-12)
+    g.fit(X, yb, sample_weight=s)
+    lam, rho = convert_strength(alpha, source="glmnet-binomial", l1_ratio=r)
+    ours = LogisticRegression(lam, l1_ratio=rho, tol=1e-12).fit(X, yb, sample_weight=s)
+    assert rel(ours.coef_[0], g.coef_) < 1e-6
+    assert ours.intercept_[0] == pytest.approx(g.intercept_, rel=1e-6, abs=1e-8)

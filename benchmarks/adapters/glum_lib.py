@@ -1,4 +1,4 @@
-"""glum (optional; skipped when not installed). Not run on the machine of BENCHMARKS.md.
+"""glum (optional; skipped when not installed; in the ``bench`` extra).
 
 glum minimizes ``(1/2S)·deviance + α·r‖w‖₁ + ½α(1−r)‖w‖²``. The binomial deviance is twice the
 log-loss, so with ``r = 0`` that is our objective at ``α = 2λ``; for squared error the
@@ -36,3 +36,32 @@ def cv(prob):
     model.fit(prob.X, prob.y)
     lam = float(prob.lams[np.argmin(np.abs(alphas - model.alpha_))])
     return Fit(model.coef_, model.intercept_, lam)
+
+
+@adapter("glum", "CV", tasks={"enet_cv"})
+def enet_cv(prob):
+    """``GeneralizedLinearRegressorCV(l1_ratio=[r], alphas=λ/(1+r))``, same folds: glum's
+    ``(1/2n)Σ(y−ŷ)² + α r‖w‖₁ + ½α(1−r)‖w‖²`` is half ours at ``λ = α(1+r)``, ``ρ = 2r/(1+r)``
+    (``convert_strength(source="glmnet-gaussian")``); its default ``gradient_tol``."""
+    glum = require("glum")
+    r = prob.l1_ratio / (2.0 - prob.l1_ratio)
+    alphas = prob.lams / (1.0 + r)
+    model = glum.GeneralizedLinearRegressorCV(family="normal", alphas=alphas, l1_ratio=[r],
+                                              cv=prob.folds, fit_intercept=prob.fit_intercept,
+                                              scale_predictors=False)
+    model.fit(prob.X, prob.y)
+    lam = float(prob.lams[np.argmin(np.abs(alphas - model.alpha_))])
+    return Fit(model.coef_, model.intercept_, lam)
+
+
+@adapter("glum", "path", tasks={"lasso_path"})
+def lasso_path(prob):
+    """``GeneralizedLinearRegressor(alpha_search=True, alphas=λ/2, l1_ratio=1)``: glum's own
+    warm-started path; its ``coef_path_`` is the whole path."""
+    glum = require("glum")
+    model = glum.GeneralizedLinearRegressor(family="normal", alpha_search=True,
+                                            alphas=prob.lams / 2.0, l1_ratio=1.0,
+                                            fit_intercept=prob.fit_intercept,
+                                            scale_predictors=False)
+    model.fit(prob.X, prob.y)
+    return Fit(np.asarray(model.coef_path_), 0.0)
