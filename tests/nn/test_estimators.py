@@ -189,6 +189,7 @@ def test_pickle_round_trip():
     (dict(lam=-0.1), "lam must hold finite values >= 0"),
     (dict(lam=[0.1, 0.2, 0.3]), "has 3 entries but the network has 2"),
     (dict(activation="swish"), "activation must be one of"),
+    (dict(init="glorot"), "init must be one of"),
     (dict(hidden_layer_sizes=(0,)), "hidden_layer_sizes must be a sequence of positive ints"),
     (dict(optimizer="lbfgs"), "optimizer must be one of"),
     (dict(schedule="warmup"), "schedule must be one of"),
@@ -214,3 +215,58 @@ def test_bad_data_names_the_problem():
     est = MLPClassifier((4,), max_epochs=1).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         est.predict(X[:, :3])
+
+
+class _InterruptAt:
+    """A learning-rate schedule that plays the user pressing Ctrl-C at step ``stop``.
+
+    Rate ``lr`` for the first ``climb_from`` steps, then ``-lr``: gradient *ascent*, so the
+    epochs after it are worse and the best epoch is not the last one completed.
+    """
+
+    def __init__(self, lr, climb_from, stop):
+        self.lr, self.climb_from, self.stop = lr, climb_from, stop
+
+    def __call__(self, step):
+        if step == self.stop:
+            raise KeyboardInterrupt
+        return self.lr if step < self.climb_from else -self.lr
+
+
+@pytest.mark.parametrize("cls, lr", [(MLPClassifier, 0.1), (MLPRegressor, 0.01)])
+def test_ctrl_c_stops_fit_cleanly_with_the_best_weights(cls, lr):
+    X, y = _data()
+    y = y if cls is MLPClassifier else X[:, 0] + 0.5 * X[:, 1] ** 2
+    kw = dict(hidden_layer_sizes=(10,), optimizer="sgd", batch_size=50, dtype="float64",
+              random_state=0)                                  # 150 rows: 3 steps per epoch
+    # epochs 1–2 descend, epoch 3 climbs, Ctrl-C after the first step of epoch 4
+    est = cls(schedule=_InterruptAt(lr, climb_from=2 * 3, stop=3 * 3 + 1), max_epochs=50, **kw)
+    with pytest.warns(RuntimeWarning, match=r"interrupted during epoch 4; keeping the best "
+                                            r"weights so far \(epoch 2\)"):
+        est.fit(X, y)
+    h = est.history_
+    assert est.interrupted_ is True and est.n_iter_ == 3 and h["epoch"] == [1, 2, 3]
+    assert all(len(v) == 3 for v in h.values())                # the half-finished epoch dropped
+    assert h["loss"][2] > h["loss"][1] < h["loss"][0] and est.best_epoch_ == 2
+    # the weights are epoch 2's: its recorded norms, and a plain two-epoch fit's weights
+    np.testing.assert_allclose([np.linalg.norm(W) for W in est.coefs_], h["weight_norms"][1],
+                               rtol=1e-14)
+    assert not np.allclose([np.linalg.norm(W) for W in est.coefs_], h["weight_norms"][2])
+    ref = cls(learning_rate=lr, max_epochs=2, **kw).fit(X, y)
+    for p, q in zip(est.coefs_ + est.intercepts_, ref.coefs_ + ref.intercepts_):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_array_equal(est.predict(X), ref.predict(X))
+    assert ref.interrupted_ is False
+
+
+def test_interrupted_is_false_after_a_normal_fit_and_reset_by_the_next():
+    X, y = _data()
+    est = MLPClassifier((8,), optimizer="sgd", batch_size=50, random_state=0,
+                        schedule=_InterruptAt(0.1, climb_from=10**9, stop=4), max_epochs=5)
+    with pytest.warns(RuntimeWarning, match="interrupted during epoch 2"):
+        est.fit(X, y)
+    assert est.interrupted_ is True and est.n_iter_ == 1
+    est.set_params(schedule="constant", learning_rate=0.1).fit(X, y)
+    assert est.interrupted_ is False and est.n_iter_ == 5
+    est.partial_fit(X, y)
+    assert est.interrupted_ is False and est.n_iter_ == 6

@@ -60,6 +60,7 @@ from .training import Trainer
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 SCHEDULES = ("constant", "step", "exponential", "cosine", "cyclical")
+INITS = ("auto", "he", "xavier")
 
 
 def _schedule(spec, lr, max_epochs, steps_per_epoch):
@@ -84,14 +85,16 @@ def _schedule(spec, lr, max_epochs, steps_per_epoch):
 class _BaseMLP(BaseEstimator):
     _head = None
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, lam=1e-4, l1_ratio=0.0,
-                 group_lam=0.0, group_axis="in", penalty_mode="auto", penalize_bias=False, weight_decay=0.0, optimizer="adam", learning_rate=1e-3,
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, init="auto", lam=1e-4,
+                 l1_ratio=0.0, group_lam=0.0, group_axis="in", penalty_mode="auto",
+                 penalize_bias=False, weight_decay=0.0, optimizer="adam", learning_rate=1e-3,
                  momentum=0.9, schedule="constant", batch_size="auto", max_epochs=200,
                  early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
                  adaptive_lam=None, shuffle=True, dtype="float32", train_loss="epoch_end",
                  checkpoint=None, n_threads=None, random_state=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.init = init
         self.lam = lam
         self.l1_ratio = l1_ratio
         self.group_lam = group_lam
@@ -131,6 +134,10 @@ class _BaseMLP(BaseEstimator):
                              f"(100,) or (64, 32)), got {self.hidden_layer_sizes!r}")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {self.activation!r}")
+        if not (isinstance(self.init, str) and self.init in INITS):
+            raise ValueError(f"init must be one of {INITS} (He: N(0, 2/d_in); Xavier: Glorot "
+                             f"uniform U(±√(6/(d_in + d_out)))), got {self.init!r}; 'auto' picks "
+                             "He for relu-like activations and Xavier otherwise")
         if not (isinstance(self.optimizer, GradientTransformation) or self.optimizer in OPTIMIZERS):
             raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)} or a "
                              f"GradientTransformation, got {self.optimizer!r}")
@@ -178,7 +185,7 @@ class _BaseMLP(BaseEstimator):
         rng = check_random_state(self.random_state)
         dtype = np.dtype(self.dtype)
         net = MLP((n_features, *hidden, n_out), self.activation, head=self._head_name,
-                  dtype=dtype, random_state=rng)
+                  init=self.init, dtype=dtype, random_state=rng)
         penalty = LayerPenalty(self.lam, net.layer_names, self.l1_ratio, self.penalize_bias,
                                group_lam=self.group_lam, group_axis=self.group_axis)
         # l1_ratios rather than λρ: adaptive λ may turn a layer's λ on later
@@ -243,6 +250,7 @@ class _BaseMLP(BaseEstimator):
         self.n_iter_ = self.trainer_.epoch
         self.lam_ = self.trainer_.penalty.lams.copy()
         self.best_epoch_ = self.trainer_.best_epoch
+        self.interrupted_ = bool(self.trainer_.interrupted)
         self.loss_ = self.history_["loss"][-1] if self.history_["loss"] else float("nan")
         return self
 
@@ -290,7 +298,13 @@ _PARAMS_DOC = """
         Widths of the hidden layers. The weight matrices are named ``"dense_0"`` (input side)
         to ``"dense_{L}"`` (output layer).
     activation : {"relu", "leaky_relu", "tanh", "sigmoid", "gelu"}, default="relu"
-        ``gelu`` is exact (``x Φ(x)``). He initialisation for relu-like, Xavier otherwise.
+        ``gelu`` is exact (``x Φ(x)``).
+    init : {"auto", "he", "xavier"}, default="auto"
+        Initial weights (biases start at 0). ``"he"``: ``W_l ~ N(0, 2/d_l)``; ``"xavier"``:
+        Glorot uniform ``W_l ~ U(±√(6/(d_l + d_{l+1})))``, scikit-learn's MLP initialisation
+        for relu and tanh. A named scheme applies to every layer, the output layer included;
+        ``"auto"`` uses He for the hidden layers of relu-like activations (relu, leaky_relu,
+        gelu) and Xavier for tanh, sigmoid and the output layer. Drawn from ``random_state``.
     lam : float, sequence or mapping, default=1e-4
         ``λ`` per weight matrix: a scalar for all, one value per matrix (0 = none), or a mapping
         ``{"dense_0": λ_0, …}`` (layers left out get 0). See :mod:`shrinkage.nn.penalties`.
@@ -325,6 +339,9 @@ _PARAMS_DOC = """
     batch_size : int or "auto", default="auto"
         ``"auto"`` is ``min(200, n_samples)``.
     max_epochs : int, default=200
+        Ctrl-C (``KeyboardInterrupt``) during training stops it cleanly instead of raising:
+        ``fit`` returns with a ``RuntimeWarning``, the half-finished epoch dropped, the best
+        weights so far restored, and ``interrupted_`` set.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows (unless ``X_val`` is given), stop after
         ``patience`` epochs without an improvement of ``tol`` in the validation loss, and
@@ -362,6 +379,13 @@ _PARAMS_DOC = """
     lam_ : ndarray of shape (n_layers,)
         Final per-layer λ (differs from ``lam`` with ``adaptive_lam``).
     best_epoch_ : int
+        The epoch with the lowest monitored loss (``val_loss`` with a validation set, else
+        ``loss``); its weights are the model's after early stopping, divergence or Ctrl-C.
+    interrupted_ : bool
+        True when the last ``fit`` / ``partial_fit`` was stopped by Ctrl-C
+        (``KeyboardInterrupt``): ``history_`` and ``n_iter_`` then cover the completed epochs
+        only, and ``coefs_`` / ``intercepts_`` are those of ``best_epoch_`` (when an epoch
+        completed). False otherwise.
     loss_ : float
         The objective at the last epoch.
     n_features_in_ : int
@@ -389,6 +413,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     >>> h = clf.history_
     >>> len(h["loss"]), abs(h["loss"][-1] - h["data_loss"][-1] - h["penalty"][-1]) < 1e-12
     (100, True)
+    >>> clf.interrupted_                 # True only when Ctrl-C stopped the training
+    False
     """
 
     def fit(self, X, y, X_val=None, y_val=None, resume: bool = False):
@@ -485,7 +511,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 3))
     >>> y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
-    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), lam=1e-4, learning_rate=1e-2,
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), init="xavier", lam=1e-4, learning_rate=1e-2,
     ...                    max_epochs=200, random_state=0).fit(X, y)
     >>> reg.score(X, y) > 0.9
     True
