@@ -104,6 +104,7 @@ from itertools import pairwise
 
 import numpy as np
 import scipy.linalg as sla
+from scipy.special import log_expit
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
@@ -191,6 +192,8 @@ class SmoothObjective:
         self.min_sw = float(sw[sw > 0].min())
         self._y_idx = None if self.binary else np.argmax(Y, axis=1)
         self._y_flat = None
+        # binary labels exactly 0/1: log(1 + e^η) − yη = −log σ((2y − 1)η), one log σ per row
+        self._sign = (2.0 * Y - 1.0 if self.binary and np.all((Y == 0) | (Y == 1)) else None)
         self._memo = {}
         self.set_lam(lam)
 
@@ -251,14 +254,14 @@ class SmoothObjective:
     def value(self, theta, eta=None):
         eta = self.eta(theta) if eta is None else eta
         V, _ = self.split(theta)
-        return self.datafit.value(self.Y, eta, self.sw) + float(np.sum(self.pi * V * V))
+        return self.data_value(eta) + float(np.sum(self.pi * V * V))
 
     def value_and_gradient(self, theta, eta=None):
         """``(J, ∇J, data term)`` with one exponential per entry of η (the L-BFGS oracle)."""
         eta = self.eta(theta) if eta is None else eta
         V, _ = self.split(theta)
         if self.binary:
-            data = self.datafit.value(self.Y, eta, self.sw)
+            data = self.data_value(eta)
             G = self.datafit.gradient(self.Y, eta, self.sw)
         else:
             # flat positions of the observed classes: 1-d take/put beat 2-d fancy indexing
@@ -280,6 +283,8 @@ class SmoothObjective:
         return J, np.concatenate([gV.ravel(), np.atleast_1d(G.sum(axis=0))]), data
 
     def data_value(self, eta):
+        if self._sign is not None:
+            return -float(self.sw @ log_expit(self._sign * eta))
         return self.datafit.value(self.Y, eta, self.sw)
 
     def gradient(self, theta, eta=None):
