@@ -9,6 +9,7 @@ from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifie
                        LogisticRegression)
 
 
+@pytest.mark.filterwarnings("ignore:the best λ")      # noise-free check data: λ → 0 is best
 @parametrize_with_checks([Lasso(), ElasticNet(), ElasticNetCV(lams=5, cv=3), GroupLasso(),
                           GroupLassoClassifier()])
 def test_sklearn_api(estimator, check):
@@ -192,3 +193,66 @@ def test_sparse_classifiers_refuse_weights_that_leave_one_class(make):
     w = (y == "yes").astype(float)
     with pytest.raises(ValueError, match="zero for every row but those of class 'yes'"):
         make().fit(X, y, sample_weight=w)
+
+
+# ---- λ_max with unpenalized features -----------------------------------------------------------
+def correlated_data(n, p, seed=0):
+    """Feature 2 is feature 1 plus noise, so fitting feature 1 in the null model changes the
+    gradient of the others (|2q| at β = 0 is then the wrong λ_max)."""
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(n, p)) * r.uniform(0.5, 3, p) + r.normal(size=p)
+    X[:, 2] = X[:, 1] + 0.5 * r.normal(size=n)
+    y = X[:, :3] @ np.array([0.5, -2.0, 0.3]) + r.normal(size=n)
+    return X, y, r.uniform(0.5, 2, n)
+
+
+def null_model_lam_max(X, y, s, f, rho, standardize):
+    """λ_max by hand: weighted least squares on the intercept and the unpenalized columns,
+    then ``max_{f_j>0} |2/S Σ s_i x̃_ij r_i| / (ρ f_j)`` on the (standardized) centred columns."""
+    sw = s / s.sum()
+    A = np.column_stack([np.ones(len(y)), X[:, f == 0]])
+    coef = np.linalg.lstsq(A * np.sqrt(sw)[:, None], y * np.sqrt(sw), rcond=None)[0]
+    r = y - A @ coef
+    Z = X - sw @ X
+    if standardize:
+        Z = Z / np.sqrt(sw @ Z ** 2)
+    g = -2 * (sw * r) @ Z
+    return np.max(np.abs(g[f > 0]) / f[f > 0]) / rho
+
+
+@pytest.mark.parametrize("n, p", [(60, 8), (20, 30)])       # covariance and naive modes
+@pytest.mark.parametrize("standardize", [True, False])
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+def test_lam_max_fits_unpenalized_features_in_the_null_model(n, p, standardize, rho):
+    X, y, s = correlated_data(n, p)
+    f = np.ones(p)
+    f[1], f[4] = 0.0, 2.0
+    pen = f > 0
+    fit = lambda lam, tol=1e-12: ElasticNet(lam, l1_ratio=rho, penalty_factor=f, tol=tol,
+                                            standardize=standardize).fit(X, y, s)
+    lam_max = fit(1.0).lam_max_
+    assert lam_max == pytest.approx(null_model_lam_max(X, y, s, f, rho, standardize), rel=1e-10)
+    for tol in (1e-7, 1e-12):                          # at λ_max itself: exactly zero
+        at = fit(lam_max, tol)
+        assert np.all(at.coef_[pen] == 0) and at.coef_[1] != 0
+    # ... where feature 1 alone (with the intercept) is the weighted least-squares fit
+    sw = s / s.sum()
+    A = np.column_stack([np.ones(n), X[:, 1]])
+    ols = np.linalg.lstsq(A * np.sqrt(sw)[:, None], y * np.sqrt(sw), rcond=None)[0]
+    assert at.coef_[1] == pytest.approx(ols[1], rel=1e-9)
+    assert at.intercept_ == pytest.approx(ols[0], rel=1e-9)
+    assert np.count_nonzero(fit(0.99 * lam_max).coef_[pen]) >= 1
+
+
+@pytest.mark.parametrize("n, p", [(60, 8), (20, 30)])
+def test_cv_default_grid_starts_at_the_null_model_lam_max(n, p):
+    X, y, s = correlated_data(n, p, seed=1)
+    f = np.ones(p)
+    f[1] = 0.0
+    cv = ElasticNetCV(lams=10, l1_ratio=[1.0, 0.5], penalty_factor=f, cv=3).fit(X, y, s)
+    for k, rho in enumerate((1.0, 0.5)):
+        top = null_model_lam_max(X, y, s, f, rho, True)
+        assert cv.lams_[k, 0] == pytest.approx(top, rel=1e-10)
+        path = cv.coef_path_[k]
+        assert np.all(path[0, f > 0] == 0) and path[0, 1] != 0
+        assert np.count_nonzero(path[1, f > 0]) >= 1

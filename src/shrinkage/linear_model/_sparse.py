@@ -26,6 +26,8 @@ relaxed model*.
 
 from __future__ import annotations
 
+import threading
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -35,8 +37,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import (check_classification_y, check_lam, check_lams, check_penalty_factor,
                            check_sample_weight, check_weighted_classes, check_X, check_X_y)
+from ..penalties import ElasticNet as ENPenalty
 from ..selection.engine import FoldEngine, make_result, make_splits
-from ..selection.rules import parse_rule
+from ..selection.progress import ProgressBar
+from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers.cd import enet_path, fold_gram_problems, make_problem, naive_problem
 from ..solvers.prox import solve_group_lasso
@@ -216,7 +220,7 @@ class ElasticNet(_SparseBase):
         f = self._penalty_factor(X.shape[1])
         prob = make_problem(X, y, sw, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
-        self.lam_max_ = _lam_max(prob, rho, f)
+        self.lam_max_ = _lam_max(X, y, sw, rho, f, self.fit_intercept, self.standardize)
         path = enet_path(prob, [lam], l1_ratio=rho, penalty_factor=f, tol=tol, max_iter=max_iter)
         coef, intercept = prob.to_original(path.beta[0])
         self._finish(X, y, sw, coef, intercept)
@@ -269,35 +273,42 @@ class Lasso(ElasticNet):
         return 1.0
 
 
-def _lam_max(prob, rho, f):
-    """``max_{f_j>0} |2q_j| / (ρ f_j)`` from a problem (the null gradient is ``−2q``; exact
-    when no feature is unpenalized, else the strong rule's starting point)."""
-    f = np.ones(prob.n_features) if f is None else f
-    pen = f > 0
-    if not pen.any():
-        return 0.0
-    top = float(np.max(np.abs(2.0 * prob.q[pen]) / f[pen]))
-    if rho == 0.0:
-        return np.inf if top > 0 else 0.0
-    return top / rho
+def _lam_max(X, y, sw, rho, f, fit_intercept, standardize):
+    """``λ_max`` of :meth:`shrinkage.penalties.ElasticNet.lam_max`: ``max_{f_j>0} |g_j(0)| /
+    (ρ f_j)`` with ``g(0)`` the gradient at the null model (intercept and unpenalized features
+    fitted); ``inf`` for ``ρ = 0``, 0 when nothing is penalized."""
+    return ENPenalty(1.0, rho, f).lam_max(X, y, sw, fit_intercept=fit_intercept,
+                                          standardize=standardize)
 
 
 class _EnetFold:
-    """One CV fold: its problem and test rows; ``predict(lams)`` walks a warm-started path."""
+    """One CV fold: its problem and test rows; ``predict(lams)`` walks a warm-started path.
+
+    The last solution at each ``l1_ratio`` is kept, so a grid extended below the one already
+    walked continues the path instead of starting again from the null model.
+    """
 
     def __init__(self, problem, X_test, y_train_parts, est, f):
         self.problem, self.X_test, self.parts, self.est, self.f = problem, X_test, y_train_parts, est, f
         self.l1_ratio = 1.0
+        self.resume = {}                 # l1_ratio -> (λ, β) of the last path point
+        self.on_path = None              # called after each path (the progress bar)
 
     def predict(self, lams):
+        last = self.resume.get(self.l1_ratio)
+        beta0, lam_prev = (last[1], last[0]) if last is not None and lams[0] < last[0] else (None, None)
         path = enet_path(self.problem, lams, l1_ratio=self.l1_ratio, penalty_factor=self.f,
-                         tol=self.est._cv_tol, max_iter=self.est._max_iter, warn=False)
+                         tol=self.est._cv_tol, max_iter=self.est._max_iter, beta0=beta0,
+                         lam_prev=lam_prev, warn=False)
+        self.resume[self.l1_ratio] = (float(lams[-1]), path.beta[-1].copy())
         coef, intercept = self.problem.to_original(path.beta)        # (L, p), (L,)
         if self.est.relax:
             Xtr, ytr, swtr = self.parts
             pairs = [relaxed_fit(Xtr, ytr, swtr, c, self.est.fit_intercept) for c in coef]
             coef = np.array([c for c, _ in pairs])
             intercept = np.array([b for _, b in pairs])
+        if self.on_path is not None:
+            self.on_path()
         return (self.X_test @ coef.T + intercept)[:, :, None]         # (n_test, L, 1)
 
 
@@ -314,7 +325,10 @@ class ElasticNetCV(_SparseBase):
     Parameters
     ----------
     lams : int or array-like of shape (n_lams,), default=100
-        The grid size, or the grid itself (used for every ``l1_ratio``).
+        The grid size, or the grid itself (used for every ``l1_ratio``). The default grid is
+        extended downward, a decade at a time (rounded up to whole grid steps, up to three
+        times), while the best λ is its smallest; a user-given grid is never extended, and a ``UserWarning`` says when the best
+        λ lies on its edge.
     l1_ratio : float or array-like of float, default=0.5
         One ``ρ`` or several to search over. For ``ρ = 0`` the default grid starts from
         ``λ_max`` at ``ρ = 0.001`` (as glmnet does).
@@ -327,7 +341,8 @@ class ElasticNetCV(_SparseBase):
     scoring : str or callable, optional
         Default ``"neg_mean_squared_error"``.
     lam_min_ratio : float, optional
-        Bottom of the default grid relative to ``λ_max``: 1e-3 when ``n > p``, else 1e-2.
+        Bottom of the default grid relative to ``λ_max``: 1e-3 when ``n > p``, else 1e-2
+        (before any extension, see ``lams``).
     fit_intercept, standardize, penalty_factor, relax, max_iter
         As in :class:`ElasticNet`.
     tol : float, default=1e-7
@@ -340,6 +355,8 @@ class ElasticNetCV(_SparseBase):
         1e-4), and the chosen λ is the same.
     n_jobs : int, optional
         Folds in parallel threads (the kernels release the GIL).
+    progress : bool, default=False
+        A progress bar (tqdm when installed, on stderr) over the (l1_ratio, fold) path fits.
     random_state : int or None
 
     Attributes
@@ -349,7 +366,7 @@ class ElasticNetCV(_SparseBase):
     lam_min_, lam_1se_ : float
         λ of the best candidate and of the sparsest within one standard error.
     lams_ : ndarray of shape (n_l1_ratios, n_lams)
-        The grid used for each ``l1_ratio``.
+        The grid used for each ``l1_ratio`` (with any downward extension).
     coef_path_ : ndarray of shape (n_l1_ratios, n_lams, n_features)
         The all-data path (original scale, penalized coefficients).
     cv_results_ : :class:`~shrinkage.selection.CVResult`
@@ -373,7 +390,8 @@ class ElasticNetCV(_SparseBase):
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
                  lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, relax: bool = False, tol: float = 1e-7,
-                 cv_tol=None, max_iter: int = 10_000, n_jobs=None, random_state=None):
+                 cv_tol=None, max_iter: int = 10_000, n_jobs=None, progress: bool = False,
+                 random_state=None):
         self.lams = lams
         self.l1_ratio = l1_ratio
         self.cv = cv
@@ -388,18 +406,44 @@ class ElasticNetCV(_SparseBase):
         self.cv_tol = cv_tol
         self.max_iter = max_iter
         self.n_jobs = n_jobs
+        self.progress = progress
         self.random_state = random_state
 
-    def _grid(self, prob, rho, f, n, p):
+    _max_extensions = 3       # decades added below the default grid, one at a time
+
+    def _grid(self, X, y, sw, rho, f):
         if not isinstance(self._lams, int):
             return self._lams
-        top = _lam_max(prob, max(rho, 1e-3), f)
+        top = _lam_max(X, y, sw, max(rho, 1e-3), f, self.fit_intercept, self.standardize)
         if not np.isfinite(top) or top <= 0:
             top = 1.0
+        n, p = X.shape
         ratio = self.lam_min_ratio if self.lam_min_ratio is not None else (1e-3 if n > p else 1e-2)
         if not 0 < ratio < 1:
             raise ValueError(f"lam_min_ratio must lie in (0, 1), got {ratio!r}")
         return np.geomspace(top, top * ratio, self._lams) if self._lams > 1 else np.array([top])
+
+    def _extend(self, curves, walk, choose, locate, result, sel, bar, n_paths):
+        """Extend every ratio's default grid one decade down (at its spacing) while the best λ
+        is the smallest of its grid, up to ``_max_extensions`` times; warn if it still is."""
+        for _ in range(self._max_extensions):
+            r_min, l_min = locate(result.index_min)
+            if l_min < curves[r_min]["grid"].size - 1:
+                return
+            bar.add_total(n_paths)
+            # every ratio's grid has the same spacing; the same count keeps them aligned
+            g = curves[0]["grid"]
+            count = max(1, int(np.ceil(np.log(10.0) / np.log(g[-2] / g[-1]) - 1e-6)))
+            for r, c in enumerate(curves):
+                step = c["grid"][-1] / c["grid"][-2]
+                walk(r, c["grid"][-1] * step ** np.arange(1, count + 1))
+            result, sel = choose()
+        r_min, l_min = locate(result.index_min)
+        if l_min == curves[r_min]["grid"].size - 1:
+            warnings.warn(
+                f"the best λ ({sel.lam_min:.4g}) is still the smallest of the automatic grid "
+                f"after extending it {self._max_extensions} decades; the optimum may lie below "
+                "it: pass a smaller lam_min_ratio (or a grid as lams)", UserWarning, stacklevel=3)
 
     def fit(self, X, y, sample_weight=None, groups=None):
         """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
@@ -444,41 +488,76 @@ class ElasticNetCV(_SparseBase):
             return _EnetFold(prob, X[te], parts, self, f)
 
         folds = FoldEngine(fit_fold, splits, y[:, None], score, s, self.n_jobs).folds
+        engine = FoldEngine(None, splits, y[:, None], score, s, self.n_jobs, folds=folds)
 
-        grids, paths, fold_scores, params, nnz = [], [], [], [], []
-        for rho in ratios:
-            grid = self._grid(full, rho, f, n, p)
-            path = enet_path(full, grid, l1_ratio=rho, penalty_factor=f, tol=self._tol,
-                             max_iter=self._max_iter)
+        # per l1_ratio: the grid, the all-data path and the fold scores, extended together
+        curves = [{"grid": np.empty(0), "beta": np.empty((0, p)), "n_iter": np.empty(0, int),
+                   "scores": np.empty((0, len(splits)))} for _ in ratios]
+
+        def walk(r, lams):
+            """Walk ``lams`` at ratio r on all data and in every fold, continuing each path."""
+            c, rho = curves[r], ratios[r]
+            resume = c["grid"].size > 0
+            path = enet_path(full, lams, l1_ratio=rho, penalty_factor=f, tol=self._tol,
+                             max_iter=self._max_iter, beta0=c["beta"][-1] if resume else None,
+                             lam_prev=c["grid"][-1] if resume else None)
             for fold in folds:
                 fold.l1_ratio = rho
-            engine = FoldEngine(None, splits, y[:, None], score, s, self.n_jobs, folds=folds)
-            fold_scores.append(engine.scores(grid))
-            grids.append(grid)
-            paths.append(path)
-            nnz.append(np.count_nonzero(path.beta, axis=1))
-            params += [{"lam": float(v), "l1_ratio": rho} for v in grid]
-        lams_all = np.concatenate(grids)
-        cx = np.concatenate(nnz).astype(float)
-        result, sel = make_result(lams_all, rule=self.rule, scoring=score.name,
-                                  fold_scores=np.vstack(fold_scores), complexity=cx,
-                                  df=cx, params=params, n_repeats=n_repeats)
-        L = grids[0].size
-        r_idx, l_idx = divmod(result.index, L)
+            c["grid"] = np.concatenate([c["grid"], lams])
+            c["beta"] = np.vstack([c["beta"], path.beta])
+            c["n_iter"] = np.concatenate([c["n_iter"], path.n_iter])
+            c["scores"] = np.vstack([c["scores"], engine.scores(lams)])
+
+        def choose():
+            lams_all = np.concatenate([c["grid"] for c in curves])
+            nnz = np.concatenate([np.count_nonzero(c["beta"], axis=1) for c in curves]).astype(float)
+            params = [{"lam": float(v), "l1_ratio": rho} for c, rho in zip(curves, ratios)
+                      for v in c["grid"]]
+            return make_result(lams_all, rule=self.rule, scoring=score.name,
+                               fold_scores=np.vstack([c["scores"] for c in curves]),
+                               complexity=nnz, df=nnz, params=params, n_repeats=n_repeats)
+
+        def locate(index):
+            L = curves[0]["grid"].size          # every ratio's grid has the same length
+            return divmod(int(index), L)
+
+        bar = ProgressBar(len(ratios) * len(splits), "elastic-net paths (l1_ratio × fold)",
+                          self.progress)
+        lock = threading.Lock()
+
+        def tick():                          # from any worker thread
+            with lock:
+                bar.update()
+
+        for fold in folds:
+            fold.on_path = tick
+        with bar:
+            for r, rho in enumerate(ratios):
+                walk(r, self._grid(X, y, sw, rho, f))
+            result, sel = choose()
+            user_grid = not isinstance(self._lams, int)
+            if user_grid and np.unique(self._lams).size > 1:
+                warn_on_edge(sel, np.concatenate([c["grid"] for c in curves]))
+            elif not user_grid and curves[0]["grid"].size > 1:
+                self._extend(curves, walk, choose, locate, result, sel, bar,
+                             len(ratios) * len(splits))
+                result, sel = choose()
+        for fold in folds:
+            fold.on_path = None
+        r_idx, l_idx = locate(result.index)
         self.cv_results_ = result
-        self.lam_, self.l1_ratio_ = float(lams_all[result.index]), ratios[r_idx]
+        self.lam_, self.l1_ratio_ = float(curves[r_idx]["grid"][l_idx]), ratios[r_idx]
         self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
-        self.lams_ = np.array(grids)
-        coefs = [full.to_original(pa.beta) for pa in paths]
-        self.coef_path_ = np.array([c for c, _ in coefs])
+        self.lams_ = np.array([c["grid"] for c in curves])
+        self.coef_path_ = np.array([full.to_original(c["beta"])[0] for c in curves])
         # polish the chosen model (one warm-started λ) to tol / 1000
-        lam_sel = float(grids[r_idx][l_idx])
+        lam_sel = self.lam_
         best = enet_path(full, [lam_sel], l1_ratio=ratios[r_idx], penalty_factor=f,
                          tol=self._tol * 1e-3, max_iter=self._max_iter,
-                         beta0=paths[r_idx].beta[l_idx], lam_prev=lam_sel)
+                         beta0=curves[r_idx]["beta"][l_idx], lam_prev=lam_sel)
         coef, intercept = full.to_original(best.beta[0])
         self._finish(X, y, sw, coef, intercept)
-        self.n_iter_ = int(paths[r_idx].n_iter[l_idx] + best.n_iter[0])
+        self.n_iter_ = int(curves[r_idx]["n_iter"][l_idx] + best.n_iter[0])
         return self
 
 

@@ -82,7 +82,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..standardization import column_stats
 
-__all__ = ["QuadraticProblem", "gram_problem", "naive_problem", "make_problem", "fold_gram_problems", "enet_path", "EnetPath",
+__all__ = ["QuadraticProblem", "gram_problem", "naive_problem", "make_problem",
+           "fold_gram_problems", "null_beta", "enet_path", "EnetPath",
            "LogisticEnetResult", "solve_logistic_enet", "MultinomialEnetResult",
            "solve_multinomial_enet", "multinomial_enet_kkt"]
 
@@ -562,6 +563,36 @@ class EnetPath:
     kkt: np.ndarray
 
 
+def null_beta(problem: QuadraticProblem, penalty_factor=None) -> np.ndarray:
+    """Standardized coefficients of the null model: penalized ones zero, the unpenalized ones
+    (``f_j = 0``) at their weighted least-squares optimum (the minimum-norm one if several).
+
+    Parameters
+    ----------
+    problem : QuadraticProblem
+    penalty_factor : ndarray of shape (n_features,), optional
+
+    Returns
+    -------
+    beta : ndarray of shape (n_features,)
+    """
+    p = problem.n_features
+    beta = np.zeros(p)
+    if penalty_factor is None:
+        return beta
+    free = np.flatnonzero(np.asarray(penalty_factor) == 0)
+    if free.size == 0:
+        return beta
+    if problem.mode == "gram":
+        beta[free] = np.linalg.lstsq(problem.G[np.ix_(free, free)], problem.q[free],
+                                     rcond=None)[0]
+    else:
+        rs = np.sqrt(problem.sw)
+        Z = (problem.X[:, free] - problem.mean[free]) / problem.scale[free] * rs[:, None]
+        beta[free] = np.linalg.lstsq(Z, problem.ytil * rs, rcond=None)[0]
+    return beta
+
+
 def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty_factor=None,
               tol: float = 1e-7, max_iter: int = 10_000, beta0=None, lam_prev=None,
               warn: bool = True) -> EnetPath:
@@ -581,9 +612,11 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
     max_iter : int
         Most CD passes per λ.
     beta0 : ndarray of shape (n_features,), optional
-        Warm start for the first λ (standardized coefficients).
+        Warm start for the first λ (standardized coefficients); default the null model
+        (:func:`null_beta`: unpenalized coefficients fitted, the others zero).
     lam_prev : float, optional
-        The λ that ``beta0`` solves (for the strong rule); default ``λ_max``.
+        The λ that ``beta0`` solves (for the strong rule); default ``λ_max``, computed at
+        ``beta0``.
 
     Returns
     -------
@@ -592,7 +625,7 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
     lams = np.asarray(lams, dtype=np.float64).ravel()
     p = problem.n_features
     f = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
-    beta = np.zeros(p) if beta0 is None else np.array(beta0, dtype=np.float64)
+    beta = null_beta(problem, f) if beta0 is None else np.array(beta0, dtype=np.float64)
     tol_abs = tol * max(problem.null_scale, np.finfo(float).tiny)
     if problem.mode == "gram":
         h = problem.q - problem.G @ beta
@@ -611,7 +644,11 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
     for k, lam in enumerate(lams):
         l1 = lam * rho * f
         l2 = lam * (1.0 - rho) * f
-        thr = rho * f * (2.0 * lam - lam_prev) if np.isfinite(lam_prev) else np.full(p, -1.0)
+        # strong rule, less the tolerance: a zero within tol of its bound is optimal to tol, so
+        # it is swept only if the KKT check finds it violating (at λ = λ_max the null model is
+        # kept exactly, whatever the rounding between λ_max and h)
+        thr = (rho * f * (2.0 * lam - lam_prev) + tol_abs if np.isfinite(lam_prev)
+               else np.full(p, -1.0))
         ws = (np.abs(2.0 * h) >= thr) | (beta != 0) | (f == 0)
         if problem.mode == "gram":
             it, cert = _cd_gram(problem.G, h, l1, l2, beta, ws, tol_abs, max_iter)
