@@ -264,3 +264,28 @@ def test_glum_binomial_elastic_net_with_standardization_and_weights():
     ours = LogisticRegression(lam, l1_ratio=rho, tol=1e-12).fit(X, yb, sample_weight=s)
     assert rel(ours.coef_[0], g.coef_) < 1e-6
     assert ours.intercept_[0] == pytest.approx(g.intercept_, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+def test_logistic_screening_same_solution_certificate_and_fewer_coordinate_updates(rho):
+    r = np.random.default_rng(18)
+    n, p = 60, 600                                         # p ≫ n
+    X = r.normal(size=(n, p)) * r.uniform(0.5, 2, p)
+    yb = (X[:, :5] @ np.array([2.0, -2, 1.5, 1, -1]) + 0.5 * r.normal(size=n) > 0).astype(float)
+    s = r.uniform(0.5, 2.0, n)
+    f = np.ones(p)
+    f[7] = 0.0                                             # one unpenalized feature
+    lam = 0.1 * ENPenalty(1.0, rho, f).lam_max(X, yb, s, datafit="logistic")
+    kw = dict(lam=lam, l1_ratio=rho, penalty_factor=f, tol=1e-12)
+    on = solve_logistic_enet(X, yb, s, screen=True, **kw)
+    off = solve_logistic_enet(X, yb, s, screen=False, **kw)
+    assert on.converged and off.converged and 5 < np.count_nonzero(on.coef) < 100
+    assert rel(on.coef, off.coef) < 1e-9
+    assert on.intercept == pytest.approx(off.intercept, rel=1e-9, abs=1e-12)
+    assert np.array_equal(on.coef != 0, off.coef != 0)
+    pen = ENPenalty(lam, rho, f)
+    cert = _certificate(X, yb, s / s.sum(), on.coef, on.intercept, True, pen, "logistic")
+    assert cert < 1e-11
+    # unscreened: every one of the p coordinates on every inner pass
+    assert off.n_coord_updates % p == 0
+    assert on.n_coord_updates < off.n_coord_updates / 5
