@@ -584,7 +584,10 @@ class GroupLasso(_SparseBase):
         A group label per feature; default: every feature its own group (the lasso with
         ``ω = 1``).
     group_weights : array-like of shape (n_groups,) or mapping, optional
-        ``ω_g`` (default ``√p_g``), in the order of the sorted labels or as ``{label: ω}``.
+        ``ω_g ≥ 0`` (default ``√p_g``), in the order of the sorted labels or as
+        ``{label: ω}``. It plays the role of ``penalty_factor`` for groups: ``ω_g = 0`` leaves
+        group ``g`` unpenalized (never zeroed; at ``λ ≥ λ_max`` it is the least-squares fit
+        of ``y`` on that group and the intercept).
     fit_intercept, standardize, relax
         As in :class:`ElasticNet`.
     tol : float, default=1e-8
@@ -669,7 +672,10 @@ class GroupLassoClassifier(ClassifierMixin, BaseEstimator):
     groups : array-like of shape (n_features,), optional
         A group label per feature; default: every feature its own group (weight 1).
     group_weights : array-like of shape (n_groups,) or mapping, optional
-        ``ω_g`` (default ``√p_g``), in the order of the sorted labels or as ``{label: ω}``.
+        ``ω_g ≥ 0`` (default ``√p_g``), in the order of the sorted labels or as
+        ``{label: ω}``. It plays the role of ``penalty_factor`` for groups: ``ω_g = 0`` leaves
+        group ``g`` unpenalized (never zeroed; at ``λ ≥ λ_max`` it is the unpenalized logistic
+        fit on that group and the intercept).
     fit_intercept, standardize : bool, default=True
     tol : float, default=1e-8
         Relative to the null gradient's largest group norm (:mod:`shrinkage.solvers.prox`).
