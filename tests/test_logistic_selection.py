@@ -148,3 +148,27 @@ def test_multinomial_elastic_net_standardized_weighted_certificate_and_invarianc
     big = LogisticRegression(lam=10.0, l1_ratio=0.7).fit(X, y)
     assert not np.any(big.coef_)
     np.testing.assert_allclose(big.predict_proba(X[:1])[0], np.bincount(y) / len(y), rtol=1e-6)
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_multinomial_warm_start_equals_cold_and_takes_fewer_steps(standardize):
+    from shrinkage.solvers.cd import solve_multinomial_enet
+    X, y = multiclass_data(n=200, p=6, K=3, seed=11)
+    X = X + 3.0                                  # off-centre: the intercept shift matters
+    w = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    kw = dict(l1_ratio=0.6, standardize=standardize, tol=1e-12)
+    prev = solve_multinomial_enet(X, y, w, lam=0.03, **kw)
+    cold = solve_multinomial_enet(X, y, w, lam=0.02, **kw)
+    warm = solve_multinomial_enet(X, y, w, lam=0.02, coef0=prev.coef, intercept0=prev.intercept,
+                                  **kw)
+    assert cold.converged and warm.converged
+    np.testing.assert_allclose(warm.coef, cold.coef, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(warm.intercept, cold.intercept, rtol=1e-9, atol=1e-12)
+    assert warm.n_iter < cold.n_iter
+    # started at the solution itself, nothing is left to do
+    again = solve_multinomial_enet(X, y, w, lam=0.02, coef0=cold.coef, intercept0=cold.intercept,
+                                   **kw)
+    assert again.n_iter == 0
+    np.testing.assert_array_equal(again.coef, cold.coef)
+    with pytest.raises(ValueError, match=r"coef0 has shape \(2, 6\).*pass coef0 of shape \(3, 6\)"):
+        solve_multinomial_enet(X, y, lam=0.02, coef0=np.zeros((2, 6)))

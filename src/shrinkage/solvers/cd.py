@@ -772,6 +772,7 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
     coef0 : ndarray of shape (n_features,), optional
         Warm start (original scale).
     intercept0 : float, optional
+        Warm-start intercept (original scale); ignored without an intercept.
     screen : bool, default=True
         Sweep only a working set in the inner coordinate descent (module docstring): the
         non-zero and unpenalized coefficients and the zeros whose gradient is near or past
@@ -804,7 +805,7 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
     rho = float(l1_ratio)
     l1, l2 = lam * rho * f, lam * (1.0 - rho) * f
     beta = np.zeros(p) if coef0 is None else np.asarray(coef0, dtype=np.float64) * scale
-    if intercept0 is not None:
+    if intercept0 is not None and fit_intercept:
         b = float(intercept0) + float(mean @ (beta / scale))
     elif fit_intercept:
         ybar = float(np.clip(sw @ y, 1e-12, 1 - 1e-12))
@@ -1037,7 +1038,8 @@ def multinomial_enet_kkt(Z, Y, sw, beta, b, l1, l2, fit_intercept=True):
 def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float = 1.0,
                            penalty_factor=None, fit_intercept: bool = True,
                            standardize: bool = True, tol: float = 1e-8,
-                           max_iter: int = 200) -> MultinomialEnetResult:
+                           max_iter: int = 200, coef0=None,
+                           intercept0=None) -> MultinomialEnetResult:
     r"""Multinomial (softmax) logistic regression with the elastic-net penalty.
 
     Minimizes ``(1/S) Σ s_i [log Σ_k e^{η_ik} − η_{i,y_i}] + λ Σ_k Σ_j f_j [(1−ρ)β_kj² +
@@ -1064,6 +1066,11 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     tol : float, default=1e-8
     max_iter : int, default=200
         Most proximal Newton steps.
+    coef0 : ndarray of shape (n_classes, n_features), optional
+        Warm start (original scale), e.g. the solution at a nearby λ.
+    intercept0 : ndarray of shape (n_classes,), optional
+        Warm-start intercepts (original scale; only differences between classes matter).
+        Default: the log class priors. Ignored without an intercept.
 
     Returns
     -------
@@ -1096,6 +1103,21 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     prior = np.clip(sw @ Y, 1e-12, None) if fit_intercept else np.full(K, 1.0 / K)
     beta = np.zeros((K, p))
     b = np.log(prior) - np.log(prior).mean() if fit_intercept else np.zeros(K)
+    if coef0 is not None:
+        coef0 = np.asarray(coef0, dtype=np.float64)
+        if coef0.shape != (K, p):
+            raise ValueError(f"coef0 has shape {coef0.shape} but the problem has {K} classes and "
+                             f"{p} features; pass coef0 of shape ({K}, {p}) (e.g. the coef of "
+                             "a fit on the same classes and features)")
+        beta = coef0 * scale                      # standardized coordinates
+        if fit_intercept:
+            b = b + coef0 @ mean                  # η = Xw + b₀ = Z β + (b₀ + w·m)
+    if intercept0 is not None and fit_intercept:
+        intercept0 = np.asarray(intercept0, dtype=np.float64).ravel()
+        if intercept0.shape != (K,):
+            raise ValueError(f"intercept0 has {intercept0.size} values but there are {K} "
+                             f"classes; pass one intercept per class")
+        b = intercept0 + (beta / scale) @ mean
     null = np.abs((sw[:, None] * (prior - Y)).T @ Z)
     tol_abs = tol * max(float(null.max()) if null.size else 0.0, np.finfo(float).tiny)
     eta = Z @ beta.T + b
