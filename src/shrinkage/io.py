@@ -62,10 +62,10 @@ __all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE"]
 FORMAT = "shrinkage-model"
 SCHEMA_VERSION = 1
 META = "meta.json"
-#: the estimators a model file may name (looked up in ``shrinkage`` when present)
+#: the estimators a model file may name (every public estimator of ``shrinkage``)
 LOADABLE = ("Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
-            "LassoCV", "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoCV",
-            "GroupLassoClassifier", "MLPClassifier", "MLPRegressor")
+            "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
+            "MLPRegressor")
 # private attributes that prediction needs, per class (everything else private is dropped)
 _PRIVATE = {"MLPRegressor": ("_y_ndim", "_n_targets")}
 # attributes rebuilt rather than stored
