@@ -1,27 +1,23 @@
 """The command line on a person's own files, written here: the main flows run as a person runs
-them (``python -m shrinkage`` in a subprocess); the breadth of flags runs ``main()`` in-process,
-which is the same code without the interpreter start-up (seconds each on a busy machine)."""
+them (the installed ``shrinkage`` console script in a subprocess, see ``cli_console.py``); the
+breadth of flags runs ``main()`` in-process, which is the same code without the interpreter
+start-up (seconds each on a busy machine)."""
 
 import json
-import os
-import subprocess
+import re
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from cli_console import run_cli as run
 
 import shrinkage
-from shrinkage import LogisticRegressionCV, RidgeCV
+from shrinkage import (ElasticNetCV, GroupLasso, LogisticRegression, LogisticRegressionCV,
+                       RidgeCV)
 from shrinkage.cli.main import main
 from shrinkage.io import load, read_meta
-
-
-def run(*args, cwd=None, timeout=180):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    env.pop("SHRINKAGE_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "shrinkage", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
+from shrinkage.selection import LamSearchCV
 
 
 class Result:
@@ -122,11 +118,11 @@ def test_bad_files_exit_2_with_one_line_naming_the_problem(tmp_path, call):
     one_line_error(run("fit", tmp_path / "holes.csv", "--target", "price"),
                    "missing values", "'age' (2 rows)", "'city' (1 row)", "--impute")
     (tmp_path / "empty.csv").write_text("")
-    one_line_error(call("fit", tmp_path / "empty.csv", "--target", "price"), "is empty")
+    one_line_error(run("fit", tmp_path / "empty.csv", "--target", "price"), "is empty")
     one_line_error(run("fit", tmp_path / "holes.csv", "--target", "Prize"),
                    "target column 'Prize' is not in the data")
     (tmp_path / "header.csv").write_text("a,b\n")
-    one_line_error(call("cv", tmp_path / "header.csv", "--target", "b"), "no rows")
+    one_line_error(run("cv", tmp_path / "header.csv", "--target", "b"), "no rows")
     one_line_error(call("predict", tmp_path / "holes.csv", tmp_path / "holes.csv"),
                    "not a shrinkage model file")
     one_line_error(call("fit", tmp_path / "nowhere.csv", "--target", "price"), "does not exist")
@@ -189,16 +185,125 @@ def test_path_cv_and_bias_variance_write_their_figures(tmp_path, call):
             assert len(info["df"]) == 10 and np.all(np.diff(info["df"]) >= -1e-9)
 
 
-def test_lasso_fits_where_available_else_exits_2(tmp_path, call):
-    table(40).to_csv(tmp_path / "d.csv", index=False)
-    out = call("fit", tmp_path / "d.csv", "-y", "price", "--drop", "sold", "--model", "lasso",
-               "--lam", "0.5", "--json")
-    if not hasattr(shrinkage, "Lasso"):
-        one_line_error(out, "not available in this version")
-        return
+def printed(stdout):
+    """λ and the non-zero count from ``shrinkage fit``'s text output."""
+    lam = float(re.search(r"^λ = (\S+)", stdout, re.MULTILINE).group(1))
+    k, m = map(int, re.search(r"non-zero coefficients = (\d+) of (\d+)", stdout).groups())
+    return lam, k, m
+
+
+def lam_max_l1_logistic(X, y01):
+    """The smallest λ with an all-zero L1 logistic fit on standardized features, by hand: the
+    null model predicts the mean ȳ, and λ_max = max_j |(1/n) Σ_i x̃_ij (y_i − ȳ)|."""
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    return float(np.max(np.abs(Z.T @ (y01 - y01.mean())) / len(y01)))
+
+
+def test_fit_elasticnet_with_3_fold_cv_on_a_regression_csv(tmp_path):
+    df = table()
+    df.to_csv(tmp_path / "houses.csv", index=False)
+    fit = run("fit", tmp_path / "houses.csv", "--target", "price", "--drop", "sold",
+              "--model", "elasticnet", "--l1-ratio", "0.7", "--cv", "3", "--rule", "1se")
+    assert fit.returncode == 0, fit.stderr
+    assert fit.stdout.startswith("ElasticNetCV on houses.csv")
+    lam, nonzero, n_coef = printed(fit.stdout)
+    cols = ["size", "age", "garden", "city=Lyon", "city=Nice", "city=Paris"]
+    ref = ElasticNetCV(l1_ratio=0.7, cv=3, rule="1se", random_state=0).fit(design(df, cols),
+                                                                            df["price"])
+    assert lam == pytest.approx(ref.lam_, rel=1e-3)          # printed to 4 digits
+    assert (nonzero, n_coef) == (np.count_nonzero(ref.coef_), 6)
+
+
+def test_fit_lasso_on_a_text_target_is_l1_logistic_and_predicts_from_the_file(tmp_path):
+    df = table()
+    df.drop(columns="price").to_csv(tmp_path / "train.csv", index=False)
+    fit = run("fit", tmp_path / "train.csv", "--target", "sold", "--model", "lasso",
+              "--out", tmp_path / "l1.zip")
+    assert fit.returncode == 0, fit.stderr
+    assert fit.stdout.startswith("LogisticRegression on train.csv") and fit.stderr == ""
+    assert "30 values from λ_max" in fit.stdout
+    lam, nonzero, n_coef = printed(fit.stdout)
+    model = load(tmp_path / "l1.zip")
+    assert type(model) is LogisticRegression and model.l1_ratio == 1.0
+    cols = list(model.feature_names_in_)
+    X, y01 = design(df, cols), (df["sold"] == "yes").to_numpy(float)
+    top = lam_max_l1_logistic(X.to_numpy(), y01)
+    assert np.count_nonzero(LogisticRegression(lam=top * 1.001, l1_ratio=1.0)
+                            .fit(X, df["sold"]).coef_) == 0           # λ_max is the edge
+    search = LamSearchCV(LogisticRegression(l1_ratio=1.0), lams=np.geomspace(top, top * 1e-4, 30),
+                         cv=5, random_state=0).fit(X, df["sold"])
+    assert lam == pytest.approx(search.lam_, rel=1e-3)
+    assert model.lam == pytest.approx(search.lam_, rel=1e-12)     # the same grid, by hand
+    assert nonzero == np.count_nonzero(model.coef_) and n_coef == 6
+    assert model.cv_results_["lam"].size == 30 and model.lam_1se_ >= model.lam_min_
+    new = table(12, seed=1).drop(columns=["price", "sold"])
+    new.to_csv(tmp_path / "new.csv", index=False)
+    pred = run("predict", tmp_path / "l1.zip", tmp_path / "new.csv", "--json")
+    assert pred.returncode == 0, pred.stderr
+    ref = LogisticRegression(lam=search.lam_, l1_ratio=1.0).fit(X, df["sold"])
+    assert json.loads(pred.stdout)["predictions"] == ref.predict(design(new, cols)).tolist()
+
+
+def test_sparse_models_on_class_labels_binary_and_multiclass(tmp_path, call):
+    df = table(80)
+    df["grade"] = np.array(["a", "b", "c"])[np.digitize(df["size"], [45, 55])]
+    df.to_csv(tmp_path / "d.csv", index=False)
+    cols = ["size", "age", "garden", "city=Lyon", "city=Nice", "city=Paris"]
+    out = call("fit", tmp_path / "d.csv", "-y", "grade", "--drop", "sold", "--drop", "price",
+               "--model", "elasticnet", "--l1-ratio", "0.5", "--lam", "0.02", "--json")
     assert out.returncode == 0, out.stderr
     info = json.loads(out.stdout)
-    assert info["model"] == "Lasso" and info["df"] <= 6    # df = the non-zero coefficients
+    ref = LogisticRegression(lam=0.02, l1_ratio=0.5).fit(design(df, cols), df["grade"])
+    assert info["model"] == "LogisticRegression" and info["n_coef"] == 18      # 3 classes × 6
+    assert info["n_nonzero"] == np.count_nonzero(ref.coef_) < 18
+    # the group lasso keeps or drops the three city columns together
+    out = call("fit", tmp_path / "d.csv", "-y", "price", "--drop", "sold", "--drop", "grade",
+               "--model", "grouplasso", "--lam", "3", "--out", tmp_path / "g.zip", "-q")
+    assert out.returncode == 0, out.stderr
+    model = load(tmp_path / "g.zip")
+    assert type(model) is GroupLasso and list(model.groups) == [0, 1, 2, 2, 2, 3]
+    city = np.asarray(model.coef_)[list(model.feature_names_in_).index("city=Lyon"):][:3]
+    assert np.all(city == 0) or np.all(city != 0)
+    one_line_error(call("fit", tmp_path / "d.csv", "-y", "grade", "--drop", "sold", "--drop",
+                        "price", "--model", "grouplasso"), "needs two classes",
+                   "--model lasso or elasticnet")
+
+
+def test_path_and_bias_variance_take_the_sparse_models(tmp_path, call):
+    table(60).to_csv(tmp_path / "d.csv", index=False)
+    out = call("path", tmp_path / "d.csv", "-y", "price", "--drop", "sold", "--model", "lasso",
+               "--lams", "12", "--out", tmp_path / "p", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    nonzero = [np.count_nonzero(c) for c in info["coef"]]
+    assert nonzero[0] == 0 < nonzero[-1] and info["df"] == nonzero   # λ_max first; df = non-zeros
+    out = call("bias-variance", tmp_path / "d.csv", "-y", "sold", "--drop", "price", "--model",
+               "elasticnet", "--lams", "4", "--rounds", "3", "--out", tmp_path / "bv", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["loss"] == "log" and (tmp_path / "bv" / "bias_variance.png").exists()
+
+
+def test_estimators_with_a_progress_parameter_draw_their_own_bar(tmp_path, call, monkeypatch):
+    """Any estimator whose get_params() has "progress" gets it from the command line (True
+    for a person at a terminal), and is saved with it back at False."""
+    from shrinkage.cli._output import Output
+    monkeypatch.setattr(Output, "progress_enabled", property(lambda self: True))
+    seen = []
+    for cls in (ElasticNetCV, LamSearchCV, RidgeCV):
+        fit = cls.fit
+
+        def recording(self, *a, _fit=fit, **k):
+            seen.append((type(self).__name__, self.progress))
+            return _fit(self, *a, **k)
+        monkeypatch.setattr(cls, "fit", recording)
+    table(50).to_csv(tmp_path / "d.csv", index=False)
+    for target, model in (("price", "elasticnet"), ("sold", "lasso"), ("price", "ridge")):
+        out = call("fit", tmp_path / "d.csv", "-y", target, "--drop",
+                   "sold" if target == "price" else "price", "--model", model, "--cv", "3",
+                   "-o", tmp_path / f"{model}.zip")
+        assert out.returncode == 0, out.stderr
+        assert read_meta(tmp_path / f"{model}.zip")["params"].get("progress", False) is False
+    assert seen == [("ElasticNetCV", True), ("LamSearchCV", True), ("RidgeCV", True)]
 
 
 # -- in-process: the breadth of flags, fast -------------------------------------------------

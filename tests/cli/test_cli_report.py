@@ -2,24 +2,18 @@
 installed (``.ci/run`` installs Debian's ``chromium``): no console errors, every figure decoded
 with a non-zero size, nothing fetched from the network."""
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium")
-                                        else None)
+from cli_console import CHROMIUM, NO_CHROMIUM, render_in_chromium, run_cli
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """A report of a logistic fit with a CV run on a CSV with a text column, via the real
-    console script."""
+    """A report of a logistic fit with a CV run on a CSV with a text column, made by the
+    installed ``shrinkage`` console script in a subprocess (``cli_console.run_cli``)."""
     tmp = tmp_path_factory.mktemp("report")
     rng = np.random.default_rng(0)
     n = 80
@@ -27,10 +21,8 @@ def report(tmp_path_factory):
                        "colour": rng.choice(["red", "green", "blue"], n)})
     df["y"] = np.where(df["x1"] - df["x2"] + rng.normal(size=n) > 0, "up", "down")
     df.to_csv(tmp / "d.csv", index=False)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    out = subprocess.run([sys.executable, "-m", "shrinkage", "report", str(tmp / "d.csv"),
-                          "--target", "y", "--cv", "4", "--out", str(tmp / "r.html"), "--json"],
-                         capture_output=True, text=True, timeout=300, env=env)
+    out = run_cli("report", tmp / "d.csv", "--target", "y", "--cv", "4", "--out", tmp / "r.html",
+                  "--json", timeout=300)
     assert out.returncode == 0, out.stderr
     return tmp / "r.html"
 
@@ -45,19 +37,9 @@ def test_report_is_self_contained(report):
     assert "λ_min" in page and "Largest coefficients" in page and "colour=red" in page
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install "
-                                             "chromium; .ci/run does it where it can)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_report_renders_in_headless_chromium(report, tmp_path):
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-background-networking", "--disable-component-update", "--no-first-run",
-           f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-           "--virtual-time-budget=5000", "--dump-dom", report.as_uri()]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    status = re.search(r'<p[^>]*id="shrinkage-status"[^>]*>', out.stdout)
-    assert status, out.stdout[-2000:]
-    attrs = dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', status.group(0)))
+    attrs, console = render_in_chromium(report, tmp_path / "profile")
     assert attrs["data-images"] == "3" and attrs["data-images-ok"] == "3", attrs
     assert attrs["data-errors"] == "0", attrs["data-error-messages"]
-    console = [l for l in out.stderr.splitlines() if ":CONSOLE" in l]
     assert not console, console

@@ -11,9 +11,13 @@ from ._output import fmt, save_figure, table, use_agg
 from .tabular import load_training
 
 
-def _grid(X, y, task, n):
-    """A λ grid of ``n`` values (largest first) from the CV estimator's own default grid."""
+def _grid(est, X, y, task, n):
+    """A λ grid of ``n`` values (largest first): the L2 models' from their CV estimator's own
+    default grid, the sparse models' geometric from λ_max down to 1e-3·λ_max."""
     from .. import LogisticRegressionCV, RidgeCV
+    name = type(est).__name__
+    if name not in ("Ridge", "LogisticRegression") or getattr(est, "l1_ratio", 0.0):
+        return _models.sparse_grid(est, X, y, n, ratio=1e-3)
     if task == "classification":
         cv = LogisticRegressionCV(lams=n, cv=3, random_state=0).fit(X, y)
     else:
@@ -22,24 +26,34 @@ def _grid(X, y, task, n):
     return np.geomspace(grid.max(), grid.min(), n) if n > 1 else grid[:1]
 
 
-def _single(task, standardize):
-    from .. import LogisticRegression, Ridge
-    return (LogisticRegression if task == "classification" else Ridge)(standardize=standardize)
+def _single(args, task, spec):
+    """The fixed-λ estimator of ``--model`` (default: ridge or logistic by the target)."""
+    model = args.model or _models.default_model(task)
+    return _models.single(model, task, standardize=args.standardize, l1_ratio=args.l1_ratio,
+                          groups=_models.groups_of(spec))
+
+
+def _prepared(args):
+    """``(X, y, task, estimator)`` for ``path`` and ``bias-variance``."""
+    X, y, task, spec = load_training(args)
+    est = _single(args, task, spec)
+    _models.check_classes(est, y)
+    return X, y, task, est
 
 
 def cmd_path(args, out) -> int:
     from ..diagnostics import coefficient_path
     from ..plots import plot_path
     use_agg()
-    X, y, task, _ = load_training(args)
-    lams = _grid(X, y, task, args.lams)
-    path = coefficient_path(_single(task, args.standardize), X, y, lams)
+    X, y, task, est = _prepared(args)
+    lams = _grid(est, X, y, task, args.lams)
+    path = coefficient_path(est, X, y, lams)
     fig_path = save_figure(plot_path(path), args.out, "path.png")
     C = path.coef.reshape(path.lams.size, -1)
     rows = [[fmt(lam), fmt(df, ".3g"), int(np.count_nonzero(np.abs(c) > 1e-12))]
             for lam, df, c in zip(path.lams[::max(1, lams.size // 8)],
                                   path.df[::max(1, lams.size // 8)], C[::max(1, lams.size // 8)])]
-    out.say(f"regularization path of {type(_single(task, True)).__name__} over {lams.size} λ "
+    out.say(f"regularization path of {type(est).__name__} over {lams.size} λ "
             f"values ({fmt(lams.min())} … {fmt(lams.max())})")
     out.say(table(rows, ["λ", "df", "non-zero"]))
     out.say(f"\nfigure written to {fig_path}")
@@ -51,14 +65,13 @@ def cmd_path(args, out) -> int:
 def cmd_cv(args, out) -> int:
     from ..plots import plot_cv
     use_agg()
-    X, y, task, _ = load_training(args)
+    X, y, task, spec = load_training(args)
     model = args.model or _models.default_model(task)
-    if model == "mlp":
-        raise ValueError("cv runs the linear models; use `shrinkage fit --model mlp --cv K`")
     cv = _models.parse_cv(args.cv) if args.cv is not None else None
     est, how = _models.build(model, task, cv=cv, rule=args.rule, standardize=args.standardize,
-                             l1_ratio=args.l1_ratio, seed=args.seed)
-    _models.fit(est, X, y, out=out)
+                             l1_ratio=args.l1_ratio, seed=args.seed,
+                             groups=_models.groups_of(spec))
+    est = _models.fit(est, X, y, out=out)
     res = est.cv_results_
     fig_path = save_figure(plot_cv(est), args.out, "cv.png")
     frame = res.to_frame() if hasattr(res, "to_frame") else None
@@ -93,17 +106,17 @@ def cmd_bias_variance(args, out) -> int:
     from ..diagnostics import bias_variance
     from ..plots import plot_bias_variance
     use_agg()
-    X, y, task, _ = load_training(args)
-    lams = _grid(X, y, task, args.lams)
+    X, y, task, est = _prepared(args)
+    lams = _grid(est, X, y, task, args.lams)
     loss = "log" if task == "classification" else "squared"
-    res = bias_variance(_single(task, args.standardize), X.to_numpy(), y, lams,
+    res = bias_variance(est, X.to_numpy(), y, lams,
                         n_rounds=args.rounds, loss=loss, random_state=args.seed)
     fig_path = save_figure(plot_bias_variance(res), args.out, "bias_variance.png")
     frame = res.to_frame()
     step = max(1, len(frame) // 8)
     cols = [c for c in frame.columns if c in ("lam", "error", "bias2", "variance", "noise")]
     rows = [[fmt(frame[c].iloc[i]) for c in cols] for i in range(0, len(frame), step)]
-    out.say(f"bias–variance of {type(_single(task, True)).__name__} ({loss} loss) over "
+    out.say(f"bias–variance of {type(est).__name__} ({loss} loss) over "
             f"{args.rounds} bootstrap training sets, held-out test rows")
     out.say(table(rows, cols))
     out.say(f"\nthe test error is lowest at λ = {fmt(res.lam_best)}; figure written to {fig_path}")

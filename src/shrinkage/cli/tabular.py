@@ -54,11 +54,10 @@ def fit_from_args(args, out):
     cv = None if args.cv is None else _models.parse_cv(args.cv)
     est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
-                             hidden=hidden, epochs=args.epochs, seed=args.seed)
-    if model == "mlp" and cv == "loo":
-        raise ValueError("--cv loo is for ridge only")
-    _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule, seed=args.seed,
-                out=out)
+                             hidden=hidden, epochs=args.epochs, seed=args.seed,
+                             groups=_models.groups_of(spec))
+    est = _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule,
+                      seed=args.seed, out=out)
     summ = _models.summary(est, X, y)
     summ.update(task=task, how=how, n_samples=int(X.shape[0]), n_features=int(X.shape[1]),
                 data=os.path.basename(args.data), target=args.target)
@@ -76,6 +75,8 @@ def print_summary(summ, out):
         line += f"   (λ_min = {fmt(summ['lam_min'])}, λ_1se = {fmt(summ['lam_1se'])})"
     out.say(line)
     parts = [f"df = {fmt(summ['df'], '.3g')}"]
+    if summ.get("n_nonzero") is not None:
+        parts.append(f"non-zero coefficients = {summ['n_nonzero']} of {summ['n_coef']}")
     if summ.get("cv_score") is not None:
         parts.append(f"CV {summ['cv_scoring']} = {fmt(summ['cv_score'])} ± {fmt(summ['cv_se'], '.2g')}")
     parts.append(f"training {'accuracy' if summ['task'] == 'classification' else 'R²'} = "

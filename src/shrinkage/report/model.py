@@ -33,6 +33,25 @@ def _figure(blocks, make, caption, notes):
         notes.append(f"{caption}: not drawn ({type(exc).__name__}: {exc})")
 
 
+def _penalty_text(model) -> str:
+    """The penalty term of ``model``'s objective, in words of :mod:`shrinkage.conventions`."""
+    name = type(model).__name__
+    scale = " on standardized features" if getattr(model, "standardize", False) else ""
+    if name.startswith("GroupLasso"):
+        return f"λ Σ_g √p_g ‖w_g‖₂ (group L2, not squared){scale}"
+    if name.startswith("MLP"):
+        return "λ Σ_l ‖W_l‖_F² over every weight matrix"
+    rho = 1.0 if name == "Lasso" else getattr(model, "l1_ratio_", getattr(model, "l1_ratio", 0.0))
+    if np.ndim(rho) > 0:                                    # a grid of ρ, not yet chosen
+        return f"λ Σ_j [(1−ρ) w_j² + ρ |w_j|] (elastic net){scale}"
+    rho = float(rho or 0.0)
+    if rho == 1.0:
+        return f"λ Σ_j |w_j| (L1){scale}"
+    if rho > 0.0:
+        return f"λ Σ_j [(1−ρ) w_j² + ρ |w_j|] with ρ = {rho:g} (elastic net){scale}"
+    return f"λ Σ_j w_j²{scale}"
+
+
 def model_report(model, X=None, y=None, *, title: str | None = None, summary: dict | None = None,
                  source: str = "") -> str:
     """HTML of a report on a fitted ``model`` (figures need ``X, y`` where they refit).
@@ -77,8 +96,9 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
     if res is not None and hasattr(res, "reason") and res.reason:
         blocks.append(Paragraph(res.reason))
     blocks.append(Paragraph(
-        "Objective: (1/n) Σ loss + λ Σ_j w_j² on standardized features (intercept unpenalized); "
-        "λ_1se is the largest λ whose CV score is within one standard error of the best."))
+        f"Objective: (1/n) Σ loss + {_penalty_text(model)} (intercept unpenalized); λ_1se is "
+        "the largest λ whose CV score is within one standard error of the best (for sparse "
+        "models: the sparser one)."))
 
     coefs = summary.get("coefficients")
     if coefs:
