@@ -280,6 +280,70 @@ def test_cv_user_grid_edge_warns():
         LogisticRegressionCV(lams=[10.0, 5.0, 2.0], cv=3).fit(X, y)
 
 
-@parametrize_with_checks([LogisticRegression(), LogisticRegressionCV(lams=5, cv=3)])
+def _direct_df(X, m, lam):
+    """tr(H (H + P)⁺) − (intercepts), formed entry by entry: H = (1/n) Σ_i S_i ⊗ a_i a_iᵀ with
+    S_i = p(1 − p) (binary) or diag(π_i) − π_i π_iᵀ (softmax), a_i = [1, x_i], and
+    P = I_K ⊗ diag(0, 2λ sd²) (standardized penalty)."""
+    n, p = X.shape
+    A = np.column_stack([np.ones(n), X])
+    proba = m.predict_proba(X)
+    K = 1 if proba.shape[1] == 2 else proba.shape[1]
+    H = np.zeros((K * (p + 1), K * (p + 1)))
+    for i in range(n):
+        S = np.array([[proba[i, 1] * proba[i, 0]]]) if K == 1 else (
+            np.diag(proba[i]) - np.outer(proba[i], proba[i]))
+        H += np.kron(S, np.outer(A[i], A[i])) / n
+    P = np.kron(np.eye(K), np.diag(np.r_[0.0, 2 * lam * X.std(axis=0) ** 2]))
+    return np.trace(np.linalg.pinv(H + P) @ H) - (1 if K == 1 else K - 1)
+
+
+@pytest.mark.filterwarnings("ignore:the best λ")
+@pytest.mark.parametrize("K", [2, 3])
+def test_cv_results_df_is_the_trace_of_the_penalized_hat_matrix_of_the_all_data_fits(K):
+    X, y = data(K, n=120, p=4, seed=70)
+    lams = np.array([1.0, 0.1, 0.01, 0.001])
+    cv = LogisticRegressionCV(lams=lams, cv=3).fit(X, y)
+    df = cv.cv_results_["df"]
+    assert df.shape == (4,) and np.all(np.diff(df) > 0)            # λ falls: df grows
+    dim = 4 * (K - 1) if K > 2 else 4
+    assert 0 < df[0] < df[-1] < dim
+    for i in (0, 2):
+        ref = _direct_df(X, LogisticRegression(lam=lams[i], tol=1e-10).fit(X, y), lams[i])
+        assert df[i] == pytest.approx(ref, rel=1e-6)
+    assert "df" in cv.cv_results_.to_frame().columns
+
+
+def test_effective_df_with_integer_weights_equals_repeated_rows():
+    from shrinkage.diagnostics import logistic_effective_df
+    X, y = data(2, n=60, p=3, seed=71)
+    w = np.random.default_rng(0).integers(1, 4, 60)
+    m = LogisticRegression(lam=0.05).fit(X, y, sample_weight=w)
+    a = logistic_effective_df(X, m.coef_, m.intercept_, 0.05, sample_weight=w)
+    b = logistic_effective_df(np.repeat(X, w, axis=0), m.coef_, m.intercept_, 0.05)
+    assert a == pytest.approx(b, rel=1e-10)
+
+
+@pytest.mark.filterwarnings("ignore:the best λ")
+@pytest.mark.parametrize("random_state", [None, 7])
+def test_integer_cv_is_stratified_kfold_shuffled_only_with_a_seed(random_state):
+    from sklearn.model_selection import KFold
+    X, y = data(2, n=90, p=3, seed=72)
+    order = np.argsort(y, kind="stable")       # sorted classes: plain K-fold would not stratify
+    X, y = X[order], y[order]
+    lams = [0.1, 0.01]
+    m = LogisticRegressionCV(lams=lams, cv=3, random_state=random_state).fit(X, y)
+    strat = StratifiedKFold(3, shuffle=random_state is not None, random_state=random_state)
+    ref = LogisticRegressionCV(lams=lams, cv=list(strat.split(X, y))).fit(X, y)
+    np.testing.assert_allclose(m.cv_results_["fold_scores"], ref.cv_results_["fold_scores"],
+                               rtol=1e-12, atol=0)
+    other = LogisticRegressionCV(lams=lams, cv=list(KFold(3).split(X))).fit(X, y)
+    assert not np.allclose(m.cv_results_["fold_scores"], other.cv_results_["fold_scores"])
+    if random_state is not None:              # the seed does shuffle
+        plain = LogisticRegressionCV(lams=lams, cv=3).fit(X, y)
+        assert not np.allclose(m.cv_results_["fold_scores"], plain.cv_results_["fold_scores"])
+
+
+@parametrize_with_checks([LogisticRegression(), LogisticRegression(l1_ratio=1.0),
+                          LogisticRegressionCV(lams=5, cv=3)])
 def test_sklearn_api(estimator, check):
     check(estimator)

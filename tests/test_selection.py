@@ -154,3 +154,40 @@ def test_make_result_from_fold_scores():
     assert np.allclose(r["mean_score"], [2.0, 2.0])
     assert r["se_score"][0] == pytest.approx(np.std([1, 2, 3], ddof=1) / np.sqrt(3))
     assert sel.lam == 1.0 and "best mean score" in r.reason
+
+
+def test_chosen_per_repeat_applies_the_results_own_rule():
+    X, y = data(n=80, seed=4)
+    lams = np.geomspace(10, 1e-3, 15)
+    cv = RepeatedKFold(n_splits=4, n_repeats=3, random_state=0)
+    one = RidgeCV(lams=lams, cv=cv, rule="1se").fit(X, y).cv_results_
+    F = one["fold_scores"]
+    manual = []
+    for r in range(3):
+        Fr = F[:, 4 * r:4 * (r + 1)]
+        mean, se = Fr.mean(axis=1), Fr.std(axis=1, ddof=1) / 2.0
+        best = np.argmax(mean)
+        manual.append(lams[mean >= mean[best] - se[best]].max())   # the largest λ within 1 se
+    np.testing.assert_array_equal(one.chosen_per_repeat(), manual)
+    # "min" is the best mean of each repeat; the 1se choice is never less penalized
+    best = RidgeCV(lams=lams, cv=cv, rule="min").fit(X, y).cv_results_
+    argmax = lams[np.argmax(best.repeat_scores(), axis=0)]
+    np.testing.assert_array_equal(best.chosen_per_repeat(), argmax)
+    assert np.all(one.chosen_per_repeat() >= argmax) and np.any(one.chosen_per_repeat() > argmax)
+    # a callable rule gets each repeat's own result
+    seen = []
+
+    def smallest_of_repeat(res):
+        seen.append(res["fold_scores"].shape)
+        return int(np.argmin(res["lam"]))
+
+    call = RidgeCV(lams=lams, cv=cv, rule=smallest_of_repeat).fit(X, y).cv_results_
+    seen.clear()
+    np.testing.assert_array_equal(call.chosen_per_repeat(), [lams.min()] * 3)
+    assert seen == [(15, 4)] * 3
+
+
+def test_chosen_per_repeat_needs_fold_scores():
+    X, y = data()
+    with pytest.raises(ValueError, match="K-fold"):
+        RidgeCV(lams=[1.0, 0.1], cv="loo").fit(X, y).cv_results_.chosen_per_repeat()

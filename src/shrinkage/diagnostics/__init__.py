@@ -7,11 +7,12 @@ from .paths import (
                     SparsityResult,
                     coefficient_path,
                     df_path,
+                    logistic_effective_df,
                     sparsity_comparison,
                     weight_norm_path,
                     weight_norms,
 )
 
 __all__ = ["BiasVarianceResult", "bias_variance", "PathResult", "SparsityResult",
-           "coefficient_path", "df_path", "weight_norms", "weight_norm_path",
-           "sparsity_comparison"]
+           "coefficient_path", "df_path", "logistic_effective_df", "weight_norms",
+           "weight_norm_path", "sparsity_comparison"]

@@ -19,7 +19,7 @@ from sklearn.base import clone
 from .decomposition import _check_grid
 
 __all__ = ["PathResult", "SparsityResult", "coefficient_path", "df_path", "weight_norms",
-           "weight_norm_path", "sparsity_comparison"]
+           "weight_norm_path", "sparsity_comparison", "logistic_effective_df"]
 
 
 @dataclass
@@ -34,9 +34,10 @@ class PathResult:
         On the original feature scale; the middle axis only for several targets or classes.
     intercept : ndarray of shape (n_lams,) or (n_lams, n_outputs)
     df : ndarray of shape (n_lams,)
-        Effective degrees of freedom: ridge ``Σ d²/(d² + Sλ)``; an estimator's ``df_``; binary
-        L2 logistic regression the trace of the penalized hat matrix at the fit; otherwise the
-        number of non-zero coefficients (the lasso's df).
+        Effective degrees of freedom: ridge ``Σ d²/(d² + Sλ)``; an estimator's ``df_``; L2
+        logistic regression the trace of the penalized hat matrix at the fit
+        (:func:`logistic_effective_df`); otherwise the number of non-zero coefficients (the
+        lasso's df).
     feature_names : list of str
     """
 
@@ -152,9 +153,9 @@ def df_path(estimator, X, y, lams) -> np.ndarray:
     """Effective degrees of freedom for every λ, shape (n_lams,), λ largest first.
 
     Ridge: ``Σ_k d_k²/(d_k² + Sλ)`` (plus unpenalized features) from one decomposition; other
-    estimators: their ``df_``; binary L2 logistic regression: ``tr(H (H + P)⁻¹)`` at each fit
-    (``H`` the data Hessian, ``P`` the penalty's; the intercept not counted); else the number
-    of non-zero coefficients.
+    estimators: their ``df_``; L2 logistic regression: ``tr(H (H + P)⁺)`` at each fit (``H`` the
+    data Hessian, ``P`` the penalty's; the intercepts not counted; see
+    :func:`logistic_effective_df`); else the number of non-zero coefficients.
 
     Parameters
     ----------
@@ -289,32 +290,121 @@ def sparsity_comparison(X, y, lams, estimators: dict, *, tol: float = 0.0) -> Sp
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
+                          fit_intercept: bool = True, standardize: bool = True,
+                          sample_weight=None) -> float:
+    r"""Effective degrees of freedom of an L2 logistic (or softmax) fit: ``tr(H (H + P)⁺) − c``.
+
+    ``H`` is the Hessian of the data term ``(1/S) Σ s_i ℓ_i`` at the fit, in the coefficients
+    and intercepts on the original scale: ``Aᵀ diag(s p(1 − p)/S) A`` for two classes
+    (``A = [1, X]``), and for ``K`` classes the blocks ``H_kl = Aᵀ diag(s (δ_kl π_k − π_k π_l)/S)
+    A``. ``P = 2λ diag(0, f_j sd_j²)`` is the Hessian of the penalty (``sd_j`` the weighted
+    population standard deviation when ``standardize``, else 1; intercepts unpenalized), so the
+    result is invariant to the scale of the features. ``c`` removes the intercepts: 1 for two
+    classes, ``K − 1`` for the softmax (its intercepts are identified only up to a common shift,
+    a direction that both ``H`` and ``P`` annihilate; the pseudo-inverse ``⁺`` leaves it out).
+    At ``λ = 0`` this is the number of identified coefficients (``p``, or ``(K − 1) p``); it
+    falls to 0 as ``λ → ∞``, as ridge's ``Σ d²/(d² + Sλ)`` does.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    coef : array-like of shape (n_features,), (1, n_features) or (n_classes, n_features)
+    intercept : float or array-like of shape (1,) or (n_classes,)
+    lam : float
+    penalty_factor : array-like of shape (n_features,), optional
+    fit_intercept, standardize : bool, default=True
+    sample_weight : array-like of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import LogisticRegression
+    >>> from shrinkage.diagnostics import logistic_effective_df
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 3)); y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)
+    >>> [round(logistic_effective_df(X, m.coef_, m.intercept_, m.lam_), 3)
+    ...  for m in (LogisticRegression(lam=lam).fit(X, y) for lam in (1e3, 0.0))]
+    [0.0, 3.0]
+    """
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+    from scipy.special import expit, softmax
+
+    from ..standardization import column_stats
+    X = np.asarray(X, dtype=np.float64)
+    n, p = X.shape
+    W = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    K = W.shape[0]
+    b = np.ravel(np.asarray(intercept, dtype=np.float64)) * np.ones(K)
+    w = np.full(n, 1.0 / n) if sample_weight is None else (
+        np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight))
+    f = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
+    _, sd = column_stats(X, w, fit_intercept, standardize)
+    pen = 2.0 * float(lam) * f * sd ** 2
+    d = p + int(fit_intercept)              # coordinates per linear predictor: [b_k, w_k]
+    if fit_intercept:
+        pen = np.r_[0.0, pen]
+
+    def block(c):
+        """``Aᵀ diag(c) A`` with ``A = [1, X]`` (or ``X``), without forming ``A``."""
+        sign = 1.0 if np.all(c >= 0) else -1.0 if np.all(c <= 0) else 0.0
+        if sign:                    # ±Bᵀ B with B = √|c| X: numpy calls BLAS syrk (half the work)
+            B = X * np.sqrt(sign * c)[:, None]
+            G = sign * (B.T @ B)
+        else:
+            G = X.T @ (X * c[:, None])
+        if not fit_intercept:
+            return G
+        out = np.empty((d, d))
+        out[0, 0], out[0, 1:] = c.sum(), c @ X
+        out[1:, 0], out[1:, 1:] = out[0, 1:], G
+        return out
+
+    eta = X @ W.T + b
+    if K == 1:                                       # two classes: one linear predictor
+        prob = expit(eta[:, 0])
+        H = block(w * prob * (1.0 - prob))
+    else:                                            # softmax: K × K blocks
+        pi = softmax(eta, axis=1)
+        H = np.empty((K * d, K * d))
+        for k in range(K):
+            for m in range(k, K):
+                H[k * d:(k + 1) * d, m * d:(m + 1) * d] = block(
+                    w * ((k == m) * pi[:, k] - pi[:, k] * pi[:, m]))
+                H[m * d:(m + 1) * d, k * d:(k + 1) * d] = H[k * d:(k + 1) * d,
+                                                             m * d:(m + 1) * d].T
+    M = H + np.diag(np.tile(pen, K))
+    if K > 1 and fit_intercept:
+        # the common shift of the intercepts is annihilated by H and P alike; the trace on a
+        # complement of it (here: the last class's intercept held at 0) is that of M⁺H
+        keep = np.ones(K * d, dtype=bool)
+        keep[(K - 1) * d] = False
+        H, M = H[np.ix_(keep, keep)], M[np.ix_(keep, keep)]
+    try:
+        df = float(np.trace(cho_solve(cho_factor(M), H)))
+    except LinAlgError:      # singular (λ = 0 with collinear features): the pseudo-inverse
+        df = float(np.trace(np.linalg.lstsq(M, H, rcond=None)[0]))
+    if fit_intercept:
+        df -= 1.0 if K == 1 else K - 1.0
+    return df
+
+
 def _effective_df(est, X, coef):
-    """``df_`` if the estimator has one; binary L2 logistic regression: the trace of the
-    penalized hat matrix ``tr(H (H + P)⁻¹)`` (minus the intercept's 1), with ``H = Aᵀ W A`` the
-    data Hessian at the fit (``A = [1, X]``, ``W = diag(p(1 − p))/n``) and ``P = 2λ diag(0,
-    f_j sd_j²)`` the penalty's (invariant to the scale of the features); otherwise the number of
-    non-zero coefficients (the lasso's df)."""
+    """``df_`` if the estimator has one; L2 logistic regression (binary or softmax):
+    :func:`logistic_effective_df` at the fit; otherwise the number of non-zero coefficients
+    (the lasso's df)."""
     if hasattr(est, "df_"):
         return float(est.df_)
     from ..linear_model import LogisticRegression
-    from ..standardization import column_stats
-    if not isinstance(est, LogisticRegression) or np.atleast_2d(coef).shape[0] != 1:
+    if not isinstance(est, LogisticRegression) or getattr(est, "l1_ratio", 0.0) > 0:
         return float(np.count_nonzero(coef))
-    X = np.asarray(X, dtype=np.float64)
-    n, p = X.shape
-    from scipy.special import expit
-    prob = expit(X @ np.ravel(coef) + float(np.ravel(est.intercept_)[0]))
-    A = np.column_stack([np.ones(n), X]) if est.fit_intercept else X
-    H = A.T @ (A * (prob * (1.0 - prob) / n)[:, None])
-    f = np.ones(p) if est.penalty_factor is None else np.asarray(est.penalty_factor, float)
-    _, sd = column_stats(X, np.full(n, 1.0 / n), est.fit_intercept, est.standardize)
-    pen = 2.0 * est.lam_ * f * sd ** 2
-    if est.fit_intercept:
-        pen = np.r_[0.0, pen]
-    M = H + np.diag(pen)
-    df = float(np.trace(np.linalg.lstsq(M, H, rcond=None)[0]))
-    return df - (1.0 if est.fit_intercept else 0.0)
+    return logistic_effective_df(X, coef, est.intercept_, est.lam_,
+                                 penalty_factor=est.penalty_factor,
+                                 fit_intercept=est.fit_intercept, standardize=est.standardize)
 
 
 def _feature_names(X):

@@ -26,12 +26,15 @@ from threadpoolctl import threadpool_limits
 
 from .._validation import (check_classification_y, check_lam, check_lams, check_penalty_factor,
                            check_sample_weight, check_weighted_classes, check_X, check_X_y)
+from ..diagnostics.paths import logistic_effective_df
 from ..selection.engine import make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
+from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
-from ..selection.scoring import get_score
+from ..selection.scoring import get_scores
 from ..solvers.cd import solve_logistic_enet, solve_multinomial_enet
-from ..solvers.smooth import SOLVERS, SmoothObjective, solve_smooth, solve_smooth_path
+from ..solvers.smooth import (SOLVERS, SmoothObjective, choose_solver, solve_smooth,
+                              solve_smooth_path)
 from ..standardization import column_stats
 
 __all__ = ["LogisticRegression", "LogisticRegressionCV"]
@@ -330,8 +333,9 @@ def lam_max_logistic(obj: SmoothObjective) -> float:
 
 
 def _fold_path(X, Y, s, train, test, lams, pf, fit_intercept, standardize, solver, tol,
-               max_iter, score, theta0, limit_threads):
-    """Walk ``lams`` on the training rows (warm starts), score each λ on the test rows."""
+               max_iter, scores, theta0, limit_threads):
+    """Walk ``lams`` on the training rows (warm starts), score each λ on the test rows with
+    every score: ``scores`` of shape (n_lams, n_scores)."""
     with threadpool_limits(1) if limit_threads else _nullcontext():
         Xtr, Ytr = X[train], Y[train]
         s_tr = None if s is None else s[train]
@@ -342,10 +346,12 @@ def _fold_path(X, Y, s, train, test, lams, pf, fit_intercept, standardize, solve
         Yte = Y[test]
         Yte = np.column_stack([1.0 - Yte, Yte]) if Yte.ndim == 1 else Yte
         s_te = None if s is None else s[test]
-        scores = np.array([score(Yte, _proba(Xte, r.coef, r.intercept), s_te) for r in results])
+        values = np.empty((len(results), len(scores)))
+        for i, r in enumerate(results):
+            P = _proba(Xte, r.coef, r.intercept)
+            values[i] = [sc(Yte, P, s_te) for sc in scores]
         n_iter = np.array([r.n_iter for r in results])
-        coefs = [(r.coef, r.intercept) for r in results]
-        return scores, n_iter, results[0].theta, results[-1].theta, coefs
+        return values, n_iter, results[0].theta, results[-1].theta
 
 
 class _nullcontext:
@@ -363,7 +369,8 @@ class LogisticRegressionCV(_LogisticBase):
     largest value down, warm-starting every fit at the previous solution and reusing the
     Newton Hessian (a few cheap steps per λ). Scores are averaged over folds (unweighted);
     their standard error is the sample standard deviation of the fold scores over
-    ``√n_folds``.
+    ``√n_folds``. The same warm-started path on all rows then gives the effective degrees of
+    freedom at every λ (``cv_results_["df"]``) and the final model at the chosen λ.
 
     Parameters
     ----------
@@ -383,15 +390,23 @@ class LogisticRegressionCV(_LogisticBase):
         "min": the best mean score; "1se": the largest λ whose mean score is within one
         standard error of the best (``k`` standard errors for "ksse" or a number); a callable
         receives the :class:`~shrinkage.selection.CVResult` and returns an index.
-    scoring : str or callable, default=None
+    scoring : str, callable, list or dict of them, default=None
         "neg_log_loss" (default), "accuracy", "neg_brier_score", "roc_auc", or a callable
-        ``f(y_true, proba) -> float`` (higher is better).
+        ``f(y_true, proba) -> float`` (higher is better). Several metrics (a list, or a dict
+        name -> metric): the first chooses λ, the others are computed from the same held-out
+        probabilities into ``cv_results_["extra_scores"]`` ({name: (n_lams, n_folds)}), and
+        ``to_frame()`` shows ``mean_<name>`` and ``se_<name>``.
     fit_intercept, standardize, penalty_factor, solver, tol, max_iter
         As in :class:`LogisticRegression`.
     n_jobs : int, default=None
         Folds in parallel with joblib (BLAS limited to one thread per worker).
+    progress : bool, default=False
+        A progress bar on stderr over the fold × λ fits (and the all-data path), advancing as
+        each fold's path finishes (:class:`~shrinkage.selection.ProgressBar`).
     random_state : int, default=None
-        Shuffles the stratified folds when set.
+        Shuffles the stratified folds when set (``StratifiedKFold(cv, shuffle=True,
+        random_state=random_state)``); ``None`` keeps the rows in order
+        (``StratifiedKFold(cv)``).
 
     Attributes
     ----------
@@ -401,8 +416,14 @@ class LogisticRegressionCV(_LogisticBase):
     cv_results_ : :class:`~shrinkage.selection.CVResult`
         A dict: ``"lam"`` (n_lams,) in decreasing order, ``"mean_score"`` (n_lams,),
         ``"se_score"`` (n_lams,), ``"fold_scores"`` (n_lams, n_folds), ``"n_iter"``
-        (n_lams, n_folds), ``"params"``, ``"complexity"``, ``"scoring"`` (str); ``.reason``
-        says why ``lam_`` was chosen, ``.to_frame()`` gives a DataFrame.
+        (n_lams, n_folds), ``"df"`` (n_lams,): the effective degrees of freedom of the fit on
+        all rows (:func:`~shrinkage.diagnostics.logistic_effective_df`; NaN where the solver's
+        "auto" rule would not form the Hessian, ``p + 1 > 1500`` for two classes or
+        ``K(p + 1) > 200`` for the softmax, as forming it per λ would then cost more than the
+        cross-validation), ``"params"``,
+        ``"complexity"``, ``"scoring"`` (str) and, with several metrics,
+        ``"extra_scores"``; ``.reason`` says why ``lam_`` was chosen, ``.to_frame()`` gives a
+        DataFrame.
     classes_, coef_, intercept_, n_iter_, solver_, n_features_in_, feature_names_in_
         As in :class:`LogisticRegression`, for the refit at ``lam_``.
 
@@ -422,7 +443,7 @@ class LogisticRegressionCV(_LogisticBase):
     def __init__(self, lams=100, *, cv=5, rule: str = "min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
-                 n_jobs: int | None = None, random_state=None):
+                 n_jobs: int | None = None, progress: bool = False, random_state=None):
         self.lams = lams
         self.cv = cv
         self.rule = rule
@@ -434,6 +455,7 @@ class LogisticRegressionCV(_LogisticBase):
         self.tol = tol
         self.max_iter = max_iter
         self.n_jobs = n_jobs
+        self.progress = progress
         self.random_state = random_state
 
     def _splits(self, X, y_idx, groups):
@@ -468,7 +490,7 @@ class LogisticRegressionCV(_LogisticBase):
         lams = check_lams(self.lams)
         if isinstance(self.cv, str) and self.cv == "evidence":
             return self._fit_evidence(X, y, sample_weight, lams)
-        score = get_score(self.scoring, classification=True)
+        scores = get_scores(self.scoring, classification=True)
         X, Y, y_idx, classes, s, pf = _prepare(self, X, y, sample_weight)
         folds, n_repeats = self._splits(X, y_idx, groups)
         full = _objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
@@ -479,56 +501,79 @@ class LogisticRegressionCV(_LogisticBase):
                 else np.array([lam_max])
         n_jobs = effective_n_jobs(self.n_jobs)
         tol = float(self.tol)
+        bar = ProgressBar(len(folds) * len(lams), "cross-validation (fold × λ fits)",
+                          self.progress)
 
         def run(grid, thetas):
             jobs = (delayed(_fold_path)(X, Y, s, tr, te, grid, pf, self.fit_intercept,
                                         self.standardize, self.solver, tol, self.max_iter,
-                                        score, th, n_jobs > 1)
+                                        scores, th, n_jobs > 1)
                     for (tr, te), th in zip(folds, thetas))
-            if n_jobs > 1:
-                return Parallel(n_jobs=n_jobs)(jobs)
-            return [job[0](*job[1], **job[2]) for job in jobs]
+            out = []
+            for o in (Parallel(n_jobs=n_jobs, return_as="generator")(jobs) if n_jobs > 1
+                      else (job[0](*job[1], **job[2]) for job in jobs)):
+                out.append(o)
+                bar.update(len(grid))
+            return out
 
-        out = run(lams, [None] * len(folds))
-        fold_scores = np.column_stack([o[0] for o in out])
-        n_iter = np.column_stack([o[1] for o in out])
-        coefs0 = list(out[0][4])
-        last = [o[3] for o in out]
-        sel = self._select(lams, fold_scores)
-        n_ext = 0
-        while auto and sel.on_edge and n_ext < _MAX_EXTENSIONS and lams.size > 1:
-            n_ext += 1
-            ratio = lams[1] / lams[0]                     # < 1: the grid's spacing
-            n_more = max(int(round(np.log(1e-2) / np.log(ratio))), 1)
-            if sel.lam_min == lams[-1]:                   # extend downwards from the last fits
-                new = lams[-1] * ratio ** np.arange(1, n_more + 1)
-                o = run(new, last)
-                last = [r[3] for r in o]
-                lams = np.concatenate([lams, new])
-                fold_scores = np.vstack([fold_scores, np.column_stack([r[0] for r in o])])
-                n_iter = np.vstack([n_iter, np.column_stack([r[1] for r in o])])
-                coefs0 = coefs0 + list(o[0][4])
-            else:                                         # extend upwards, walking down to it
-                new = lams[0] / ratio ** np.arange(n_more, 0, -1)
-                o = run(new, [None] * len(folds))
-                lams = np.concatenate([new, lams])
-                fold_scores = np.vstack([np.column_stack([r[0] for r in o]), fold_scores])
-                n_iter = np.vstack([np.column_stack([r[1] for r in o]), n_iter])
-                coefs0 = list(o[0][4]) + coefs0
-            sel = self._select(lams, fold_scores)
+        def stack(out):        # (n_lams, n_scores, n_folds) and (n_lams, n_folds)
+            return np.stack([o[0] for o in out], axis=2), np.column_stack([o[1] for o in out])
+
+        with bar:
+            out = run(lams, [None] * len(folds))
+            values, n_iter = stack(out)
+            last = [o[3] for o in out]                        # each fold at the smallest λ
+            sel = self._select(lams, values[:, 0])
+            n_ext = 0
+            while auto and sel.on_edge and n_ext < _MAX_EXTENSIONS and lams.size > 1:
+                n_ext += 1
+                ratio = lams[1] / lams[0]                     # < 1: the grid's spacing
+                n_more = max(int(round(np.log(1e-2) / np.log(ratio))), 1)
+                bar.add_total(len(folds) * n_more)
+                if sel.lam_min == lams[-1]:                   # extend downwards from the last fits
+                    new = lams[-1] * ratio ** np.arange(1, n_more + 1)
+                    o = run(new, last)
+                    last = [r[3] for r in o]
+                    v, it = stack(o)
+                    lams = np.concatenate([lams, new])
+                    values, n_iter = np.concatenate([values, v]), np.vstack([n_iter, it])
+                else:                                         # extend upwards, walking down to it
+                    new = lams[0] / ratio ** np.arange(n_more, 0, -1)
+                    o = run(new, [None] * len(folds))
+                    v, it = stack(o)
+                    lams = np.concatenate([new, lams])
+                    values, n_iter = np.concatenate([v, values]), np.vstack([it, n_iter])
+                sel = self._select(lams, values[:, 0])
+            # the all-data path: df along the grid, and the refit at the chosen λ
+            bar.add_total(len(lams))
+            path = solve_smooth_path(full, lams, solver=self.solver, tol=tol,
+                                     max_iter=self.max_iter, warn=False)
+            bar.update(len(lams))
         if not auto:
             warn_on_edge(sel, lams)
 
-        result, sel = make_result(lams, rule=self.rule, scoring=score.name,
-                                  fold_scores=fold_scores, n_repeats=n_repeats)
+        df = np.full(lams.size, np.nan)
+        k_eff = 1 if classes.size == 2 else classes.size
+        if choose_solver(X.shape[1], k_eff) == "newton-cholesky":
+            # the Hessian is small enough that the solver forms it at every Newton step anyway;
+            # one BLAS thread, as in the solver (numpy's and scipy's OpenBLAS pools contend)
+            with threadpool_limits(limits=1, user_api="blas"):
+                df = np.array([logistic_effective_df(
+                    X, r.coef, r.intercept, lam, penalty_factor=pf,
+                    fit_intercept=self.fit_intercept, standardize=self.standardize,
+                    sample_weight=s) for r, lam in zip(path, lams)])
+        extra = {sc.name: values[:, m] for m, sc in enumerate(scores) if m > 0}
+        result, sel = make_result(lams, rule=self.rule, scoring=scores[0].name,
+                                  fold_scores=values[:, 0], df=df, n_repeats=n_repeats,
+                                  extra=extra)
         result["n_iter"] = n_iter
         self.cv_results_ = result
         self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
-        # refit on all rows, warm-started at the first fold's solution for the chosen λ
-        full.set_lam(sel.lam)
-        W0, b0 = coefs0[sel.index]
-        res = solve_smooth(full, theta0=full.from_original(W0, b0), solver=self.solver, tol=tol,
-                           max_iter=self.max_iter)
+        res = path[sel.index]
+        if not res.converged:       # finish (and warn, as LogisticRegression would) here
+            full.set_lam(sel.lam)
+            res = solve_smooth(full, theta0=res.theta, solver=self.solver, tol=tol,
+                               max_iter=self.max_iter)
         self._set_fitted(res, classes, sel.lam)
         return self
 

@@ -17,7 +17,7 @@ from .._validation import (check_lam, check_lams, check_penalty_factor, check_sa
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.evidence import ridge_evidence_lam
-from ..selection.scoring import get_score
+from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 
 __all__ = ["Ridge", "RidgeCV"]
@@ -180,17 +180,22 @@ class RidgeCV(_RidgeBase):
         ``"min"``: the λ with the best mean score. ``"1se"``: the largest λ whose mean score is
         within one standard error of the best; ``"2se"`` or a number ``k``: within ``k``.
         A callable receives the :class:`~shrinkage.selection.CVResult` and returns an index.
-    scoring : str or callable, optional
+    scoring : str, callable, list or dict of them, optional
         ``"neg_mean_squared_error"`` (default), ``"neg_mean_absolute_error"``, ``"r2"``, or
         ``f(y_true, y_pred) -> float`` (higher is better). ``"gcv"`` supports only the default.
         With LOO a non-pointwise score (r2, callables) is computed on the pooled predictions and
-        has no standard error (``"1se"`` then equals ``"min"``).
+        has no standard error (``"1se"`` then equals ``"min"``). Several metrics (a list, or a
+        dict name -> metric; K-fold and LOO): the first chooses λ, the others are computed from
+        the same held-out predictions into ``cv_results_["extra_scores"]`` — per fold for
+        K-fold, one pooled column for LOO — and ``to_frame()`` shows ``mean_<name>``.
     fit_intercept, standardize, penalty_factor
         As in :class:`Ridge`.
     n_jobs : int, optional
         K-fold folds in parallel threads, each limited to one BLAS thread.
     progress : bool, default=False
-        Show a progress bar on stderr while folds are fitted and scored.
+        Show a progress bar on stderr while K-fold folds are fitted and scored
+        (:class:`~shrinkage.selection.ProgressBar`; LOO, GCV and evidence are one
+        decomposition and show none).
     random_state : int, RandomState or None, default=None
         With an integer ``cv``, shuffle the rows before splitting, with this seed.
 
@@ -256,7 +261,7 @@ class RidgeCV(_RidgeBase):
         """
         X, y, sw, f = self._validate(X, y, sample_weight)
         lams = check_lams(self.lams)
-        score = get_score(self.scoring, classification=False)
+        scores = get_scores(self.scoring, classification=False)
         parse_rule(self.rule)
         build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize,
                      penalty_factor=f)
@@ -268,16 +273,16 @@ class RidgeCV(_RidgeBase):
         lam_floor = float(lams.min()) if user_grid else np.inf
         if isinstance(self.cv, str) and self.cv == "evidence":
             return self._fit_evidence(X, y, sw, build, lams if user_grid else None, lam_floor)
-        full, evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, score, lam_floor)
+        full, evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, scores, lam_floor)
         if not user_grid:
             lams = _default_grid(full, lams)
 
         curve = evaluate(lams)
-        result, sel = self._result(curve, full, score, n_repeats)
+        result, sel = self._result(curve, full, scores, n_repeats)
         extensions = 0
         while not user_grid and sel.on_edge and extensions < self._max_extensions:
             curve = _extend(curve, sel, evaluate)
-            result, sel = self._result(curve, full, score, n_repeats)
+            result, sel = self._result(curve, full, scores, n_repeats)
             extensions += 1
         if user_grid:
             warn_on_edge(sel, curve["lam"])
@@ -317,22 +322,26 @@ class RidgeCV(_RidgeBase):
         self.n_iter_ = 1
         return self
 
-    def _result(self, curve, full, score, n_repeats):
-        return make_result(curve["lam"], rule=self.rule, scoring=score.name,
+    def _result(self, curve, full, scores, n_repeats):
+        extra = {sc.name: curve["extra:" + sc.name] for sc in scores[1:]}
+        return make_result(curve["lam"], rule=self.rule, scoring=scores[0].name,
                            fold_scores=curve.get("fold_scores"), mean=curve.get("mean"),
-                           se=curve.get("se"), df=full.df(curve["lam"]), n_repeats=n_repeats)
+                           se=curve.get("se"), df=full.df(curve["lam"]), n_repeats=n_repeats,
+                           extra=extra)
 
-    def _evaluator(self, X, y, sw, groups, build, score, lam_floor):
+    def _evaluator(self, X, y, sw, groups, build, scores, lam_floor):
         """``(full, evaluate, n_repeats)``: the decomposition of all data, and a function from a
         λ grid to a curve dict — ``lam`` and either ``mean``/``se`` (leave-one-out, GCV) or
-        ``fold_scores`` (K-fold)."""
+        ``fold_scores`` (K-fold), and ``"extra:<name>"`` (n_lams, n_folds or 1) for every
+        further metric."""
+        score = scores[0]
         y2 = y[:, None] if y.ndim == 1 else y
         alpha_min = _alpha(lam_floor, sw, X)
         if isinstance(self.cv, str):
             if self.cv not in ("loo", "gcv"):
                 raise ValueError(f"cv must be 'loo', 'gcv', 'evidence', an int or a splitter, "
                                  f"got {self.cv!r}")
-            if self.cv == "gcv" and score.name != "neg_mean_squared_error":
+            if self.cv == "gcv" and any(sc.name != "neg_mean_squared_error" for sc in scores):
                 raise ValueError("cv='gcv' estimates the mean squared error only; use "
                                  "scoring=None or cv='loo' for other scores")
             full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
@@ -341,9 +350,12 @@ class RidgeCV(_RidgeBase):
                 if self.cv == "loo":
                     pred = y2[:, None, :] - full.loo_residuals(lams)   # (n, L, t)
                     mean, se = _pooled_scores(score, y2, pred, sw)
+                    extra = {"extra:" + sc.name: _pooled_scores(sc, y2, pred, sw)[0][:, None]
+                             for sc in scores[1:]}
                 else:
                     mean, se = _weighted_mean_se(-full.gcv_terms(lams).mean(axis=2), sw)
-                return {"lam": lams, "mean": mean, "se": se}
+                    extra = {}
+                return {"lam": lams, "mean": mean, "se": se, **extra}
             return full, evaluate, 1
 
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
@@ -351,7 +363,7 @@ class RidgeCV(_RidgeBase):
         if downdated is not None:          # one Gram matrix for all data and every fold
             full, decs = downdated
             predictors = [dec.grid_predictor(X[te]) for dec, (_, te) in zip(decs, splits)]
-            engine = FoldEngine(None, splits, y2, score, sw, self.n_jobs, self.progress,
+            engine = FoldEngine(None, splits, y2, scores, sw, self.n_jobs, self.progress,
                                 folds=predictors)
         else:
             full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
@@ -365,8 +377,13 @@ class RidgeCV(_RidgeBase):
                     dec.problem.Z = None  # primal: the basis V predicts; drop the fold's copy
                 return predictor
 
-            engine = FoldEngine(fit_fold, splits, y2, score, sw, self.n_jobs, self.progress)
-        return full, (lambda lams: {"lam": lams, "fold_scores": engine.scores(lams)}), n_repeats
+            engine = FoldEngine(fit_fold, splits, y2, scores, sw, self.n_jobs, self.progress)
+
+        def evaluate(lams):
+            main, *others = engine.score_all(lams)
+            return {"lam": lams, "fold_scores": main,
+                    **{"extra:" + sc.name: S for sc, S in zip(scores[1:], others)}}
+        return full, evaluate, n_repeats
 
 
 def _alpha(lam, sw, X):

@@ -19,7 +19,6 @@ iterable of ``(train, test)`` index arrays.
 
 from __future__ import annotations
 
-import sys
 from numbers import Integral
 
 import numpy as np
@@ -27,6 +26,7 @@ from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
 from threadpoolctl import threadpool_limits
 
+from .progress import ProgressBar
 from .results import CVResult
 from .rules import select
 
@@ -99,36 +99,6 @@ def make_splits(cv, X, y=None, groups=None, *, classification=False, random_stat
     return splits, n_repeats
 
 
-class _Progress:
-    """A minimal progress line on stderr (tqdm when installed)."""
-
-    def __init__(self, total, desc, enabled):
-        self.bar = None
-        self.enabled = enabled
-        self.total, self.done, self.desc = total, 0, desc
-        if enabled:
-            try:
-                from tqdm.auto import tqdm
-                self.bar = tqdm(total=total, desc=desc, leave=False)
-            except ImportError:
-                pass
-
-    def update(self, k=1):
-        if not self.enabled:
-            return
-        if self.bar is not None:
-            self.bar.update(k)
-            return
-        self.done += k
-        print(f"\r{self.desc}: {self.done}/{self.total}", end="", file=sys.stderr, flush=True)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
-        elif self.enabled:
-            print(file=sys.stderr)
-
-
 class FoldEngine:
     """Fit every fold once; score any λ grid on all folds.
 
@@ -139,7 +109,9 @@ class FoldEngine:
     splits : list of (train, test)
     y_eval : ndarray of shape (n_samples, ...)
         What the score compares predictions with (targets, or one-hot classes).
-    score : :class:`~shrinkage.selection.scoring.Score`
+    score : :class:`~shrinkage.selection.scoring.Score` or list of them
+        The score that chooses λ; with a list, the first chooses and the others are computed
+        from the same predictions (:meth:`score_all`).
     sample_weight : ndarray of shape (n_samples,), optional
     n_jobs : int, optional
         Folds in parallel threads (BLAS limited to one thread per worker while they run).
@@ -150,7 +122,9 @@ class FoldEngine:
 
     def __init__(self, fit_fold, splits, y_eval, score, sample_weight=None, n_jobs=None,
                  progress=False, folds=None):
-        self.splits, self.y_eval, self.score, self.sw = splits, y_eval, score, sample_weight
+        self.all_scores = list(score) if isinstance(score, (list, tuple)) else [score]
+        self.score = self.all_scores[0]
+        self.splits, self.y_eval, self.sw = splits, y_eval, sample_weight
         self.n_jobs = 1 if n_jobs in (None, 0) else int(n_jobs)
         if self.n_jobs < 0:
             import os
@@ -160,34 +134,40 @@ class FoldEngine:
                                                                "fitting folds")
 
     def _map(self, func, desc):
-        bar = _Progress(len(self.splits), desc, self.progress)
-        try:
+        with ProgressBar(len(self.splits), desc, self.progress) as bar:
             if self.n_jobs == 1:
                 out = []
                 for k in range(len(self.splits)):
                     out.append(func(k))
                     bar.update()
                 return out
+            out = []
             with threadpool_limits(limits=1, user_api="blas"):
-                out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                    delayed(func)(k) for k in range(len(self.splits)))
-            bar.update(len(self.splits))
+                for item in Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(
+                        delayed(func)(k) for k in range(len(self.splits))):
+                    out.append(item)
+                    bar.update()
             return out
-        finally:
-            bar.close()
 
-    def scores(self, lams):
-        """Fold scores for each λ, shape (n_lams, n_folds)."""
+    def score_all(self, lams, scores=None):
+        """Fold scores for each λ of every score (default: all those given to the engine), as
+        a list of arrays of shape (n_lams, n_folds); the predictions are made once per fold."""
         lams = np.asarray(lams, dtype=float)
+        scores = self.all_scores if scores is None else list(scores)
 
         def one(k):
             test = self.splits[k][1]
             pred = self.folds[k].predict(lams)
             sw = None if self.sw is None else self.sw[test]
-            return [self.score(self.y_eval[test], pred[:, i], sw) for i in range(lams.size)]
+            yt = self.y_eval[test]
+            return [[sc(yt, pred[:, i], sw) for i in range(lams.size)] for sc in scores]
 
-        return np.array(self._map(one, "scoring folds"), dtype=float).T
+        per_fold = np.array(self._map(one, "scoring folds"), dtype=float)   # (K, n_scores, L)
+        return [per_fold[:, m, :].T for m in range(len(scores))]
 
+    def scores(self, lams):
+        """Fold scores of the first score for each λ, shape (n_lams, n_folds)."""
+        return self.score_all(lams, self.all_scores[:1])[0]
 
 def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df=None,
                 complexity=None, params=None, n_repeats=1, extra=None) -> tuple:
@@ -195,6 +175,10 @@ def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df
 
     The mean over folds is unweighted and its standard error is the sample standard deviation
     over folds divided by √n_folds (for repeated K-fold, over all folds of all repeats).
+    ``extra`` is ``{name: ndarray of shape (n_candidates, n_folds)}``: further metrics, reported
+    (``extra_scores``, ``mean_<name>`` in ``to_frame``) but not used for the choice. ``scoring``
+    names the score that chooses; with extra metrics ``result["scorings"]`` lists all names.
+    The result keeps ``rule`` itself (``result.rule_spec``) for :meth:`CVResult.chosen_per_repeat`.
     """
     lams = np.asarray(lams, dtype=float)
     if mean is None:
@@ -210,8 +194,9 @@ def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df
     if df is not None:
         data["df"] = np.asarray(df, float)
     if extra:
-        data["extra_scores"] = extra
-    result = CVResult(data, n_repeats=n_repeats)
+        data["extra_scores"] = {k: np.asarray(v, float) for k, v in extra.items()}
+        data["scorings"] = [scoring, *extra]
+    result = CVResult(data, n_repeats=n_repeats, rule_spec=rule)
     sel = select(lams, data["mean_score"], data["se_score"], rule, complexity=cx, result=result)
     result.index, result.index_min, result.index_1se = sel.index, sel.index_min, sel.index_1se
     result.rule, result.reason = sel.rule, sel.reason

@@ -20,8 +20,9 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from .engine import make_result, make_splits
+from .progress import ProgressBar
 from .rules import parse_rule, warn_on_edge
-from .scoring import get_score
+from .scoring import get_scores
 
 __all__ = ["LamSearchCV", "lam_candidates"]
 
@@ -68,15 +69,18 @@ def _total(lam) -> float:
     return float(sum(lam.values()) if isinstance(lam, dict) else np.sum(np.atleast_1d(lam)))
 
 
-def _fit_score(estimator, params, X, y, sw, train, test, score, Y_eval):
+def _fit_score(estimator, params, X, y, sw, train, test, scores, Y_eval):
+    """Fit one candidate on one fold; its test-fold value of every score, shape (n_scores,)."""
     with threadpool_limits(limits=1, user_api="blas"):
         model = clone(estimator).set_params(**params)
         fit_kw = {} if sw is None else {"sample_weight": sw[train]}
         model.fit(X[train], y[train], **fit_kw)
-        pred = model.predict_proba(X[test]) if score.needs == "proba" else model.predict(X[test])
-    if score.needs == "predict" and pred.ndim == 1:
-        pred = pred[:, None]
-    return score(Y_eval[test], pred, None if sw is None else sw[test])
+        preds = {}
+        for need in {sc.needs for sc in scores}:
+            pred = model.predict_proba(X[test]) if need == "proba" else model.predict(X[test])
+            preds[need] = pred[:, None] if need == "predict" and pred.ndim == 1 else pred
+    sw_te = None if sw is None else sw[test]
+    return np.array([sc(Y_eval[test], preds[sc.needs], sw_te) for sc in scores])
 
 
 class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
@@ -95,15 +99,18 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         As in the engine (:func:`~shrinkage.selection.make_splits`); stratified for classifiers.
     rule : "min", "1se", "ksse", float or callable, default="min"
         "Simpler" means more total penalty (the sum of the layer λ's).
-    scoring : str or callable, optional
+    scoring : str, callable, list or dict of them, optional
         As in :func:`~shrinkage.selection.get_score` (default: log-loss for classifiers, MSE
-        for regressors).
+        for regressors). Several metrics (a list, or a dict name -> metric): the first chooses
+        λ, the others are computed from the same fits and reported in
+        ``cv_results_["extra_scores"]`` (``mean_<name>`` in ``to_frame()``).
     n_jobs : int, optional
         Parallel worker processes over (fold, candidate) pairs.
     refit : bool, default=True
         Refit the best candidate on all data (``best_estimator_``).
     progress : bool, default=False
-        A progress bar (tqdm, on stderr) over the (candidate, fold) fits.
+        A progress bar on stderr over the (candidate, fold) fits, advancing as each one
+        finishes (:class:`~shrinkage.selection.ProgressBar`).
     random_state : int or None
         Shuffles integer ``cv``.
 
@@ -163,7 +170,7 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         y = np.asarray(y)
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         classification = is_classifier(self.estimator)
-        score = get_score(self.scoring, classification=classification)
+        scores = get_scores(self.scoring, classification=classification)
         if classification:
             classes, idx = np.unique(y, return_inverse=True)
             Y_eval = np.eye(classes.size)[idx]
@@ -172,23 +179,22 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
                                         random_state=self.random_state)
         jobs = [(c, k) for c in range(len(cands)) for k in range(len(splits))]
-        todo = jobs
-        if self.progress:
-            try:
-                from tqdm.auto import tqdm
-                todo = tqdm(jobs, desc="grid search (candidate × fold)", leave=False)
-            except ImportError:   # pragma: no cover - tqdm is a dependency of the CLI
-                pass
-        out = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_score)(self.estimator, cands[c], X, y, sw, *splits[k], score, Y_eval)
-            for c, k in todo)
-        fold_scores = np.empty((len(cands), len(splits)))
-        for (c, k), v in zip(jobs, out):
-            fold_scores[c, k] = v
+        values = np.empty((len(scores), len(cands), len(splits)))
+        with ProgressBar(len(jobs), "grid search (candidate × fold)", self.progress) as bar:
+            out = Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(_fit_score)(self.estimator, cands[c], X, y, sw, *splits[k], scores,
+                                    Y_eval)
+                for c, k in jobs)
+            for (c, k), v in zip(jobs, out):
+                values[:, c, k] = v
+                bar.update()
+        fold_scores = values[0]
+        extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
         lam = np.array([_size(c["lam"]) for c in cands])
         complexity = -np.array([_total(c["lam"]) for c in cands])
-        result, sel = make_result(lam, rule=self.rule, scoring=score.name, fold_scores=fold_scores,
-                                  complexity=complexity, params=cands, n_repeats=n_repeats)
+        result, sel = make_result(lam, rule=self.rule, scoring=scores[0].name,
+                                  fold_scores=fold_scores, complexity=complexity, params=cands,
+                                  n_repeats=n_repeats, extra=extra)
         if len({_total(c["lam"]) for c in cands}) > 1 and all(np.ndim(c["lam"]) == 0 for c in cands):
             warn_on_edge(sel, lam)
         self.cv_results_ = result

@@ -18,11 +18,16 @@ Keys (arrays of length ``n_candidates`` unless said):
 ``df``              effective degrees of freedom or number of non-zeros, when known
 ``scoring``         the score's name (a string, not an array)
 ``extra_scores``    {name: (n_candidates, n_folds)} for additional metrics, when asked for
+                    (``scoring=[first, second, ...]``: the first chooses, the others are here;
+                    for leave-one-out one column, the score of the pooled held-out predictions)
+``scorings``        with extra metrics: every metric's name, the choosing one first
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .rules import select
 
 __all__ = ["CVResult"]
 
@@ -42,13 +47,17 @@ class CVResult(dict):
         One sentence saying why the chosen candidate was chosen.
     n_repeats : int
         Number of repeats of K-fold (1 without repetition).
+    rule_spec : str, float, callable or None
+        The rule as given (``"1se"``, ``2.0``, a callable...), which
+        :meth:`chosen_per_repeat` applies to each repeat; None: parsed from ``rule``.
     """
 
     def __init__(self, *args, index=0, index_min=0, index_1se=0, rule="min", reason="",
-                 n_repeats=1, **kwargs):
+                 n_repeats=1, rule_spec=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.index, self.index_min, self.index_1se = int(index), int(index_min), int(index_1se)
         self.rule, self.reason, self.n_repeats = rule, reason, int(n_repeats)
+        self.rule_spec = rule_spec
 
     # the chosen values ------------------------------------------------------------------------
     @property
@@ -73,8 +82,37 @@ class CVResult(dict):
         return F.reshape(F.shape[0], self.n_repeats, -1).mean(axis=2)
 
     def chosen_per_repeat(self) -> np.ndarray:
-        """The λ each repeat alone would choose by the best mean score (its stability)."""
-        return np.asarray(self["lam"])[np.argmax(self.repeat_scores(), axis=0)]
+        """The λ each repeat alone would choose by this result's own rule (its stability).
+
+        For repeat ``r`` the rule (``"min"``, ``k·se`` or the callable, as given to the
+        estimator) is applied to the mean of that repeat's folds and its standard error (the
+        sample standard deviation over those folds / √n_folds), with the result's complexity;
+        a callable receives a :class:`CVResult` of that repeat alone.
+
+        Returns
+        -------
+        lams : ndarray of shape (n_repeats,)
+        """
+        if "fold_scores" not in self:
+            raise ValueError("this result has no fold scores (leave-one-out, GCV or evidence); "
+                             "the choice per repeat needs K-fold cross-validation")
+        spec = self.rule_spec if self.rule_spec is not None else self.rule
+        if spec == "callable":
+            raise ValueError("this result does not hold its callable rule; build it with "
+                             "make_result(..., rule=callable) to apply it per repeat")
+        F = np.asarray(self["fold_scores"], dtype=float)
+        lams = np.asarray(self["lam"], dtype=float)
+        cx = self.get("complexity")
+        out = []
+        for Fr in np.split(F, self.n_repeats, axis=1):
+            K = Fr.shape[1]
+            mean = Fr.mean(axis=1)
+            se = Fr.std(axis=1, ddof=1) / np.sqrt(K) if K > 1 else np.zeros_like(mean)
+            sub = CVResult({**self, "mean_score": mean, "se_score": se, "fold_scores": Fr},
+                           rule=self.rule, rule_spec=spec)
+            sub.pop("extra_scores", None)
+            out.append(lams[select(lams, mean, se, spec, complexity=cx, result=sub).index])
+        return np.array(out)
 
     def to_frame(self):
         """A pandas DataFrame with one row per candidate (parameters, mean, se, df, folds)."""
@@ -93,7 +131,10 @@ class CVResult(dict):
             for j in range(F.shape[1]):
                 cols[f"fold_{j}"] = F[:, j]
         for name, S in self.get("extra_scores", {}).items():
+            S = np.asarray(S, dtype=float)
             cols[f"mean_{name}"] = S.mean(axis=1)
+            if S.shape[1] > 1:
+                cols[f"se_{name}"] = S.std(axis=1, ddof=1) / np.sqrt(S.shape[1])
         frame = pd.DataFrame(cols)
         frame["chosen"] = np.arange(n) == self.index
         frame.attrs.update(scoring=self.get("scoring"), rule=self.rule, reason=self.reason)

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 from scipy.special import xlogy
 
-__all__ = ["Score", "get_score", "REGRESSION_SCORES", "CLASSIFICATION_SCORES"]
+__all__ = ["Score", "get_score", "get_scores", "REGRESSION_SCORES", "CLASSIFICATION_SCORES"]
 
 
 @dataclass(frozen=True)
@@ -105,3 +105,46 @@ def get_score(scoring, *, classification: bool) -> Score:
         f"unknown scoring {scoring!r}; choose one of {sorted(table)} or pass a callable "
         "f(y_true, y_pred) -> float where higher is better"
     )
+
+
+def get_scores(scoring, *, classification: bool) -> list[Score]:
+    """Resolve one score or several: a list whose first entry chooses λ.
+
+    Parameters
+    ----------
+    scoring : None, str, callable, Score, list or tuple of those, or dict of str to them
+        A list or tuple gives several metrics (names must differ); a dict names each metric
+        by its key. Anything else is one metric, as in :func:`get_score`.
+    classification : bool
+
+    Returns
+    -------
+    list of Score
+        At least one; the first is the one that chooses λ.
+
+    Examples
+    --------
+    >>> from shrinkage.selection.scoring import get_scores
+    >>> [s.name for s in get_scores(["r2", "neg_mean_absolute_error"], classification=False)]
+    ['r2', 'neg_mean_absolute_error']
+    """
+    if isinstance(scoring, dict):
+        if not scoring:
+            raise ValueError("scoring is an empty dict; pass at least one name -> score")
+        out = []
+        for name, sc in scoring.items():
+            base = get_score(sc, classification=classification)
+            out.append(Score(str(name), base.needs, base.pointwise, base.aggregate))
+    elif isinstance(scoring, (list, tuple)):
+        if not scoring:
+            raise ValueError("scoring is an empty list; pass one or more score names, the "
+                             "first choosing λ")
+        out = [get_score(sc, classification=classification) for sc in scoring]
+    else:
+        return [get_score(scoring, classification=classification)]
+    names = [sc.name for sc in out]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ValueError(f"scoring lists {dup} more than once; give every metric once (callables "
+                         "are named by __name__: pass a dict name -> callable to name them)")
+    return out
