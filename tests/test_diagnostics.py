@@ -58,18 +58,87 @@ class L1(Lasso):
 
 # -- squared loss -------------------------------------------------------------------------------
 def test_squared_identity_exact():
+    """Each documented identity holds to rounding: folded noise, the truth with its cross term,
+    and a given noise variance."""
     X, y, f, _ = linear_truth()
     lams = np.geomspace(100, 1e-4, 9)
-    for f_test in (None, f):
-        res = bias_variance(Ridge(), X, y, lams, n_rounds=15, train_size=40, f_test=f_test,
-                            random_state=1)
-        if f_test is None:
-            # error = mean Var_D(ŷ) + mean (y − ŷ̄)², to rounding
-            np.testing.assert_allclose(res.error, res.variance + res.bias2, rtol=1e-12)
-            assert np.all(np.isnan(res.noise)) and np.all(np.isnan(res.cross))
-        else:
-            assert np.all(np.isfinite(res.cross))
+    kw = dict(n_rounds=15, train_size=40, random_state=1)
+    res = bias_variance(Ridge(), X, y, lams, **kw)
+    # error = mean Var_D(ŷ) + mean (y − ŷ̄)², the noise folded into bias2
+    np.testing.assert_allclose(res.error, res.variance + res.bias2, rtol=1e-12)
+    assert np.all(np.isnan(res.noise)) and np.all(np.isnan(res.cross))
+    assert res.noise_source == "unknown" and "cross" not in res.extra
+    truth = bias_variance(Ridge(), X, y, lams, f_test=f, **kw)
+    # error = bias2 + variance + noise + cross, the cross term computed from its own formula
+    np.testing.assert_allclose(truth.error, truth.bias2 + truth.variance + truth.noise
+                               + truth.extra["cross"], rtol=1e-10)
+    assert truth.noise_source == "truth" and np.all(truth.cross == truth.extra["cross"])
+    np.testing.assert_allclose(truth.extra["bias2_observed"], res.bias2, rtol=1e-12)  # same draws
+    given = bias_variance(Ridge(), X, y, lams, noise=9.0, **kw)
+    np.testing.assert_allclose(given.error, given.bias2 + given.variance + given.noise,
+                               rtol=1e-10)
+    np.testing.assert_allclose(given.bias2, res.bias2 - 9.0, rtol=1e-12)
+    assert np.all(given.noise == 9.0) and given.noise_source == "given"
     assert isinstance(res, BiasVarianceResult) and res.lams[0] == 100 and res.n_rounds == 15
+    assert given.to_frame().attrs["noise_source"] == "given"
+
+
+def _replicated_truth(n_x=60, reps=4, p=5, sigma=2.0, seed=0):
+    """Test rows that repeat each x ``reps`` times with fresh noise, and a training pool."""
+    rng = np.random.default_rng(seed)
+    beta = 2.0 * rng.normal(size=p)
+    X_te = np.repeat(rng.normal(size=(n_x, p)), reps, axis=0)
+    f_te = X_te @ beta
+    y_te = f_te + sigma * rng.normal(size=n_x * reps)
+    X = rng.normal(size=(300, p))
+    return X, X @ beta + sigma * rng.normal(size=300), X_te, y_te, f_te
+
+
+def test_noise_from_replicated_test_rows_is_the_pooled_within_variance():
+    X, y, X_te, y_te, f_te = _replicated_truth()
+    lams = np.geomspace(100, 1e-3, 8)
+    kw = dict(n_rounds=30, X_test=X_te, y_test=y_te, train_size=30, random_state=2)
+    res = bias_variance(Ridge(), X, y, lams, noise="replicates", **kw)
+    groups = y_te.reshape(60, 4)
+    pooled = np.sum((groups - groups.mean(axis=1, keepdims=True)) ** 2) / (240 - 60)
+    np.testing.assert_allclose(res.noise, pooled, rtol=1e-12)
+    assert 3.0 < pooled < 5.5                                      # σ² = 4
+    np.testing.assert_allclose(res.error, res.bias2 + res.variance + res.noise, rtol=1e-10)
+    assert res.noise_source == "replicates"
+    # the same draws with the truth: the estimated bias² follows the true one
+    truth = bias_variance(Ridge(), X, y, lams, f_test=f_te, **kw)
+    np.testing.assert_allclose(res.bias2, truth.extra["bias2_observed"] - pooled, rtol=1e-12)
+    assert np.all(np.diff(res.bias2[:4]) < 0)                      # falls with λ, as the truth
+    np.testing.assert_allclose(res.bias2[0], truth.bias2[0], rtol=0.05)   # large bias, λ = 100
+    np.testing.assert_allclose(res.bias2, truth.bias2, atol=0.5)          # within σ²/8
+
+
+def test_noise_from_least_squares_on_the_test_set():
+    X, y, f, _ = linear_truth(n=400, p=6, seed=4)
+    res = bias_variance(Ridge(), X, y, [1.0, 0.01], n_rounds=5, noise="ols", random_state=3,
+                        test_size=0.5)
+    rng = np.random.default_rng(3)                  # the split bias_variance makes
+    test = rng.permutation(400)[:200]
+    A = np.column_stack([np.ones(200), X[test]])
+    resid = y[test] - A @ np.linalg.lstsq(A, y[test], rcond=None)[0]
+    np.testing.assert_allclose(res.noise, resid @ resid / (200 - 7), rtol=1e-10)
+    np.testing.assert_allclose(res.error, res.bias2 + res.variance + res.noise, rtol=1e-10)
+    assert res.noise_source == "ols" and 6.0 < res.noise[0] < 12.5        # σ² = 9
+
+
+def test_noise_argument_errors():
+    X, y, f, _ = linear_truth(n=100, p=3)
+    with pytest.raises(ValueError, match="not both"):
+        bias_variance(Ridge(), X, y, [1.0], n_rounds=2, f_test=f, noise=1.0)
+    with pytest.raises(ValueError, match="every test row is distinct"):
+        bias_variance(Ridge(), X, y, [1.0], n_rounds=2, noise="replicates")
+    with pytest.raises(ValueError, match=">= 0"):
+        bias_variance(Ridge(), X, y, [1.0], n_rounds=2, noise=-1.0)
+    with pytest.raises(ValueError, match="'replicates' or 'ols'"):
+        bias_variance(Ridge(), X, y, [1.0], n_rounds=2, noise="guess")
+    with pytest.raises(ValueError, match="squared loss"):
+        bias_variance(LogisticRegression(), X, (y > 0).astype(int), [1.0], n_rounds=2,
+                      loss="zero_one", noise=0.1)
 
 
 def _pair(X, y, it):

@@ -35,13 +35,15 @@ class BiasVarianceResult:
         Measured test error, averaged over draws and test points.
     bias2 : ndarray of shape (n_lams,)
         Squared loss: bias². 0-1 and log loss: the bias term (``[y_m ≠ y*]``, ``KL(π‖q̄)``);
-        the name is shared so that every loss reads alike. Without the truth it is measured
-        against the observed ``y`` and contains the noise.
+        the name is shared so that every loss reads alike. Without the truth: measured
+        against the observed ``y`` with the noise folded in, or that minus the noise estimate
+        when ``noise=`` was given (see ``noise_source``).
     variance : ndarray of shape (n_lams,)
         Squared loss: mean variance of the predictions over draws. 0-1 loss: Domingos' *net*
         variance. Log loss: ``mean_D KL(q̄ ‖ q_D)``.
     noise : ndarray of shape (n_lams,)
-        The irreducible part, NaN unless the truth (``f_test``) was given.
+        The irreducible part: from the truth (``f_test``), or the squared-loss noise estimate
+        (``noise=``); NaN when neither is known (then folded into ``bias2``).
     loss : str
         ``"squared"``, ``"zero_one"`` or ``"log"``.
     n_rounds : int
@@ -49,8 +51,20 @@ class BiasVarianceResult:
     sampling : str
         How they were drawn.
     extra : dict of str to ndarray of shape (n_lams,)
-        Further terms: 0-1 loss ``variance_total``, ``variance_unbiased``, ``variance_biased``;
-        with true probabilities ``bayes_error`` (0-1) and ``error_expected`` (0-1 and log).
+        Further terms: squared loss with ``f_test`` ``cross`` (the finite-sample term) and
+        ``bias2_observed`` (``mean_i (y_i − ŷ̄_i)²``), with ``noise=`` ``bias2_observed``; 0-1
+        loss ``variance_total``, ``variance_unbiased``, ``variance_biased``; with true
+        probabilities ``bayes_error`` (0-1) and ``error_expected`` (0-1 and log).
+    noise_source : str
+        Where ``noise`` comes from: ``"truth"``, ``"given"`` (a number), ``"replicates"``,
+        ``"ols"``, or ``"unknown"`` (NaN; for squared loss folded into ``bias2``).
+
+    Notes
+    -----
+    For squared loss the terms add up to the measured error *exactly* (to rounding):
+    ``error = bias2 + variance + noise + cross`` with the truth, ``error = bias2 + variance +
+    noise`` with a noise estimate, ``error = bias2 + variance`` otherwise; see
+    :mod:`shrinkage.diagnostics.losses`.
     """
 
     lams: np.ndarray
@@ -62,6 +76,7 @@ class BiasVarianceResult:
     n_rounds: int = 0
     sampling: str = "bootstrap"
     extra: dict = field(default_factory=dict)
+    noise_source: str = "unknown"
 
     @property
     def bias(self) -> np.ndarray:
@@ -70,7 +85,12 @@ class BiasVarianceResult:
 
     @property
     def cross(self) -> np.ndarray:
-        """``error − (noise + bias2 + variance)``: zero in expectation, NaN without the truth."""
+        """The finite-sample cross term: squared loss with the truth, ``2 mean_i (y_i − f_i)(f_i −
+        ŷ̄_i)`` (computed from its formula, zero in expectation); otherwise ``error − (noise +
+        bias2 + variance)`` (0 with a squared-loss noise estimate, NaN when the noise is
+        unknown; for the 0-1 and log losses the gap between the measured and expected error)."""
+        if "cross" in self.extra:
+            return self.extra["cross"]
         return self.error - (self.noise + self.bias2 + self.variance)
 
     @property
@@ -84,7 +104,8 @@ class BiasVarianceResult:
         cols = {"lam": self.lams, "error": self.error, "bias2": self.bias2,
                 "variance": self.variance, "noise": self.noise, **self.extra}
         frame = pd.DataFrame(cols)
-        frame.attrs.update(loss=self.loss, n_rounds=self.n_rounds, sampling=self.sampling)
+        frame.attrs.update(loss=self.loss, n_rounds=self.n_rounds, sampling=self.sampling,
+                           noise_source=self.noise_source)
         return frame
 
     def __repr__(self) -> str:
@@ -93,7 +114,7 @@ class BiasVarianceResult:
 
 
 def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X_test=None,
-                  y_test=None, f_test=None, sampling="bootstrap", train_size=None,
+                  y_test=None, f_test=None, noise=None, sampling="bootstrap", train_size=None,
                   loss: str = "squared", random_state=None, n_jobs=None) -> BiasVarianceResult:
     """Decompose the test error into bias, variance and noise for each λ.
 
@@ -121,6 +142,20 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
         (n_test,); 0-1 loss, optimal labels (n_test,) or true class probabilities
         (n_test, n_classes) in sorted class order; log loss, true class probabilities. A callable is applied to the test rows.
         An array aligns with ``X_test`` when that is given, otherwise with ``X``.
+    noise : None, float or {"replicates", "ols"}, default=None
+        Squared loss without ``f_test`` only: an estimate ``σ̂²`` of the noise variance of the
+        test targets, so that ``noise = σ̂²`` and ``bias2 = mean_i (y_i − ŷ̄_i)² − σ̂²`` (an
+        unbiased estimate of the bias² when ``σ̂²`` is unbiased; it can dip below 0 by chance
+        where the bias is tiny). A number is a known noise variance. ``"replicates"``: the
+        pooled variance of ``y`` within groups of identical test rows, ``Σ_g Σ_{i∈g} (y_i −
+        ȳ_g)² / (n_test − n_groups)``, unbiased for homoscedastic noise whatever ``f`` is
+        (needs repeated rows in the test set). ``"ols"``: the residual variance ``RSS / (n_test −
+        rank)`` of an unpenalized least-squares fit (with intercept) of the test targets on
+        the test features, unbiased when ``E[y | x]`` is linear in the features (otherwise it
+        also holds the linear model's misfit, and ``bias2`` is understated). ``None``: the noise
+        stays folded into ``bias2`` and ``noise`` is NaN. Several targets: the mean over
+        targets. In every case the terms add up to ``error`` exactly (see Notes of
+        :class:`BiasVarianceResult`).
     sampling : {"bootstrap", "subsample"} or callable, default="bootstrap"
         ``"bootstrap"``: ``train_size`` rows with replacement (default: the pool size);
         ``"subsample"``: without replacement (default: half the pool). A callable
@@ -149,7 +184,10 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
     >>> res = bias_variance(Ridge(), X, y, [10.0, 0.1, 0.001], n_rounds=20, random_state=0)
     >>> bool(np.all(np.diff(res.variance) > 0))      # variance grows as λ falls
     True
-    >>> bool(np.allclose(res.error, res.variance + res.bias2))   # exact without the truth
+    >>> bool(np.allclose(res.error, res.variance + res.bias2))   # exact, noise folded in
+    True
+    >>> res = bias_variance(Ridge(), X, y, [10.0, 0.1], n_rounds=20, random_state=0, f_test=f)
+    >>> bool(np.allclose(res.error, res.bias2 + res.variance + res.noise + res.cross))
     True
     """
     if loss not in LOSSES:
@@ -184,6 +222,7 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
     if callable(f_test):
         f_test = f_test(X_te)
     f_test = None if f_test is None else np.asarray(f_test)
+    sigma2, source = _noise_estimate(noise, loss, f_test, X_te, y_te)
 
     draws = _draws(sampling, train_size, X_pool, y_pool, n_rounds, rng)
     seeds = rng.integers(2**31 - 1, size=n_rounds)
@@ -203,7 +242,8 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
 
     if loss == "squared":
         terms = [losses.squared(P.reshape(n_rounds, -1), y_te.reshape(-1),
-                          None if f_test is None else f_test.reshape(-1)) for P in preds]
+                                None if f_test is None else f_test.reshape(-1), sigma2)
+                 for P in preds]
     else:
         y_idx = np.searchsorted(classes, y_te)
         y_star, pi = _truth(f_test, classes, y_idx, loss)
@@ -216,7 +256,52 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
     main = {k: cols.pop(k) for k in ("error", "bias2", "variance", "noise")}
     name = sampling if isinstance(sampling, str) else "callable"
     return BiasVarianceResult(lams, **main, loss=loss, n_rounds=n_rounds, sampling=name,
-                              extra=cols)
+                              extra=cols, noise_source=source)
+
+
+# -- the noise of the test targets (squared loss, truth unknown) ----------------------------------
+def _noise_estimate(noise, loss, f_test, X_te, y_te):
+    """``(σ̂² or None, noise_source)`` for the ``noise`` argument of :func:`bias_variance`."""
+    if noise is None:
+        return None, "truth" if f_test is not None else "unknown"
+    if loss != "squared":
+        raise ValueError(f"noise= applies to the squared loss; for loss={loss!r} pass true "
+                         "class probabilities as f_test to get the noise term")
+    if f_test is not None:
+        raise ValueError("pass f_test (the truth gives the noise exactly) or noise (an "
+                         "estimate when the truth is unknown), not both")
+    Y = np.asarray(y_te, dtype=np.float64).reshape(len(y_te), -1)
+    if isinstance(noise, str):
+        Xt = np.asarray(X_te, dtype=np.float64)
+        m = Y.shape[0]
+        if noise == "replicates":
+            _, group = np.unique(Xt, axis=0, return_inverse=True)
+            group = np.ravel(group)
+            n_groups = int(group.max()) + 1
+            if m - n_groups < 1:
+                raise ValueError("noise='replicates' needs repeated rows in the test set (the "
+                                 "same x measured more than once), and every test row is "
+                                 "distinct; pass a known noise variance or noise='ols'")
+            counts = np.bincount(group, minlength=n_groups)
+            means = np.stack([np.bincount(group, Y[:, t], n_groups) / counts
+                              for t in range(Y.shape[1])], axis=1)
+            return float(np.mean(np.sum((Y - means[group]) ** 2, axis=0) / (m - n_groups))), \
+                "replicates"
+        if noise == "ols":
+            A = np.column_stack([np.ones(m), Xt])
+            coef, _, rank, _ = np.linalg.lstsq(A, Y, rcond=None)
+            if m - rank < 1:
+                raise ValueError(f"noise='ols' needs more test rows than fitted coefficients "
+                                 f"({m} rows, rank {rank}); use a larger test set, "
+                                 "noise='replicates' or a known noise variance")
+            return float(np.mean(np.sum((Y - A @ coef) ** 2, axis=0) / (m - rank))), "ols"
+        raise ValueError(f"noise must be None, a number >= 0, 'replicates' or 'ols', got "
+                         f"{noise!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (Real, np.number)) \
+            or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise as a number is the noise variance and must be finite and >= 0, "
+                         f"got {noise!r}")
+    return float(noise), "given"
 
 
 # -- drawing training sets -----------------------------------------------------------------------

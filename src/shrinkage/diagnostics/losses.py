@@ -10,17 +10,33 @@ Squared loss
 With ``ŷ̄_i = mean_D ŷ_D(x_i)`` the *exact* identity, for the single observed ``y_i``, is ::
 
     mean_{D,i} (y_i − ŷ_D(x_i))²  =  mean_i Var_D ŷ_D(x_i)  +  mean_i (y_i − ŷ̄_i)²
-          error                            variance               bias² (observed)
+          error                            variance            bias2_observed
 
 (``Var_D`` over the ``R`` draws, without Bessel's correction, so the identity holds to
-rounding). Without the truth, ``bias2`` is that last term and contains the noise; ``noise`` is
-NaN. Given the true regression function ``f(x_i)`` (``f_test``, for synthetic data)::
+rounding). The last term mixes the bias with the noise of the observed ``y``; how it is split
+depends on what is known, and in each case the terms add up to ``error`` *exactly*:
+
+*The truth* ``f(x_i)`` (``f_test``, synthetic data)::
 
     bias2 = mean_i (ŷ̄_i − f_i)²,    noise = mean_i (y_i − f_i)²,
-    error = noise + bias2 + variance + 2 mean_i (y_i − f_i)(f_i − ŷ̄_i)
+    cross = 2 mean_i (y_i − f_i)(f_i − ŷ̄_i),
+    error = bias2 + variance + noise + cross                      (an algebraic identity)
 
-The last term, ``cross``, has expectation zero (the test noise is independent of the training
-draws) and shrinks like ``1/√n_test``.
+``cross`` is the finite-sample term: its expectation is zero (the test noise ``y − f`` is
+independent of the training draws) and it shrinks like ``1/√n_test``; it is computed from its
+own formula, so the identity is a check, not a definition.
+
+*A noise estimate* ``σ̂²`` (a known noise variance, or estimated from replicated test rows or
+a least-squares fit, see :func:`~shrinkage.diagnostics.bias_variance`)::
+
+    noise = σ̂²,    bias2 = bias2_observed − σ̂²,    error = bias2 + variance + noise
+
+``E(y_i − ŷ̄_i)² = (f_i − ŷ̄_i)² + σ²`` for test noise independent of the draws, so with an
+unbiased ``σ̂²`` this ``bias2`` is an unbiased estimate of the true bias², which, near zero,
+can come out slightly negative by chance.
+
+*Nothing more* (the default without the truth): ``bias2`` is ``bias2_observed``, the noise is
+folded into it and ``noise`` is NaN, so ``error = bias2 + variance``.
 
 0-1 loss (Domingos 2000)
 ------------------------
@@ -57,7 +73,7 @@ __all__ = ["squared", "zero_one", "log_loss"]
 CLIP = 1e-15     # probabilities are clipped here before the log
 
 
-def squared(P, y, f=None) -> dict:
+def squared(P, y, f=None, noise=None) -> dict:
     """Squared-loss terms from ``R`` predictions per test point.
 
     Parameters
@@ -68,11 +84,15 @@ def squared(P, y, f=None) -> dict:
         Observed targets.
     f : ndarray of shape (n_test,), optional
         The true regression function at the test points.
+    noise : float, optional
+        An estimate of the noise variance (used only without ``f``).
 
     Returns
     -------
     dict
-        ``error``, ``bias2``, ``variance``, ``noise`` (floats; ``noise`` NaN without ``f``).
+        ``error``, ``bias2``, ``variance``, ``noise`` (floats; ``noise`` NaN without ``f`` or
+        ``noise``), and with ``f`` or ``noise`` also ``bias2_observed`` and, with ``f``,
+        ``cross`` (see the module docstring for the identities).
 
     Examples
     --------
@@ -81,13 +101,20 @@ def squared(P, y, f=None) -> dict:
     >>> out = squared(P, np.array([2.0, 0.0]))
     >>> out["error"], out["variance"], out["bias2"]
     (2.5, 0.5, 2.0)
+    >>> out = squared(P, np.array([2.0, 0.0]), f=np.array([2.0, 1.0]))
+    >>> out["bias2"], out["noise"], out["cross"]      # 2.5 = 0.5 + 0.5 + 1.0 + 0.5
+    (0.5, 0.5, 1.0)
     """
     mean = P.mean(axis=0)
     out = {"error": np.mean((P - y) ** 2), "variance": np.mean(P.var(axis=0))}
-    if f is None:
-        out.update(bias2=np.mean((mean - y) ** 2), noise=np.nan)
+    observed = np.mean((mean - y) ** 2)
+    if f is not None:
+        out.update(bias2=np.mean((mean - f) ** 2), noise=np.mean((y - f) ** 2),
+                   bias2_observed=observed, cross=2.0 * np.mean((y - f) * (f - mean)))
+    elif noise is not None:
+        out.update(bias2=observed - float(noise), noise=float(noise), bias2_observed=observed)
     else:
-        out.update(bias2=np.mean((mean - f) ** 2), noise=np.mean((y - f) ** 2))
+        out.update(bias2=observed, noise=np.nan)
     return out
 
 
