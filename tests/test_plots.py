@@ -269,3 +269,99 @@ def test_axes_argument_checked():
         plot_l1_vs_l2(res, axes=[ax])
     assert plot_path(path, ax=ax) is fig
     plt.close(fig)
+
+
+# -- every function draws on the caller's axes and returns the caller's figure --------------------
+def _caller(n=2):
+    """A caller's figure of ``n`` panels, and the figures open before it."""
+    before = set(plt.get_fignums())
+    fig, axs = plt.subplots(1, n, squeeze=False)
+    return fig, list(axs[0]), before
+
+
+def _drew_only_on(fig, before, targets, others=()):
+    assert set(plt.get_fignums()) - before == {fig.number}       # no new figure was made
+    for ax in targets:
+        assert ax.get_lines() or ax.patches or ax.collections
+    for ax in others:
+        assert not (ax.get_lines() or ax.patches or ax.collections)
+    render(fig)
+
+
+def test_plot_cv_on_the_callers_ax(ridge_cv):
+    fig, (a, b), before = _caller()
+    assert plot_cv(ridge_cv, ax=b) is fig
+    assert b.get_title() == "Cross-validation curve"
+    _drew_only_on(fig, before, [b], [a])
+
+
+def test_plot_path_on_the_callers_ax(ridge_cv, diabetes):
+    path = coefficient_path(Ridge(), *diabetes, [10.0, 1.0, 0.1])
+    fig, (a, b), before = _caller()
+    assert plot_path(path, ax=b, show_df=False) is fig
+    assert [ln.get_label() for ln in b.get_lines() if not ln.get_label().startswith("_")] \
+        == list(diabetes[0].columns)
+    _drew_only_on(fig, before, [b], [a])
+
+
+def test_plot_bias_variance_on_the_callers_ax():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(80, 4))
+    y = X[:, 0] + rng.normal(size=80)
+    res = bias_variance(Ridge(), X, y, [1.0, 0.01], n_rounds=3, random_state=0)
+    fig, (a, b), before = _caller()
+    assert plot_bias_variance(res, ax=a) is fig
+    assert "test error" in [ln.get_label() for ln in a.get_lines()]
+    est = bias_variance(Ridge(), X, y, [1.0, 0.01], n_rounds=3, random_state=0, noise=1.0)
+    assert plot_bias_variance(est, ax=b) is fig
+    labels = [ln.get_label() for ln in b.get_lines()]
+    assert "bias²" in labels and "noise (given estimate)" in labels
+    _drew_only_on(fig, before, [a, b])
+
+
+def test_plot_l1_vs_l2_on_the_callers_ax_or_axes():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(50, 4))
+    y = X[:, 0] + 0.1 * rng.normal(size=50)
+    models = {"ridge": Ridge(lam=0.1).fit(X, y), "lasso": Lasso(alpha=0.1).fit(X, y)}
+    fig, (a, b), before = _caller()
+    assert plot_l1_vs_l2(models, ax=b) is fig               # one panel: ax
+    assert len(b.patches) == 8
+    _drew_only_on(fig, before, [b], [a])
+    res = sparsity_comparison(X, y, [1.0, 0.1], {"a": Ridge(), "b": Ridge(lam=1.0)})
+    fig, axs, before = _caller(3)
+    assert plot_l1_vs_l2(res, axes=axs) is fig              # three panels: axes
+    _drew_only_on(fig, before, axs)
+    with pytest.raises(ValueError, match="3 panels but ax is a single Axes"):
+        plot_l1_vs_l2(res, ax=axs[0])
+    with pytest.raises(ValueError, match="not both"):
+        plot_l1_vs_l2(models, ax=axs[0], axes=axs)
+    plt.close("all")
+
+
+def test_plot_history_on_the_callers_ax_or_axes():
+    h = {"data_loss": [1.0, 0.5], "penalty": [0.1, 0.1], "loss": [1.1, 0.6]}
+    fig, (a, b), before = _caller()
+    assert plot_history(h, ax=a) is fig
+    assert [ln.get_label() for ln in a.get_lines()] == ["data loss", "penalty",
+                                                       "total (objective)"]
+    _drew_only_on(fig, before, [a], [b])
+    fig, axs, before = _caller()
+    assert plot_history({"one": h, "two": h}, axes=axs) is fig
+    _drew_only_on(fig, before, axs)
+
+
+def test_plot_weights_on_the_callers_ax_or_axes():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 3))
+    y = X.sum(axis=1)
+    fig, (a, b), before = _caller()
+    assert plot_weights(Ridge().fit(X, y), ax=b) is fig
+    assert len(b.patches) == 1
+    _drew_only_on(fig, before, [b], [a])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = MLPRegressor((4,), max_epochs=3, random_state=0).fit(X, y)
+    fig, axs, before = _caller()
+    assert plot_weights(net, axes=axs) is fig
+    _drew_only_on(fig, before, axs)

@@ -1,8 +1,9 @@
 """Figures of what λ does (matplotlib).
 
-Every function takes a fitted estimator or a result, draws on the given ``ax`` / ``axes`` or on
-new ones, and returns the :class:`~matplotlib.figure.Figure`. λ is on a log axis labelled
-``"λ (lam)"`` (symmetric-log when the grid holds 0).
+Every function takes a fitted estimator or a result, draws on the caller's ``ax`` (one Axes) or,
+for figures of several panels, ``axes`` (one Axes per panel; ``ax`` is accepted when the figure
+has a single panel), or on new ones, and returns the :class:`~matplotlib.figure.Figure`. λ is
+on a log axis labelled ``"λ (lam)"`` (symmetric-log when the grid holds 0).
 
 =======================  =====================================================================
 :func:`plot_cv`          CV curve with standard-error bars, λ_min and λ_1se marked

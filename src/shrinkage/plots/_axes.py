@@ -22,6 +22,21 @@ def axes_grid(ax, n: int = 1, *, figsize=None, sharey=False):
     return fig, list(axs[0])
 
 
+def pick_axes(ax, axes, n: int):
+    """The caller's axes from ``ax`` (one Axes, for a one-panel figure) or ``axes`` (a sequence,
+    one per panel), or None to create them; a clear error for a wrong mix."""
+    if ax is not None and axes is not None:
+        raise ValueError("pass either ax (one Axes) or axes (one per panel), not both")
+    if ax is not None:
+        if isinstance(ax, (list, tuple, np.ndarray)):
+            return ax            # a sequence given as ax: treat it as axes
+        if n > 1:
+            raise ValueError(f"this figure has {n} panels but ax is a single Axes; pass "
+                             f"axes=[...] with {n} Axes, or neither to create them")
+        return [ax]
+    return axes
+
+
 def lam_axis(ax, lams) -> None:
     """Log-scaled λ axis (symmetric-log when the grid holds λ = 0), labelled."""
     lams = np.asarray(lams, dtype=float)

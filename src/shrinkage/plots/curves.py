@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._axes import axes_grid, chosen_lams, lam_axis, mark_lam, score_label
+from ._axes import axes_grid, chosen_lams, lam_axis, mark_lam, pick_axes, score_label
 
 __all__ = ["plot_cv", "plot_path", "plot_bias_variance", "plot_l1_vs_l2"]
 
@@ -149,8 +149,9 @@ def plot_bias_variance(result, *, ax=None):
     matplotlib.figure.Figure
         Lines labelled ``"test error"``, ``"bias²"`` (``"bias"`` for the 0-1 and log losses;
         ``"bias² + noise (truth unknown)"`` for squared loss without ``f_test``),
-        ``"variance"`` (``"net variance"`` for 0-1), ``"noise"`` (only when known), and a
-        vertical line at the λ of the smallest error.
+        ``"variance"`` (``"net variance"`` for 0-1), ``"noise"`` (only when known;
+        ``"noise (ols estimate)"`` and the like for a squared-loss estimate), and a vertical
+        line at the λ of the smallest error.
 
     Examples
     --------
@@ -176,7 +177,9 @@ def plot_bias_variance(result, *, ax=None):
     ax.plot(lams, result.variance[order], color="C3",
             label="net variance" if result.loss == "zero_one" else "variance")
     if known:
-        ax.plot(lams, result.noise[order], color="0.5", linestyle=":", label="noise")
+        source = getattr(result, "noise_source", "truth")
+        ax.plot(lams, result.noise[order], color="0.5", linestyle=":",
+                label="noise" if source == "truth" else f"noise ({source} estimate)")
     mark_lam(ax, result.lam_best, f"least error, λ = {result.lam_best:.3g}", color="0.2")
     lam_axis(ax, result.lams)
     ax.set_ylabel({"squared": "squared error", "zero_one": "0-1 loss",
@@ -187,7 +190,7 @@ def plot_bias_variance(result, *, ax=None):
     return fig
 
 
-def plot_l1_vs_l2(obj, *, axes=None, feature_names=None):
+def plot_l1_vs_l2(obj, *, ax=None, axes=None, feature_names=None):
     """L1 and L2 (or any) coefficients side by side.
 
     Parameters
@@ -197,8 +200,11 @@ def plot_l1_vs_l2(obj, *, axes=None, feature_names=None):
         coefficient path (shared y-axis), and a last panel with the number of non-zero
         coefficients against λ. A dict of fitted estimators (with ``coef_``): one panel of
         grouped bars, one bar per feature and estimator.
+    ax : matplotlib Axes, optional
+        For the one-panel figure (a dict of estimators); a SparsityResult needs ``axes``.
     axes : sequence of matplotlib Axes, optional
-        ``n_estimators + 1`` axes for a SparsityResult, one for a dict.
+        ``n_estimators + 1`` axes for a SparsityResult, one for a dict. Pass ``ax`` or
+        ``axes``, not both; neither creates a new figure.
     feature_names : list of str, optional
 
     Returns
@@ -220,7 +226,7 @@ def plot_l1_vs_l2(obj, *, axes=None, feature_names=None):
     """
     from ..diagnostics import SparsityResult
     if isinstance(obj, SparsityResult):
-        return _sparsity_panels(obj, axes)
+        return _sparsity_panels(obj, pick_axes(ax, axes, len(obj.paths) + 1))
     if not isinstance(obj, Mapping) or not obj:
         raise TypeError("plot_l1_vs_l2 takes a SparsityResult or a dict name -> fitted estimator")
     coefs = {k: np.ravel(np.asarray(est.coef_, dtype=float)) for k, est in obj.items()}
@@ -230,7 +236,7 @@ def plot_l1_vs_l2(obj, *, axes=None, feature_names=None):
     p = p.pop()
     names = feature_names or list(getattr(next(iter(obj.values())), "feature_names_in_",
                                           [f"x{j}" for j in range(p)]))
-    fig, (ax,) = axes_grid(axes, figsize=(max(5.0, 0.5 * p + 2), 3.8))
+    fig, (ax,) = axes_grid(pick_axes(ax, axes, 1), figsize=(max(5.0, 0.5 * p + 2), 3.8))
     width = 0.8 / len(coefs)
     x = np.arange(p)
     for k, (name, c) in enumerate(coefs.items()):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._axes import axes_grid
+from ._axes import axes_grid, pick_axes
 
 __all__ = ["plot_history", "plot_weights"]
 
@@ -31,7 +31,7 @@ def _lam_text(h, obj):
     return "λ = " + ", ".join(f"{v:.3g}" for v in vals)
 
 
-def plot_history(obj, *, axes=None, logy: bool = True):
+def plot_history(obj, *, ax=None, axes=None, logy: bool = True):
     """Training curves: data loss, penalty and their sum (the compromise λ strikes), per epoch.
 
     Parameters
@@ -41,8 +41,11 @@ def plot_history(obj, *, axes=None, logy: bool = True):
         (``history_``), its history (``"data_loss"``, ``"penalty"``, ``"loss"``, optionally
         ``"val_loss"``, ``"lam"``), or a mapping label → either (one panel each, shared
         y-axis), such as the ``mlp_history.json`` that ``shrinkage demo`` writes.
+    ax : matplotlib Axes, optional
+        For a one-panel figure (one network or history).
     axes : matplotlib Axes or sequence of Axes, optional
-        One per panel.
+        One per panel (a mapping of runs). Pass ``ax`` or ``axes``, not both; neither creates
+        a new figure.
     logy : bool, default=True
         Log-scaled loss axis (the penalty is often orders of magnitude below the data loss).
 
@@ -62,7 +65,7 @@ def plot_history(obj, *, axes=None, logy: bool = True):
     >>> fig = plot_history(net)
     """
     runs = (dict(obj) if isinstance(obj, Mapping) and "data_loss" not in obj else {"": obj})
-    fig, axs = axes_grid(axes, len(runs), sharey=True)
+    fig, axs = axes_grid(pick_axes(ax, axes, len(runs)), len(runs), sharey=True)
     for ax, (label, run) in zip(axs, runs.items()):
         h = _history(run)
         n = len(h["data_loss"])
@@ -95,7 +98,7 @@ def _weight_matrices(est):
                     "model); fit it first")
 
 
-def plot_weights(obj, *, axes=None, bins: int = 30):
+def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
     """Histograms of the weights: one panel per layer of a network, or the coefficients.
 
     Parameters
@@ -104,8 +107,10 @@ def plot_weights(obj, *, axes=None, bins: int = 30):
         A network (``coefs_``, one panel per weight matrix) or a linear model (``coef_``, one
         panel). A mapping label → estimator overlays the models in each panel (same bins), to
         compare λ's.
+    ax : matplotlib Axes, optional
+        For a one-panel figure (a linear model, or a network with one weight matrix).
     axes : sequence of matplotlib Axes, optional
-        One per layer.
+        One per layer. Pass ``ax`` or ``axes``, not both; neither creates a new figure.
     bins : int, default=30
 
     Returns
@@ -131,7 +136,8 @@ def plot_weights(obj, *, axes=None, bins: int = 30):
         raise ValueError(f"the models have different numbers of layers: {sorted(n_layers)}")
     n_layers = n_layers.pop()
     linear = not hasattr(next(iter(models.values())), "coefs_")
-    fig, axs = axes_grid(axes, n_layers, figsize=(4.2 * n_layers, 3.4))
+    fig, axs = axes_grid(pick_axes(ax, axes, n_layers), n_layers,
+                         figsize=(4.2 * n_layers, 3.4))
     for layer, ax in enumerate(axs):
         values = [mats[k][layer].ravel() for k in models]
         edges = np.histogram_bin_edges(np.concatenate(values), bins=bins)
