@@ -115,6 +115,7 @@ __all__ = ["SOLVERS", "SmoothObjective", "SmoothResult", "choose_solver",
 
 SOLVERS = ("auto", "newton-cholesky", "newton-cg", "lbfgs")
 _LOG2 = float(np.log(2.0))
+_CONTRACT = 0.25   # refresh the Hessian after a reused one contracted the gradient less than 4×
 
 
 class _Separable(Exception):
@@ -550,7 +551,7 @@ def _newton_cholesky(obj, theta, tol, max_iter, cache):
         g = obj.gradient(theta, eta)
         gmax_new = float(np.max(np.abs(g)))
         # refresh after a reused Hessian that contracted poorly, or after a damped step
-        fresh = (not fresh and gmax_new > 0.25 * gmax) or t < 1.0
+        fresh = (not fresh and gmax_new > _CONTRACT * gmax) or t < 1.0
         gmax = gmax_new
     return theta, n_iter, gmax, cache.n_hessian
 
