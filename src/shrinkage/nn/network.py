@@ -14,15 +14,18 @@ currency), with the gradients in a list ``grads`` of the same arrays' shapes; th
 layers' own (views, not copies), so updating ``params[i]`` in place updates the layer.
 
 Training batches reuse buffers allocated once per batch size (``forward(..., reuse=True)``):
-a step allocates nothing proportional to the network but the activations' masks.
+a step allocates nothing proportional to the network but the temporaries of activations other
+than ``relu``. The softmax head is two compiled passes over the logits around one ``np.exp``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from scipy.special import log_expit
 
 from ..datafits import Logistic, SoftmaxCrossEntropy, SquaredError
+from ._blas import flat
 from .layers import Dense, check_random_state, get_activation
 
 __all__ = ["MLP", "HEADS"]
@@ -177,20 +180,69 @@ class MLP:
         return total
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def _shift_rows(eta, y):
+    # z = η − max_k η per row, in place; returns Σ_i z_{i,y_i} in float64
+    n, K = eta.shape
+    z_y = 0.0
+    for i in range(n):
+        c = y[i]
+        if c < 0 or c >= K:
+            raise ValueError("class index out of range for the network's outputs")
+        mx = eta[i, 0]
+        for k in range(1, K):
+            mx = max(mx, eta[i, k])
+        for k in range(K):
+            eta[i, k] -= mx
+        z_y += eta[i, c]
+    return z_y
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _normalize_rows(e, y):
+    # e = e^z: writes (softmax − onehot(y))/n over it; returns Σ_i log Σ_k e^z_ik in float64
+    n, K = e.shape
+    inv_n = 1.0 / n
+    log_s = 0.0
+    for i in range(n):
+        s = 0.0
+        for k in range(K):
+            s += e[i, k]
+        log_s += np.log(s)
+        scale = inv_n / s
+        for k in range(K):
+            e[i, k] = e[i, k] * scale
+        e[i, y[i]] -= inv_n
+    return log_s
+
+
+def _softmax_xent(eta, y):
+    """Mean cross-entropy of the C-contiguous ``eta`` (n, K), its gradient written over it."""
+    z_y = _shift_rows(eta, y)
+    np.exp(eta, out=eta)              # NumPy's SIMD exp: numba's scalar exp costs 2× the rest
+    return (_normalize_rows(eta, y) - z_y) / eta.shape[0]
+
+
+def _softmax_xent_numpy(eta, y, n):
+    eta -= eta.max(axis=1, keepdims=True)                # z = η − max η
+    rows = np.arange(n)
+    z_y = eta[rows, y].astype(np.float64)
+    np.exp(eta, out=eta)
+    s = eta.sum(axis=1, keepdims=True)
+    # mean_i(log s_i − z_{i,y_i}) as two float64 sums: np.mean costs more than the maths here
+    loss = float(np.log(s, dtype=np.float64).sum() - z_y.sum()) / n
+    eta /= s                                              # softmax p
+    eta[rows, y] -= 1                                     # p − onehot(y)
+    eta *= eta.dtype.type(1.0 / n)
+    return loss, eta
+
+
 def _head_loss_and_grad(head, eta, y, n):
     """Loss (float64 mean) and ``∂loss/∂η`` written over ``eta`` (n, K)."""
     if head == "softmax":
-        eta -= eta.max(axis=1, keepdims=True)            # z = η − max η
-        rows = np.arange(n)
-        z_y = eta[rows, y].astype(np.float64)
-        np.exp(eta, out=eta)
-        s = eta.sum(axis=1, keepdims=True)
-        # mean_i(log s_i − z_{i,y_i}) as two float64 sums: np.mean costs more than the maths here
-        loss = float(np.log(s, dtype=np.float64).sum() - z_y.sum()) / n
-        eta /= s                                          # softmax p
-        eta[rows, y] -= 1                                 # p − onehot(y)
-        eta *= eta.dtype.type(1.0 / n)
-        return loss, eta
+        if flat(eta) is not None and y.shape == (n,) and y.dtype.kind in "iu":
+            return _softmax_xent(eta, y), eta       # two passes and an exp (see _blas)
+        return _softmax_xent_numpy(eta, y, n)
     if head == "logistic":
         e = eta[:, 0]
         yt = y.reshape(-1)

@@ -5,6 +5,10 @@ A transformation is a pair ``(init(params) -> state, update(grads, state, params
 :func:`apply_updates` adds the final updates to the parameters. For speed the arrays of
 ``grads`` (and of the state) are **modified in place** and returned as the updates: pass a copy
 if you need the gradients afterwards. Counts in a state are plain ints (the state is a tuple).
+The moment updates of :func:`trace`, :func:`scale_by_rms` and :func:`scale_by_adam` run as one
+compiled pass per array, in the arrays' dtype (a small network's step was mostly NumPy's
+per-call overhead); arrays that are not C-contiguous of one float dtype take the same formulas
+in NumPy.
 
 L2 in the loss versus decoupled weight decay
 --------------------------------------------
@@ -47,8 +51,9 @@ from functools import partial
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
+from numba import njit
 
-from ._blas import axpy
+from ._blas import axpy, flat
 from .schedules import Schedule, constant
 
 __all__ = ["GradientTransformation", "chain", "apply_updates", "scale", "scale_by_learning_rate",
@@ -130,17 +135,35 @@ def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransform
     return GradientTransformation(_count_init, partial(_lr_update, _as_schedule(learning_rate)))
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def _trace_kernel(g, m, decay, nesterov):
+    # in g's dtype: m ← decay·m + g;  u = m, or g + decay·m with Nesterov
+    d = g.dtype.type(decay)
+    for i in range(g.shape[0]):
+        mi = d * m[i] + g[i]
+        m[i] = mi
+        g[i] = g[i] + d * mi if nesterov else mi
+
+
+def _trace_numpy(g, m, decay, nesterov):
+    m *= decay
+    m += g
+    if nesterov and decay > 0:            # g + decay·m, in place: ((g/decay) + m)·decay
+        g *= 1.0 / decay
+        g += m
+        g *= decay
+    else:
+        np.copyto(g, m)
+
+
 def _trace_update(decay, nesterov, grads, state, params):
     (m,) = state
     for g, mi in zip(grads, m):
-        mi *= decay
-        mi += g
-        if nesterov and decay > 0:        # g + decay·m, in place: ((g/decay) + m)·decay
-            g *= 1.0 / decay
-            g += mi
-            g *= decay
+        views = flat(g, mi)
+        if views is not None:            # one pass (see _blas); the same formula otherwise
+            _trace_kernel(*views, decay, nesterov)
         else:
-            np.copyto(g, mi)
+            _trace_numpy(g, mi, decay, nesterov)
     return grads, (m,)
 
 
@@ -148,15 +171,35 @@ def trace(decay: float = 0.9, nesterov: bool = False) -> GradientTransformation:
     """Momentum: ``m ← decay·m + g``; ``u = m``, or ``u = g + decay·m`` with Nesterov."""
     if not 0 <= decay < 1:
         raise ValueError(f"momentum must lie in [0, 1), got {decay!r}")
-    return GradientTransformation(_zeros, partial(_trace_update, decay, nesterov))
+    return GradientTransformation(_zeros, partial(_trace_update, float(decay), bool(nesterov)))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _rms_kernel(g, v, decay, eps):
+    # in g's dtype: ν ← decay·ν + (1−decay)g²;  u = g / (√ν + eps)
+    t = g.dtype.type
+    d, a, e = t(decay), t(1.0 - decay), t(eps)
+    for i in range(g.shape[0]):
+        gi = g[i]
+        vi = d * v[i] + a * (gi * gi)
+        v[i] = vi
+        g[i] = gi / (np.sqrt(vi) + e)
+
+
+def _rms_numpy(g, v, decay, eps):
+    v *= decay
+    axpy(1.0 - decay, g * g, v)
+    g /= np.sqrt(v) + eps
 
 
 def _rms_update(decay, eps, grads, state, params):
     (nu,) = state
     for g, v in zip(grads, nu):
-        v *= decay
-        axpy(1.0 - decay, g * g, v)
-        g /= np.sqrt(v) + eps
+        views = flat(g, v)
+        if views is not None:
+            _rms_kernel(*views, decay, eps)
+        else:
+            _rms_numpy(g, v, decay, eps)
     return grads, (nu,)
 
 
@@ -164,11 +207,42 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> GradientTransformatio
     """RMSprop: ``ν ← decay·ν + (1−decay)g²``; ``u = g / (√ν + eps)``."""
     if not 0 <= decay < 1:
         raise ValueError(f"rms decay must lie in [0, 1), got {decay!r}")
-    return GradientTransformation(_zeros, partial(_rms_update, decay, eps))
+    return GradientTransformation(_zeros, partial(_rms_update, float(decay), float(eps)))
 
 
 def _adam_init(params):
     return (0, [np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _adam_kernel(g, m, v, b1, b2, eps, c1, c2):
+    # in g's dtype: m ← b1·m + (1−b1)g,  v ← b2·v + (1−b2)g²,  u = m / (√v/√c2 + eps) / c1
+    t = g.dtype.type
+    b1_, a1, b2_, a2, e = t(b1), t(1.0 - b1), t(b2), t(1.0 - b2), t(eps)
+    r1, r2 = t(1.0 / c1), t(1.0 / np.sqrt(c2))
+    for i in range(g.shape[0]):
+        gi = g[i]
+        mi = b1_ * m[i] + a1 * gi
+        vi = b2_ * v[i] + a2 * (gi * gi)
+        m[i] = mi
+        v[i] = vi
+        g[i] = mi / (np.sqrt(vi) * r2 + e) * r1
+
+
+def _adam_numpy(g, m, v, b1, b2, eps, c1, c2):
+    # m ← b1·m + (1−b1)g, written as (1−b1)(m·b1/(1−b1) + g): in place, no temporary
+    m *= b1 / (1.0 - b1)
+    m += g
+    m *= 1.0 - b1
+    np.square(g, out=g)                   # g is free now: reuse it for g², then for u
+    v *= b2 / (1.0 - b2)
+    v += g
+    v *= 1.0 - b2
+    np.sqrt(v, out=g)
+    g *= 1.0 / np.sqrt(c2)
+    g += eps
+    np.divide(m, g, out=g)
+    g *= 1.0 / c1
 
 
 def _adam_update(b1, b2, eps, grads, state, params):
@@ -176,19 +250,11 @@ def _adam_update(b1, b2, eps, grads, state, params):
     t += 1
     c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
     for g, m, v in zip(grads, mu, nu):
-        # m ← b1·m + (1−b1)g, written as (1−b1)(m·b1/(1−b1) + g): in place, no temporary
-        m *= b1 / (1.0 - b1)
-        m += g
-        m *= 1.0 - b1
-        np.square(g, out=g)               # g is free now: reuse it for g², then for u
-        v *= b2 / (1.0 - b2)
-        v += g
-        v *= 1.0 - b2
-        np.sqrt(v, out=g)
-        g *= 1.0 / np.sqrt(c2)
-        g += eps
-        np.divide(m, g, out=g)
-        g *= 1.0 / c1
+        views = flat(g, m, v)
+        if views is not None:
+            _adam_kernel(*views, b1, b2, eps, c1, c2)
+        else:
+            _adam_numpy(g, m, v, b1, b2, eps, c1, c2)
     return grads, (t, mu, nu)
 
 
@@ -197,7 +263,8 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Grad
     for name, b in (("beta_1", b1), ("beta_2", b2)):
         if not 0 <= b < 1:
             raise ValueError(f"{name} must lie in [0, 1), got {b!r}")
-    return GradientTransformation(_adam_init, partial(_adam_update, b1, b2, eps))
+    return GradientTransformation(_adam_init, partial(_adam_update, float(b1), float(b2),
+                                                          float(eps)))
 
 
 def weights_only(params) -> list[bool]:

@@ -189,8 +189,9 @@ class LayerPenalty:
         With ``mode="prox"`` only the smooth L2 part (the rest is :meth:`prox`'s).
         """
         prox = self.mode == "prox"
+        lams, rhos = self.lams.tolist(), self.l1_ratios.tolist()   # floats: NumPy scalars are slow
         for l, i in self._targets(params):
-            lam, rho = self.lams[l], self.l1_ratios[l]
+            lam, rho = lams[l], rhos[l]
             if lam == 0:
                 continue
             P, G = params[i], grads[i]
@@ -199,7 +200,7 @@ class LayerPenalty:
             if rho > 0 and not prox:
                 axpy(lam * rho, np.sign(P), G)
         if not prox:
-            for l, gam in enumerate(self.group_lams):
+            for l, gam in enumerate(self.group_lams.tolist()):
                 if gam > 0:
                     self._add_group_gradient(gam, params[2 * l], grads[2 * l])
         return grads
