@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from shrinkage import convert_strength
 from shrinkage.nn import MLPClassifier, MLPRegressor
@@ -270,3 +271,34 @@ def test_interrupted_is_false_after_a_normal_fit_and_reset_by_the_next():
     assert est.interrupted_ is False and est.n_iter_ == 5
     est.partial_fit(X, y)
     assert est.interrupted_ is False and est.n_iter_ == 6
+
+
+class _RecordBlasThreads:
+    """A constant schedule that records the BLAS threads it is called under (during training)."""
+
+    def __init__(self):
+        self.seen = set()
+
+    def __call__(self, step):
+        self.seen.add(_blas_threads())
+        return 0.01
+
+
+def _blas_threads():
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_small_network_trains_on_one_blas_thread_and_gives_the_callers_back():
+    X, y = _data()
+    for _ in range(2):                         # the second fit reuses the cached controller
+        rec = _RecordBlasThreads()
+        with threadpool_limits(limits=2, user_api="blas"):
+            outer = _blas_threads()
+            MLPClassifier((8,), schedule=rec, max_epochs=2, random_state=0).fit(X, y)
+            assert rec.seen == {1}
+            assert _blas_threads() == outer
+        rec = _RecordBlasThreads()
+        with threadpool_limits(limits=1, user_api="blas"):
+            MLPClassifier((8,), schedule=rec, max_epochs=2, n_threads=2, random_state=0).fit(X, y)
+            assert rec.seen == {outer}        # n_threads wins (2, where the machine allows it)
+            assert _blas_threads() == 1

@@ -45,7 +45,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .._validation import check_classification_y, check_X, check_X_y
 from . import schedules as S
@@ -58,6 +58,17 @@ from .prox import GROUP_AXES
 from .training import Trainer
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
+
+_blas_pools = None
+
+
+def _blas_controller():
+    # scanning the loaded libraries costs ~2 ms, a few % of a small network's fit: once, as
+    # solvers.smooth does (BLAS libraries loaded later are not limited)
+    global _blas_pools
+    if _blas_pools is None:
+        _blas_pools = ThreadpoolController().select(user_api="blas")
+    return _blas_pools
 
 SCHEDULES = ("constant", "step", "exponential", "cosine", "cyclical")
 INITS = ("auto", "he", "xavier")
@@ -242,7 +253,7 @@ class _BaseMLP(BaseEstimator):
             self._val = (Xv, tv)
         Xv, tv = self._val if not partial else (None, None)
         n_more = epochs if epochs is not None else self.max_epochs - self.trainer_.epoch
-        with threadpool_limits(limits=self._blas_threads(hidden, X.shape[1]), user_api="blas"):
+        with _blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])):
             self.trainer_.run(X, t, Xv, tv, epochs=max(n_more, 0))
         net = self.trainer_.net
         self.net_ = net

@@ -147,8 +147,8 @@ class Trainer:
             idx = order[start:start + bs]
             m = idx.shape[0]
             # mode="clip": the indices are valid, and the default "raise" buffers ``out``
-            Xb = np.take(X, idx, axis=0, out=Xb_full[:m], mode="clip")
-            yb = np.take(y, idx, axis=0, out=yb_full[:m], mode="clip")
+            Xb = X.take(idx, axis=0, out=Xb_full[:m], mode="clip")    # the method: no wrapper
+            yb = y.take(idx, axis=0, out=yb_full[:m], mode="clip")
             running += m * self.net.loss_and_grad(Xb, yb)
             self.penalty.add_gradient(params, grads)          # + 2λ_l(1−ρ_l) W_l (+ …), in place
             if self.weight_decay and self.learning_rate is not None:
