@@ -302,7 +302,8 @@ def _direct_df(X, m, lam):
 def test_cv_results_df_is_the_trace_of_the_penalized_hat_matrix_of_the_all_data_fits(K):
     X, y = data(K, n=120, p=4, seed=70)
     lams = np.array([1.0, 0.1, 0.01, 0.001])
-    cv = LogisticRegressionCV(lams=lams, cv=3).fit(X, y)
+    assert np.all(np.isnan(LogisticRegressionCV(lams=lams, cv=3).fit(X, y).cv_results_["df"]))
+    cv = LogisticRegressionCV(lams=lams, cv=3, compute_df=True).fit(X, y)
     df = cv.cv_results_["df"]
     assert df.shape == (4,) and np.all(np.diff(df) > 0)            # λ falls: df grows
     dim = 4 * (K - 1) if K > 2 else 4

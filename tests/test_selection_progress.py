@@ -52,8 +52,8 @@ def test_logistic_cv_bar_counts_fold_by_lambda_fits(capsys):
     assert out.err == "" and out.out == ""
     b = LogisticRegressionCV(lams=lams, cv=3, progress=True).fit(X, y)
     err = capsys.readouterr().err
-    # 3 folds × 4 λ, plus the path on all rows (4 λ)
-    assert "fold × λ" in err and "16/16" in err
+    # 3 folds × 4 λ (the refit at the chosen λ is not a bar step)
+    assert "fold × λ" in err and "12/12" in err
     assert np.array_equal(a.cv_results_["fold_scores"], b.cv_results_["fold_scores"])
     assert a.lam_ == b.lam_ and np.array_equal(a.coef_, b.coef_)
 
@@ -62,7 +62,11 @@ def test_logistic_cv_bar_total_grows_with_the_automatic_grid(capsys):
     X, y = classification(n=120, seed=2)
     m = LogisticRegressionCV(lams=5, cv=3, progress=True).fit(X, y)
     n_lams = len(m.cv_results_["lam"])
-    total = 3 * n_lams + n_lams
+    total = 3 * n_lams
+    assert n_lams > 5                                     # the grid was extended
+    assert f"{total}/{total}" in capsys.readouterr().err
+    m = LogisticRegressionCV(lams=5, cv=3, progress=True, compute_df=True).fit(X, y)
+    total = 3 * n_lams + n_lams                           # plus the path on all rows
     assert f"{total}/{total}" in capsys.readouterr().err
 
 

@@ -149,7 +149,7 @@ def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ra
     how = f"λ by {cv}-fold cross-validation, rule {rule}"
     if model == "logistic":
         return (LogisticRegressionCV(cv=cv, rule=rule, random_state=seed,
-                                     standardize=standardize), how)
+                                     standardize=standardize, compute_df=True), how)
     if model in ("lasso", "elasticnet") and not classification:
         return (ElasticNetCV(l1_ratio=base.get_params().get("l1_ratio", 1.0), cv=cv, rule=rule,
                              standardize=standardize, random_state=seed), how)
