@@ -93,3 +93,43 @@ def test_progress_bar_smoke_and_same_result(capsys):
     b = LamSearchCV(Ridge(), lams=[1.0, 0.1], cv=3, progress=True).fit(X, y)
     assert np.array_equal(a.cv_results_["fold_scores"], b.cv_results_["fold_scores"])
     assert "grid search" in capsys.readouterr().err
+
+
+def _needs_a_larger_lam(seed=5):
+    """Weak signal, strong noise: the best ridge λ (≈ σ²p/(n‖β‖²) ≈ 1) lies above 1e-1."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(80, 4))
+    return X, X @ np.full(4, 0.3) + 1.0 * rng.normal(size=80)
+
+
+def test_automatic_grid_extends_past_its_edge_and_fits_only_new_candidates(monkeypatch):
+    from shrinkage.selection import grid as grid_mod
+    X, y = _needs_a_larger_lam()
+    calls = []
+    real = grid_mod._fit_score
+
+    def counting(estimator, params, *args):
+        calls.append(params["lam"])
+        return real(estimator, params, *args)
+
+    monkeypatch.setattr(grid_mod, "_fit_score", counting)
+    search = LamSearchCV(Ridge(), lams=5, cv=3).fit(X, y)
+    lams = search.cv_results_["lam"]
+    assert lams[-1] == pytest.approx(1e-5) and np.all(np.diff(lams) < 0)       # one grid, λ falling
+    assert lams.size > 5 and lams[0] > 1e-1                                     # extended upward
+    np.testing.assert_allclose(lams[1:] / lams[:-1], 0.1, rtol=1e-9)            # same spacing
+    assert len(calls) == 3 * lams.size                                          # every candidate once
+    assert lams[0] > search.lam_ > lams[-1]                                     # now inside the grid
+    ref = LamSearchCV(Ridge(), lams=list(lams), cv=3).fit(X, y)                 # same as a user grid
+    np.testing.assert_allclose(search.cv_results_["fold_scores"], ref.cv_results_["fold_scores"])
+    assert search.lam_ == ref.lam_
+
+
+def test_automatic_grid_is_not_a_user_grid_for_the_edge_warning():
+    import warnings
+    X, y = _needs_a_larger_lam()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LamSearchCV(Ridge(), lams=5, cv=3).fit(X, y)          # extended: no warning
+    with pytest.warns(UserWarning, match="largest value of the grid"):
+        LamSearchCV(Ridge(), lams=[1e-2, 1e-3], cv=3).fit(X, y)

@@ -11,6 +11,7 @@ penalized candidate within one standard error of the best).
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -25,6 +26,11 @@ from .rules import parse_rule, warn_on_edge
 from .scoring import get_scores
 
 __all__ = ["LamSearchCV", "lam_candidates"]
+
+#: the automatic grid (``lams`` an int): geometric from the top to the bottom value, then
+#: extended past an edge where the best λ sits, one grid spacing at a time, a decade at most
+#: per extension and at most ``_MAX_EXTENSIONS`` times
+_AUTO_TOP, _AUTO_BOTTOM, _MAX_EXTENSIONS = 1e-1, 1e-5, 3
 
 
 def lam_candidates(lams, l1_ratios=None) -> list[dict]:
@@ -90,9 +96,13 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
     ----------
     estimator : estimator
         E.g. :class:`~shrinkage.MLPClassifier`; cloned for every fit.
-    lams : sequence or mapping, default=(1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
-        Scalars (one λ for all layers), per-layer sequences (a user grid), or a mapping
-        ``layer name -> values`` (their product); see :func:`lam_candidates`.
+    lams : int, sequence or mapping, default=5
+        An int ``n``: the automatic grid, ``n`` values from 1e-1 down to 1e-5 (one λ for all
+        layers), extended past its edge, a decade at a time and at most three times, while the
+        best λ sits on it (only the new candidates are fitted). Otherwise a user grid, which
+        is never extended (a warning says when its best λ is on an edge): scalars (one λ for
+        all layers), per-layer sequences, or a mapping ``layer name -> values`` (their
+        product); see :func:`lam_candidates`.
     l1_ratios : sequence of float, optional
         Also search the L1 share (paired with every λ).
     cv : int, fold ids, splitter or iterable, default=5
@@ -135,7 +145,7 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
     [0.0001, 0.01]
     """
 
-    def __init__(self, estimator, lams=(1e-5, 1e-4, 1e-3, 1e-2, 1e-1), *, l1_ratios=None, cv=5,
+    def __init__(self, estimator, lams=5, *, l1_ratios=None, cv=5,
                  rule="min", scoring=None, n_jobs=None, refit=True, progress=False,
                  random_state=None):
         self.estimator = estimator
@@ -165,7 +175,16 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         self : LamSearchCV
         """
         parse_rule(self.rule)
-        cands = lam_candidates(self.lams, self.l1_ratios)
+        auto = isinstance(self.lams, (int, np.integer)) and not isinstance(self.lams, bool)
+        if auto:
+            if self.lams < 1:
+                raise ValueError(f"lams as an int is the size of the automatic grid and must be "
+                                 f">= 1, got {self.lams}")
+            grid = np.geomspace(_AUTO_TOP, _AUTO_BOTTOM, int(self.lams)) if self.lams > 1 \
+                else np.array([_AUTO_TOP])
+            cands = lam_candidates(grid, self.l1_ratios)
+        else:
+            cands = lam_candidates(self.lams, self.l1_ratios)
         X = np.asarray(X) if not hasattr(X, "iloc") else X.to_numpy()
         y = np.asarray(y)
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -178,24 +197,57 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
             Y_eval = y.reshape(len(y), -1).astype(float)
         splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
                                         random_state=self.random_state)
-        jobs = [(c, k) for c in range(len(cands)) for k in range(len(splits))]
-        values = np.empty((len(scores), len(cands), len(splits)))
-        with ProgressBar(len(jobs), "grid search (candidate × fold)", self.progress) as bar:
+
+        def evaluate(new, bar):
+            """The values of every score for the candidates ``new``: (n_scores, len(new), n_folds)."""
+            jobs = [(c, k) for c in range(len(new)) for k in range(len(splits))]
+            out_values = np.empty((len(scores), len(new), len(splits)))
+            bar.add_total(len(jobs))
             out = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(_fit_score)(self.estimator, cands[c], X, y, sw, *splits[k], scores,
-                                    Y_eval)
+                delayed(_fit_score)(self.estimator, new[c], X, y, sw, *splits[k], scores, Y_eval)
                 for c, k in jobs)
             for (c, k), v in zip(jobs, out):
-                values[:, c, k] = v
+                out_values[:, c, k] = v
                 bar.update()
-        fold_scores = values[0]
-        extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
-        lam = np.array([_size(c["lam"]) for c in cands])
-        complexity = -np.array([_total(c["lam"]) for c in cands])
-        result, sel = make_result(lam, rule=self.rule, scoring=scores[0].name,
-                                  fold_scores=fold_scores, complexity=complexity, params=cands,
-                                  n_repeats=n_repeats, extra=extra)
-        if len({_total(c["lam"]) for c in cands}) > 1 and all(np.ndim(c["lam"]) == 0 for c in cands):
+            return out_values
+
+        def choose(cands, values):
+            lam = np.array([_size(c["lam"]) for c in cands])
+            complexity = -np.array([_total(c["lam"]) for c in cands])
+            extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
+            return make_result(lam, rule=self.rule, scoring=scores[0].name,
+                               fold_scores=values[0], complexity=complexity, params=cands,
+                               n_repeats=n_repeats, extra=extra), lam
+
+        with ProgressBar(0, "grid search (candidate × fold)", self.progress) as bar:
+            values = evaluate(cands, bar)
+            (result, sel), lam = choose(cands, values)
+            n_ext = 0
+            while auto and sel.on_edge and n_ext < _MAX_EXTENSIONS and grid.size > 1:
+                n_ext += 1
+                ratio = grid[1] / grid[0]                         # < 1
+                n_more = max(int(round(np.log(1e-1) / np.log(ratio))), 1)
+                if sel.lam_min == grid.min():
+                    more = grid.min() * ratio ** np.arange(1, n_more + 1)
+                else:
+                    more = grid.max() / ratio ** np.arange(n_more, 0, -1)
+                grid = np.sort(np.concatenate([grid, more]))[::-1]
+                new = lam_candidates(more, self.l1_ratios)
+                values = np.concatenate([values, evaluate(new, bar)], axis=1)
+                cands = cands + new
+                # keep the candidates in the order of a fresh grid: by l1_ratio, λ decreasing
+                ratios = [c.get("l1_ratio") for c in cands]
+                first = {r: ratios.index(r) for r in ratios}
+                order = sorted(range(len(cands)), key=lambda i: (first[ratios[i]], -cands[i]["lam"]))
+                cands, values = [cands[i] for i in order], values[:, order]
+                (result, sel), lam = choose(cands, values)
+        if auto and sel.on_edge:
+            warnings.warn(f"the best λ ({sel.lam_min:.4g}) is still on the edge of the automatic "
+                          f"grid after {_MAX_EXTENSIONS} extensions ({grid.min():.3g} to "
+                          f"{grid.max():.3g}); pass a wider grid as lams", UserWarning,
+                          stacklevel=2)
+        elif not auto and len({_total(c["lam"]) for c in cands}) > 1 \
+                and all(np.ndim(c["lam"]) == 0 for c in cands):
             warn_on_edge(sel, lam)
         self.cv_results_ = result
         self.best_params_ = result.best_params
