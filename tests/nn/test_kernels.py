@@ -1,5 +1,8 @@
 """The one-pass numba kernels against the NumPy formulas they replace, on random inputs.
 
+The optimizer kernels take the L2 term ``c·p`` as an argument (``c = 0``: none); their reference is
+``g += c·p`` first, then the NumPy formula.
+
 float64 to 1e-12 relative, float32 to 1e-6 of the array's scale (the two round differently);
 the NumPy path is what non-contiguous arrays still take, so it is checked through the public
 update too.
@@ -29,23 +32,31 @@ def _state(rng, shape, dtype):
     return g, m, v
 
 
-def _pair(kernel, numpy_formula, arrays, *args):
-    """(kernel's result, NumPy's result) on copies of ``arrays``, each list of updated arrays."""
+def _pair(kernel, numpy_formula, arrays, c, *args):
+    """(kernel's result, NumPy's result) on copies of ``arrays``, each list of updated arrays;
+    the L2 term ``c·p`` on random weights ``p``."""
     a = [x.copy() for x in arrays]
     b = [x.copy() for x in arrays]
-    kernel(*flat(*a), *args)
+    p = np.random.default_rng(7).normal(size=arrays[0].shape).astype(arrays[0].dtype)
+    views = flat(*a)
+    kernel(*views, p.ravel() if c else views[0], c, *args)
+    axpy(c, p, b[0])
     numpy_formula(*b, *args)
     return a, b
+
+
+L2 = pytest.mark.parametrize("c", [0.0, 0.3])
 
 
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("t", [1, 50])
-def test_adam_kernel_equals_the_numpy_formula(dtype, rtol, shape, t):
+@L2
+def test_adam_kernel_equals_the_numpy_formula(dtype, rtol, shape, t, c):
     rng = np.random.default_rng(t)
     b1, b2 = 0.9, 0.999
     args = (b1, b2, 1e-8, 1 - b1**t, 1 - b2**t)
-    for got, want in zip(*_pair(O._adam_kernel, O._adam_numpy, _state(rng, shape, dtype), *args)):
+    for got, want in zip(*_pair(O._adam_kernel, O._adam_numpy, _state(rng, shape, dtype), c, *args)):
         assert got.dtype == dtype
         _close(got, want, rtol)
 
@@ -53,23 +64,37 @@ def test_adam_kernel_equals_the_numpy_formula(dtype, rtol, shape, t):
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("nesterov", [False, True])
-def test_momentum_kernel_equals_the_numpy_formula(dtype, rtol, shape, nesterov):
+@L2
+def test_momentum_kernel_equals_the_numpy_formula(dtype, rtol, shape, nesterov, c):
     g, m, _ = _state(np.random.default_rng(1), shape, dtype)
-    for got, want in zip(*_pair(O._trace_kernel, O._trace_numpy, [g, m], 0.9, nesterov)):
+    for got, want in zip(*_pair(O._trace_kernel, O._trace_numpy, [g, m], c, 0.9, nesterov)):
         _close(got, want, rtol)
 
 
 @pytest.mark.parametrize("dtype, rtol", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
-def test_rmsprop_kernel_equals_the_numpy_formula(dtype, rtol, shape):
+@L2
+def test_rmsprop_kernel_equals_the_numpy_formula(dtype, rtol, shape, c):
     g, _, v = _state(np.random.default_rng(2), shape, dtype)
-    for got, want in zip(*_pair(O._rms_kernel, O._rms_numpy, [g, v], 0.9, 1e-8)):
+    for got, want in zip(*_pair(O._rms_kernel, O._rms_numpy, [g, v], c, 0.9, 1e-8)):
         _close(got, want, rtol)
 
 
-@pytest.mark.parametrize("kind", ["momentum", "nesterov", "rmsprop", "adam"])
-def test_non_contiguous_arrays_take_the_numpy_path_to_the_same_steps(kind):
-    """Fortran-ordered parameters (state and gradients alike) are not flat: same trajectory."""
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_learning_rate_kernel_is_the_scaled_l2_gradient(dtype, rtol, shape):
+    g, p, _ = _state(np.random.default_rng(8), shape, dtype)
+    want = dtype(-0.05) * (g + dtype(0.3) * p)
+    O._scaled_l2_kernel(*flat(g, p), 0.3, -0.05)
+    assert g.dtype == dtype
+    _close(g, want, rtol)
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "nesterov", "rmsprop", "adam"])
+@pytest.mark.parametrize("fused", [False, True])
+def test_non_contiguous_arrays_take_the_numpy_path_to_the_same_steps(kind, fused):
+    """Fortran-ordered parameters (state and gradients alike) are not flat: same trajectory,
+    with the L2 term given to the optimizer (``l2_update``) or not."""
     rng = np.random.default_rng(3)
     P = rng.normal(size=(6, 4))
     G = [rng.normal(size=(6, 4)) for _ in range(5)]
@@ -80,7 +105,8 @@ def test_non_contiguous_arrays_take_the_numpy_path_to_the_same_steps(kind):
         state = opt.init(p)
         assert (flat(p[0], *[s for s in _leaves(state)]) is None) == (order == "F")
         for g in G:
-            u, state = opt.update([np.array(g, order=order)], state, p)
+            g = [np.array(g, order=order)]
+            u, state = opt.l2_update(g, state, p, [0.2]) if fused else opt.update(g, state, p)
             O.apply_updates(p, u)
         out.append(p[0])
     _close(out[0], out[1], 1e-12)

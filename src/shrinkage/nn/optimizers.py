@@ -26,6 +26,21 @@ Under plain SGD the two coincide: L2 with strength ``λ`` in the loss is decoupl
 ``wd = 2λ``, a shrinkage of ``2·λ·lr`` per step (``W ← (1 − 2λ·lr)W − lr·∇L``); this is tested
 step for step. PyTorch's ``SGD(weight_decay=wd)`` is the same at ``λ = wd/2``.
 
+L2 folded into the optimizer's pass
+-----------------------------------
+``g += 2λW`` on its own is a pass that reads ``g`` and ``W`` and writes ``g``, just before the
+optimizer's kernel reads ``g`` again. So every built-in transformation that can start a chain
+(:func:`trace`, :func:`scale_by_rms`, :func:`scale_by_adam`, :func:`scale_by_learning_rate`,
+:func:`add_decayed_weights`) also has ``l2_update(grads, state, params, l2)``: ``l2`` holds one
+coefficient ``c_i`` per parameter and the transformation works on ``g_i + c_i·p_i``, formed
+inside its own compiled pass (one more array read, no pass of its own; ``c_i = 0`` reads no
+``p_i``). That is exactly the gradient of L2 in the loss, before any scaling, not decoupled
+decay. :func:`chain` hands ``l2`` to its first transformation, so a chain has an ``l2_update``
+only if its first member has one; custom transformations have none, and then
+:class:`~shrinkage.nn.training.Trainer` adds the gradient explicitly, as it always did (the
+coefficients are :meth:`~shrinkage.nn.penalties.LayerPenalty.l2_coefficients`,
+``2λ_l(1−ρ_l)``).
+
 Proximal steps
 --------------
 :func:`proximal` goes **last** in the chain, after the learning rate: it sees the finished
@@ -62,10 +77,16 @@ __all__ = ["GradientTransformation", "chain", "apply_updates", "scale", "scale_b
 
 
 class GradientTransformation(NamedTuple):
-    """An ``(init, update)`` pair; see the module docstring."""
+    """An ``(init, update)`` pair; see the module docstring.
+
+    ``l2_update(grads, state, params, l2)``, where not ``None``, is ``update`` on the gradients
+    ``grads[i] + l2[i]·params[i]`` (``l2`` a list of floats, one per parameter) in the same
+    pass (module doc, "L2 folded into the optimizer's pass").
+    """
 
     init: Callable
     update: Callable
+    l2_update: Callable | None = None
 
 
 # Each transformation is built from module-level functions bound with functools.partial (not
@@ -90,17 +111,38 @@ def _chain_init(transforms, params):
     return tuple(t.init(params) for t in transforms)
 
 
-def _chain_update(transforms, grads, state, params):
+def _chain_update(transforms, grads, state, params, l2=None):
     new = []
-    for t, s in zip(transforms, state):
-        grads, s = t.update(grads, s, params)
+    for k, (t, s) in enumerate(zip(transforms, state)):
+        if k or l2 is None:
+            grads, s = t.update(grads, s, params)
+        else:                                # the L2 term goes to the first transformation
+            grads, s = t.l2_update(grads, s, params, l2)
         new.append(s)
     return grads, tuple(new)
 
 
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
-    """Apply ``transforms`` in order; the state is the tuple of their states."""
-    return GradientTransformation(partial(_chain_init, transforms), partial(_chain_update, transforms))
+    """Apply ``transforms`` in order; the state is the tuple of their states.
+
+    ``l2`` goes to the first transformation: the chain has an ``l2_update`` if that one has.
+    """
+    update = partial(_chain_update, transforms)
+    fuses = bool(transforms) and getattr(transforms[0], "l2_update", None) is not None
+    return GradientTransformation(partial(_chain_init, transforms), update, update if fuses else None)
+
+
+def _l2_views(c, p, *arrays):
+    """Flat views of ``arrays`` and of ``p`` (``arrays[0]``'s in its place when ``c = 0``: the
+    kernels then read no ``p``), or ``None`` if they are not flat (:func:`~._blas.flat`)."""
+    if c:
+        return flat(*arrays, p)
+    views = flat(*arrays)
+    return None if views is None else views + [views[0]]
+
+
+def _l2_coefficient(l2, i) -> float:
+    return 0.0 if l2 is None else l2[i]
 
 
 def _as_schedule(lr) -> Schedule:
@@ -122,27 +164,47 @@ def _count_init(params):
     return (0,)
 
 
-def _lr_update(schedule, grads, state, params):
+@njit(cache=True, nogil=True, error_model="numpy")
+def _scaled_l2_kernel(g, p, c, a):
+    # in g's dtype: u = a·(g + c·p)
+    t = g.dtype.type
+    c, a = t(c), t(a)
+    for i in range(g.shape[0]):
+        g[i] = a * (g[i] + c * p[i])
+
+
+def _lr_update(schedule, grads, state, params, l2=None):
     (t,) = state
     lr = -schedule(t)
-    for g in grads:
+    for i, g in enumerate(grads):
+        c = _l2_coefficient(l2, i)
+        if c:
+            views = flat(g, params[i])
+            if views is not None:
+                _scaled_l2_kernel(*views, c, lr)
+                continue
+            axpy(c, params[i], g)
         g *= lr
     return grads, (t + 1,)
 
 
 def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransformation:
     """``u ← −lr(t) · u``; the state is the step count ``t``."""
-    return GradientTransformation(_count_init, partial(_lr_update, _as_schedule(learning_rate)))
+    update = partial(_lr_update, _as_schedule(learning_rate))
+    return GradientTransformation(_count_init, update, update)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _trace_kernel(g, m, decay, nesterov):
-    # in g's dtype: m ← decay·m + g;  u = m, or g + decay·m with Nesterov
-    d = g.dtype.type(decay)
+def _trace_kernel(g, m, p, c, decay, nesterov):
+    # in g's dtype, γ = g + c·p (no p read when c = 0): m ← decay·m + γ;  u = m, or γ + decay·m
+    t = g.dtype.type
+    d, c = t(decay), t(c)
+    l2 = c != 0
     for i in range(g.shape[0]):
-        mi = d * m[i] + g[i]
+        gi = g[i] + c * p[i] if l2 else g[i]
+        mi = d * m[i] + gi
         m[i] = mi
-        g[i] = g[i] + d * mi if nesterov else mi
+        g[i] = gi + d * mi if nesterov else mi
 
 
 def _trace_numpy(g, m, decay, nesterov):
@@ -156,13 +218,16 @@ def _trace_numpy(g, m, decay, nesterov):
         np.copyto(g, m)
 
 
-def _trace_update(decay, nesterov, grads, state, params):
+def _trace_update(decay, nesterov, grads, state, params, l2=None):
     (m,) = state
-    for g, mi in zip(grads, m):
-        views = flat(g, mi)
+    for i, (g, mi) in enumerate(zip(grads, m)):
+        c = _l2_coefficient(l2, i)
+        views = _l2_views(c, params[i] if c else None, g, mi)
         if views is not None:            # one pass (see _blas); the same formula otherwise
-            _trace_kernel(*views, decay, nesterov)
+            _trace_kernel(*views, c, decay, nesterov)
         else:
+            if c:
+                axpy(c, params[i], g)
             _trace_numpy(g, mi, decay, nesterov)
     return grads, (m,)
 
@@ -171,16 +236,19 @@ def trace(decay: float = 0.9, nesterov: bool = False) -> GradientTransformation:
     """Momentum: ``m ← decay·m + g``; ``u = m``, or ``u = g + decay·m`` with Nesterov."""
     if not 0 <= decay < 1:
         raise ValueError(f"momentum must lie in [0, 1), got {decay!r}")
-    return GradientTransformation(_zeros, partial(_trace_update, float(decay), bool(nesterov)))
+    update = partial(_trace_update, float(decay), bool(nesterov))
+    return GradientTransformation(_zeros, update, update)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _rms_kernel(g, v, decay, eps):
-    # in g's dtype: ν ← decay·ν + (1−decay)g²;  u = g / (√ν + eps)
+def _rms_kernel(g, v, p, c, decay, eps):
+    # in g's dtype, γ = g + c·p (no p read when c = 0): ν ← decay·ν + (1−decay)γ²,
+    # u = γ / (√ν + eps)
     t = g.dtype.type
-    d, a, e = t(decay), t(1.0 - decay), t(eps)
+    d, a, e, c = t(decay), t(1.0 - decay), t(eps), t(c)
+    l2 = c != 0
     for i in range(g.shape[0]):
-        gi = g[i]
+        gi = g[i] + c * p[i] if l2 else g[i]
         vi = d * v[i] + a * (gi * gi)
         v[i] = vi
         g[i] = gi / (np.sqrt(vi) + e)
@@ -192,13 +260,16 @@ def _rms_numpy(g, v, decay, eps):
     g /= np.sqrt(v) + eps
 
 
-def _rms_update(decay, eps, grads, state, params):
+def _rms_update(decay, eps, grads, state, params, l2=None):
     (nu,) = state
-    for g, v in zip(grads, nu):
-        views = flat(g, v)
+    for i, (g, v) in enumerate(zip(grads, nu)):
+        c = _l2_coefficient(l2, i)
+        views = _l2_views(c, params[i] if c else None, g, v)
         if views is not None:
-            _rms_kernel(*views, decay, eps)
+            _rms_kernel(*views, c, decay, eps)
         else:
+            if c:
+                axpy(c, params[i], g)
             _rms_numpy(g, v, decay, eps)
     return grads, (nu,)
 
@@ -207,7 +278,8 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> GradientTransformatio
     """RMSprop: ``ν ← decay·ν + (1−decay)g²``; ``u = g / (√ν + eps)``."""
     if not 0 <= decay < 1:
         raise ValueError(f"rms decay must lie in [0, 1), got {decay!r}")
-    return GradientTransformation(_zeros, partial(_rms_update, float(decay), float(eps)))
+    update = partial(_rms_update, float(decay), float(eps))
+    return GradientTransformation(_zeros, update, update)
 
 
 def _adam_init(params):
@@ -215,13 +287,15 @@ def _adam_init(params):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _adam_kernel(g, m, v, b1, b2, eps, c1, c2):
-    # in g's dtype: m ← b1·m + (1−b1)g,  v ← b2·v + (1−b2)g²,  u = m / (√v/√c2 + eps) / c1
+def _adam_kernel(g, m, v, p, c, b1, b2, eps, c1, c2):
+    # in g's dtype, γ = g + c·p (no p read when c = 0): m ← b1·m + (1−b1)γ,  v ← b2·v + (1−b2)γ²,
+    # u = m / (√v/√c2 + eps) / c1
     t = g.dtype.type
-    b1_, a1, b2_, a2, e = t(b1), t(1.0 - b1), t(b2), t(1.0 - b2), t(eps)
+    b1_, a1, b2_, a2, e, c = t(b1), t(1.0 - b1), t(b2), t(1.0 - b2), t(eps), t(c)
     r1, r2 = t(1.0 / c1), t(1.0 / np.sqrt(c2))
+    l2 = c != 0
     for i in range(g.shape[0]):
-        gi = g[i]
+        gi = g[i] + c * p[i] if l2 else g[i]
         mi = b1_ * m[i] + a1 * gi
         vi = b2_ * v[i] + a2 * (gi * gi)
         m[i] = mi
@@ -245,15 +319,18 @@ def _adam_numpy(g, m, v, b1, b2, eps, c1, c2):
     g *= 1.0 / c1
 
 
-def _adam_update(b1, b2, eps, grads, state, params):
+def _adam_update(b1, b2, eps, grads, state, params, l2=None):
     t, mu, nu = state
     t += 1
     c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
-    for g, m, v in zip(grads, mu, nu):
-        views = flat(g, m, v)
+    for i, (g, m, v) in enumerate(zip(grads, mu, nu)):
+        c = _l2_coefficient(l2, i)
+        views = _l2_views(c, params[i] if c else None, g, m, v)
         if views is not None:
-            _adam_kernel(*views, b1, b2, eps, c1, c2)
+            _adam_kernel(*views, c, b1, b2, eps, c1, c2)
         else:
+            if c:
+                axpy(c, params[i], g)
             _adam_numpy(g, m, v, b1, b2, eps, c1, c2)
     return grads, (t, mu, nu)
 
@@ -263,8 +340,8 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Grad
     for name, b in (("beta_1", b1), ("beta_2", b2)):
         if not 0 <= b < 1:
             raise ValueError(f"{name} must lie in [0, 1), got {b!r}")
-    return GradientTransformation(_adam_init, partial(_adam_update, float(b1), float(b2),
-                                                          float(eps)))
+    update = partial(_adam_update, float(b1), float(b2), float(eps))
+    return GradientTransformation(_adam_init, update, update)
 
 
 def weights_only(params) -> list[bool]:
@@ -272,12 +349,13 @@ def weights_only(params) -> list[bool]:
     return [p.ndim > 1 for p in params]
 
 
-def _decay_update(rate, mask, grads, state, params):
-    if rate:
+def _decay_update(rate, mask, grads, state, params, l2=None):
+    if rate or l2 is not None:
         flags = weights_only(params) if mask is None else (mask(params) if callable(mask) else mask)
-        for g, p, m in zip(grads, params, flags):
-            if m:
-                axpy(rate, p, g)
+        for i, (g, p, m) in enumerate(zip(grads, params, flags)):
+            c = (rate if m else 0.0) + _l2_coefficient(l2, i)     # one pass for both terms
+            if c:
+                axpy(c, p, g)
     return grads, state
 
 
@@ -290,7 +368,8 @@ def add_decayed_weights(rate: float, mask: Sequence[bool] | Callable | None = No
     if not rate >= 0:
         raise ValueError(f"weight decay rate must be >= 0, got {rate!r}")
     mask = mask if (mask is None or callable(mask)) else list(mask)
-    return GradientTransformation(_empty, partial(_decay_update, rate, mask))
+    update = partial(_decay_update, rate, mask)
+    return GradientTransformation(_empty, update, update)
 
 
 def _prox_update(prox, schedule, updates, state, params):
@@ -330,7 +409,9 @@ def proximal(prox: Callable, learning_rate: float | Schedule) -> GradientTransfo
 def sgd(learning_rate, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
     """SGD, with heavy-ball or Nesterov momentum; ``weight_decay`` is decoupled (after momentum)."""
     parts = [trace(momentum, nesterov)] if momentum else []
-    return chain(*parts, add_decayed_weights(weight_decay), scale_by_learning_rate(learning_rate))
+    if weight_decay:        # at 0 left out, so that plain SGD folds L2 into the lr scaling's pass
+        parts.append(add_decayed_weights(weight_decay))
+    return chain(*parts, scale_by_learning_rate(learning_rate))
 
 
 def rmsprop(learning_rate, decay: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0):

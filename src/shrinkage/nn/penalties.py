@@ -183,19 +183,38 @@ class LayerPenalty:
         """The penalty ``P(W)`` (float64), every term whatever the ``mode``."""
         return float(self.layer_values(params).sum())
 
-    def add_gradient(self, params, grads):
+    def l2_coefficients(self, params) -> list[float]:
+        """``c_i = 2λ_l(1−ρ_l)`` for each array of ``params`` (0 where unpenalized), from the
+        current :attr:`lams`: the L2 part of the gradient is ``c_i·params[i]``.
+
+        The built-in optimizers take these and add ``c_i·p_i`` to the gradient in their own
+        compiled pass (:mod:`shrinkage.nn.optimizers`); :meth:`add_gradient` with ``l2=False``
+        then adds the rest.
+        """
+        out = [0.0] * len(params)           # called every step: plain floats, no generator
+        rhos, bias = self.l1_ratios.tolist(), self.penalize_bias
+        for l, lam in enumerate(self.lams.tolist()):
+            out[2 * l] = c = 2.0 * lam * (1.0 - rhos[l])
+            if bias:
+                out[2 * l + 1] = c
+        return out
+
+    def add_gradient(self, params, grads, l2: bool = True):
         """``grads += ∂P/∂params`` in place; returns grads.
 
-        With ``mode="prox"`` only the smooth L2 part (the rest is :meth:`prox`'s).
+        With ``mode="prox"`` only the smooth L2 part (the rest is :meth:`prox`'s); with
+        ``l2=False`` all but the L2 part (the optimizer adds it, :meth:`l2_coefficients`).
         """
         prox = self.mode == "prox"
+        if prox and not l2:
+            return grads
         lams, rhos = self.lams.tolist(), self.l1_ratios.tolist()   # floats: NumPy scalars are slow
         for l, i in self._targets(params):
             lam, rho = lams[l], rhos[l]
             if lam == 0:
                 continue
             P, G = params[i], grads[i]
-            if rho < 1:
+            if rho < 1 and l2:
                 axpy(2.0 * lam * (1.0 - rho), P, G)
             if rho > 0 and not prox:
                 axpy(lam * rho, np.sign(P), G)

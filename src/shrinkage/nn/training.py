@@ -4,7 +4,11 @@ r"""The training loop: mini-batches, validation, early stopping, checkpoints, an
 (:class:`~shrinkage.nn.network.MLP`), a penalty (:class:`~shrinkage.nn.penalties.LayerPenalty`)
 and an optimizer (:mod:`~shrinkage.nn.optimizers`). Each step computes the batch's data gradient,
 adds the penalty's gradient in place (only its smooth part with ``mode="prox"``, the optimizer
-then ending with the proximal step), and applies the optimizer's updates.
+then ending with the proximal step), and applies the optimizer's updates. With an optimizer that
+has an ``l2_update`` (the built-in ones) the L2 part ``2λ_l(1−ρ_l)W_l`` is not added here but
+inside the optimizer's first compiled pass, which reads ``g`` anyway (one more array read there
+instead of a pass of its own; :mod:`shrinkage.nn.optimizers`): the same gradient, before any
+scaling. ``penalty.lams`` is read every step, so adaptive λ is followed as before.
 
 History
 -------
@@ -130,6 +134,17 @@ class Trainer:
         self.best_params, self.best_value, self.best_epoch, self.wait = None, np.inf, 0, 0
         self.interrupted = self.stopped = False
 
+    #: Fold the penalty's L2 gradient into the optimizer's pass where both support it (module
+    #: doc); ``False`` adds it explicitly, the reference the fused path is tested against.
+    _fuse_l2 = True
+
+    def _l2_update(self):
+        """The optimizer's ``l2_update`` if the L2 gradient is to be folded into it, else None."""
+        update = getattr(self.optimizer, "l2_update", None)
+        if self._fuse_l2 and update is not None and hasattr(self.penalty, "l2_coefficients"):
+            return update
+        return None
+
     # -- one epoch ----------------------------------------------------------------------------
     def _epoch(self, X, y):
         n = X.shape[0]
@@ -143,6 +158,7 @@ class Trainer:
         Xb_full = np.empty((bs,) + X.shape[1:], X.dtype)
         yb_full = np.empty((bs,) + y.shape[1:], y.dtype)
         running, keep = 0.0, 1.0
+        pen, l2_update = self.penalty, self._l2_update()
         for start in range(0, n, bs):
             idx = order[start:start + bs]
             m = idx.shape[0]
@@ -150,10 +166,15 @@ class Trainer:
             Xb = X.take(idx, axis=0, out=Xb_full[:m], mode="clip")    # the method: no wrapper
             yb = y.take(idx, axis=0, out=yb_full[:m], mode="clip")
             running += m * self.net.loss_and_grad(Xb, yb)
-            self.penalty.add_gradient(params, grads)          # + 2λ_l(1−ρ_l) W_l (+ …), in place
             if self.weight_decay and self.learning_rate is not None:
                 keep *= 1.0 - self.learning_rate(self.step) * self.weight_decay
-            updates, self.opt_state = self.optimizer.update(grads, self.opt_state, params)
+            if l2_update is None:
+                pen.add_gradient(params, grads)               # + 2λ_l(1−ρ_l) W_l (+ …), in place
+                updates, self.opt_state = self.optimizer.update(grads, self.opt_state, params)
+            else:                                             # the L2 part inside the optimizer
+                pen.add_gradient(params, grads, l2=False)
+                updates, self.opt_state = l2_update(grads, self.opt_state, params,
+                                                    pen.l2_coefficients(params))
             apply_updates(params, updates)
             self.step += 1
             for cb in self.callbacks:
