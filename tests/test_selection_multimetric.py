@@ -7,16 +7,12 @@ import pytest
 from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
+from _checks import regression
+
 from shrinkage import LogisticRegression, LogisticRegressionCV, Ridge, RidgeCV
 from shrinkage.selection import LamSearchCV, get_scores, make_result
 
 pytestmark = pytest.mark.filterwarnings("ignore:the best λ")
-
-
-def regression(n=60, p=5, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, p))
-    return X, X @ rng.normal(size=p) + rng.normal(size=n)
 
 
 def classification(n=120, p=4, seed=0):

@@ -5,16 +5,12 @@ closes, so the tests read the count, not the timing of tqdm's redraws."""
 import numpy as np
 import pytest
 
+from _checks import regression
+
 from shrinkage import LogisticRegressionCV, Ridge, RidgeCV
 from shrinkage.selection import LamSearchCV, ProgressBar
 
 pytestmark = pytest.mark.filterwarnings("ignore:the best λ")
-
-
-def regression(n=60, p=5, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, p))
-    return X, X @ rng.normal(size=p) + rng.normal(size=n)
 
 
 def classification(n=90, p=4, seed=0):

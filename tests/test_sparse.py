@@ -5,6 +5,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from _checks import assert_enet_cv_matches_cold_fits
+
 from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
                        LogisticRegression)
 
@@ -27,14 +29,7 @@ def data(n=60, p=8, seed=0):
 def test_cv_scores_equal_fold_by_fold_fits(n, p):
     X, y = data(n, p, seed=1)
     cv = ElasticNetCV(lams=6, l1_ratio=[0.5, 1.0], cv=3, tol=1e-12).fit(X, y)
-    folds = np.array_split(np.arange(n), 3)
-    for row in (2, 9):
-        prm = cv.cv_results_["params"][row]
-        for k, te in enumerate(folds):
-            tr = np.setdiff1d(np.arange(n), te)
-            m = ElasticNet(prm["lam"], l1_ratio=prm["l1_ratio"], tol=1e-12).fit(X[tr], y[tr])
-            mse = np.mean((y[te] - m.predict(X[te])) ** 2)
-            assert -cv.cv_results_["fold_scores"][row, k] == pytest.approx(mse, rel=1e-8)
+    assert_enet_cv_matches_cold_fits(cv, X, y, rows=(2, 9))
     # the refit is the all-data path at the chosen candidate
     ref = ElasticNet(cv.lam_, l1_ratio=cv.l1_ratio_, tol=1e-12).fit(X, y)
     np.testing.assert_allclose(cv.coef_, ref.coef_, rtol=1e-7, atol=1e-10)

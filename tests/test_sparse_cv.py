@@ -5,6 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
+from _checks import assert_enet_cv_matches_cold_fits
+
 from shrinkage import ElasticNet, ElasticNetCV
 
 
@@ -56,7 +58,6 @@ def test_user_grid_warns_when_the_best_lam_is_its_smallest():
 
 def test_default_grid_extends_downward_and_continues_the_fold_paths():
     X, y = data(noise=0.5, seed=1)
-    n = len(y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         cv = ElasticNetCV(lams=10, l1_ratio=[1.0, 0.5], lam_min_ratio=0.1, cv=3, tol=1e-12,
@@ -71,14 +72,7 @@ def test_default_grid_extends_downward_and_continues_the_fold_paths():
     assert 10 <= l_min < L - 1                                 # found below the old bottom
     assert cv.coef_path_.shape == (2, L, X.shape[1]) and len(cv.cv_results_["lam"]) == 2 * L
     # extended points continue each fold's path: equal to cold fits on the training rows
-    folds = np.array_split(np.arange(n), 3)
-    for row in (L - 1, L + 12):
-        prm = cv.cv_results_["params"][row]
-        for k, te in enumerate(folds):
-            tr = np.setdiff1d(np.arange(n), te)
-            m = ElasticNet(prm["lam"], l1_ratio=prm["l1_ratio"], tol=1e-12).fit(X[tr], y[tr])
-            mse = np.mean((y[te] - m.predict(X[te])) ** 2)
-            assert -cv.cv_results_["fold_scores"][row, k] == pytest.approx(mse, rel=1e-8)
+    assert_enet_cv_matches_cold_fits(cv, X, y, rows=(L - 1, L + 12))
     ref = ElasticNet(cv.lam_, l1_ratio=cv.l1_ratio_, tol=1e-12).fit(X, y)
     np.testing.assert_allclose(cv.coef_, ref.coef_, rtol=1e-8, atol=1e-12)
 
