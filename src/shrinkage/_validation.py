@@ -176,3 +176,22 @@ def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray | None:
     if not np.all(np.isfinite(f)) or np.any(f < 0):
         raise ValueError("penalty_factor must hold finite values >= 0 (0 = unpenalized)")
     return f
+
+
+def check_ratio(r, name: str = "l1_ratio") -> float:
+    """A mixing ratio in [0, 1] (1 = lasso, 0 = ridge)."""
+    if isinstance(r, (bool, np.bool_)) or not isinstance(r, (Real, np.number)) or not 0.0 <= r <= 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1] (1 = lasso, 0 = ridge), got {r!r}")
+    return float(r)
+
+
+def check_positive_int(v, name: str) -> int:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Integral, np.integer)) or v < 1:
+        raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    return int(v)
+
+
+def check_tol(v, name: str = "tol") -> float:
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Real, np.number)) or not v > 0:
+        raise ValueError(f"{name} must be a positive number, got {v!r}")
+    return float(v)

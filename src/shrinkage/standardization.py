@@ -3,20 +3,48 @@
 Standardizing means penalizing ``β_j = w_j · sd_j``: ``λ Σ f_j β_j²`` equals ``λ Σ f_j sd_j² w_j²``
 on the raw features, so a solver may either scale the columns or fold ``sd_j²`` into the
 penalty factor. Coefficients are always reported on the original scale.
+
+The standard deviation is the weighted *population* one, ``√(Σ sw (x − m)²)`` with weights
+summing to one. :func:`column_scale` holds the one rule for constant columns (scale 1: their
+centred values are zero, so their coefficient is zero with an intercept); every solver that
+forms scales, from the rows or from moments, goes through it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["column_stats"]
+__all__ = ["column_stats", "column_scale"]
+
+
+def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
+    """Scales ``√var`` with constant columns set to 1.
+
+    A column counts as constant when its spread is at the rounding level of its values:
+    ``sd ≤ 10 eps max(|mean|, 1)``.
+
+    Parameters
+    ----------
+    var : ndarray of shape (n_features,)
+        Weighted population variances (``Σ sw (x − m)²``, or ``Σ sw x²`` without centring).
+    mean : ndarray of shape (n_features,)
+        The columns' means (the level their rounding is measured against).
+    dtype : numpy dtype
+
+    Returns
+    -------
+    scale : ndarray of shape (n_features,)
+    """
+    scale = np.sqrt(np.maximum(var, 0.0))
+    const = scale <= np.finfo(dtype).eps * np.maximum(np.abs(mean), 1.0) * 10
+    scale[const] = 1.0
+    return scale.astype(dtype, copy=False)
 
 
 def column_stats(X, sw, fit_intercept: bool, standardize: bool):
     """Weighted column means (or zeros) and population standard deviations (or ones).
 
-    ``sw`` are weights summing to one. Constant columns get scale 1 (their centred values are
-    zero, so their coefficient is zero with an intercept).
+    ``sw`` are weights summing to one. Constant columns get scale 1 (:func:`column_scale`).
     """
     p = X.shape[1]
     mean = sw @ X if fit_intercept else np.zeros(p, dtype=X.dtype)
@@ -32,7 +60,4 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
             var[idx] = sw @ (X[:, idx] - mean[idx]) ** 2
     else:
         var = sw @ (X * X)
-    scale = np.sqrt(np.maximum(var, 0.0))
-    const = scale <= np.finfo(X.dtype).eps * np.maximum(np.abs(mean), 1.0) * 10
-    scale[const] = 1.0
-    return mean, scale.astype(X.dtype, copy=False)
+    return mean, column_scale(var, mean, X.dtype)

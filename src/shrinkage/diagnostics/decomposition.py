@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 
+from ..selection.engine import FoldEngine, RefitFold
 from . import losses
 
 __all__ = ["BiasVarianceResult", "bias_variance"]
@@ -230,15 +230,19 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
     if loss != "squared":
         classes = np.unique(np.concatenate([np.asarray(y_pool).ravel(), y_te.ravel()]))
 
-    def one(draw, seed):
-        return _predict_grid(estimator, *draw(), X_te, lams, int(seed), loss, classes)
-
-    if n_jobs in (None, 1):
-        preds = [one(d, s) for d, s in zip(draws, seeds)]
-    else:
-        from joblib import Parallel, delayed
-        preds = Parallel(n_jobs=n_jobs)(delayed(one)(d, s) for d, s in zip(draws, seeds))
-    preds = np.stack(preds, axis=1)          # (L, R, m[, t or K])
+    output = {"squared": "predict", "zero_one": "labels", "log": "proba"}[loss]
+    lam0 = estimator.get_params().get("lam")
+    fast = (loss == "squared" and hasattr(estimator, "decompose") and lam0 is not None
+            and np.ndim(lam0) == 0)
+    folds = []
+    for draw, seed in zip(draws, seeds):
+        X_tr, y_tr = draw()
+        folds.append(_DecompositionFold(estimator, X_tr, y_tr, X_te) if fast else
+                     RefitFold(estimator, X_tr, np.asarray(y_tr), np.arange(len(y_tr)), None,
+                               X_test=X_te, seed=int(seed), output=output, classes=classes))
+    engine = FoldEngine(folds, [], None, n_jobs=n_jobs, prefer="processes")
+    # (L, R, m[, t or K]): every draw's predictions for every λ
+    preds = np.stack([np.moveaxis(P, 1, 0) for P in engine.predict_all(lams)], axis=1)
 
     if loss == "squared":
         terms = [losses.squared(P.reshape(n_rounds, -1), y_te.reshape(-1),
@@ -370,37 +374,14 @@ def _truth(f_test, classes, y_idx, loss):
 
 
 # -- predictions on the test rows for every λ, one draw -------------------------------------------
-def _predict_grid(estimator, X_tr, y_tr, X_te, lams, seed, loss, classes):
-    """Predictions of shape (L, m[, t]) (values or class indices) or (L, m, K) (probabilities)."""
-    from ..linear_model import Ridge
-    if type(estimator) is Ridge and np.ndim(estimator.lam) == 0 and loss == "squared":
-        return _ridge_grid(estimator, X_tr, y_tr, X_te, lams)
-    has_seed = "random_state" in estimator.get_params()
-    out = []
-    for lam in lams:
-        est = clone(estimator).set_params(lam=float(lam), **({"random_state": seed}
-                                                              if has_seed else {}))
-        est.fit(X_tr, y_tr)
-        if loss == "squared":
-            out.append(np.asarray(est.predict(X_te), dtype=float))
-        elif loss == "zero_one":
-            out.append(np.searchsorted(classes, est.predict(X_te)))
-        else:
-            proba = np.zeros((len(X_te), classes.size))
-            proba[:, np.searchsorted(classes, est.classes_)] = est.predict_proba(X_te)
-            out.append(proba)
-    return np.stack(out)
+class _DecompositionFold:
+    """One draw of an estimator with ``decompose`` (ridge): one decomposition, every λ."""
 
+    def __init__(self, estimator, X_tr, y_tr, X_te):
+        self.estimator, self.X_tr, self.y_tr, self.X_te = estimator, X_tr, y_tr, X_te
 
-def _ridge_grid(est, X_tr, y_tr, X_te, lams):
-    from .._validation import check_penalty_factor
-    from ..solvers.ridge import RidgeProblem, decompose
-    X_tr = np.asarray(X_tr, dtype=np.float64)
-    prob = RidgeProblem.build(X_tr, np.asarray(y_tr, dtype=np.float64), None,
-                              fit_intercept=est.fit_intercept, standardize=est.standardize,
-                              penalty_factor=check_penalty_factor(est.penalty_factor,
-                                                                  X_tr.shape[1]))
-    dec = decompose(prob, alpha_min=prob.S * float(lams.min()))
-    pred = dec.grid_predictor(np.asarray(X_te, dtype=np.float64)).predict(lams)  # (m, L, t)
-    pred = np.moveaxis(pred, 1, 0)
-    return pred[..., 0] if np.ndim(y_tr) == 1 else pred
+    def predict(self, lams):
+        lams = np.asarray(lams, dtype=float)
+        dec = self.estimator.decompose(self.X_tr, self.y_tr, lam_min=float(lams.min()))
+        pred = dec.grid_predictor(np.asarray(self.X_te, dtype=np.float64)).predict(lams)
+        return pred[..., 0] if np.ndim(self.y_tr) == 1 else pred          # (m, L[, t])

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 
+from ..linear_model import single_lam_estimator
+from ..solvers.objective import logistic_effective_df
 from .decomposition import _check_grid
 
 __all__ = ["PathResult", "SparsityResult", "coefficient_path", "df_path", "weight_norms",
@@ -132,7 +134,7 @@ def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathR
     """
     lams = _check_grid(lams)
     names = _feature_names(X)
-    ridge = _as_ridge(estimator)
+    ridge = _decomposable(estimator)
     if ridge is not None:
         return _ridge_path(ridge, X, y, lams, names)
     fits = _fitted_along(estimator, X, y, lams, warm_start)
@@ -290,121 +292,12 @@ def sparsity_comparison(X, y, lams, estimators: dict, *, tol: float = 0.0) -> Sp
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
-                          fit_intercept: bool = True, standardize: bool = True,
-                          sample_weight=None) -> float:
-    r"""Effective degrees of freedom of an L2 logistic (or softmax) fit: ``tr(H (H + P)⁺) − c``.
-
-    ``H`` is the Hessian of the data term ``(1/S) Σ s_i ℓ_i`` at the fit, in the coefficients
-    and intercepts on the original scale: ``Aᵀ diag(s p(1 − p)/S) A`` for two classes
-    (``A = [1, X]``), and for ``K`` classes the blocks ``H_kl = Aᵀ diag(s (δ_kl π_k − π_k π_l)/S)
-    A``. ``P = 2λ diag(0, f_j sd_j²)`` is the Hessian of the penalty (``sd_j`` the weighted
-    population standard deviation when ``standardize``, else 1; intercepts unpenalized), so the
-    result is invariant to the scale of the features. ``c`` removes the intercepts: 1 for two
-    classes, ``K − 1`` for the softmax (its intercepts are identified only up to a common shift,
-    a direction that both ``H`` and ``P`` annihilate; the pseudo-inverse ``⁺`` leaves it out).
-    At ``λ = 0`` this is the number of identified coefficients (``p``, or ``(K − 1) p``); it
-    falls to 0 as ``λ → ∞``, as ridge's ``Σ d²/(d² + Sλ)`` does.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    coef : array-like of shape (n_features,), (1, n_features) or (n_classes, n_features)
-    intercept : float or array-like of shape (1,) or (n_classes,)
-    lam : float
-    penalty_factor : array-like of shape (n_features,), optional
-    fit_intercept, standardize : bool, default=True
-    sample_weight : array-like of shape (n_samples,), optional
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from shrinkage import LogisticRegression
-    >>> from shrinkage.diagnostics import logistic_effective_df
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(200, 3)); y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)
-    >>> [round(logistic_effective_df(X, m.coef_, m.intercept_, m.lam_), 3)
-    ...  for m in (LogisticRegression(lam=lam).fit(X, y) for lam in (1e3, 0.0))]
-    [0.0, 3.0]
-    """
-    from scipy.linalg import LinAlgError, cho_factor, cho_solve
-    from scipy.special import expit, softmax
-
-    from ..standardization import column_stats
-    X = np.asarray(X, dtype=np.float64)
-    n, p = X.shape
-    W = np.atleast_2d(np.asarray(coef, dtype=np.float64))
-    K = W.shape[0]
-    b = np.ravel(np.asarray(intercept, dtype=np.float64)) * np.ones(K)
-    w = np.full(n, 1.0 / n) if sample_weight is None else (
-        np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight))
-    f = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
-    _, sd = column_stats(X, w, fit_intercept, standardize)
-    pen = 2.0 * float(lam) * f * sd ** 2
-    d = p + int(fit_intercept)              # coordinates per linear predictor: [b_k, w_k]
-    if fit_intercept:
-        pen = np.r_[0.0, pen]
-
-    def block(c):
-        """``Aᵀ diag(c) A`` with ``A = [1, X]`` (or ``X``), without forming ``A``."""
-        sign = 1.0 if np.all(c >= 0) else -1.0 if np.all(c <= 0) else 0.0
-        if sign:                    # ±Bᵀ B with B = √|c| X: numpy calls BLAS syrk (half the work)
-            B = X * np.sqrt(sign * c)[:, None]
-            G = sign * (B.T @ B)
-        else:
-            G = X.T @ (X * c[:, None])
-        if not fit_intercept:
-            return G
-        out = np.empty((d, d))
-        out[0, 0], out[0, 1:] = c.sum(), c @ X
-        out[1:, 0], out[1:, 1:] = out[0, 1:], G
-        return out
-
-    eta = X @ W.T + b
-    if K == 1:                                       # two classes: one linear predictor
-        prob = expit(eta[:, 0])
-        H = block(w * prob * (1.0 - prob))
-    else:                                            # softmax: K × K blocks
-        pi = softmax(eta, axis=1)
-        H = np.empty((K * d, K * d))
-        for k in range(K):
-            for m in range(k, K):
-                H[k * d:(k + 1) * d, m * d:(m + 1) * d] = block(
-                    w * ((k == m) * pi[:, k] - pi[:, k] * pi[:, m]))
-                H[m * d:(m + 1) * d, k * d:(k + 1) * d] = H[k * d:(k + 1) * d,
-                                                             m * d:(m + 1) * d].T
-    M = H + np.diag(np.tile(pen, K))
-    if K > 1 and fit_intercept:
-        # the common shift of the intercepts is annihilated by H and P alike; the trace on a
-        # complement of it (here: the last class's intercept held at 0) is that of M⁺H
-        keep = np.ones(K * d, dtype=bool)
-        keep[(K - 1) * d] = False
-        H, M = H[np.ix_(keep, keep)], M[np.ix_(keep, keep)]
-    try:
-        df = float(np.trace(cho_solve(cho_factor(M), H)))
-    except LinAlgError:      # singular (λ = 0 with collinear features): the pseudo-inverse
-        df = float(np.trace(np.linalg.lstsq(M, H, rcond=None)[0]))
-    if fit_intercept:
-        df -= 1.0 if K == 1 else K - 1.0
-    return df
-
-
 def _effective_df(est, X, coef):
-    """``df_`` if the estimator has one; L2 logistic regression (binary or softmax):
-    :func:`logistic_effective_df` at the fit; otherwise the number of non-zero coefficients
-    (the lasso's df)."""
-    if hasattr(est, "df_"):
-        return float(est.df_)
-    from ..linear_model import LogisticRegression
-    if not isinstance(est, LogisticRegression) or getattr(est, "l1_ratio", 0.0) > 0:
-        return float(np.count_nonzero(coef))
-    return logistic_effective_df(X, coef, est.intercept_, est.lam_,
-                                 penalty_factor=est.penalty_factor,
-                                 fit_intercept=est.fit_intercept, standardize=est.standardize)
+    """The estimator's own ``effective_df`` (ridge ``Σ d²/(d²+Sλ)``, L2 logistic
+    ``tr(H(H+P)⁺)``, sparse models their non-zeros), else the number of non-zero coefficients."""
+    if hasattr(est, "effective_df"):
+        return float(np.ravel(est.effective_df(X))[0])
+    return float(np.count_nonzero(coef))
 
 
 def _feature_names(X):
@@ -413,39 +306,17 @@ def _feature_names(X):
     return [str(c) for c in cols] if cols is not None else [f"x{j}" for j in range(p)]
 
 
-def _single_lam_estimator(estimator):
-    """The single-λ estimator with a ``…CV`` estimator's settings (``RidgeCV`` → ``Ridge``),
-    or the estimator itself."""
-    params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
-    name = type(estimator).__name__
-    if "lam" in params or not name.endswith("CV"):
-        return estimator
-    from .. import linear_model
-    base = getattr(linear_model, name[:-2], None)
-    if base is None:
-        return estimator
-    keep = base().get_params(deep=False)
-    return base(**{k: v for k, v in params.items() if k in keep})
-
-
-def _as_ridge(estimator):
-    from ..linear_model import Ridge
-    est = _single_lam_estimator(estimator)
-    if type(est) is Ridge and np.ndim(est.lam) == 0:
-        return est
-    return None
+def _decomposable(estimator):
+    """The estimator (or a CV estimator's one-λ form) when one decomposition gives its whole
+    path (``decompose``, as :class:`~shrinkage.Ridge` has), else None."""
+    est = single_lam_estimator(estimator)
+    return est if hasattr(est, "decompose") and np.ndim(getattr(est, "lam", 0.0)) == 0 else None
 
 
 def _ridge_path(est, X, y, lams, names):
     from sklearn.utils.validation import check_X_y
-
-    from .._validation import check_penalty_factor
-    from ..solvers.ridge import RidgeProblem, decompose
     X, y = check_X_y(X, y, multi_output=True, y_numeric=True, dtype=np.float64)
-    prob = RidgeProblem.build(X, y, None, fit_intercept=est.fit_intercept,
-                              standardize=est.standardize,
-                              penalty_factor=check_penalty_factor(est.penalty_factor, X.shape[1]))
-    dec = decompose(prob, alpha_min=prob.S * float(lams.min()))
+    dec = est.decompose(X, y, lam_min=float(lams.min()))
     coef, icpt = dec.path(lams)                    # (L, t, p), (L, t)
     if y.ndim == 1:
         coef, icpt = coef[:, 0], icpt[:, 0]
@@ -458,7 +329,7 @@ def _fitted_along(estimator, X, y, lams, warm_start):
         for lam in lams:
             yield estimator(float(lam))
         return
-    est = _single_lam_estimator(estimator)
+    est = single_lam_estimator(estimator)
     params = est.get_params(deep=False)
     if "lam" not in params:
         raise TypeError(f"{type(est).__name__} has no 'lam' parameter; wrap it in a callable "

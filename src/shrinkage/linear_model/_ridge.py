@@ -14,13 +14,19 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
                            check_X, check_X_y)
+from ..datafits import normalized_weights
 from ..selection.engine import FoldEngine, make_result, make_splits
-from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.evidence import ridge_evidence_lam
+from ..selection.grid import extend_while_on_edge, ridge_grid
+from ..selection.progress import ProgressBar
+from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 
 __all__ = ["Ridge", "RidgeCV"]
+
+#: the automatic grid is extended by this many decades past its edge, at most this many times
+_DECADES, _MAX_EXTENSIONS = 3.0, 5
 
 
 class _RidgeBase(RegressorMixin, BaseEstimator):
@@ -58,6 +64,32 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         X = check_X(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_.T + self.intercept_
+
+    def decompose(self, X, y, sample_weight=None, *, lam_min=None):
+        """The decomposition of ``(X, y)`` with this estimator's settings, which gives the
+        coefficients, degrees of freedom and predictions for any λ grid at once
+        (:class:`~shrinkage.solvers.ridge.RidgeDecomposition`: ``path(lams)``, ``df(lams)``,
+        ``grid_predictor(X_new).predict(lams)``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), optional
+        lam_min : float, optional
+            The smallest λ that will be asked for (an ill-conditioned design then gets an SVD).
+        """
+        X = np.asarray(X, dtype=np.float64)
+        f = check_penalty_factor(self.penalty_factor, X.shape[1])
+        prob = RidgeProblem.build(X, np.asarray(y, dtype=np.float64), sample_weight,
+                                  fit_intercept=self.fit_intercept, standardize=self.standardize,
+                                  penalty_factor=f)
+        return decompose(prob, alpha_min=None if lam_min is None else prob.S * float(lam_min))
+
+    def effective_df(self, X=None, sample_weight=None):
+        """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``)."""
+        check_is_fitted(self, "df_")
+        return self.df_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -228,8 +260,6 @@ class RidgeCV(_RidgeBase):
     0.52
     """
 
-    _max_extensions = 5
-
     def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  n_jobs=None, progress: bool = False, random_state=None):
@@ -275,17 +305,25 @@ class RidgeCV(_RidgeBase):
             return self._fit_evidence(X, y, sw, build, lams if user_grid else None, lam_floor)
         full, evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, scores, lam_floor)
         if not user_grid:
-            lams = _default_grid(full, lams)
-
+            lams = ridge_grid(full.d2.max() if full.d2.size else 1.0, full.problem.S, lams)
         curve = evaluate(lams)
-        result, sel = self._result(curve, full, scores, n_repeats)
-        extensions = 0
-        while not user_grid and sel.on_edge and extensions < self._max_extensions:
-            curve = _extend(curve, sel, evaluate)
+
+        def choose():
+            nonlocal result
             result, sel = self._result(curve, full, scores, n_repeats)
-            extensions += 1
+            return sel, curve["lam"]
+
+        def extend(new, side):
+            nonlocal curve
+            curve = _merge(curve, evaluate(new))
+
+        result = None
         if user_grid:
+            sel, _ = choose()
             warn_on_edge(sel, curve["lam"])
+        else:
+            sel, _, _ = extend_while_on_edge(lams, extend, choose, decades=_DECADES,
+                                             max_extensions=_MAX_EXTENSIONS)
 
         self.cv_results_ = result
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
@@ -359,31 +397,37 @@ class RidgeCV(_RidgeBase):
             return full, evaluate, 1
 
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
+        bar = ProgressBar(len(splits), "cross-validation folds", self.progress)
         downdated = kfold_decompositions(X, y, sw, splits, **build, alpha_min=alpha_min)
-        if downdated is not None:          # one Gram matrix for all data and every fold
-            full, decs = downdated
-            predictors = [dec.grid_predictor(X[te]) for dec, (_, te) in zip(decs, splits)]
-            engine = FoldEngine(None, splits, y2, scores, sw, self.n_jobs, self.progress,
-                                folds=predictors)
-        else:
-            full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
-
-            def fit_fold(train, test):
-                sw_tr = None if sw is None else sw[train]
-                dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build),
-                                alpha_min=_alpha(lam_floor, sw_tr, X[train]))
-                predictor = dec.grid_predictor(X[test])
-                if dec.V is not None:
-                    dec.problem.Z = None  # primal: the basis V predicts; drop the fold's copy
-                return predictor
-
-            engine = FoldEngine(fit_fold, splits, y2, scores, sw, self.n_jobs, self.progress)
+        with bar:
+            if downdated is not None:          # one set of Gram moments for all data and every fold
+                full, decs = downdated
+                predictors = [dec.grid_predictor(X[te]) for dec, (_, te) in zip(decs, splits)]
+                bar.update(len(splits))
+                engine = FoldEngine(predictors, splits, y2, scores, sw, self.n_jobs)
+            else:
+                full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
+                args = [(X, y, sw, tr, te, build, lam_floor) for tr, te in splits]
+                engine = FoldEngine.fit(_ridge_fold, args, splits, y2, scores, sw, self.n_jobs,
+                                        fit_bar=bar)
 
         def evaluate(lams):
             main, *others = engine.score_all(lams)
             return {"lam": lams, "fold_scores": main,
                     **{"extra:" + sc.name: S for sc, S in zip(scores[1:], others)}}
         return full, evaluate, n_repeats
+
+
+def _ridge_fold(X, y, sw, train, test, build, lam_floor):
+    """A fold of K-fold ridge CV: the training rows' decomposition, as predictions of the test
+    rows for any λ grid (:class:`~shrinkage.solvers.ridge.GridPredictor`)."""
+    sw_tr = None if sw is None else sw[train]
+    dec = decompose(RidgeProblem.build(X[train], y[train], sw_tr, **build),
+                    alpha_min=_alpha(lam_floor, sw_tr, X[train]))
+    predictor = dec.grid_predictor(X[test])
+    if dec.V is not None:
+        dec.problem.Z = None  # primal: the basis V predicts; drop the fold's copy
+    return predictor
 
 
 def _alpha(lam, sw, X):
@@ -393,8 +437,7 @@ def _alpha(lam, sw, X):
 
 def _weighted_mean_se(terms, sw):
     """Mean over rows (weighted) and its standard error, ``terms`` of shape (n, L)."""
-    n = terms.shape[0]
-    w = np.full(n, 1.0 / n) if sw is None else sw / sw.sum()
+    w = normalized_weights(sw, terms.shape[0])
     mean = w @ terms
     var = w @ (terms - mean) ** 2              # weighted population variance
     n_eff = 1.0 / np.sum(w * w)                # Kish effective sample size (n for equal weights)
@@ -410,21 +453,8 @@ def _pooled_scores(score, y2, pred, sw):
     return mean, np.full_like(mean, np.nan)
 
 
-def _default_grid(dec, size):
-    """Geometric grid from ``10² d²_max / S`` down six decades (largest first)."""
-    top = dec.d2.max() if dec.d2.size else 1.0
-    hi = 1e2 * top / dec.problem.S
-    return np.geomspace(hi, hi * 1e-6, size) if size > 1 else np.array([hi * 1e-3])
-
-
-def _extend(curve, sel, evaluate):
-    """Add three decades beyond the edge where the best λ sits, with the grid's spacing;
-    return the merged curve, largest λ first."""
-    lams = curve["lam"]
-    ratio = lams.max() / np.sort(lams)[-2] if lams.size > 1 else 10.0
-    count = max(1, int(np.ceil(3 * np.log(10) / np.log(ratio))))
-    steps = ratio ** np.arange(1, count + 1)
-    new = evaluate(lams.max() * steps if sel.lam_min == lams.max() else lams.min() / steps)
+def _merge(curve, new):
+    """Two curves in one, largest λ first."""
     merged = {k: np.concatenate([curve[k], new[k]], axis=0) for k in curve}
     order = np.argsort(-merged["lam"], kind="stable")
     return {k: v[order] for k, v in merged.items()}

@@ -5,6 +5,11 @@ r"""Group L2 (group lasso): ``λ Σ_g ω_g ‖w_g‖₂``, the norm not squared.
 user (``ω_g = 0`` leaves a group unpenalized). A group of one feature with ``ω = 1`` is the
 lasso.
 
+The groups may instead be the columns or the rows of a matrix (``axis=0``: column ``W[:, j]``
+is a group, ``axis=1``: row ``W[i, :]``), with ``ω_g = √p_g`` for the slice length ``p_g``:
+the networks' neurons (:mod:`shrinkage.nn.prox`). Those operations work in place and in the
+matrix's own dtype.
+
 Proximal operator (block soft-thresholding)
 --------------------------------------------
 ``argmin_z ½‖z − w_g‖² + aω_g‖z‖`` with ``a = step·λ`` is ``max(1 − aω_g/‖w_g‖, 0) · w_g``: the
@@ -21,18 +26,33 @@ group.
 -----
 Zero is optimal iff ``‖g_g(0)‖ ≤ λω_g`` for every penalized group, so
 ``λ_max = max_{g: ω_g>0} ‖g_g(0)‖/ω_g`` with ``g(0)`` the null-model gradient of
-:func:`~shrinkage.penalties.null_gradient`.
+:func:`shrinkage.solvers.null_gradient`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
-from ._sparse import null_gradient
+__all__ = ["GroupL2", "slice_norms", "block_soft_threshold"]
 
-__all__ = ["GroupL2"]
+
+def slice_norms(W: np.ndarray, axis: int) -> np.ndarray:
+    """``‖·‖₂`` of every column (``axis=0``, shape (d_out,)) or row (``axis=1``) of ``W``, float64."""
+    W64 = W.astype(np.float64, copy=False)
+    return np.sqrt(np.einsum("ij,ij->j" if axis == 0 else "ij,ij->i", W64, W64))
+
+
+def block_soft_threshold(W: np.ndarray, t: float, axis: int) -> np.ndarray:
+    """``w_g ← max(0, 1 − t√p_g/‖w_g‖) w_g`` for every column (``axis=0``) or row (``axis=1``)
+    of ``W``, in place (``p_g = W.shape[axis]``); returns ``W``."""
+    thr = t * math.sqrt(W.shape[axis])
+    norms = slice_norms(W, axis)
+    shrink = np.where(norms > thr, 1.0 - thr / np.where(norms > 0, norms, 1.0), 0.0)
+    W *= (shrink[None, :] if axis == 0 else shrink[:, None]).astype(W.dtype)
+    return W
 
 
 class GroupL2:
@@ -42,16 +62,19 @@ class GroupL2:
     ----------
     lam : float
         Strength ``λ ≥ 0``.
-    groups : array-like of shape (n_features,)
+    groups : array-like of shape (n_features,), optional
         A group label per feature (any hashable, sortable values).
     group_weights : array-like of shape (n_groups,) or mapping, optional
         ``ω_g ≥ 0`` in the order of the sorted unique labels, or ``{label: weight}``;
         default ``√p_g``.
+    axis : {0, 1}, optional
+        Instead of ``groups``: the penalty acts on matrices whose columns (0) or rows (1) are
+        the groups, ``ω_g = √(W.shape[axis])``.
 
     Attributes
     ----------
     labels_ : ndarray of shape (n_groups,)
-        The sorted unique labels.
+        The sorted unique labels (not with ``axis``).
     index_ : ndarray of int of shape (n_features,)
         Each feature's group number (into ``labels_``).
     weights_ : ndarray of shape (n_groups,)
@@ -63,12 +86,20 @@ class GroupL2:
     >>> pen = GroupL2(lam=1.0, groups=[0, 0, 1])
     >>> pen.prox(np.array([3.0, 4.0, 0.5]), step=1.0).round(4)
     array([2.1515, 2.8686, 0.    ])
+    >>> GroupL2(lam=1.0, axis=1).value(np.array([[3.0, 4.0], [0.0, 0.0]]))   # √2 · 5
+    7.0710678118654755
     """
 
-    def __init__(self, lam: float, groups, group_weights=None):
+    def __init__(self, lam: float, groups=None, group_weights=None, *, axis: int | None = None):
         self.lam = float(lam)
         self.groups = groups
         self.group_weights = group_weights
+        self.axis = axis
+        if axis is not None:
+            if axis not in (0, 1) or groups is not None or group_weights is not None:
+                raise ValueError("axis is 0 (columns are groups) or 1 (rows are groups), and "
+                                 "takes no groups or group_weights")
+            return
         labels = np.asarray(groups)
         if labels.ndim != 1 or labels.size == 0:
             raise ValueError("groups must be a 1-D array with one label per feature")
@@ -92,49 +123,65 @@ class GroupL2:
             raise ValueError("group_weights must be finite and >= 0 (0 = unpenalized group)")
         self.weights_ = w
 
+    def _omega(self, w):
+        return math.sqrt(w.shape[self.axis]) if self.axis is not None else self.weights_
+
     def group_norms(self, w):
         """``‖w_g‖₂`` for every group, shape (n_groups,)."""
+        if self.axis is not None:
+            return slice_norms(w, self.axis)
         return np.sqrt(np.bincount(self.index_, weights=np.asarray(w) ** 2,
                                    minlength=self.labels_.size))
 
-    def value(self, w):
-        return float(self.lam * self.weights_ @ self.group_norms(w))
+    def _per_entry(self, v, w):
+        """Per-group values ``v`` (n_groups,) spread over the entries of ``w``."""
+        if self.axis is None:
+            return v[self.index_]
+        return v[None, :] if self.axis == 0 else v[:, None]
 
-    def prox(self, w, step):
+    def unpenalized(self, p: int) -> np.ndarray:
+        """Boolean mask (p,) of the features in groups with ``ω_g = 0``."""
+        return (self.weights_ == 0)[self.index_]
+
+    def value(self, w):
+        return float(self.lam * np.sum(self._omega(w) * self.group_norms(w)))
+
+    def prox(self, w, step, out=None):
+        """Block soft-thresholding at ``step·λ·ω_g``; in place with ``out=w``."""
+        if self.axis is not None:
+            if out is None:
+                out = w.copy()
+            elif out is not w:
+                np.copyto(out, w)
+            return block_soft_threshold(out, step * self.lam, self.axis)
         norms = self.group_norms(w)
         thr = step * self.lam * self.weights_
         shrink = np.where(norms > thr, 1.0 - thr / np.where(norms > 0, norms, 1.0), 0.0)
-        return w * shrink[self.index_]
+        return np.multiply(w, shrink[self.index_], out=out)
 
     def subdiff_distance(self, w, grad):
         """Distance of ``−grad`` to ``∂penalty(w)``, one value per group (n_groups,)."""
         norms = self.group_norms(w)
-        lw = self.lam * self.weights_
-        unit = w / np.where(norms > 0, norms, 1.0)[self.index_]
-        on = np.sqrt(np.bincount(self.index_, weights=(grad + lw[self.index_] * unit) ** 2,
-                                 minlength=norms.size))
+        lw = self.lam * np.broadcast_to(self._omega(w), norms.shape)
+        unit = w / self._per_entry(np.where(norms > 0, norms, 1.0), w)
+        on = self.group_norms(grad + self._per_entry(lw, w) * unit)
         off = np.maximum(self.group_norms(grad) - lw, 0.0)
         return np.where(norms > 0, on, off)
 
-    def lam_max(self, X, y, sample_weight=None, *, datafit: str = "squared_error",
-                fit_intercept: bool = True, standardize: bool = True) -> float:
+    def lam_max(self, null_grad) -> float:
         r"""Smallest λ at which every penalized group is zero: ``max_g ‖g_g(0)‖/ω_g``.
 
         Parameters
         ----------
-        X : ndarray of shape (n_samples, n_features)
-        y : ndarray of shape (n_samples,)
-        sample_weight : ndarray of shape (n_samples,), optional
-        datafit : {"squared_error", "logistic"}
-        fit_intercept, standardize : bool
+        null_grad : ndarray of shape (n_features,)
+            The datafit gradient at the null model (:func:`shrinkage.solvers.null_gradient`).
 
         Returns
         -------
         lam_max : float
         """
-        pen = self.weights_ > 0
+        omega = np.broadcast_to(self._omega(null_grad), self.group_norms(null_grad).shape)
+        pen = omega > 0
         if not pen.any():
             return 0.0
-        g = null_gradient(X, y, sample_weight, datafit=datafit, fit_intercept=fit_intercept,
-                          standardize=standardize, unpenalized=~pen[self.index_])
-        return float(np.max(self.group_norms(g)[pen] / self.weights_[pen]))
+        return float(np.max(self.group_norms(null_grad)[pen] / omega[pen]))

@@ -1,12 +1,31 @@
-"""The cross-validation engine shared by every estimator.
+"""The one cross-validation engine: every CV, grid search and repeated fit in the package.
 
-An estimator supplies one function, ``fit_fold(train, test) -> fold``, whose result has a
-``predict(lams)`` method returning held-out predictions for a whole λ grid at once (a ridge
-decomposition, a warm-started logistic path, a set of networks). The engine makes the folds,
-fits them (in parallel threads when ``n_jobs > 1``, with BLAS limited to one thread each so
-``n_jobs`` workers never oversubscribe the cores), scores every λ on every fold, applies the
-selection rule, and returns one :class:`~shrinkage.selection.results.CVResult`. Folds keep their
-state, so extending the grid later continues each fold's path instead of starting over.
+A *fold* is an object with ``predict(candidates)`` returning held-out predictions for a whole
+list of candidates at once (λ values, or parameter dicts), shape ``(n_test, n_candidates, …)``,
+and optionally ``state()`` / ``set_state(state)`` for what it learns along the way (a worker
+process then sends back only that):
+a ridge decomposition, a warm-started elastic-net or logistic path, or — for any estimator —
+:class:`RefitFold`, one fit per candidate. The engine makes the splits
+(:func:`make_splits`), fits and evaluates the folds through :func:`parallel_map` (the only
+``joblib.Parallel`` of the package), scores every candidate on every fold with the
+:mod:`~shrinkage.selection.scoring` scores, and :func:`make_result` applies the selection rule
+and returns one :class:`~shrinkage.selection.results.CVResult`. Folds keep their state (the
+engine stores the fold each task returns), so extending a grid later continues each fold's path
+instead of starting over — on threads, processes or a Dask cluster alike.
+
+Users: :class:`~shrinkage.RidgeCV` (K-fold), :class:`~shrinkage.LogisticRegressionCV`,
+:class:`~shrinkage.ElasticNetCV`, :class:`~shrinkage.selection.LamSearchCV`,
+:func:`~shrinkage.selection.nested_cross_validate`, the command line's network CV and
+:func:`~shrinkage.diagnostics.bias_variance` (whose "folds" are bootstrap draws).
+
+Parallelism
+-----------
+``n_jobs`` workers, threads by default (the numba kernels and BLAS release the GIL) or
+processes (``prefer="processes"``, for pure-Python work such as training networks); a
+``joblib.parallel_config(backend=...)`` of the caller (``"loky"``, ``"dask"``) takes precedence.
+Every worker runs BLAS on one thread, so ``n_jobs`` workers never oversubscribe the cores:
+threads share one limit set around the whole map, a worker process sets its own. Nothing is
+looked up by the identity of an array, which a worker process would re-create.
 
 Folds
 -----
@@ -19,18 +38,22 @@ iterable of ``(train, test)`` index arrays.
 
 from __future__ import annotations
 
+import os
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
 from threadpoolctl import threadpool_limits
 
-from .progress import ProgressBar
+from .._threads import blas_controller
 from .results import CVResult
 from .rules import select
 
-__all__ = ["FoldIds", "make_splits", "FoldEngine", "make_result"]
+__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result"]
+
+_MAIN_PID = os.getpid()
 
 
 class FoldIds:
@@ -99,75 +122,251 @@ def make_splits(cv, X, y=None, groups=None, *, classification=False, random_stat
     return splits, n_repeats
 
 
-class FoldEngine:
-    """Fit every fold once; score any λ grid on all folds.
+class _OneBlasThread:
+    """``func(*args)`` with BLAS on one thread when it runs in a worker process (threads of
+    this process share the one limit :func:`parallel_map` sets around them)."""
+
+    def __init__(self, func):
+        self.func = func
+
+    def __call__(self, *args):
+        if os.getpid() == _MAIN_PID:
+            return self.func(*args)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self.func(*args)
+
+
+def parallel_map(func, items, *, n_jobs=None, prefer="threads", bar=None, weights=None) -> list:
+    """``[func(*item) for item in items]``, on ``n_jobs`` workers, in order.
+
+    The only ``joblib.Parallel`` of the package (module docstring: threads or processes, BLAS on
+    one thread per worker, the caller's ``joblib.parallel_config`` honoured).
 
     Parameters
     ----------
-    fit_fold : callable ``(train, test) -> fold`` with ``fold.predict(lams)`` returning an array
-        of shape (n_test, n_lams, ...) (values for regression, probabilities for classifiers).
+    func : callable
+        A module-level function (or another picklable callable) for process backends.
+    items : sequence of tuples
+        Arguments of each call.
+    n_jobs : int, optional
+        ``None`` or 1: in this thread; ``-1``: all cores.
+    prefer : {"threads", "processes"}
+    bar : ProgressBar, optional
+        Advanced by ``weights[i]`` (default 1) as item ``i`` finishes.
+    weights : sequence of int, optional
+    """
+    items = list(items)
+    weights = [1] * len(items) if weights is None else list(weights)
+    n_jobs = 1 if n_jobs in (None, 0) else effective_n_jobs(n_jobs)
+    out = []
+    if n_jobs == 1 or len(items) <= 1:
+        for item, w in zip(items, weights):
+            out.append(func(*item))
+            if bar is not None:
+                bar.update(w)
+        return out
+    task = _OneBlasThread(func)
+    with blas_controller().limit(limits=1):
+        gen = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")(
+            delayed(task)(*item) for item in items)
+        for res, w in zip(gen, weights):
+            out.append(res)
+            if bar is not None:
+                bar.update(w)
+    return out
+
+
+def _carry(fold):
+    """What a task sends back to keep a fold's state: ``fold.state()`` when the fold has one
+    (small, so a worker process does not send the fold's data back), else the fold itself."""
+    return fold.state() if hasattr(fold, "state") else fold
+
+
+def _evaluate(fold, cands, y_test, sw_test, scores):
+    """``(state, values)``: the fold's state after predicting ``cands``, and every score on
+    every candidate, shape (n_scores, n_candidates)."""
+    pred = fold.predict(cands)
+    values = np.array([[sc(y_test, pred[:, i], sw_test) for i in range(len(cands))]
+                       for sc in scores], dtype=float).reshape(len(scores), len(cands))
+    return _carry(fold), values
+
+
+def _predict(fold, cands):
+    return _carry(fold), fold.predict(cands)
+
+
+class FoldEngine:
+    """Folds fitted once; any list of candidates scored (or predicted) on all of them.
+
+    Parameters
+    ----------
+    folds : list
+        One fold per split, each with ``predict(candidates)`` (module docstring). A fold whose
+        ``independent`` attribute is true fits each candidate on its own, and the engine may
+        spread its candidates over workers.
     splits : list of (train, test)
     y_eval : ndarray of shape (n_samples, ...)
-        What the score compares predictions with (targets, or one-hot classes).
-    score : :class:`~shrinkage.selection.scoring.Score` or list of them
-        The score that chooses λ; with a list, the first chooses and the others are computed
-        from the same predictions (:meth:`score_all`).
+        What the scores compare predictions with (targets, or one-hot classes).
+    scores : Score or list of Score
+        The first chooses; the others are computed from the same predictions.
     sample_weight : ndarray of shape (n_samples,), optional
     n_jobs : int, optional
-        Folds in parallel threads (BLAS limited to one thread per worker while they run).
-    progress : bool
-    folds : list, optional
-        Already fitted folds (one per split, with ``predict``); ``fit_fold`` is then unused.
+    prefer : {"threads", "processes"}
+    bar : ProgressBar, optional
+        Advanced by one per (fold, candidate) evaluated, or per fold evaluation with
+        ``count="folds"``.
+    count : {"candidates", "folds"}
     """
 
-    def __init__(self, fit_fold, splits, y_eval, score, sample_weight=None, n_jobs=None,
-                 progress=False, folds=None):
-        self.all_scores = list(score) if isinstance(score, (list, tuple)) else [score]
-        self.score = self.all_scores[0]
-        self.splits, self.y_eval, self.sw = splits, y_eval, sample_weight
-        self.n_jobs = 1 if n_jobs in (None, 0) else int(n_jobs)
-        if self.n_jobs < 0:
-            import os
-            self.n_jobs = max(1, (os.cpu_count() or 1) + 1 + self.n_jobs)
-        self.progress = progress
-        self.folds = folds if folds is not None else self._map(lambda k: fit_fold(*splits[k]),
-                                                               "fitting folds")
+    def __init__(self, folds, splits, y_eval, scores=(), sample_weight=None, n_jobs=None,
+                 prefer="threads", bar=None, count="candidates"):
+        self.folds, self.splits, self.y_eval, self.sw = list(folds), splits, y_eval, sample_weight
+        self.all_scores = list(scores) if isinstance(scores, (list, tuple)) else [scores]
+        self.n_jobs, self.prefer, self.bar, self.count = n_jobs, prefer, bar, count
 
-    def _map(self, func, desc):
-        with ProgressBar(len(self.splits), desc, self.progress) as bar:
-            if self.n_jobs == 1:
-                out = []
-                for k in range(len(self.splits)):
-                    out.append(func(k))
-                    bar.update()
-                return out
-            out = []
-            with threadpool_limits(limits=1, user_api="blas"):
-                for item in Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(
-                        delayed(func)(k) for k in range(len(self.splits))):
-                    out.append(item)
-                    bar.update()
-            return out
+    @classmethod
+    def fit(cls, make_fold, args, splits, y_eval, scores=(), sample_weight=None, n_jobs=None,
+            prefer="threads", bar=None, count="candidates", fit_bar=None):
+        """Build the folds with ``make_fold(*args_k)`` for each entry of ``args`` in parallel
+        (``fit_bar`` advancing by one per fold)."""
+        folds = parallel_map(make_fold, args, n_jobs=n_jobs, prefer=prefer, bar=fit_bar)
+        return cls(folds, splits, y_eval, scores, sample_weight, n_jobs, prefer, bar, count)
 
-    def score_all(self, lams, scores=None):
-        """Fold scores for each λ of every score (default: all those given to the engine), as
-        a list of arrays of shape (n_lams, n_folds); the predictions are made once per fold."""
-        lams = np.asarray(lams, dtype=float)
+    def _tasks(self, cands):
+        """(fold index, candidate indices) per task: a path fold walks all candidates in one
+        task; an independent fold may take one candidate per task."""
+        split = effective_n_jobs(self.n_jobs) > 1 if self.n_jobs not in (None, 0, 1) else False
+        out = []
+        for k, fold in enumerate(self.folds):
+            if split and getattr(fold, "independent", False):
+                out.extend((k, [c]) for c in range(len(cands)))
+            else:
+                out.append((k, list(range(len(cands)))))
+        return out
+
+    def _run(self, func, cands, extra):
+        tasks = self._tasks(cands)
+        items = [(self.folds[k], [cands[c] for c in idx], *extra(k)) for k, idx in tasks]
+        weights = [len(idx) if self.count == "candidates" else len(idx) / len(cands)
+                   for _, idx in tasks]
+        results = parallel_map(func, items, n_jobs=self.n_jobs, prefer=self.prefer,
+                               bar=self.bar, weights=weights)
+        for (k, idx), (carried, _) in zip(tasks, results):
+            if len(idx) == len(cands):       # the fold saw every candidate: keep its state
+                if hasattr(self.folds[k], "set_state"):
+                    self.folds[k].set_state(carried)
+                else:
+                    self.folds[k] = carried
+        return tasks, [r[1] for r in results]
+
+    def score_all(self, cands, scores=None) -> list:
+        """Fold scores of every score (default: all given to the engine), a list of arrays of
+        shape (n_candidates, n_folds); the predictions are made once per fold."""
+        cands = list(cands)
         scores = self.all_scores if scores is None else list(scores)
 
-        def one(k):
+        def extra(k):
             test = self.splits[k][1]
-            pred = self.folds[k].predict(lams)
-            sw = None if self.sw is None else self.sw[test]
-            yt = self.y_eval[test]
-            return [[sc(yt, pred[:, i], sw) for i in range(lams.size)] for sc in scores]
+            return (self.y_eval[test], None if self.sw is None else self.sw[test], scores)
 
-        per_fold = np.array(self._map(one, "scoring folds"), dtype=float)   # (K, n_scores, L)
-        return [per_fold[:, m, :].T for m in range(len(scores))]
+        tasks, values = self._run(_evaluate, cands, extra)
+        out = np.empty((len(scores), len(cands), len(self.folds)))
+        for (k, idx), v in zip(tasks, values):
+            out[:, idx, k] = v
+        return [out[m] for m in range(len(scores))]
 
-    def scores(self, lams):
-        """Fold scores of the first score for each λ, shape (n_lams, n_folds)."""
-        return self.score_all(lams, self.all_scores[:1])[0]
+    def scores(self, cands) -> np.ndarray:
+        """Fold scores of the first score, shape (n_candidates, n_folds)."""
+        return self.score_all(cands, self.all_scores[:1])[0]
+
+    def predict_all(self, cands) -> list:
+        """Held-out predictions per fold, each of shape (n_test, n_candidates, …)."""
+        cands = list(cands)
+        tasks, preds = self._run(_predict, cands, lambda k: ())
+        per_fold = [[None] * len(cands) for _ in self.folds]
+        for (k, idx), P in zip(tasks, preds):
+            for j, c in enumerate(idx):
+                per_fold[k][c] = P[:, j]
+        return [np.stack(p, axis=1) for p in per_fold]
+
+
+class RefitFold:
+    """A fold for any estimator: each candidate is a fresh fit on the training rows.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Cloned for every candidate.
+    X, y : arrays (or a DataFrame for ``X``)
+    train, test : ndarray of int
+    sample_weight : ndarray of shape (n_samples,), optional
+        Passed to ``fit`` on the training rows.
+    X_test : array-like, optional
+        Rows to predict instead of ``X[test]`` (a fixed test set).
+    param : str, default="lam"
+        The parameter a scalar candidate sets; a dict candidate sets its items.
+    seed : int, optional
+        Set as ``random_state`` when the estimator has one.
+    output : {"auto", "predict", "proba", "labels"}
+        What ``predict`` returns: ``"auto"`` is class probabilities (columns in the order of
+        ``classes``) for classifiers and ``predict`` for regressors (2-D: (n_test, t)).
+    classes : ndarray, optional
+        All class labels, so that every fold's probabilities have the same columns.
+
+    Attributes
+    ----------
+    fitted_ : list
+        The last ``predict``'s fitted estimators, one per candidate (its ``state()``).
+    """
+
+    independent = True
+
+    def __init__(self, estimator, X, y, train, test, sample_weight=None, *, X_test=None,
+                 param="lam", seed=None, output="auto", classes=None):
+        self.estimator, self.X, self.y, self.train, self.test = estimator, X, y, train, test
+        self.sample_weight, self.X_test, self.param, self.seed = sample_weight, X_test, param, seed
+        self.output = ("proba" if is_classifier(estimator) else "predict") if output == "auto" \
+            else output
+        self.classes = classes
+        self.fitted_ = []
+
+    def state(self):
+        return self.fitted_
+
+    def set_state(self, fitted):
+        self.fitted_ = fitted
+
+    def fit_one(self, cand):
+        params = dict(cand) if isinstance(cand, dict) else {self.param: cand}
+        if self.seed is not None and "random_state" in self.estimator.get_params():
+            params.setdefault("random_state", self.seed)
+        model = clone(self.estimator).set_params(**params)
+        kw = {} if self.sample_weight is None else {"sample_weight": self.sample_weight[self.train]}
+        return model.fit(_rows(self.X, self.train), self.y[self.train], **kw)
+
+    def predict(self, cands):
+        Xt = _rows(self.X, self.test) if self.X_test is None else self.X_test
+        self.fitted_ = [self.fit_one(c) for c in cands]
+        return np.stack([self._output(m, Xt) for m in self.fitted_], axis=1)
+
+    def _output(self, model, Xt):
+        if self.output == "proba":
+            P = model.predict_proba(Xt)
+            if self.classes is None:
+                return P
+            out = np.zeros((P.shape[0], len(self.classes)))
+            out[:, np.searchsorted(self.classes, model.classes_)] = P
+            return out
+        pred = model.predict(Xt)
+        if self.output == "labels":
+            return np.searchsorted(self.classes, pred) if self.classes is not None else pred
+        pred = np.asarray(pred, dtype=float)
+        return pred.reshape(len(pred), -1)
+
+
+def _rows(X, idx):
+    return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
+
 
 def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df=None,
                 complexity=None, params=None, n_repeats=1, extra=None) -> tuple:

@@ -1,279 +1,175 @@
-"""Grid search over λ (one per layer if wanted) and ``l1_ratio``, with the selection rules.
+r"""The λ grids: every default grid of the package, and their extension past an edge.
 
-:class:`LamSearchCV` is the λ-aware cousin of scikit-learn's ``GridSearchCV`` for estimators
-that have a ``lam`` parameter but no fast path of their own (the networks): every
-(fold, candidate) pair is one fit, run in parallel worker processes (each with one BLAS thread,
-so ``n_jobs`` workers fill the cores without oversubscribing them); the result is a
-:class:`~shrinkage.selection.CVResult` and the choice follows ``rule`` ("1se" picks the most
-penalized candidate within one standard error of the best).
+Default grids (geometric, largest λ first)
+------------------------------------------
+=========================  ================================================================
+:func:`ridge_grid`         ridge: from ``10² d²_max / S`` down six decades (``d²_max`` the
+                           largest eigenvalue of the weighted, standardized Gram matrix: λ
+                           there shrinks every direction to about 1 %)
+:func:`l2_grid_top`        L2 logistic / softmax: glmnet's ridge grid, from where every
+                           standardized coefficient is about 1e-3 (``λ ≈ max|g(0)|/(2·1e-3)``,
+                           ``g(0)`` the null gradient in penalized units) down four decades
+:func:`sparse_grid`        elastic net / lasso / group lasso: from ``λ_max`` (every penalized
+                           coefficient zero) down to ``lam_min_ratio · λ_max``
+:func:`search_grid`        any estimator (:class:`~shrinkage.selection.LamSearchCV`): 1e-1
+                           down to 1e-5
+:func:`evidence_ridge_grid`     the evidence searches (:mod:`shrinkage.selection.evidence`):
+:func:`evidence_logistic_grid`  wide grids refined by a continuous search
+=========================  ================================================================
+
+Extension past an edge
+----------------------
+A default grid is only a guess. When the best λ is its smallest (or largest) value, the
+optimum may lie beyond, so :func:`extend_while_on_edge` adds the values of a few more decades
+beyond that edge, at the grid's own spacing (:func:`extension`), evaluates only the new
+candidates (warm-started paths continue from where they stopped), and repeats — at most
+``max_extensions`` times. Each estimator says how many decades a step adds and on which sides
+it may extend; a user's grid is never extended, a warning says when its best λ is on an edge
+(:func:`~shrinkage.selection.rules.warn_on_edge`).
 """
 
 from __future__ import annotations
 
-import itertools
-import warnings
-from collections.abc import Mapping
-
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
-from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
 
-from .engine import make_result, make_splits
-from .progress import ProgressBar
-from .rules import parse_rule, warn_on_edge
-from .scoring import get_scores
+__all__ = ["ridge_grid", "l2_grid_top", "logistic_grid", "sparse_grid", "search_grid",
+           "evidence_ridge_grid", "evidence_logistic_grid", "extension", "extend_while_on_edge",
+           "L2_COEF", "L2_RATIO"]
 
-__all__ = ["LamSearchCV", "lam_candidates"]
-
-#: the automatic grid (``lams`` an int): geometric from the top to the bottom value, then
-#: extended past an edge where the best λ sits, one grid spacing at a time, a decade at most
-#: per extension and at most ``_MAX_EXTENSIONS`` times
-_AUTO_TOP, _AUTO_BOTTOM, _MAX_EXTENSIONS = 1e-1, 1e-5, 3
+#: glmnet's ridge grid: at its top every standardized coefficient is about this size …
+L2_COEF = 1e-3
+#: … and it spans this ratio (four decades)
+L2_RATIO = 1e-4
+_SEARCH_TOP, _SEARCH_BOTTOM = 1e-1, 1e-5
 
 
-def lam_candidates(lams, l1_ratios=None) -> list[dict]:
-    """Expand a λ grid into candidate parameter dicts.
-
-    ``lams`` is a 1-D sequence of scalars (one λ for every layer), a sequence of per-layer
-    sequences (a user grid), or a mapping ``layer name -> values`` (their product). With
-    ``l1_ratios``, every λ candidate is paired with every ratio.
-    """
-    if isinstance(lams, Mapping):
-        names = list(lams)
-        cands = [dict(zip(names, map(float, combo)))
-                 for combo in itertools.product(*(np.atleast_1d(lams[k]) for k in names))]
-    else:
-        cands = []
-        for v in lams:
-            if np.ndim(v) == 0:
-                cands.append(float(v))
-            else:
-                cands.append(tuple(float(x) for x in v))
-    if not cands:
-        raise ValueError("lams is empty; pass at least one λ")
-    for c in cands:
-        vals = c.values() if isinstance(c, dict) else np.atleast_1d(c)
-        if not all(np.isfinite(x) and x >= 0 for x in vals):
-            raise ValueError(f"every λ must be a finite number >= 0, got {c!r}")
-    ratios = [None] if l1_ratios is None else [float(r) for r in np.atleast_1d(l1_ratios)]
-    for r in ratios:
-        if r is not None and not 0.0 <= r <= 1.0:
-            raise ValueError(f"l1_ratios must lie in [0, 1], got {r!r}")
-    return [({"lam": c} if r is None else {"lam": c, "l1_ratio": r}) for r in ratios for c in cands]
+def _geometric(top, ratio, size, single=None):
+    if size > 1:
+        return np.geomspace(top, top * ratio, size)
+    return np.array([top if single is None else single])
 
 
-def _size(lam) -> float:
-    """A candidate's overall strength: its λ, or the largest layer λ."""
-    if isinstance(lam, dict):
-        return float(max(lam.values()))
-    return float(np.max(np.atleast_1d(lam)))
+def ridge_grid(d2_max: float, S: float, size: int) -> np.ndarray:
+    """``size`` values from ``10² d²_max / S`` down six decades (one value: ``d²_max/(10 S)``)."""
+    hi = 1e2 * (d2_max if d2_max > 0 else 1.0) / S
+    return _geometric(hi, 1e-6, size, single=hi * 1e-3)
 
 
-def _total(lam) -> float:
-    return float(sum(lam.values()) if isinstance(lam, dict) else np.sum(np.atleast_1d(lam)))
+def l2_grid_top(null_grad, weights, coef: float = L2_COEF) -> float:
+    r"""Top of the L2 grid: the λ where the largest ridge coefficient is about ``coef``.
 
-
-def _fit_score(estimator, params, X, y, sw, train, test, scores, Y_eval):
-    """Fit one candidate on one fold; its test-fold value of every score, shape (n_scores,)."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        model = clone(estimator).set_params(**params)
-        fit_kw = {} if sw is None else {"sample_weight": sw[train]}
-        model.fit(X[train], y[train], **fit_kw)
-        preds = {}
-        for need in {sc.needs for sc in scores}:
-            pred = model.predict_proba(X[test]) if need == "proba" else model.predict(X[test])
-            preds[need] = pred[:, None] if need == "predict" and pred.ndim == 1 else pred
-    sw_te = None if sw is None else sw[test]
-    return np.array([sc(Y_eval[test], preds[sc.needs], sw_te) for sc in scores])
-
-
-class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
-    """Choose λ (per layer, and ``l1_ratio``) of any estimator with a ``lam`` parameter.
+    For large λ the ridge solution in penalized units ``u_j = √w_j β_j`` is about
+    ``g_j / (2λ √w_j)`` (``g(0)`` the null gradient, ``w_j`` the penalty weights per unit λ), so
+    ``λ_top = max_j |g_j| / √w_j / (2 · coef)``; 1.0 when nothing is penalized or ``g(0) = 0``.
 
     Parameters
     ----------
-    estimator : estimator
-        E.g. :class:`~shrinkage.MLPClassifier`; cloned for every fit.
-    lams : int, sequence or mapping, default=5
-        An int ``n``: the automatic grid, ``n`` values from 1e-1 down to 1e-5 (one λ for all
-        layers), extended past its edge, a decade at a time and at most three times, while the
-        best λ sits on it (only the new candidates are fitted). Otherwise a user grid, which
-        is never extended (a warning says when its best λ is on an edge): scalars (one λ for
-        all layers), per-layer sequences, or a mapping ``layer name -> values`` (their
-        product); see :func:`lam_candidates`.
-    l1_ratios : sequence of float, optional
-        Also search the L1 share (paired with every λ).
-    cv : int, fold ids, splitter or iterable, default=5
-        As in the engine (:func:`~shrinkage.selection.make_splits`); stratified for classifiers.
-    rule : "min", "1se", "ksse", float or callable, default="min"
-        "Simpler" means more total penalty (the sum of the layer λ's).
-    scoring : str, callable, list or dict of them, optional
-        As in :func:`~shrinkage.selection.get_score` (default: log-loss for classifiers, MSE
-        for regressors). Several metrics (a list, or a dict name -> metric): the first chooses
-        λ, the others are computed from the same fits and reported in
-        ``cv_results_["extra_scores"]`` (``mean_<name>`` in ``to_frame()``).
-    n_jobs : int, optional
-        Parallel worker processes over (fold, candidate) pairs.
-    refit : bool, default=True
-        Refit the best candidate on all data (``best_estimator_``).
-    progress : bool, default=False
-        A progress bar on stderr over the (candidate, fold) fits, advancing as each one
-        finishes (:class:`~shrinkage.selection.ProgressBar`).
-    random_state : int or None
-        Shuffles integer ``cv``.
-
-    Attributes
-    ----------
-    cv_results_ : CVResult
-    best_params_ : dict
-    lam_, lam_min_, lam_1se_ : float
-        The chosen candidate's overall λ (the largest layer λ), the best one's, the 1se one's.
-    best_estimator_ : estimator
-        Refit on all data with ``best_params_`` (when ``refit``).
-
-    Examples
-    --------
-    >>> from sklearn.datasets import make_classification
-    >>> from shrinkage import MLPClassifier
-    >>> from shrinkage.selection import LamSearchCV
-    >>> X, y = make_classification(n_samples=120, n_features=8, random_state=0)
-    >>> net = MLPClassifier(hidden_layer_sizes=(16,), max_epochs=30, random_state=0)
-    >>> search = LamSearchCV(net, lams=[1e-4, 1e-2], cv=3).fit(X, y)
-    >>> sorted(search.cv_results_["lam"].tolist())
-    [0.0001, 0.01]
+    null_grad : ndarray of shape (n_features,) or (K, n_features)
+    weights : ndarray of shape (n_features,)
+    coef : float, default=1e-3
     """
+    w = np.asarray(weights, dtype=np.float64)
+    pen = w > 0
+    if not np.any(pen):
+        return 1.0
+    g = np.abs(np.atleast_2d(null_grad)[:, pen]) / np.sqrt(w[pen])
+    top = float(g.max()) if g.size else 0.0
+    return top / (2 * coef) if top > 0 else 1.0
 
-    def __init__(self, estimator, lams=5, *, l1_ratios=None, cv=5,
-                 rule="min", scoring=None, n_jobs=None, refit=True, progress=False,
-                 random_state=None):
-        self.estimator = estimator
-        self.lams = lams
-        self.l1_ratios = l1_ratios
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.n_jobs = n_jobs
-        self.refit = refit
-        self.progress = progress
-        self.random_state = random_state
 
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Fit every candidate on every fold, choose by ``rule``, refit.
+def logistic_grid(top: float, size: int) -> np.ndarray:
+    """``size`` values from ``top`` (:func:`l2_grid_top`) down :data:`L2_RATIO`."""
+    return _geometric(top, L2_RATIO, size)
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        sample_weight : array-like of shape (n_samples,), optional
-            Passed to the estimator's ``fit`` and used in the scores.
-        groups : array-like of shape (n_samples,), optional
 
-        Returns
-        -------
-        self : LamSearchCV
-        """
-        parse_rule(self.rule)
-        auto = isinstance(self.lams, (int, np.integer)) and not isinstance(self.lams, bool)
-        if auto:
-            if self.lams < 1:
-                raise ValueError(f"lams as an int is the size of the automatic grid and must be "
-                                 f">= 1, got {self.lams}")
-            grid = np.geomspace(_AUTO_TOP, _AUTO_BOTTOM, int(self.lams)) if self.lams > 1 \
-                else np.array([_AUTO_TOP])
-            cands = lam_candidates(grid, self.l1_ratios)
-        else:
-            cands = lam_candidates(self.lams, self.l1_ratios)
-        X = np.asarray(X) if not hasattr(X, "iloc") else X.to_numpy()
-        y = np.asarray(y)
-        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        classification = is_classifier(self.estimator)
-        scores = get_scores(self.scoring, classification=classification)
-        if classification:
-            classes, idx = np.unique(y, return_inverse=True)
-            Y_eval = np.eye(classes.size)[idx]
-        else:
-            Y_eval = y.reshape(len(y), -1).astype(float)
-        splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
-                                        random_state=self.random_state)
+def sparse_grid(lam_max: float, size: int, lam_min_ratio: float) -> np.ndarray:
+    """``size`` values from ``λ_max`` down to ``lam_min_ratio · λ_max`` (``λ_max`` not finite
+    and positive, as with nothing to select: from 1)."""
+    if not 0 < lam_min_ratio < 1:
+        raise ValueError(f"lam_min_ratio must lie in (0, 1), got {lam_min_ratio!r}")
+    top = lam_max if np.isfinite(lam_max) and lam_max > 0 else 1.0
+    return _geometric(top, lam_min_ratio, size)
 
-        def evaluate(new, bar):
-            """The values of every score for the candidates ``new``: (n_scores, len(new), n_folds)."""
-            jobs = [(c, k) for c in range(len(new)) for k in range(len(splits))]
-            out_values = np.empty((len(scores), len(new), len(splits)))
-            bar.add_total(len(jobs))
-            out = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(_fit_score)(self.estimator, new[c], X, y, sw, *splits[k], scores, Y_eval)
-                for c, k in jobs)
-            for (c, k), v in zip(jobs, out):
-                out_values[:, c, k] = v
-                bar.update()
-            return out_values
 
-        def choose(cands, values):
-            lam = np.array([_size(c["lam"]) for c in cands])
-            complexity = -np.array([_total(c["lam"]) for c in cands])
-            extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
-            return make_result(lam, rule=self.rule, scoring=scores[0].name,
-                               fold_scores=values[0], complexity=complexity, params=cands,
-                               n_repeats=n_repeats, extra=extra), lam
+def search_grid(size: int) -> np.ndarray:
+    """``size`` values from 1e-1 down to 1e-5 (one value: 1e-1)."""
+    return _geometric(_SEARCH_TOP, _SEARCH_BOTTOM / _SEARCH_TOP, size)
 
-        with ProgressBar(0, "grid search (candidate × fold)", self.progress) as bar:
-            values = evaluate(cands, bar)
-            (result, sel), lam = choose(cands, values)
-            n_ext = 0
-            while auto and sel.on_edge and n_ext < _MAX_EXTENSIONS and grid.size > 1:
-                n_ext += 1
-                ratio = grid[1] / grid[0]                         # < 1
-                n_more = max(int(round(np.log(1e-1) / np.log(ratio))), 1)
-                if sel.lam_min == grid.min():
-                    more = grid.min() * ratio ** np.arange(1, n_more + 1)
-                else:
-                    more = grid.max() / ratio ** np.arange(n_more, 0, -1)
-                grid = np.sort(np.concatenate([grid, more]))[::-1]
-                new = lam_candidates(more, self.l1_ratios)
-                values = np.concatenate([values, evaluate(new, bar)], axis=1)
-                cands = cands + new
-                # keep the candidates in the order of a fresh grid: by l1_ratio, λ decreasing
-                ratios = [c.get("l1_ratio") for c in cands]
-                first = {r: ratios.index(r) for r in ratios}
-                order = sorted(range(len(cands)), key=lambda i: (first[ratios[i]], -cands[i]["lam"]))
-                cands, values = [cands[i] for i in order], values[:, order]
-                (result, sel), lam = choose(cands, values)
-        if auto and sel.on_edge:
-            warnings.warn(f"the best λ ({sel.lam_min:.4g}) is still on the edge of the automatic "
-                          f"grid after {_MAX_EXTENSIONS} extensions ({grid.min():.3g} to "
-                          f"{grid.max():.3g}); pass a wider grid as lams", UserWarning,
-                          stacklevel=2)
-        elif not auto and len({_total(c["lam"]) for c in cands}) > 1 \
-                and all(np.ndim(c["lam"]) == 0 for c in cands):
-            warn_on_edge(sel, lam)
-        self.cv_results_ = result
-        self.best_params_ = result.best_params
-        self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
-        if self.refit:
-            fit_kw = {} if sw is None else {"sample_weight": sw}
-            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_).fit(X, y, **fit_kw)
-        return self
 
-    def _best(self):
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_
+def evidence_ridge_grid(d2, S: float, size: int = 181) -> np.ndarray:
+    """The ridge evidence's search grid: ``Sλ`` from ``1e6·d²_max`` down to
+    ``1e-4·min(d²_min, 1e-8·d²_max)``, at least ten points per decade (``d2`` the spectrum)."""
+    d2 = np.asarray(d2)
+    top = float(d2.max()) if d2.size else 1.0
+    bottom = float(min(d2.min(), 1e-8 * top)) if d2.size else 1e-8
+    hi, lo = 1e6 * top, 1e-4 * bottom
+    size = max(size, int(np.ceil(10 * np.log10(hi / lo))) + 1)
+    return np.geomspace(hi, lo, size) / S
 
-    def predict(self, X):
-        """Predict with the refit best estimator."""
-        return self._best().predict(X)
 
-    def predict_proba(self, X):
-        """Class probabilities of the refit best estimator."""
-        return self._best().predict_proba(X)
+def evidence_logistic_grid(top: float, size: int = 31) -> np.ndarray:
+    """The logistic evidence's search grid: ``size`` values over six decades from ``top``."""
+    return np.geomspace(top, top * 1e-6, size)
 
-    def score(self, X, y, sample_weight=None):
-        """The refit best estimator's own ``score``."""
-        return self._best().score(X, y, sample_weight=sample_weight) if sample_weight is not None \
-            else self._best().score(X, y)
 
-    @property
-    def classes_(self):
-        return self._best().classes_
+def spacing(grid) -> float:
+    """The ratio between neighbours of a geometric grid (> 1)."""
+    g = np.unique(np.asarray(grid, dtype=float))[::-1]
+    return float(g[0] / g[1]) if g.size > 1 else 10.0
+
+
+def extension(grid, side: str, decades: float) -> np.ndarray:
+    """The values beyond ``side`` (``"low"`` or ``"high"``) of the geometric ``grid`` covering
+    ``decades`` decades at its spacing (rounded up to whole steps), largest first."""
+    r = spacing(grid)
+    count = max(1, int(np.ceil(decades * np.log(10.0) / np.log(r) - 1e-6)))
+    if side == "low":
+        return float(np.min(grid)) * r ** -np.arange(1.0, count + 1)
+    return float(np.max(grid)) * r ** np.arange(float(count), 0.0, -1.0)
+
+
+def edge(sel, grid) -> str | None:
+    """``"low"`` or ``"high"`` when the best λ of the selection ``sel`` is that edge of ``grid``."""
+    if np.unique(grid).size < 2:
+        return None
+    if sel.lam_min == np.min(grid):
+        return "low"
+    if sel.lam_min == np.max(grid):
+        return "high"
+    return None
+
+
+def extend_while_on_edge(grid, evaluate, choose, *, decades: float, max_extensions: int = 3,
+                         sides=("low", "high")):
+    """Extend ``grid`` past the edge holding the best λ until it is interior (module docstring).
+
+    Parameters
+    ----------
+    grid : ndarray
+        The grid evaluated so far.
+    evaluate : callable ``(new_lams, side) -> None``
+        Evaluates the new candidates and merges them into the caller's results.
+    choose : callable ``() -> (Selection, grid)``
+        The current selection and the whole grid.
+    decades : float
+        Decades added by each extension.
+    max_extensions : int, default=3
+    sides : tuple of str
+        The edges that may be extended.
+
+    Returns
+    -------
+    sel : Selection
+    grid : ndarray
+    still_on_edge : str or None
+        The edge the best λ still sits on after the last extension.
+    """
+    sel, grid = choose()
+    for _ in range(max_extensions):
+        side = edge(sel, grid)
+        if side not in sides:
+            break
+        evaluate(extension(grid, side, decades), side)
+        sel, grid = choose()
+    side = edge(sel, grid)
+    return sel, grid, side if side in sides else None

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+from sklearn.base import is_classifier
 
-from .engine import make_splits
+from .engine import FoldEngine, RefitFold, make_splits
 from .scoring import get_score
 
 __all__ = ["NestedCVResult", "nested_cross_validate"]
@@ -90,20 +90,15 @@ def nested_cross_validate(cv_estimator, X, y, *, outer_cv=5, scoring=None, sampl
     score = get_score(scoring, classification=classification)
     splits, _ = make_splits(outer_cv, X, y, groups, classification=classification,
                             random_state=random_state)
-    take = (lambda A, idx: A.iloc[idx]) if hasattr(X, "iloc") else (lambda A, idx: A[idx])
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    scores, lams = [], []
-    for train, test in splits:
-        model = clone(cv_estimator)
-        kw = {} if sw is None else {"sample_weight": sw[train]}
-        model.fit(take(X, train), y[train], **kw)
-        if classification:
-            Y = (y[test][:, None] == model.classes_[None, :]).astype(float)
-            pred = model.predict_proba(take(X, test))
-            scores.append(score(Y, pred, None if sw is None else sw[test]))
-        else:
-            pred = np.asarray(model.predict(take(X, test)), dtype=float)
-            yt = y[test].reshape(len(test), -1).astype(float)
-            scores.append(score(yt, pred.reshape(len(test), -1), None if sw is None else sw[test]))
-        lams.append(float(getattr(model, "lam_", np.nan)))
-    return NestedCVResult(np.array(scores), np.array(lams), score.name)
+    classes = None
+    if classification:
+        classes, idx = np.unique(y, return_inverse=True)
+        y_eval = np.eye(classes.size)[idx]
+    else:
+        y_eval = y.reshape(len(y), -1).astype(float)
+    folds = [RefitFold(cv_estimator, X, y, tr, te, sw, classes=classes) for tr, te in splits]
+    engine = FoldEngine(folds, splits, y_eval, [score], sw)
+    scores = engine.scores([{}])[0]                     # one candidate: the procedure itself
+    lams = [float(getattr(f.fitted_[0], "lam_", np.nan)) for f in engine.folds]
+    return NestedCVResult(scores, np.array(lams), score.name)

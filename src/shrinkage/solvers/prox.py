@@ -4,11 +4,12 @@ The problem
 -----------
 On standardized features ``x̃`` (:mod:`shrinkage.solvers.cd`) we minimize
 ``F(β, b) = D(β, b) + λ Σ_g ω_g‖β_g‖`` with ``D`` the weighted mean squared error (no ½) or
-logistic loss. ``D`` has an ``L``-Lipschitz gradient, with ``σ = ‖X̃ᵀ diag(sw) X̃‖₂``:
+logistic loss. ``D`` has an ``L``-Lipschitz gradient ``∇_β D = X̃ᵀ G`` (``G`` the datafit's gradient in η), with
+``σ = ‖X̃ᵀ diag(sw) X̃‖₂`` and the datafit's ``curvature_bound`` ``c``:
 
-* squared error: ``∇_β D = −2X̃ᵀ(sw ⊙ r)``, ``L = 2σ`` (the intercept is ``ȳ`` after centring);
-* logistic: ``∇_β D = X̃ᵀ(sw ⊙ (p − y))``, ``∇_b D = Σ sw (p − y)``, ``L = ¼ max(σ, 1)``
-  (centred columns are orthogonal to the intercept's column of ones, whose ``sw``-norm is 1).
+* squared error: ``L = cσ = 2σ`` (the intercept is ``ȳ`` after centring);
+* logistic: ``∇_b D = Σ G_i``, ``L = c max(σ, 1) = ¼ max(σ, 1)`` (centred columns are orthogonal
+  to the intercept's column of ones, whose ``sw``-norm is 1).
 
 FISTA (Beck & Teboulle 2009) takes ``β⁺ = prox_{λ/L}(z − ∇D(z)/L)`` at the extrapolated point
 ``z``, the prox being the block soft-thresholding of :class:`~shrinkage.penalties.GroupL2`,
@@ -24,9 +25,9 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
+from ..datafits import get_datafit, normalized_weights
 from ..penalties import GroupL2
 from ..standardization import column_stats
 
@@ -103,35 +104,24 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
     if pen.index_.size != p:
         raise ValueError(f"groups has {pen.index_.size} labels but X has {p} features; give one "
                          "group label per feature")
-    sw = np.full(n, 1.0 / n) if sample_weight is None else (
-        np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight))
+    sw = normalized_weights(sample_weight, n)
     mean, scale = column_stats(X, sw, fit_intercept, standardize)
     Z = (X - mean) / scale
     sigma = float(np.linalg.norm(Z * np.sqrt(sw)[:, None], 2) ** 2)
-    logistic = datafit == "logistic"
     if datafit not in ("squared_error", "logistic"):
         raise ValueError(f"datafit must be 'squared_error' or 'logistic', got {datafit!r}")
+    df = get_datafit(datafit)
+    logistic = datafit == "logistic"
     ybar = float(sw @ y) if fit_intercept else 0.0
-    if logistic:
-        L = 0.25 * max(sigma, 1.0 if fit_intercept else 0.0)
-        target = y
-    else:
-        L = 2.0 * sigma
-        target = y - ybar
+    L = df.curvature_bound * (max(sigma, 1.0 if fit_intercept else 0.0) if logistic else sigma)
+    target = y if logistic else y - ybar
 
     def gradient(beta, b):
-        eta = Z @ beta + b
-        if logistic:
-            g = sw * (expit(eta) - target)
-            return Z.T @ g, (float(g.sum()) if fit_intercept else 0.0)
-        return -2.0 * (Z.T @ (sw * (target - eta))), 0.0
+        G = df.gradient(target, Z @ beta + b, sw)
+        return Z.T @ G, (float(G.sum()) if logistic and fit_intercept else 0.0)
 
     beta = np.zeros(p) if coef0 is None else np.asarray(coef0, float) * scale
-    if logistic and fit_intercept:
-        yb = float(np.clip(ybar, 1e-12, 1 - 1e-12))
-        b = float(np.log(yb / (1 - yb)))
-    else:
-        b = 0.0
+    b = df.null_eta(y, sw) if logistic and fit_intercept else 0.0
     g0, _ = gradient(np.zeros(p), b)
     tol_abs = tol * max(float(pen.group_norms(g0).max()), np.finfo(float).tiny)
     if L <= 0:

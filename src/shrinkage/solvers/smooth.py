@@ -1,33 +1,8 @@
 r"""Second-order solvers for a smooth datafit plus the L2 penalty (logistic, softmax).
 
-The problem
------------
-With ``sw_i = s_i / S`` (weights summing to one) and ``K`` linear predictors (``K = 1`` for the
-binary logistic loss, ``K`` classes for the softmax cross-entropy), we minimize over
-``W`` (``K × p``) and ``b`` (``K``)::
-
-    J(W, b) = Σ_i sw_i ℓ(y_i, W x_i + b)  +  λ Σ_k Σ_j f_j W_kj²
-
-(:mod:`shrinkage.conventions`; ``f_j`` already includes ``sd_j²`` when the estimator
-standardizes).
-
-Coordinates
------------
-The solvers work in centred and scaled coordinates ``θ = (V, c)`` with ``W = V / s`` (column
-scale ``s``) and ``b = c − W m`` (column mean ``m``, zero without an intercept), so that::
-
-    η = X Wᵀ + b = ((X − m) / s) Vᵀ + c  =  Z Vᵀ + c.
-
-``Z`` is never formed: ``η = X (V/s)ᵀ + (c − (V/s) m)`` and ``Zᵀ G = (Xᵀ G − m Σ_i G_i) / s``.
-In these coordinates the Hessian is much better conditioned (the intercept decouples from the
-coefficients, and every column has unit spread), which is what L-BFGS and CG need; Newton is
-affine invariant and does not care. The penalty reads ``Σ_kj π_j V_kj²`` with
-``π_j = λ f_j / s_j²``. The gradient is::
-
-    ∇_V J = Gᵀ Z + 2 π ⊙ V,    ∇_c J = Σ_i G_i,     G = ∂(Σ sw ℓ)/∂η   (n × K)
-
-and a Hessian-vector product with a direction ``(dV, dc)`` is ``Zᵀ R + 2 π ⊙ dV`` with
-``R = ∂²(Σ sw ℓ)/∂η² [Z dVᵀ + dc]`` (the datafit's ``hessian_product``).
+The objective, its gradient, Hessian products and Hessian are
+:class:`~shrinkage.solvers.objective.SmoothObjective`'s; every solver here takes one at its
+current λ and returns the solution in its θ-coordinates and on the original scale.
 
 **Optimality certificate.** Every solver stops when ``max |∇_θ J| ≤ tol``: the largest
 partial derivative of the full objective with respect to a *standardized* coefficient or an
@@ -39,7 +14,8 @@ Solvers
     Newton's method with the Hessian formed and factored. Binary: the data part is
     ``Zᵀ D Z`` with ``D = diag(sw p(1−p))``, formed as one symmetric rank-``n`` update
     ``Bᵀ B`` with ``B = (X − m) ⊙ √D`` (BLAS ``syrk``, half the flops of a general product)
-    and scaled by ``1/s`` on both sides (in row blocks on parallel threads, see *Threads*). Softmax: the ``K(p+1)`` square Hessian is assembled
+    and scaled by ``1/s`` on both sides (in row blocks on parallel threads, see *Threads*).
+    Softmax: the ``K(p+1)`` square Hessian is assembled
     from the ``K(K+1)/2`` blocks ``Zᵀ diag(sw (p_k δ_kl − p_k p_l)) Z``. A Cholesky of
     ``H + diag(2π)`` gives the step. Costs ``n p²`` (``n K² p²``) per Hessian.
 
@@ -78,49 +54,29 @@ busy machine their spinning threads made a pass 5–20× and a ``201 × 201`` Ch
 The binary Hessian (``n·p²/2``) is formed in as many row blocks at once as the caller allowed
 BLAS threads, each block a single-threaded ``syrk``.
 
-Separation
-----------
-With ``λ = 0`` the maximum-likelihood estimate does not exist when the classes are linearly
-separable: the loss decreases towards 0 as ``‖W‖ → ∞``. Each datafit term is at least
-``log 2 · sw_i`` for a sample that is not classified correctly with probability > ½, so once
-the data term falls below ``log 2 · min_i sw_i`` every sample is separated; the solvers then
-stop and warn (``ConvergenceWarning``) instead of walking off to infinity.
-
-Multinomial identifiability
----------------------------
-Adding a vector to every row of ``W`` (or a constant to every intercept) leaves the softmax
-unchanged. The penalty picks the rows that sum to zero over classes; for unpenalized columns and
-for the intercepts, :func:`solve_smooth` returns the representative whose entries sum to zero
-over the classes.
+The problem, its coordinates and the treatment of separation and of the multinomial
+identifiability are in :mod:`shrinkage.solvers.objective`.
 """
 
 from __future__ import annotations
 
 import warnings
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 import scipy.linalg as sla
-from scipy.special import log_expit
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import ThreadpoolController
 
-from ..datafits import Logistic, SoftmaxCrossEntropy
+from .._threads import one_blas_thread, threads_for
+from ..datafits import SoftmaxCrossEntropy
+from .linesearch import backtrack, within_rounding
+from .objective import Separable, SmoothObjective
 
 __all__ = ["SOLVERS", "SmoothObjective", "SmoothResult", "choose_solver",
            "kronecker_preconditioner", "solve_smooth", "solve_smooth_path"]
 
 SOLVERS = ("auto", "newton-cholesky", "newton-cg", "lbfgs")
-_LOG2 = float(np.log(2.0))
 _CONTRACT = 0.25   # refresh the Hessian after a reused one contracted the gradient less than 4×
-
-
-class _Separable(Exception):
-    def __init__(self, theta):
-        self.theta = theta
 
 
 @dataclass
@@ -158,306 +114,6 @@ class SmoothResult:
     n_hessian: int = 0
 
 
-class SmoothObjective:
-    r"""``J(θ)`` of the module docstring, its gradient, Hessian-vector products and Hessian.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        Float64 features (never copied or modified).
-    Y : ndarray of shape (n_samples,) or (n_samples, K)
-        ``y ∈ {0, 1}`` for the binary logistic loss, one-hot ``Y`` for softmax.
-    sw : ndarray of shape (n_samples,)
-        Sample weights summing to one.
-    lam : float
-        λ ≥ 0.
-    penalty_factor : ndarray of shape (n_features,) or None
-        Factors ``f_j`` on the *raw* coefficients (include ``sd_j²`` to standardize).
-    fit_intercept : bool
-    x_mean, x_scale : ndarray of shape (n_features,)
-        The reparametrization ``W = V / s``, ``b = c − W m`` (use the weighted mean, zero
-        without an intercept, and the weighted standard deviation).
-    """
-
-    def __init__(self, X, Y, sw, lam, penalty_factor=None, *, fit_intercept=True,
-                 x_mean=None, x_scale=None):
-        self.X, self.Y, self.sw = X, Y, sw
-        self.n, self.p = X.shape
-        self.binary = Y.ndim == 1
-        self.K = 1 if self.binary else Y.shape[1]
-        self.datafit = Logistic() if self.binary else SoftmaxCrossEntropy()
-        self.fit_intercept = bool(fit_intercept)
-        self.m = np.zeros(self.p) if (x_mean is None or not fit_intercept) else np.asarray(x_mean, float)
-        self.s = np.ones(self.p) if x_scale is None else np.asarray(x_scale, float)
-        self.f = np.ones(self.p) if penalty_factor is None else np.asarray(penalty_factor, float)
-        self.min_sw = float(sw[sw > 0].min())
-        self._y_idx = None if self.binary else np.argmax(Y, axis=1)
-        self._y_flat = None
-        # binary labels exactly 0/1: log(1 + e^η) − yη = −log σ((2y − 1)η), one log σ per row
-        self._sign = (2.0 * Y - 1.0 if self.binary and np.all((Y == 0) | (Y == 1)) else None)
-        self._memo = {}
-        self.set_lam(lam)
-
-    # -- parameters -------------------------------------------------------------------------
-    def set_lam(self, lam):
-        self.lam = float(lam)
-        self.pi = self.lam * self.f / self.s ** 2          # penalty weights in θ-coordinates
-        self.unpenalized = self.lam == 0 or bool(np.any(self.f == 0))
-
-    @property
-    def n_theta(self):
-        return self.K * self.p + (self.K if self.fit_intercept else 0)
-
-    def split(self, theta):
-        V = theta[: self.K * self.p].reshape(self.K, self.p)
-        c = theta[self.K * self.p:] if self.fit_intercept else np.zeros(self.K)
-        return V, c
-
-    def to_original(self, theta):
-        """``(W, b)`` of shape (K, p), (K,) on the original feature scale."""
-        V, c = self.split(theta)
-        W = V / self.s
-        b = c - W @ self.m
-        return W, b
-
-    def from_original(self, W, b):
-        W = np.asarray(W, float).reshape(self.K, self.p)
-        V = W * self.s
-        parts = [V.ravel()]
-        if self.fit_intercept:
-            parts.append(np.asarray(b, float).reshape(self.K) + W @ self.m)
-        return np.concatenate(parts)
-
-    # -- objective --------------------------------------------------------------------------
-    def eta(self, theta):
-        """``η`` at θ, remembered for the last θ: along a path the first evaluation at a new λ
-        is at the previous solution, whose η (and data gradient) are already known."""
-        key = self._memo.get("theta")
-        if key is not None and key.shape == theta.shape and np.array_equal(key, theta):
-            return self._memo["eta"]
-        eta = self._eta(theta)
-        self._memo = {"theta": theta.copy(), "eta": eta}
-        return eta
-
-    def _eta(self, theta):
-        V, c = self.split(theta)
-        W = V / self.s
-        off = c - W @ self.m
-        if self.binary:
-            return self.X @ W[0] + off[0]
-        return self.X @ W.T + off
-
-    def _Zt(self, G):
-        """``Zᵀ G`` as (K, p) for G of shape (n,) or (n, K)."""
-        G2 = G[:, None] if G.ndim == 1 else G
-        return (G2.T @ self.X - np.outer(G2.sum(axis=0), self.m)) / self.s
-
-    def value(self, theta, eta=None):
-        eta = self.eta(theta) if eta is None else eta
-        V, _ = self.split(theta)
-        return self.data_value(eta) + float(np.sum(self.pi * V * V))
-
-    def value_and_gradient(self, theta, eta=None):
-        """``(J, ∇J, data term)`` with one exponential per entry of η (the L-BFGS oracle)."""
-        eta = self.eta(theta) if eta is None else eta
-        V, _ = self.split(theta)
-        if self.binary:
-            data = self.data_value(eta)
-            G = self.datafit.gradient(self.Y, eta, self.sw)
-        else:
-            # flat positions of the observed classes: 1-d take/put beat 2-d fancy indexing
-            if self._y_flat is None:
-                self._y_flat = np.arange(self.n) * self.K + self._y_idx
-            mx = eta.max(axis=1)
-            E = eta - mx[:, None]
-            np.exp(E, out=E)
-            tot = E @ np.ones(self.K)               # row sums (a BLAS pass beats a reduction)
-            data = float(self.sw @ (np.log(tot) + mx - eta.ravel().take(self._y_flat)))
-            E *= (self.sw / tot)[:, None]           # sw ⊙ probabilities
-            Ef = E.ravel()
-            Ef[self._y_flat] -= self.sw
-            G = E
-        gV = self._Zt(G) + 2.0 * self.pi * V
-        J = data + float(np.sum(self.pi * V * V))
-        if not self.fit_intercept:
-            return J, gV.ravel(), data
-        return J, np.concatenate([gV.ravel(), np.atleast_1d(G.sum(axis=0))]), data
-
-    def data_value(self, eta):
-        if self._sign is not None:
-            return -float(self.sw @ log_expit(self._sign * eta))
-        return self.datafit.value(self.Y, eta, self.sw)
-
-    def gradient(self, theta, eta=None):
-        eta = self.eta(theta) if eta is None else eta
-        V, _ = self.split(theta)
-        if self._memo.get("eta") is eta and "grad" in self._memo:
-            ZtG, gc = self._memo["grad"]
-        else:
-            G = self.datafit.gradient(self.Y, eta, self.sw)
-            ZtG, gc = self._Zt(G), np.atleast_1d(G.sum(axis=0))
-            if self._memo.get("eta") is eta:
-                self._memo["grad"] = (ZtG, gc)
-        gV = ZtG + 2.0 * self.pi * V
-        if not self.fit_intercept:
-            return gV.ravel()
-        return np.concatenate([gV.ravel(), gc])
-
-    def hessian_operator(self, theta, eta=None):
-        """``(matvec, diag)``: Hessian-vector product at θ and the diagonal preconditioner."""
-        eta = self.eta(theta) if eta is None else eta
-        if self.binary:
-            d = self.datafit.hessian_diag(self.Y, eta, self.sw)
-            dsum = np.array([d.sum()])
-
-            def curv(u):
-                return d * u
-        else:
-            P = SoftmaxCrossEntropy.probabilities(eta)
-            dsum = (self.sw[:, None] * P * (1.0 - P)).sum(axis=0)
-
-            def curv(u):
-                return self.datafit.hessian_product(self.Y, eta, self.sw, u, p=P)
-
-        def matvec(v):
-            dV, dc = self.split(v)
-            R = curv(self._eta(v))   # η is linear in θ: this is Z dVᵀ + dc
-            out = self._Zt(R) + 2.0 * self.pi * dV
-            if not self.fit_intercept:
-                return out.ravel()
-            return np.concatenate([out.ravel(), np.atleast_1d(R.sum(axis=0))])
-
-        diag_V = dsum[:, None] + 2.0 * self.pi[None, :]
-        diag = np.concatenate([diag_V.ravel(), dsum]) if self.fit_intercept else diag_V.ravel()
-        return matvec, diag
-
-    def data_hessian(self, theta, eta=None, buf=None, threads=1):
-        """The data part of the Hessian in θ-coordinates, shape (n_theta, n_theta), upper
-        triangle valid (binary) or full (softmax). ``threads > 1`` forms the binary Gram matrix
-        in that many row blocks at once (see :func:`_sum_over_row_blocks`)."""
-        eta = self.eta(theta) if eta is None else eta
-        X, m, s, K, p = self.X, self.m, self.s, self.K, self.p
-        centred = self.fit_intercept and np.any(m != 0)
-        if self.binary:
-            d = self.datafit.hessian_diag(self.Y, eta, self.sw)
-            sq = np.sqrt(d)
-            if buf is None:
-                buf = np.empty_like(X)
-
-            def gram(rows):
-                B = buf[rows]
-                if centred:
-                    np.subtract(X[rows], m, out=B)
-                    B *= sq[rows, None]
-                else:
-                    np.multiply(X[rows], sq[rows, None], out=B)
-                # B.T is Fortran-ordered (p, rows): numpy dispatches Bᵀ B to BLAS syrk
-                return B.T @ B
-
-            H = np.zeros((self.n_theta, self.n_theta))
-            H[:p, :p] = _sum_over_row_blocks(gram, self.n, threads)
-            H[:p, :p] /= np.outer(s, s)
-            if self.fit_intercept:
-                H[:p, p] = (sq @ buf) / s
-                H[p, p] = d.sum()
-            return H
-        Pm = SoftmaxCrossEntropy.probabilities(eta)
-        Xc = X - m if centred else X
-        n_th = self.n_theta
-        H = np.zeros((n_th, n_th))
-        base = K * p
-        for k in range(K):
-            for l in range(k, K):
-                w = self.sw * Pm[:, k] * ((1.0 if k == l else 0.0) - Pm[:, l])
-                T = Xc * w[:, None]
-                blk = (T.T @ Xc) / np.outer(s, s)
-                H[k * p:(k + 1) * p, l * p:(l + 1) * p] = blk
-                H[l * p:(l + 1) * p, k * p:(k + 1) * p] = blk.T
-                if self.fit_intercept:
-                    cross = T.sum(axis=0) / s
-                    H[k * p:(k + 1) * p, base + l] = cross
-                    H[l * p:(l + 1) * p, base + k] = cross
-                    H[base + k, base + l] = H[base + l, base + k] = w.sum()
-        return H
-
-    def add_penalty_hessian(self, H):
-        """``H + diag(2π)`` plus, for softmax, ``μ 11ᵀ`` over the classes of each direction
-        that the loss cannot see (the intercepts, unpenalized columns). That term vanishes at
-        the sum-to-zero representative and makes the matrix positive definite without changing
-        the Newton step on the identified directions (the gradient is orthogonal to 1)."""
-        H = H + np.diag(self.penalty_diag())
-        if self.binary:
-            return H
-        K, p = self.K, self.p
-        dg = np.diag(H)
-        free = np.flatnonzero(np.broadcast_to((self.f == 0) | (self.lam == 0), (p,)))
-        groups = [np.arange(K) * p + j for j in free]
-        if self.fit_intercept:
-            groups.append(K * p + np.arange(K))
-        for idx in groups:
-            mu = max(float(dg[idx].mean()), 1e-12)
-            H[np.ix_(idx, idx)] += mu / K
-        return H
-
-    def penalty_diag(self):
-        pd = np.tile(2.0 * self.pi, self.K)
-        return np.concatenate([pd, np.zeros(self.K)]) if self.fit_intercept else pd
-
-    def check_separable(self, theta, eta):
-        if self.lam == 0 and self.data_value(eta) < _LOG2 * self.min_sw:
-            raise _Separable(theta)
-
-
-# -- BLAS threads -----------------------------------------------------------------------------
-#: A product of fewer multiply-adds than this runs on one BLAS thread (the rule of
-#: ``nn.estimators``): the passes over ``X`` (``n·p·K``) are memory-bound, and on a busy machine
-#: waking and spinning a second thread made them 5–20× slower. Forming a large Hessian
-#: (``n·p²``) keeps the threads the caller allowed.
-_THREADED_WORK = 50_000_000
-_controller = None
-
-
-def _blas_controller():
-    global _controller
-    if _controller is None:          # scanning the loaded libraries costs ~ms: once
-        _controller = ThreadpoolController().select(user_api="blas")
-    return _controller
-
-
-@contextmanager
-def _one_blas_thread():
-    """BLAS pools (NumPy's and SciPy's OpenBLAS are separate) limited to one thread inside the
-    solver; yields the number of threads the caller had, for the products worth threading.
-    One thread in both pools also keeps the small ``p × p`` factorizations (SciPy's pool) from
-    fighting NumPy's spinning threads (0.2 s per 201 × 201 Cholesky was measured)."""
-    ctl = _blas_controller()
-    outer = max((lc.num_threads for lc in ctl.lib_controllers), default=1)
-    if outer <= 1:
-        yield 1
-        return
-    with ctl.limit(limits=1):
-        yield outer
-
-
-def _threads_for(threads, work):
-    """Threads worth using for a product of ``work`` multiply-adds."""
-    return threads if work >= _THREADED_WORK else 1
-
-
-def _sum_over_row_blocks(fn, n, threads):
-    """``Σ_b fn(rows_b)`` over ``threads`` contiguous row blocks, computed concurrently.
-
-    Each block is one single-threaded BLAS call, so a descheduled thread only delays its own
-    block: on a busy machine OpenBLAS's own threads, which meet at a barrier many times per
-    call, made the ``n × p²`` Gram product 4–10× slower than one thread; blocks are as fast as
-    one thread there and twice as fast on idle cores."""
-    if threads <= 1:
-        return fn(slice(0, n))
-    edges = np.linspace(0, n, threads + 1).astype(int)
-    blocks = [slice(a, b) for a, b in pairwise(edges)]
-    with ThreadPoolExecutor(threads) as pool:
-        return sum(pool.map(fn, blocks))
-
 
 # -- helpers ----------------------------------------------------------------------------------
 def choose_solver(n_features: int, n_classes_eff: int) -> str:
@@ -469,26 +125,27 @@ def choose_solver(n_features: int, n_classes_eff: int) -> str:
     return "newton-cg" if n_classes_eff == 1 else "lbfgs"
 
 
+
+
 def _line_search(obj, theta, J, g, step, eta):
-    """Armijo backtracking; returns (theta, J, eta, t) at the accepted point."""
-    slope = float(g @ step)
-    if slope >= 0:  # not a descent direction (round-off at the optimum)
-        return None
-    t = 1.0
-    for _ in range(40):
+    """:func:`~shrinkage.solvers.linesearch.backtrack` along ``step``; a step within round-off
+    of ``J`` is accepted if the gradient shrinks (the objective is flat at machine precision
+    near the optimum, so Armijo cannot be checked there). Returns (theta, J, eta, t) or None."""
+    gmax = float(np.max(np.abs(g)))
+
+    def trial(t):
         cand = theta + t * step
         eta_c = obj.eta(cand)
-        J_c = obj.value(cand, eta_c)
-        if J_c <= J + 1e-4 * t * slope:
-            return cand, J_c, eta_c, t
-        # within round-off of J: accept if the gradient shrinks (the objective is flat at
-        # machine precision near the optimum, so Armijo cannot be checked there)
-        if t == 1.0 and abs(J_c - J) <= 64 * np.finfo(float).eps * max(abs(J), 1.0):
-            g_c = obj.gradient(cand, eta_c)
-            if np.max(np.abs(g_c)) < np.max(np.abs(g)):
-                return cand, J_c, eta_c, t
-        t *= 0.5
-    return None
+        return obj.value(cand, eta_c), (cand, eta_c)
+
+    def flat(J_c, state):
+        return within_rounding(J_c, J) and np.max(np.abs(obj.gradient(*state))) < gmax
+
+    ls = backtrack(trial, J, float(g @ step), flat=flat)
+    if ls is None:
+        return None
+    t, J_c, (cand, eta_c) = ls
+    return cand, J_c, eta_c, t
 
 
 def _cholesky(H):
@@ -532,7 +189,7 @@ def _newton_cholesky(obj, theta, tol, max_iter, cache):
         if fresh:
             if obj.binary and cache.buf is None:
                 cache.buf = np.empty_like(obj.X)
-            threads = _threads_for(cache.threads, obj.n * obj.p ** 2 // 2)
+            threads = threads_for(cache.threads, obj.n * obj.p ** 2 // 2)
             cache.H = obj.data_hessian(theta, eta, cache.buf, threads)
             cache.n_hessian += 1
             cache.factor = None
@@ -668,8 +325,7 @@ def _lbfgs(obj, theta, tol, max_iter, memory=10):
     n_iter = 0
     stalled = False
     while gmax > tol and n_iter < max_iter:
-        if obj.lam == 0 and data < _LOG2 * obj.min_sw:
-            raise _Separable(theta)
+        obj.check_separable(theta, eta)
         # two-loop recursion
         q = g.copy()
         alphas = []
@@ -686,21 +342,20 @@ def _lbfgs(obj, theta, tol, max_iter, memory=10):
             S, Yd = [], []
             step, slope = -precond(g), -float(g @ precond(g))
         # η is linear in θ: one pass gives every trial point of the line search
-        eta_step = obj._eta(step)
-        t, accepted = 1.0, False
-        for _ in range(40):
+        eta_step = obj.linear_predictor(step)
+
+        def trial(t):
             eta_c = eta + t * eta_step
             J_c, g_c, data_c = obj.value_and_gradient(theta + t * step, eta_c)
-            if J_c <= J + 1e-4 * t * slope or (
-                    abs(J_c - J) <= 64 * np.finfo(float).eps * max(abs(J), 1.0)
-                    and np.max(np.abs(g_c)) < gmax):
-                accepted = True
-                break
-            t *= 0.5
+            return J_c, (eta_c, g_c, data_c)
+
+        ls = backtrack(trial, J, slope, flat=lambda J_c, st: (within_rounding(J_c, J)
+                                                                and np.max(np.abs(st[1])) < gmax))
         n_iter += 1
-        if not accepted:
+        if ls is None:
             stalled = True
             break
+        t, J_c, (eta_c, g_c, data_c) = ls
         s_, y_ = t * step, g_c - g
         if s_ @ y_ > 1e-12 * (y_ @ y_):
             S.append(s_)
@@ -779,9 +434,9 @@ def solve_smooth(obj: SmoothObjective, *, theta0=None, solver: str = "auto", tol
     theta = np.zeros(obj.n_theta) if theta0 is None else np.array(theta0, dtype=float)
     separable = False
     try:
-        with _one_blas_thread() as threads:
+        with one_blas_thread() as threads:
             theta, n_iter, gmax, n_hess = _run(obj, theta, solver, tol, max_iter, cache, threads)
-    except _Separable as e:
+    except Separable as e:
         theta, separable = e.theta, True
         n_iter, n_hess, gmax = -1, 0, float(np.max(np.abs(obj.gradient(theta))))
         if warn:

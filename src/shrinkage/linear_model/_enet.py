@@ -1,0 +1,279 @@
+r"""Sparse linear regression: :class:`ElasticNet` and :class:`Lasso` (their CV is
+:mod:`~shrinkage.linear_model._enet_cv`, the group lasso :mod:`~shrinkage.linear_model._group`).
+
+All minimize the objective of :mod:`shrinkage.conventions` with squared error (no ½, a mean over
+samples)::
+
+    (1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_j f_j [(1−ρ) w_j² + ρ|w_j|]      (elastic net)
+    (1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_g ω_g ‖w_g‖₂                     (group lasso)
+    (1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂, η_i = b + x_iᵀw  (classifier)
+
+on standardized features when ``standardize=True``. scikit-learn's ``ElasticNet(alpha,
+l1_ratio=r)`` is ``lam = alpha (1 + r)``, ``l1_ratio = 2r/(1 + r)``, and ``Lasso(alpha)`` is
+``lam = 2 alpha`` (:func:`~shrinkage.convert_strength`). The solvers are in
+:mod:`shrinkage.solvers.cd` (coordinate descent) and :mod:`shrinkage.solvers.prox` (FISTA); every
+sparse estimator exposes ``lam_max(X, y)`` (the top of its path) and ``effective_df()`` (the
+number of non-zero coefficients, the lasso's degrees of freedom).
+
+Relaxed fit (``relax=True``)
+----------------------------
+As glmnet's ``relax`` with ``gamma = 0``: with ``A = {j : ŵ_j ≠ 0}`` the support of the
+penalized solution, the reported coefficients are the unpenalized weighted least-squares fit on
+the features in ``A`` (with the intercept), ``argmin_{w: w_j = 0, j ∉ A} (1/S) Σ s_i
+(y_i − b − x_iᵀw)²`` (the minimum-norm one when ``X_A`` is rank deficient); features outside
+``A`` stay at zero. The penalized coefficients remain in ``penalized_coef_``. In
+:class:`ElasticNetCV` each fold is relaxed the same way, so the λ chosen is the best λ *for the
+relaxed model*.
+"""
+
+from __future__ import annotations
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
+                           check_sample_weight, check_tol, check_X, check_X_y)
+from ..datafits import normalized_weights
+from ..penalties import ElasticNet as ENPenalty
+from ..solvers import lam_max as null_model_lam_max
+from ..solvers.cd import enet_path, make_problem
+
+__all__ = ["Lasso", "ElasticNet", "relaxed_fit", "SparseRegressor"]
+
+
+def relaxed_fit(X, y, sw, coef, fit_intercept):
+    """Unpenalized weighted least squares on the support of ``coef`` (module docstring).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    sw : ndarray of shape (n_samples,)
+        Weights summing to one.
+    coef : ndarray of shape (n_features,)
+    fit_intercept : bool
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features,)
+    intercept : float
+    """
+    support = np.flatnonzero(coef)
+    out = np.zeros_like(coef)
+    mx = sw @ X[:, support] if fit_intercept else np.zeros(support.size)
+    my = float(sw @ y) if fit_intercept else 0.0
+    if support.size:
+        rs = np.sqrt(sw)
+        out[support] = np.linalg.lstsq((X[:, support] - mx) * rs[:, None], (y - my) * rs,
+                                       rcond=None)[0]
+    return out, my - float(mx @ out[support])
+
+
+
+class SparseRegressor(RegressorMixin, BaseEstimator):
+    """Input handling, prediction, ``lam_max`` and ``effective_df`` shared by the sparse
+    regressors (a subclass gives its penalty at ``λ = 1`` through ``_penalty``)."""
+
+    def _validate(self, X, y, sample_weight):
+        X, y = check_X_y(self, X, y, multi_output=False, y_numeric=True, dtype=np.float64)
+        if X.shape[0] < 2 and self.fit_intercept:
+            raise ValueError(f"a model with an intercept needs at least 2 samples, got "
+                             f"n_samples={X.shape[0]}; add rows or set fit_intercept=False")
+        sw = check_sample_weight(sample_weight, X)
+        return X, y, sw, normalized_weights(sw, X.shape[0])
+
+    def _penalty_factor(self, p):
+        return check_penalty_factor(getattr(self, "penalty_factor", None), p)
+
+    def _penalty(self, p):
+        return ENPenalty(1.0, self._rho(), self._penalty_factor(p))
+
+    def lam_max(self, X, y, sample_weight=None) -> float:
+        """The smallest λ at which every penalized coefficient is zero, for these data and this
+        estimator's settings (``inf`` for a pure ridge penalty).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        float
+        """
+        X = np.asarray(X, dtype=np.float64)
+        return null_model_lam_max(self._penalty(X.shape[1]), X, np.asarray(y, dtype=np.float64),
+                                  sample_weight, datafit="squared_error",
+                                  fit_intercept=self.fit_intercept, standardize=self.standardize)
+
+    def effective_df(self, X=None, sample_weight=None) -> float:
+        """Degrees of freedom of the fit: the number of non-zero coefficients (the lasso's
+        unbiased estimate, Zou, Hastie & Tibshirani 2007)."""
+        check_is_fitted(self, "coef_")
+        return float(np.count_nonzero(self.coef_))
+
+    def _finish(self, X, y, sw_norm, coef, intercept):
+        self.penalized_coef_ = coef
+        if self.relax:
+            coef, intercept = relaxed_fit(X, y, sw_norm, coef, self.fit_intercept)
+        self.coef_, self.intercept_ = coef, float(intercept)
+        self.n_nonzero_ = int(np.count_nonzero(coef))
+
+    def predict(self, X):
+        """Predict ``Xw + b``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self, "coef_")
+        X = check_X(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_ + self.intercept_
+
+
+class ElasticNet(SparseRegressor):
+    r"""Linear least squares with the elastic-net penalty, by coordinate descent.
+
+    Minimizes ``(1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_j f_j [(1−ρ)w_j² + ρ|w_j|]``
+    (:mod:`shrinkage.conventions`). scikit-learn's ``ElasticNet(alpha, l1_ratio=r)`` is
+    ``lam = alpha (1 + r)``, ``l1_ratio = 2r/(1 + r)`` with ``standardize=False``.
+
+    Parameters
+    ----------
+    lam : float, default=0.01
+        Strength ``λ ≥ 0``.
+    l1_ratio : float, default=0.5
+        ``ρ ∈ [0, 1]``: 1 is the lasso, 0 ridge.
+    fit_intercept : bool, default=True
+    standardize : bool, default=True
+        Penalize the coefficients of the standardized features (weighted population standard
+        deviation); ``coef_`` is on the original scale.
+    penalty_factor : array-like of shape (n_features,), optional
+        ``f_j ≥ 0``, used as given; 0 leaves a feature unpenalized.
+    relax : bool, default=False
+        Report the relaxed fit (unpenalized refit on the selected support; module docstring).
+    tol : float, default=1e-7
+        Stop when every coordinate's subdifferential distance is at most ``tol`` times the null
+        gradient's largest entry (:mod:`shrinkage.solvers.cd`).
+    max_iter : int, default=10000
+        Most coordinate-descent passes.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    penalized_coef_ : ndarray of shape (n_features,)
+        The penalized solution (equal to ``coef_`` unless ``relax``).
+    n_nonzero_ : int
+    lam_max_ : float
+        The smallest λ at which every penalized coefficient is zero (``inf`` for ``ρ = 0``).
+    n_iter_ : int
+        Coordinate-descent passes.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import ElasticNet
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 5))
+    >>> y = 3 * X[:, 0] - 2 * X[:, 1] + 0.1 * rng.normal(size=100)
+    >>> model = ElasticNet(lam=0.5, l1_ratio=0.5).fit(X, y)
+    >>> model.coef_.round(2)
+    array([ 2.25, -1.46,  0.  , -0.02,  0.  ])
+    """
+
+    def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor=None, relax: bool = False,
+                 tol: float = 1e-7, max_iter: int = 10_000):
+        self.lam = lam
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.relax = relax
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def _rho(self):
+        return check_ratio(self.l1_ratio)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights; only their ratios matter.
+
+        Returns
+        -------
+        self
+        """
+        lam, rho = check_lam(self.lam), self._rho()
+        tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
+        X, y, _, sw = self._validate(X, y, sample_weight)
+        f = self._penalty_factor(X.shape[1])
+        prob = make_problem(X, y, sw, fit_intercept=self.fit_intercept,
+                            standardize=self.standardize)
+        self.lam_max_ = self.lam_max(X, y, sw)
+        path = enet_path(prob, [lam], l1_ratio=rho, penalty_factor=f, tol=tol, max_iter=max_iter)
+        coef, intercept = prob.to_original(path.beta[0])
+        self._finish(X, y, sw, coef, intercept)
+        self.lam_ = lam
+        self.n_iter_ = int(path.n_iter[0])
+        return self
+
+
+class Lasso(ElasticNet):
+    r"""Linear least squares with the L1 penalty: :class:`ElasticNet` with ``l1_ratio=1``.
+
+    Minimizes ``(1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_j f_j |w_j|``. scikit-learn's
+    ``Lasso(alpha)`` is ``lam = 2 alpha`` with ``standardize=False`` (its loss carries a ½).
+
+    Parameters
+    ----------
+    lam : float, default=0.01
+    fit_intercept, standardize, penalty_factor, relax, tol, max_iter
+        As in :class:`ElasticNet`.
+
+    Attributes
+    ----------
+    coef_, intercept_, penalized_coef_, n_nonzero_, lam_max_, n_iter_, n_features_in_
+        As in :class:`ElasticNet`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Lasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 5))
+    >>> y = 3 * X[:, 0] - 2 * X[:, 1] + 0.1 * rng.normal(size=100)
+    >>> model = Lasso(lam=0.5, relax=True).fit(X, y)
+    >>> model.n_nonzero_, model.coef_.round(2)
+    (2, array([ 2.99, -1.99,  0.  ,  0.  ,  0.  ]))
+    """
+
+    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor=None, relax: bool = False, tol: float = 1e-7,
+                 max_iter: int = 10_000):
+        self.lam = lam
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.relax = relax
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def _rho(self):
+        return 1.0

@@ -1,0 +1,311 @@
+r"""Elastic net with λ (and ``l1_ratio``) chosen by K-fold cross-validation: :class:`ElasticNetCV`.
+
+Every fold walks the λ grid from the top with warm starts and strong-rule screening
+(:func:`~shrinkage.solvers.cd.enet_path`); with ``n > p`` the folds share one set of Gram
+products (:mod:`shrinkage.solvers.moments`). The folds run through the engine of
+:mod:`shrinkage.selection.engine`; the default grid starts at the penalty's ``λ_max``
+(:func:`~shrinkage.selection.grid.sparse_grid`) and is extended downward while the best λ is
+its smallest (:func:`~shrinkage.selection.grid.extend_while_on_edge`). The objective is that of
+:class:`~shrinkage.ElasticNet`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .._validation import check_lams, check_positive_int, check_ratio, check_tol
+from ..penalties import ElasticNet as ENPenalty
+from ..selection.engine import FoldEngine, make_result, make_splits
+from ..selection.grid import extend_while_on_edge, sparse_grid
+from ..selection.progress import ProgressBar
+from ..selection.rules import parse_rule, warn_on_edge
+from ..selection.scoring import get_score
+from ..solvers import lam_max as null_model_lam_max
+from ..solvers.cd import enet_path, fold_gram_problems, naive_problem
+from ._enet import SparseRegressor, relaxed_fit
+
+__all__ = ["ElasticNetCV"]
+
+#: downward extensions of the default grid: a decade each, at most this many
+_MAX_EXTENSIONS = 3
+
+
+class _EnetFold:
+    """One CV fold: its problem and test rows; ``predict(candidates)`` walks a warm-started
+    path for each ``l1_ratio`` among the candidates (``{"lam", "l1_ratio"}`` dicts, λ falling).
+
+    The last solution at each ``l1_ratio`` is kept, so a grid extended below the one already
+    walked continues the path instead of starting again from the null model.
+    """
+
+    def __init__(self, problem, X_test, train_parts, f, tol, max_iter, fit_intercept, relax):
+        self.problem, self.X_test, self.parts, self.f = problem, X_test, train_parts, f
+        self.tol, self.max_iter, self.fit_intercept, self.relax = tol, max_iter, fit_intercept, relax
+        self.resume = {}                 # l1_ratio -> (λ, β) of the last path point
+
+    def state(self):
+        return self.resume
+
+    def set_state(self, resume):
+        self.resume = resume
+
+    def predict(self, cands):
+        out = []
+        for rho in dict.fromkeys(c["l1_ratio"] for c in cands):
+            lams = np.array([c["lam"] for c in cands if c["l1_ratio"] == rho])
+            out.append(self._walk(rho, lams))
+        return np.concatenate(out, axis=1)
+
+    def _walk(self, rho, lams):
+        last = self.resume.get(rho)
+        beta0, lam_prev = (last[1], last[0]) if last is not None and lams[0] < last[0] else (None, None)
+        path = enet_path(self.problem, lams, l1_ratio=rho, penalty_factor=self.f, tol=self.tol,
+                         max_iter=self.max_iter, beta0=beta0, lam_prev=lam_prev, warn=False)
+        self.resume[rho] = (float(lams[-1]), path.beta[-1].copy())
+        coef, intercept = self.problem.to_original(path.beta)        # (L, p), (L,)
+        if self.relax:
+            Xtr, ytr, swtr = self.parts
+            pairs = [relaxed_fit(Xtr, ytr, swtr, c, self.fit_intercept) for c in coef]
+            coef = np.array([c for c, _ in pairs])
+            intercept = np.array([b for _, b in pairs])
+        return (self.X_test @ coef.T + intercept)[:, :, None]        # (n_test, L, 1)
+
+
+def _enet_fold(X, y, s, train, test, problem, f, tol, max_iter, fit_intercept, standardize,
+               relax):
+    """The :class:`_EnetFold` of one split (its naive problem formed here when not given)."""
+    s_tr = np.ones(train.size) if s is None else s[train]
+    sw_tr = s_tr / s_tr.sum()
+    if problem is None:
+        problem = naive_problem(X[train], y[train], sw_tr, fit_intercept=fit_intercept,
+                                standardize=standardize)
+    parts = (X[train], y[train], sw_tr) if relax else None
+    return _EnetFold(problem, X[test], parts, f, tol, max_iter, fit_intercept, relax)
+
+
+class ElasticNetCV(SparseRegressor):
+    r"""Elastic net with λ (and ``l1_ratio``) chosen by K-fold cross-validation.
+
+    For each ``l1_ratio`` the grid runs from ``λ_max`` (every coefficient zero, computed on all
+    data) down to ``lam_min_ratio · λ_max``; every fold walks the same grid with warm starts
+    and strong-rule screening. With ``n > p`` the folds share one set of Gram products (each
+    training fold is all data minus its test fold, see
+    :func:`~shrinkage.solvers.cd.fold_gram_problems`). The final model is the all-data path at
+    the chosen λ.
+
+    Parameters
+    ----------
+    lams : int or array-like of shape (n_lams,), default=100
+        The grid size, or the grid itself (used for every ``l1_ratio``). The default grid is
+        extended downward, a decade at a time (rounded up to whole grid steps, up to three
+        times), while the best λ is its smallest; a user-given grid is never extended, and a ``UserWarning`` says when the best
+        λ lies on its edge.
+    l1_ratio : float or array-like of float, default=0.5
+        One ``ρ`` or several to search over. For ``ρ = 0`` the default grid starts from
+        ``λ_max`` at ``ρ = 0.001`` (as glmnet does).
+    cv : int, fold ids or cross-validation splitter, default=5
+        As in :func:`~shrinkage.selection.make_splits`; shuffled when ``random_state`` is set,
+        grouped when ``groups`` is passed to ``fit``.
+    rule : {"min", "1se"}, "ksse", float or callable, default="min"
+        ``"1se"`` picks the *sparsest* candidate (fewest non-zeros on the all-data path; ties:
+        larger λ) whose mean score is within one standard error of the best.
+    scoring : str or callable, optional
+        Default ``"neg_mean_squared_error"``.
+    lam_min_ratio : float, optional
+        Bottom of the default grid relative to ``λ_max``: 1e-3 when ``n > p``, else 1e-2
+        (before any extension, see ``lams``).
+    fit_intercept, standardize, penalty_factor, relax, max_iter
+        As in :class:`ElasticNet`.
+    tol : float, default=1e-7
+        Tolerance of the all-data path (as in :class:`ElasticNet`); the chosen model is then
+        polished to ``tol / 1000`` from its path value (one warm-started λ, cheap).
+    cv_tol : float, optional
+        Tolerance of the fold paths, default ``100 · tol`` (1e-5 by default). The CV curve
+        only needs the held-out errors: at ``cv_tol = 1e-5`` they agree with a ``1e-11``
+        solve to about 1e-5 relative (scikit-learn's default duality-gap tolerance gives about
+        1e-4), and the chosen λ is the same.
+    n_jobs : int, optional
+        Folds in parallel threads (the kernels release the GIL), through the engine of
+        :mod:`shrinkage.selection.engine` (so a ``joblib.parallel_config`` backend applies).
+    progress : bool, default=False
+        A progress bar (tqdm when installed, on stderr) over the (l1_ratio, fold) path fits.
+    random_state : int or None
+
+    Attributes
+    ----------
+    lam_, l1_ratio_ : float
+        The chosen candidate.
+    lam_min_, lam_1se_ : float
+        λ of the best candidate and of the sparsest within one standard error.
+    lams_ : ndarray of shape (n_l1_ratios, n_lams)
+        The grid used for each ``l1_ratio`` (with any downward extension).
+    coef_path_ : ndarray of shape (n_l1_ratios, n_lams, n_features)
+        The all-data path (original scale, penalized coefficients).
+    cv_results_ : :class:`~shrinkage.selection.CVResult`
+        One row per (l1_ratio, λ) candidate; ``"df"`` and ``"complexity"`` hold the number of
+        non-zeros.
+    coef_, intercept_, penalized_coef_, n_nonzero_, n_iter_, n_features_in_
+        Of the chosen model.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from shrinkage import ElasticNetCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> model = ElasticNetCV(l1_ratio=[0.5, 1.0], rule="1se", random_state=0).fit(X, y)
+    >>> model.l1_ratio_, model.n_nonzero_
+    (1.0, 5)
+    >>> print(model.cv_results_.reason)  # doctest: +ELLIPSIS
+    λ = 10.38 is the simplest candidate whose mean score ... within 1 standard error(s) ...
+    """
+
+    def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
+                 lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor=None, relax: bool = False, tol: float = 1e-7,
+                 cv_tol=None, max_iter: int = 10_000, n_jobs=None, progress: bool = False,
+                 random_state=None):
+        self.lams = lams
+        self.l1_ratio = l1_ratio
+        self.cv = cv
+        self.rule = rule
+        self.scoring = scoring
+        self.lam_min_ratio = lam_min_ratio
+        self.fit_intercept = fit_intercept
+        self.standardize = standardize
+        self.penalty_factor = penalty_factor
+        self.relax = relax
+        self.tol = tol
+        self.cv_tol = cv_tol
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.progress = progress
+        self.random_state = random_state
+
+    def _rho(self):
+        """The smallest ``l1_ratio`` searched (at least 1e-3, as glmnet's ridge λ_max): its
+        ``λ_max`` is the largest, the top of every ratio's path (:meth:`lam_max`)."""
+        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        return max(min(check_ratio(r) for r in ratios), 1e-3)
+
+    def _grid(self, X, y, sw, rho, f):
+        if not isinstance(self._lams, int):
+            return self._lams
+        top = null_model_lam_max(ENPenalty(1.0, max(rho, 1e-3), f), X, y, sw,
+                                 fit_intercept=self.fit_intercept, standardize=self.standardize)
+        n, p = X.shape
+        ratio = self.lam_min_ratio if self.lam_min_ratio is not None else (1e-3 if n > p else 1e-2)
+        return sparse_grid(top, self._lams, ratio)
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+        groups : array-like of shape (n_samples,), optional
+            Folds never split a group (with an integer ``cv``).
+
+        Returns
+        -------
+        self
+        """
+        ratios = [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
+        self._lams = check_lams(self.lams)
+        tol = check_tol(self.tol)
+        cv_tol = 100.0 * tol if self.cv_tol is None else check_tol(self.cv_tol, "cv_tol")
+        max_iter = check_positive_int(self.max_iter, "max_iter")
+        score = get_score(self.scoring, classification=False)
+        parse_rule(self.rule)
+        X, y, s, sw = self._validate(X, y, sample_weight)
+        n, p = X.shape
+        f = self._penalty_factor(p)
+        splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
+        build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize)
+        if n > p:
+            full, fold_probs = fold_gram_problems(X, y, s, splits, **build)
+        else:
+            full = naive_problem(X, y, sw, **build)
+            fold_probs = [None] * len(splits)
+        n_paths = len(ratios) * len(splits)
+        bar = ProgressBar(n_paths, "elastic-net paths (l1_ratio × fold)", self.progress)
+        args = [(X, y, s, tr, te, prob, f, cv_tol, max_iter, self.fit_intercept,
+                 self.standardize, self.relax) for (tr, te), prob in zip(splits, fold_probs)]
+        engine = FoldEngine.fit(_enet_fold, args, splits, y[:, None], score, s, self.n_jobs,
+                                bar=bar, count="folds")
+
+        # per l1_ratio: the grid, the all-data path and the fold scores, extended together
+        curves = [{"grid": np.empty(0), "beta": np.empty((0, p)), "n_iter": np.empty(0, int),
+                   "scores": np.empty((0, len(splits)))} for _ in ratios]
+
+        def walk(r, lams):
+            """Walk ``lams`` at ratio r on all data and in every fold, continuing each path."""
+            c, rho = curves[r], ratios[r]
+            resume = c["grid"].size > 0
+            path = enet_path(full, lams, l1_ratio=rho, penalty_factor=f, tol=tol,
+                             max_iter=max_iter, beta0=c["beta"][-1] if resume else None,
+                             lam_prev=c["grid"][-1] if resume else None)
+            c["grid"] = np.concatenate([c["grid"], lams])
+            c["beta"] = np.vstack([c["beta"], path.beta])
+            c["n_iter"] = np.concatenate([c["n_iter"], path.n_iter])
+            cands = [{"lam": float(v), "l1_ratio": rho} for v in lams]
+            c["scores"] = np.vstack([c["scores"], engine.scores(cands)])
+
+        def result():
+            lams_all = np.concatenate([c["grid"] for c in curves])
+            nnz = np.concatenate([np.count_nonzero(c["beta"], axis=1) for c in curves]).astype(float)
+            params = [{"lam": float(v), "l1_ratio": rho} for c, rho in zip(curves, ratios)
+                      for v in c["grid"]]
+            return make_result(lams_all, rule=self.rule, scoring=score.name,
+                               fold_scores=np.vstack([c["scores"] for c in curves]),
+                               complexity=nnz, df=nnz, params=params, n_repeats=n_repeats)
+
+        def locate(index):
+            return divmod(int(index), curves[0]["grid"].size)   # every ratio's grid: one length
+
+        def choose():
+            res, sel = result()
+            return sel, curves[locate(res.index_min)[0]]["grid"]
+
+        def extend(new, side):
+            """Every ratio's grid one decade further down, at its own spacing."""
+            bar.add_total(n_paths)
+            for r, c in enumerate(curves):
+                step = c["grid"][-1] / c["grid"][-2]
+                walk(r, c["grid"][-1] * step ** np.arange(1, new.size + 1))
+
+        with bar:
+            for r, rho in enumerate(ratios):
+                walk(r, self._grid(X, y, sw, rho, f))
+            user_grid = not isinstance(self._lams, int)
+            if user_grid and np.unique(self._lams).size > 1:
+                warn_on_edge(choose()[0], np.concatenate([c["grid"] for c in curves]))
+            elif not user_grid and curves[0]["grid"].size > 1:
+                sel, _, still = extend_while_on_edge(curves[0]["grid"], extend, choose,
+                                                     decades=1.0, max_extensions=_MAX_EXTENSIONS,
+                                                     sides=("low",))
+                if still:
+                    warnings.warn(
+                        f"the best λ ({sel.lam_min:.4g}) is still the smallest of the automatic "
+                        f"grid after extending it {_MAX_EXTENSIONS} decades; the optimum may lie "
+                        "below it: pass a smaller lam_min_ratio (or a grid as lams)",
+                        UserWarning, stacklevel=2)
+            res, sel = result()
+        r_idx, l_idx = locate(res.index)
+        self.cv_results_ = res
+        self.lam_, self.l1_ratio_ = float(curves[r_idx]["grid"][l_idx]), ratios[r_idx]
+        self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
+        self.lams_ = np.array([c["grid"] for c in curves])
+        self.coef_path_ = np.array([full.to_original(c["beta"])[0] for c in curves])
+        # polish the chosen model (one warm-started λ) to tol / 1000
+        lam_sel = self.lam_
+        best = enet_path(full, [lam_sel], l1_ratio=ratios[r_idx], penalty_factor=f,
+                         tol=tol * 1e-3, max_iter=max_iter,
+                         beta0=curves[r_idx]["beta"][l_idx], lam_prev=lam_sel)
+        coef, intercept = full.to_original(best.beta[0])
+        self._finish(X, y, sw, coef, intercept)
+        self.n_iter_ = int(curves[r_idx]["n_iter"][l_idx] + best.n_iter[0])
+        return self

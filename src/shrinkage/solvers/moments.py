@@ -1,0 +1,127 @@
+r"""Centred, standardized second moments of all rows and of every training fold, from one pass.
+
+Ridge and the covariance-mode elastic net need only the moments of their rows::
+
+    G = Σ_i sw_i z_i z_iᵀ,   q = Σ_i sw_i z_i ỹ_i,      z_i = (x_i − m)/sd,  ỹ_i = y_i − ȳ
+
+with weights ``sw`` summing to one over the rows, ``m`` and ``ȳ`` their weighted means (zero
+without an intercept) and ``sd`` the weighted population standard deviations (one without
+standardization). :func:`fold_moments` forms them for all data and for every training fold of
+a cross-validation at once:
+
+* rows are shifted by the all-data mean first, so the products are centred near the data and
+  the cancellation in ``E[xxᵀ] − E[x]E[x]ᵀ`` is small;
+* each *test* fold's raw moments are formed once; when the test folds tile the data (K-fold,
+  repeated K-fold) their sum is the all-data moments, so the Gram products cost ``n p²`` in all;
+* a training fold's moments are all data minus its test fold, then re-centred on the fold's own
+  mean (a rank-one correction) and re-standardized with the fold's own standard deviations, so
+  each fold is exactly the problem of its rows. No fold copies ``X``.
+
+This is the one K-fold downdating in the package: :mod:`shrinkage.solvers.cd` (covariance
+mode) and :mod:`shrinkage.solvers.ridge` (K-fold decompositions) both build on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..standardization import column_scale
+
+__all__ = ["Moments", "fold_moments"]
+
+
+@dataclass
+class Moments:
+    """The moments of one set of rows (module docstring).
+
+    Attributes
+    ----------
+    G : ndarray of shape (n_features, n_features)
+    q : ndarray of shape (n_features, n_targets)
+    mean : ndarray of shape (n_features,)
+        Column means (zeros without an intercept).
+    scale : ndarray of shape (n_features,)
+        Column standard deviations (ones without standardization; constant columns 1).
+    y_mean : ndarray of shape (n_targets,)
+    S : float
+        Sum of the raw sample weights.
+    n_rows : int
+    """
+
+    G: np.ndarray
+    q: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    y_mean: np.ndarray
+    S: float
+    n_rows: int
+
+
+def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize=True):
+    """Moments of all rows and of every training fold, from one pass of Gram products.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+    sample_weight : ndarray of shape (n_samples,) or None
+        Raw weights.
+    splits : list of (train, test) index arrays
+    fit_intercept, standardize : bool
+
+    Returns
+    -------
+    full : Moments
+    folds : list of Moments, one per split (the training part)
+    """
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    Y = Y[:, None] if Y.ndim == 1 else Y
+    n, p = X.shape
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    shift = (s @ X) / s.sum() if fit_intercept else np.zeros(p)
+    yshift = (s @ Y) / s.sum() if fit_intercept else np.zeros(Y.shape[1])
+    unit = bool(np.all(s == 1.0))
+    rs = np.sqrt(s)
+
+    def raw(rows):
+        """Raw moments Σs x̃x̃ᵀ, Σs x̃ỹᵀ, Σs x̃, Σs ỹ, Σs, count of the shifted rows."""
+        if rows is None:
+            idx = slice(None)
+        elif rows.size and rows[-1] - rows[0] == rows.size - 1 and np.all(np.diff(rows) == 1):
+            idx = slice(int(rows[0]), int(rows[-1]) + 1)      # a contiguous range: a view
+        else:
+            idx = rows
+        B = X[idx] - shift
+        yt = Y[idx] - yshift
+        r = rs[idx]
+        if not unit:
+            B *= r[:, None]
+            yt = yt * r[:, None]
+        return (B.T @ B, B.T @ yt, r @ B, r @ yt, float(s[idx].sum()), B.shape[0])
+
+    tests = [raw(te) for _, te in splits]
+    counts = (np.bincount(np.concatenate([te for _, te in splits]), minlength=n) if splits
+              else np.zeros(1, dtype=int))
+    reps = int(counts[0])
+    if reps >= 1 and np.all(counts == reps):        # test folds tile the data reps times
+        full = tuple(sum(m[k] for m in tests) / reps for k in range(6))
+    else:
+        full = raw(None)
+
+    def build(Sxx, Sxy, sx, sy, S, n_rows):
+        mx = sx / S if fit_intercept else np.zeros(p)
+        my = sy / S if fit_intercept else np.zeros(Y.shape[1])
+        cov = Sxx / S - np.outer(mx, mx)
+        cxy = Sxy / S - np.outer(mx, my)
+        if standardize:
+            scale = column_scale(np.diag(cov).copy(), mx + shift)
+        else:
+            scale = np.ones(p)
+        return Moments(cov / np.outer(scale, scale), cxy / scale[:, None], mx + shift, scale,
+                       my + yshift, float(S), int(round(n_rows)))
+
+    folds = [build(*(f - t for f, t in zip(full, tm))) for tm in tests]
+    return build(*full), folds
