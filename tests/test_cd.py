@@ -10,8 +10,10 @@ from sklearn.linear_model import LogisticRegression as SkLogistic
 
 from shrinkage import ElasticNet, Lasso, Ridge, convert_strength
 from shrinkage.penalties import ElasticNet as ENPenalty, GroupL2
+from shrinkage.solvers import lam_max as null_lam_max
 from shrinkage.solvers.cd import (enet_path, fold_gram_problems, gram_problem, make_problem,
-                                  naive_problem, solve_logistic_enet)
+                                  naive_problem)
+from shrinkage.solvers.prox_newton import solve_logistic_enet
 from shrinkage.solvers.prox import solve_group_lasso
 
 
@@ -124,7 +126,7 @@ def test_fista_group_certificate(datafit):
     target = y if datafit == "squared" else (y > 0).astype(float)
     groups = [0, 0, 1, 1, 1, 2]
     name = "squared_error" if datafit == "squared" else "logistic"
-    lam = 0.5 * GroupL2(1.0, groups).lam_max(X, target, s, datafit=name)
+    lam = 0.5 * null_lam_max(GroupL2(1.0, groups), X, target, s, datafit=name)
     res = solve_group_lasso(X, target, s, lam=lam, groups=groups, tol=1e-11,
                             datafit="squared_error" if datafit == "squared" else "logistic")
     assert res.converged and 0 < np.count_nonzero(res.coef) < 6
@@ -275,7 +277,7 @@ def test_logistic_screening_same_solution_certificate_and_fewer_coordinate_updat
     s = r.uniform(0.5, 2.0, n)
     f = np.ones(p)
     f[7] = 0.0                                             # one unpenalized feature
-    lam = 0.1 * ENPenalty(1.0, rho, f).lam_max(X, yb, s, datafit="logistic")
+    lam = 0.1 * null_lam_max(ENPenalty(1.0, rho, f), X, yb, s, datafit="logistic")
     kw = dict(lam=lam, l1_ratio=rho, penalty_factor=f, tol=1e-12)
     on = solve_logistic_enet(X, yb, s, screen=True, **kw)
     off = solve_logistic_enet(X, yb, s, screen=False, **kw)

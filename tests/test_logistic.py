@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression as SkLogistic
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from shrinkage.linear_model._logistic import LogisticRegression, LogisticRegressionCV
+from shrinkage.linear_model import LogisticRegression, LogisticRegressionCV
 from shrinkage.selection.scoring import get_score
 
 

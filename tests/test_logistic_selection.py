@@ -95,7 +95,7 @@ def test_multinomial_l1_ratio_equals_sklearn_saga_with_a_certificate(r, K):
     from sklearn.linear_model import LogisticRegression as SkLogistic
 
     from shrinkage import convert_strength
-    from shrinkage.solvers.cd import multinomial_enet_kkt
+    from shrinkage.solvers.prox_newton import multinomial_enet_kkt
     X, y = multiclass_data(K=K, seed=K)
     C = 0.3
     lam, rho = convert_strength(C, source="sklearn-logistic", n_samples=len(y), l1_ratio=r)
@@ -122,7 +122,7 @@ def test_multinomial_l1_ratio_equals_sklearn_saga_with_a_certificate(r, K):
 
 
 def test_multinomial_elastic_net_standardized_weighted_certificate_and_invariances():
-    from shrinkage.solvers.cd import multinomial_enet_kkt
+    from shrinkage.solvers.prox_newton import multinomial_enet_kkt
     X, y = multiclass_data(n=120, p=5, seed=7)
     w = np.random.default_rng(0).integers(1, 4, size=len(y)).astype(float)
     m = LogisticRegression(lam=0.02, l1_ratio=0.7, tol=1e-10).fit(X, y, sample_weight=w)
@@ -152,7 +152,7 @@ def test_multinomial_elastic_net_standardized_weighted_certificate_and_invarianc
 
 @pytest.mark.parametrize("standardize", [True, False])
 def test_multinomial_warm_start_equals_cold_and_takes_fewer_steps(standardize):
-    from shrinkage.solvers.cd import solve_multinomial_enet
+    from shrinkage.solvers.prox_newton import solve_multinomial_enet
     X, y = multiclass_data(n=200, p=6, K=3, seed=11)
     X = X + 3.0                                  # off-centre: the intercept shift matters
     w = np.random.default_rng(2).uniform(0.5, 2.0, len(y))

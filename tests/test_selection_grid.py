@@ -103,16 +103,16 @@ def _needs_a_larger_lam(seed=5):
 
 
 def test_automatic_grid_extends_past_its_edge_and_fits_only_new_candidates(monkeypatch):
-    from shrinkage.selection import grid as grid_mod
+    from shrinkage.selection import RefitFold
     X, y = _needs_a_larger_lam()
     calls = []
-    real = grid_mod._fit_score
+    real = RefitFold.fit_one
 
-    def counting(estimator, params, *args):
-        calls.append(params["lam"])
-        return real(estimator, params, *args)
+    def counting(self, cand):
+        calls.append(cand["lam"])
+        return real(self, cand)
 
-    monkeypatch.setattr(grid_mod, "_fit_score", counting)
+    monkeypatch.setattr(RefitFold, "fit_one", counting)
     search = LamSearchCV(Ridge(), lams=5, cv=3).fit(X, y)
     lams = search.cv_results_["lam"]
     assert lams[-1] == pytest.approx(1e-5) and np.all(np.diff(lams) < 0)       # one grid, λ falling

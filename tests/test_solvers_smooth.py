@@ -91,6 +91,16 @@ def test_hessian_vector_product_and_full_hessian(K):
     np.testing.assert_allclose(diag[-obj.K:], np.diag(Hop)[-obj.K:], rtol=1e-12)
 
 
+def test_softmax_hessian_is_the_whole_symmetric_matrix():
+    # the effective df and the Laplace evidence read all of it (the binary one is upper-only)
+    obj, *_ = make_problem(3)
+    theta = np.random.default_rng(3).normal(size=obj.n_theta) * 0.3
+    matvec, _ = obj.hessian_operator(theta)
+    H = obj.data_hessian(theta) + np.diag(obj.penalty_diag())
+    np.testing.assert_allclose(H, np.column_stack([matvec(e) for e in np.eye(obj.n_theta)]),
+                               rtol=1e-10, atol=1e-13)
+
+
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("K", [1, 4])
 def test_certificate_at_solution(solver, K):

@@ -9,6 +9,7 @@ from _checks import assert_enet_cv_matches_cold_fits
 
 from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
                        LogisticRegression)
+from shrinkage.solvers import lam_max as null_lam_max
 
 
 @pytest.mark.filterwarnings("ignore:the best λ")      # noise-free check data: λ → 0 is best
@@ -158,7 +159,7 @@ def test_group_lasso_classifier_certificate_and_whole_groups():
     X, y, s = class_data(n=300, p=6, seed=2)
     groups = [0, 0, 1, 1, 2, 2]
     yb = (y == "yes").astype(float)
-    lam = 0.4 * GroupL2(1.0, groups).lam_max(X, yb, s, datafit="logistic")
+    lam = 0.4 * null_lam_max(GroupL2(1.0, groups), X, yb, s, datafit="logistic")
     m = GroupLassoClassifier(lam, groups=groups, tol=1e-10).fit(X, y, sample_weight=s)
     assert m.n_groups_nonzero_ == 1 and np.all(m.coef_[0, 2:] == 0) and np.all(m.coef_[0, :2])
     # certificate recomputed from the reported coefficients (standardized coordinates)

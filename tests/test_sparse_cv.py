@@ -30,15 +30,15 @@ def test_progress_false_is_silent_and_true_shows_a_bar(capsys):
 
 
 def test_progress_bar_counts_every_fold_path_also_in_threads(monkeypatch):
-    from shrinkage.linear_model import _sparse
+    from shrinkage.linear_model import _enet_cv
     bars = []
 
-    class Spy(_sparse.ProgressBar):
+    class Spy(_enet_cv.ProgressBar):
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
             bars.append(self)
 
-    monkeypatch.setattr(_sparse, "ProgressBar", Spy)
+    monkeypatch.setattr(_enet_cv, "ProgressBar", Spy)
     X, y = data()
     ElasticNetCV(lams=8, l1_ratio=[0.5, 1.0], cv=3, n_jobs=2, progress=True).fit(X, y)
     assert len(bars) == 1 and bars[0].done == bars[0].total == 2 * 3

@@ -5,6 +5,7 @@ import pytest
 
 from shrinkage import GroupLasso, GroupLassoClassifier
 from shrinkage.penalties import GroupL2
+from shrinkage.solvers import lam_max as null_lam_max
 
 GROUPS = [0, 0, 1, 1, 2, 2]
 
@@ -29,7 +30,7 @@ def test_unpenalized_group_regression(weights):
     y = eta + 0.3 * np.random.default_rng(1).normal(size=len(eta))
     sw = s / s.sum()
     pen1 = GroupL2(1.0, GROUPS, weights)
-    lam_max = pen1.lam_max(X, y, s)
+    lam_max = null_lam_max(pen1, X, y, s)
     fit = lambda lam: GroupLasso(lam, groups=GROUPS, group_weights=weights,
                                  tol=1e-11, max_iter=200_000).fit(X, y, s)
     # above λ_max: the penalized groups are zero, group 0 is weighted least squares on it alone
@@ -57,7 +58,7 @@ def test_unpenalized_group_classifier():
     sw = s / s.sum()
     weights = [0.0, 1.0, 1.0]
     pen1 = GroupL2(1.0, GROUPS, weights)
-    lam_max = pen1.lam_max(X, yb, s, datafit="logistic")
+    lam_max = null_lam_max(pen1, X, yb, s, datafit="logistic")
     fit = lambda lam: GroupLassoClassifier(lam, groups=GROUPS, group_weights=weights,
                                            tol=1e-11, max_iter=200_000).fit(X, yb, s)
     top = fit(1.5 * lam_max)

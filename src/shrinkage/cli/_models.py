@@ -81,24 +81,12 @@ def single(model: str, task: str, *, lam: float = 1.0, standardize: bool = True,
 
 
 def lam_max(est, X, y) -> float:
-    """The smallest λ at which every penalized coefficient of the sparse ``est`` is zero
-    (one-vs-rest over classes for the multinomial elastic net: its null gradient for class k is
-    the binary one of ``y == k``)."""
-    from ..penalties import ElasticNet, GroupL2
-    X = np.asarray(X, dtype=np.float64)
-    name = type(est).__name__
-    common = dict(fit_intercept=est.fit_intercept, standardize=est.standardize)
-    if name.startswith("GroupLasso"):
-        pen = GroupL2(1.0, est.groups, est.group_weights)
-    else:
-        pen = ElasticNet(1.0, l1_ratio=max(float(getattr(est, "l1_ratio", 1.0)), 1e-3),
-                         penalty_factor=getattr(est, "penalty_factor", None))
-    if not hasattr(est, "predict_proba"):
-        return float(pen.lam_max(X, np.asarray(y, float), datafit="squared_error", **common))
-    classes = np.unique(y)
-    targets = classes[1:] if classes.size == 2 else classes
-    return float(max(pen.lam_max(X, (np.asarray(y) == c).astype(float), datafit="logistic",
-                                 **common) for c in targets))
+    """The smallest λ at which every penalized coefficient of the sparse ``est`` is zero (its
+    own ``lam_max``; an ``l1_ratio`` below 1e-3 counts as 1e-3, as glmnet's ridge λ_max)."""
+    from sklearn.base import clone
+    if getattr(est, "l1_ratio", 1.0) < 1e-3:
+        est = clone(est).set_params(l1_ratio=1e-3)
+    return float(est.lam_max(np.asarray(X, dtype=np.float64), np.asarray(y)))
 
 
 def sparse_grid(est, X, y, n: int = SPARSE_GRID, ratio: float = SPARSE_RATIO) -> np.ndarray:
@@ -160,7 +148,9 @@ def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ra
 
 def check_classes(est, y) -> None:
     """The group lasso classifier is binary: refuse more classes in the CLI's words."""
-    if type(getattr(est, "estimator", est)).__name__ == "GroupLassoClassifier":
+    base = getattr(est, "estimator", est)
+    tags = base.__sklearn_tags__()
+    if tags.classifier_tags is not None and not tags.classifier_tags.multi_class:
         k = np.unique(y).size
         if k > 2:
             raise ValueError(f"--model grouplasso on class labels needs two classes, the target "
@@ -173,46 +163,26 @@ def fit(est, X, y, *, cv=None, rule="min", seed=0, out=None):
     estimator carrying ``cv_results_``, ``lam_min_`` and ``lam_1se_``, so that it saves, plots and
     reports like the other CV estimators).
 
-    Any estimator with a ``progress`` parameter draws its own bar (RidgeCV, LamSearchCV, and
-    the other CV estimators once they have one); LogisticRegressionCV without one ticks a bar
-    from its scoring function.
+    Every estimator here has a ``progress`` parameter and draws its own bar; a network with
+    ``cv`` has its λ chosen over :data:`MLP_GRID` by a :class:`~shrinkage.selection.LamSearchCV`.
     """
     from ..selection import LamSearchCV
-    from ..selection.scoring import Score, get_score
-    name = type(est).__name__
-    progress = out.progress if out is not None else (lambda *a, **k: _NoBar())
     enabled = out is not None and out.progress_enabled
     check_classes(est, y)
-    if name.startswith("MLP"):
-        if cv is not None:
-            return _mlp_cv(est, X, y, cv, rule, seed, progress)
-        with progress(est.max_epochs, "training") as bar:
-            _fit_network(est, X, y, bar)
-        return est
+    if "hidden_layer_sizes" in est.get_params(deep=False) and cv is not None:
+        search = LamSearchCV(est, lams=sorted(MLP_GRID, reverse=True), cv=cv, rule=rule,
+                             random_state=seed)
+        return _search(search, np.asarray(X, dtype=np.float64), y, enabled, edge_advice=False)
     if isinstance(est, LamSearchCV):
         return _search(est, X, y, enabled)
-    if "progress" in est.get_params(deep=False):
-        return _with_progress(est, enabled, X, y)
-    if name == "LogisticRegressionCV":
-        base = get_score(est.scoring, classification=True)
-        k = est.cv if isinstance(est.cv, int) else 5
-        grid = est.lams if isinstance(est.lams, int) else len(est.lams)
-        with progress(grid * k, "cross-validation") as bar:
-            def ticking(Y, P, sw, _base=base, _bar=bar):
-                _bar.update()
-                return _base(Y, P, sw)
-            est.set_params(scoring=Score(base.name, "proba", None, ticking))
-            try:
-                est.fit(X, y)
-            finally:
-                est.set_params(scoring=None)
-        return est
-    return est.fit(X, y)
+    return _with_progress(est, enabled, X, y)
 
 
 def _with_progress(est, enabled, X, y):
     """``est.fit(X, y)`` with its own bar; ``progress`` is back at False afterwards (a saved
     model keeps the default)."""
+    if "progress" not in est.get_params(deep=False):
+        return est.fit(X, y)
     est.set_params(progress=bool(enabled))
     try:
         est.fit(X, y)
@@ -221,9 +191,9 @@ def _with_progress(est, enabled, X, y):
     return est
 
 
-def _search(search, X, y, enabled):
-    """Run a LamSearchCV over a grid from λ_max (when none is set) and return its best estimator
-    with the CV results attached."""
+def _search(search, X, y, enabled, edge_advice=True):
+    """Run a LamSearchCV (over a grid from λ_max when none is set) and return its best
+    estimator, refit with its own progress bar, with the CV results attached."""
     import warnings
 
     from sklearn.base import clone
@@ -236,79 +206,22 @@ def _search(search, X, y, enabled):
     for w in caught:                 # the search's edge advice speaks of its Python arguments
         text = str(w.message)
         if "smallest value of the grid" in text:
-            warnings.warn(f"the best λ ({search.lam_min_:.4g}) is the smallest of the grid "
-                          f"({SPARSE_RATIO:g}·λ_max): the data want almost no penalty; compare "
-                          "with --model logistic or ridge", UserWarning, stacklevel=2)
+            if edge_advice:
+                warnings.warn(f"the best λ ({search.lam_min_:.4g}) is the smallest of the grid "
+                              f"({SPARSE_RATIO:g}·λ_max): the data want almost no penalty; "
+                              "compare with --model logistic or ridge", UserWarning, stacklevel=2)
         elif "largest value of the grid" in text:
-            warnings.warn(f"the best λ is λ_max ({search.lam_min_:.4g}), where every "
-                          "coefficient is zero: the features do not predict the target better "
-                          "than its mean", UserWarning, stacklevel=2)
+            if edge_advice:
+                warnings.warn(f"the best λ is λ_max ({search.lam_min_:.4g}), where every "
+                              "coefficient is zero: the features do not predict the target "
+                              "better than its mean", UserWarning, stacklevel=2)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    best = clone(search.estimator).set_params(**search.best_params_).fit(X, y)
+    best = _with_progress(clone(search.estimator).set_params(**search.best_params_), enabled,
+                          X, y)
     best.cv_results_ = search.cv_results_
     best.lam_min_, best.lam_1se_ = search.lam_min_, search.lam_1se_
     return best
-
-
-class _NoBar:
-    def update(self, k=1):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        return False
-
-
-def _fit_network(est, X, y, bar):
-    """``est.fit(X, y)`` with an epoch callback that moves ``bar``."""
-    class Tick:
-        def on_epoch_end(self, trainer):
-            bar.update()
-
-    build = est._build
-
-    def build_with_bar(*args, **kwargs):
-        trainer = build(*args, **kwargs)
-        trainer.callbacks.append(Tick())
-        return trainer
-    est._build = build_with_bar                  # an instance attribute, removed below
-    try:
-        est.fit(X, y)
-    finally:
-        del est._build
-    return est
-
-
-def _mlp_cv(est, X, y, cv, rule, seed, progress):
-    """Choose a network's λ over :data:`MLP_GRID` by K-fold CV, then refit on all rows."""
-    from sklearn.base import clone
-    from sklearn.metrics import log_loss
-
-    from ..selection.engine import make_result, make_splits
-    classification = type(est).__name__ == "MLPClassifier"
-    X = np.asarray(X, dtype=np.float64)
-    splits, n_repeats = make_splits(cv, X, y, classification=classification, random_state=seed)
-    lams = np.array(sorted(MLP_GRID, reverse=True))
-    scores = np.empty((lams.size, len(splits)))
-    with progress(lams.size * len(splits), "cross-validation") as bar:
-        for i, lam in enumerate(lams):
-            for j, (tr, te) in enumerate(splits):
-                m = clone(est).set_params(lam=float(lam)).fit(X[tr], y[tr])
-                if classification:
-                    scores[i, j] = -log_loss(y[te], m.predict_proba(X[te]), labels=m.classes_)
-                else:
-                    scores[i, j] = -float(np.mean((y[te] - m.predict(X[te])) ** 2))
-                bar.update()
-    result, sel = make_result(lams, rule=rule, fold_scores=scores, n_repeats=n_repeats,
-                              scoring="neg_log_loss" if classification else "neg_mean_squared_error")
-    est.set_params(lam=float(sel.lam))
-    with progress(est.max_epochs, "training") as bar:
-        _fit_network(est, X, y, bar)
-    est.cv_results_, est.lam_min_, est.lam_1se_ = result, sel.lam_min, sel.lam_1se
-    return est
 
 
 def summary(est, X, y, top: int = 10) -> dict:
@@ -339,21 +252,11 @@ def summary(est, X, y, top: int = 10) -> dict:
 
 
 def effective_df(est, X, y):
-    """``df_`` where the model has it; ``tr(H (H + P)⁻¹)`` for binary L2 logistic regression;
-    else the number of non-zero coefficients (the lasso's df)."""
-    if hasattr(est, "df_"):
-        return float(np.ravel(est.df_)[0])
-    name = type(est).__name__
-    if (name.startswith("LogisticRegression") and np.shape(est.coef_)[0] == 1
-            and not getattr(est, "l1_ratio", 0.0)):
-        from .. import LogisticRegression
-        from ..diagnostics import df_path
-        single = LogisticRegression(fit_intercept=est.fit_intercept, standardize=est.standardize,
-                                    penalty_factor=est.penalty_factor)
-        return float(df_path(single, X, y, [est.lam_])[0])
-    if hasattr(est, "coef_"):
-        return float(np.count_nonzero(est.coef_))
-    return None
+    """The estimator's own ``effective_df`` (ridge ``df_``, L2 logistic ``tr(H (H + P)⁻¹)``, the
+    sparse models' non-zeros); None for a network."""
+    if not hasattr(est, "effective_df"):
+        return None
+    return float(np.ravel(est.effective_df(X))[0])
 
 
 def top_coefficients(est, X, k: int = 10) -> list[dict]:

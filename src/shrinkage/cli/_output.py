@@ -46,44 +46,6 @@ class Output:
         stdout is not a terminal (a pipe, a file, a test)."""
         return not (self.quiet or self.as_json) and sys.stdout.isatty()
 
-    def progress(self, total=None, desc: str = ""):
-        return Progress(total, desc, self.progress_enabled)
-
-
-class Progress:
-    """A tqdm bar on stderr, or nothing."""
-
-    def __init__(self, total, desc, enabled):
-        self.bar = None
-        if enabled:
-            try:
-                from tqdm import tqdm
-            except ImportError:          # pragma: no cover - tqdm is a dependency
-                return
-            self.bar = tqdm(total=total, desc=desc, leave=False, file=sys.stderr,
-                            dynamic_ncols=True)
-
-    def update(self, k: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.update(k)
-
-    def grow(self, k: int) -> None:
-        if self.bar is not None and self.bar.total is not None:
-            self.bar.total += k
-            self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
-
 
 def jsonable(v):
     """Numbers, arrays and containers as plain JSON values (NaN and ±inf become null)."""

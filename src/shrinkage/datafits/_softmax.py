@@ -33,6 +33,7 @@ class SoftmaxCrossEntropy:
     name = "softmax_cross_entropy"
     multi_output = True
     curvature_bound = 0.5
+    separation_floor = float(np.log(2.0))     # p_y ≤ ½ costs at least log 2 (as Logistic)
 
     def value(self, Y, eta, sw):
         return float(sw @ (logsumexp(eta, axis=1) - np.einsum("ik,ik->i", Y, eta)))

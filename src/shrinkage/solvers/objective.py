@@ -237,8 +237,8 @@ class SmoothObjective:
         return matvec, diag
 
     def data_hessian(self, theta, eta=None, buf=None, threads=1):
-        """The data part of the Hessian in θ-coordinates, shape (n_theta, n_theta), upper
-        triangle valid (one output) or full (softmax). ``threads > 1`` forms the one-output
+        """The data part of the Hessian in θ-coordinates, shape (n_theta, n_theta): upper
+        triangle valid (one output; what a Cholesky reads) or full (softmax). ``threads > 1`` forms the one-output
         Gram matrix in that many row blocks at once (:func:`shrinkage._threads.sum_over_row_blocks`)."""
         eta = self.eta(theta) if eta is None else eta
         X, m, s, K, p = self.X, self.m, self.s, self.K, self.p
@@ -280,8 +280,8 @@ class SmoothObjective:
                 H[l * p:(l + 1) * p, k * p:(k + 1) * p] = blk.T
                 if self.fit_intercept:
                     cross = T.sum(axis=0) / s
-                    H[k * p:(k + 1) * p, base + l] = cross
-                    H[l * p:(l + 1) * p, base + k] = cross
+                    H[k * p:(k + 1) * p, base + l] = H[base + l, k * p:(k + 1) * p] = cross
+                    H[l * p:(l + 1) * p, base + k] = H[base + k, l * p:(l + 1) * p] = cross
                     H[base + k, base + l] = H[base + l, base + k] = w.sum()
         return H
 
