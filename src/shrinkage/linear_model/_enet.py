@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
-                           check_sample_weight, check_tol, check_X, check_X_y)
+                           check_sample_weight, check_tol, check_X_y)
 from ..datafits import normalized_weights
 from ..penalties import ElasticNet as ENPenalty
-from ..solvers import lam_max as null_model_lam_max
+from ..solvers.null import least_squares_on
+from ._base import LamMax, LinearPredictor, SupportDf
 from ..solvers.cd import enet_path, make_problem
 
 __all__ = ["Lasso", "ElasticNet", "relaxed_fit", "SparseRegressor"]
@@ -64,17 +64,13 @@ def relaxed_fit(X, y, sw, coef, fit_intercept):
     out = np.zeros_like(coef)
     mx = sw @ X[:, support] if fit_intercept else np.zeros(support.size)
     my = float(sw @ y) if fit_intercept else 0.0
-    if support.size:
-        rs = np.sqrt(sw)
-        out[support] = np.linalg.lstsq((X[:, support] - mx) * rs[:, None], (y - my) * rs,
-                                       rcond=None)[0]
+    out[support] = least_squares_on(X, y - my, sw, support, mx)
     return out, my - float(mx @ out[support])
 
 
-
-class SparseRegressor(RegressorMixin, BaseEstimator):
-    """Input handling, prediction, ``lam_max`` and ``effective_df`` shared by the sparse
-    regressors (a subclass gives its penalty at ``λ = 1`` through ``_penalty``)."""
+class SparseRegressor(LamMax, SupportDf, LinearPredictor, RegressorMixin, BaseEstimator):
+    """Input handling shared by the sparse regressors (a subclass gives its penalty at
+    ``λ = 1`` through ``_penalty``)."""
 
     def _validate(self, X, y, sample_weight):
         X, y = check_X_y(self, X, y, multi_output=False, y_numeric=True, dtype=np.float64)
@@ -90,30 +86,8 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
     def _penalty(self, p):
         return ENPenalty(1.0, self._rho(), self._penalty_factor(p))
 
-    def lam_max(self, X, y, sample_weight=None) -> float:
-        """The smallest λ at which every penalized coefficient is zero, for these data and this
-        estimator's settings (``inf`` for a pure ridge penalty).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-
-        Returns
-        -------
-        float
-        """
-        X = np.asarray(X, dtype=np.float64)
-        return null_model_lam_max(self._penalty(X.shape[1]), X, np.asarray(y, dtype=np.float64),
-                                  sample_weight, datafit="squared_error",
-                                  fit_intercept=self.fit_intercept, standardize=self.standardize)
-
-    def effective_df(self, X=None, sample_weight=None) -> float:
-        """Degrees of freedom of the fit: the number of non-zero coefficients (the lasso's
-        unbiased estimate, Zou, Hastie & Tibshirani 2007)."""
-        check_is_fitted(self, "coef_")
-        return float(np.count_nonzero(self.coef_))
+    def _null_problem(self, X, y):
+        return self._penalty(X.shape[1]), y.astype(np.float64), "squared_error"
 
     def _finish(self, X, y, sw_norm, coef, intercept):
         self.penalized_coef_ = coef
@@ -121,21 +95,6 @@ class SparseRegressor(RegressorMixin, BaseEstimator):
             coef, intercept = relaxed_fit(X, y, sw_norm, coef, self.fit_intercept)
         self.coef_, self.intercept_ = coef, float(intercept)
         self.n_nonzero_ = int(np.count_nonzero(coef))
-
-    def predict(self, X):
-        """Predict ``Xw + b``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self, "coef_")
-        X = check_X(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_
 
 
 class ElasticNet(SparseRegressor):

@@ -22,8 +22,8 @@ from .._validation import (check_classification_y, check_lam, check_positive_int
                            check_X_y)
 from ..datafits import normalized_weights
 from ..penalties import GroupL2
-from ..solvers import lam_max as null_model_lam_max
 from ..solvers.prox import solve_group_lasso
+from ._base import LamMax, SupportDf
 from ._enet import SparseRegressor
 
 __all__ = ["GroupLasso", "GroupLassoClassifier"]
@@ -126,7 +126,7 @@ class GroupLasso(SparseRegressor):
         return self
 
 
-class GroupLassoClassifier(ClassifierMixin, BaseEstimator):
+class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
     r"""Binary logistic regression with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
     Minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂`` with
@@ -187,20 +187,10 @@ class GroupLassoClassifier(ClassifierMixin, BaseEstimator):
         self.tol = tol
         self.max_iter = max_iter
 
-    def lam_max(self, X, y, sample_weight=None) -> float:
-        """The smallest λ at which every penalized group is zero, for these data (``y`` two
-        class labels; ``classes_[1]`` is the sorted second) and this estimator's settings."""
-        X = np.asarray(X, dtype=np.float64)
+    def _null_problem(self, X, y):
         classes = np.unique(y)
-        target = (np.asarray(y) == classes[-1]).astype(np.float64)
-        return null_model_lam_max(GroupL2(1.0, *_resolve_groups(self, X.shape[1])), X, target,
-                                  sample_weight, datafit="logistic",
-                                  fit_intercept=self.fit_intercept, standardize=self.standardize)
-
-    def effective_df(self, X=None, sample_weight=None) -> float:
-        """The number of non-zero coefficients."""
-        check_is_fitted(self, "coef_")
-        return float(np.count_nonzero(self.coef_))
+        target = (y == classes[-1]).astype(np.float64)     # classes_[1] is the positive class
+        return GroupL2(1.0, *_resolve_groups(self, X.shape[1])), target, "logistic"
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model.

@@ -26,10 +26,10 @@ from .._validation import (check_classification_y, check_lam, check_penalty_fact
                            check_sample_weight, check_weighted_classes, check_X, check_X_y)
 from ..datafits import Logistic, SoftmaxCrossEntropy
 from ..penalties import ElasticNet as ENPenalty
-from ..solvers import lam_max as null_model_lam_max
 from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.prox_newton import solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
+from ._base import LamMax
 
 __all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba"]
 
@@ -163,7 +163,7 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         return tags
 
 
-class LogisticRegression(LogisticBase):
+class LogisticRegression(LamMax, LogisticBase):
     r"""Logistic regression with an L2 penalty (binary or multinomial softmax).
 
     Minimizes ``(1/S) Σ s_i ℓ(y_i, W x_i + b) + λ Σ_kj f_j W_kj²`` (see
@@ -274,29 +274,13 @@ class LogisticRegression(LogisticBase):
         self._set_fitted(res, classes, lam)
         return self
 
-    def lam_max(self, X, y, sample_weight=None) -> float:
-        """The smallest λ at which every penalized coefficient is zero, for these data and this
-        estimator's ``l1_ratio`` (all classes at once for the softmax; ``inf`` for pure L2).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-
-        Returns
-        -------
-        float
-        """
-        X = np.asarray(X, dtype=np.float64)
-        classes, y_idx = np.unique(np.asarray(y), return_inverse=True)
+    def _null_problem(self, X, y):
+        classes, y_idx = np.unique(y, return_inverse=True)
         binary = classes.size == 2
         Y = (y_idx == 1).astype(np.float64) if binary else np.eye(classes.size)[y_idx]
         pen = ENPenalty(1.0, float(self.l1_ratio),
                         check_penalty_factor(self.penalty_factor, X.shape[1]))
-        return null_model_lam_max(pen, X, Y, sample_weight,
-                                  datafit=Logistic() if binary else SoftmaxCrossEntropy(),
-                                  fit_intercept=self.fit_intercept, standardize=self.standardize)
+        return pen, Y, Logistic() if binary else SoftmaxCrossEntropy()
 
     def _fit_enet(self, X, y_idx, classes, s, pf, lam, rho):
         """Elastic net / L1: proximal Newton with coordinate descent (:mod:`shrinkage.solvers.cd`),

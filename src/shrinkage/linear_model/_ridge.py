@@ -22,6 +22,7 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
+from ._base import LinearPredictor
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -29,7 +30,7 @@ __all__ = ["Ridge", "RidgeCV"]
 _DECADES, _MAX_EXTENSIONS = 3.0, 5
 
 
-class _RidgeBase(RegressorMixin, BaseEstimator):
+class _RidgeBase(LinearPredictor, RegressorMixin, BaseEstimator):
     """Shared input handling and prediction."""
 
     def _validate(self, X, y, sample_weight):
@@ -49,21 +50,6 @@ class _RidgeBase(RegressorMixin, BaseEstimator):
             self.coef_, self.intercept_ = coef[0], float(intercept[0])
         else:
             self.coef_, self.intercept_ = coef, intercept
-
-    def predict(self, X):
-        """Predict ``Xw + b``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-        """
-        check_is_fitted(self, "coef_")
-        X = check_X(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_.T + self.intercept_
 
     def decompose(self, X, y, sample_weight=None, *, lam_min=None):
         """The decomposition of ``(X, y)`` with this estimator's settings, which gives the

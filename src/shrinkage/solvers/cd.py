@@ -69,6 +69,7 @@ from ..penalties import ElasticNet
 from ..standardization import column_stats
 from ._cd_kernels import _cd_gram, _cd_naive
 from .moments import Moments, fold_moments
+from .null import least_squares_on
 
 __all__ = ["QuadraticProblem", "gram_problem", "naive_problem", "make_problem",
            "fold_gram_problems", "null_beta", "enet_path", "EnetPath"]
@@ -200,13 +201,12 @@ def null_beta(problem: QuadraticProblem, penalty_factor=None) -> np.ndarray:
     free = np.flatnonzero(np.asarray(penalty_factor) == 0)
     if free.size == 0:
         return beta
-    if problem.mode == "gram":
+    if problem.mode == "gram":         # the normal equations of the standardized columns
         beta[free] = np.linalg.lstsq(problem.G[np.ix_(free, free)], problem.q[free],
                                      rcond=None)[0]
     else:
-        rs = np.sqrt(problem.sw)
-        Z = (problem.X[:, free] - problem.mean[free]) / problem.scale[free] * rs[:, None]
-        beta[free] = np.linalg.lstsq(Z, problem.ytil * rs, rcond=None)[0]
+        beta[free] = least_squares_on(problem.X, problem.ytil, problem.sw, free,
+                                      problem.mean[free], problem.scale[free])
     return beta
 
 

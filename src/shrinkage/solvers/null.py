@@ -18,7 +18,36 @@ import numpy as np
 from ..datafits import get_datafit, normalized_weights
 from ..standardization import column_stats
 
-__all__ = ["null_gradient", "null_eta", "lam_max"]
+__all__ = ["null_gradient", "null_eta", "lam_max", "least_squares_on"]
+
+
+def least_squares_on(X, y, sw, cols, mean=None, scale=None):
+    """Unpenalized weighted least squares of ``y`` on the columns ``cols`` of ``X``: the
+    minimum-norm ``argmin_β Σ sw_i (y_i − ((x_i,cols − m)/s)ᵀβ)²`` (``m = mean``, zero when
+    None; ``s = scale``, one when None).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Centred already when ``mean`` is given (the intercept is then ``ȳ − mᵀβ``).
+    sw : ndarray of shape (n_samples,)
+        Weights summing to one.
+    cols : ndarray of int
+    mean, scale : ndarray of shape (len(cols),), optional
+
+    Returns
+    -------
+    beta : ndarray of shape (len(cols),)
+    """
+    cols = np.asarray(cols, dtype=int)
+    if cols.size == 0:
+        return np.zeros(0)
+    rs = np.sqrt(sw)
+    XC = X[:, cols] if mean is None else X[:, cols] - mean
+    if scale is not None:
+        XC = XC / scale
+    return np.linalg.lstsq(XC * rs[:, None], y * rs, rcond=None)[0]
 
 
 def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None):
@@ -51,8 +80,7 @@ def _unpenalized_fit(XU, Y, sw, datafit, fit_intercept):
     if datafit.name == "squared_error":
         mu = sw @ XU if fit_intercept else np.zeros(XU.shape[1])
         ybar = sw @ Y if fit_intercept else 0.0
-        rs = np.sqrt(sw)
-        beta = np.linalg.lstsq((XU - mu) * rs[:, None], (Y - ybar) * rs, rcond=None)[0]
+        beta = least_squares_on(XU, Y - ybar, sw, np.arange(XU.shape[1]), mu)
         return ybar + (XU - mu) @ beta
     from .prox_newton import solve_logistic_enet, solve_multinomial_enet
     if datafit.name == "logistic":

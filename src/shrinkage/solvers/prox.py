@@ -22,7 +22,6 @@ when ``D`` is strongly convex. It stops when every group's subdifferential dista
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -30,36 +29,15 @@ from sklearn.exceptions import ConvergenceWarning
 from ..datafits import get_datafit, normalized_weights
 from ..penalties import GroupL2
 from ..standardization import column_stats
+from .result import SparseResult
 
-__all__ = ["GroupLassoResult", "solve_group_lasso"]
-
-
-@dataclass
-class GroupLassoResult:
-    """Solution of :func:`solve_group_lasso`.
-
-    Attributes
-    ----------
-    coef : ndarray of shape (n_features,)
-        On the original scale.
-    intercept : float
-    n_iter : int
-    kkt : float
-        Largest group subdifferential distance (standardized coordinates).
-    converged : bool
-    """
-
-    coef: np.ndarray
-    intercept: float
-    n_iter: int
-    kkt: float
-    converged: bool
+__all__ = ["solve_group_lasso"]
 
 
 def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_weights=None,
                       datafit: str = "squared_error", fit_intercept: bool = True,
                       standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                      coef0=None) -> GroupLassoResult:
+                      coef0=None) -> SparseResult:
     r"""Group lasso by FISTA with restarts.
 
     Parameters
@@ -84,7 +62,7 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
 
     Returns
     -------
-    GroupLassoResult
+    SparseResult
 
     Examples
     --------
@@ -151,4 +129,4 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
                       stacklevel=2)
     coef = beta / scale
     intercept = (ybar if not logistic else b) - float(mean @ coef)
-    return GroupLassoResult(coef, float(intercept), it, kkt, converged)
+    return SparseResult(coef, float(intercept), it, kkt, converged)

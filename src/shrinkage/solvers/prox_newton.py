@@ -46,7 +46,6 @@ unchanged).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -56,64 +55,12 @@ from ..penalties import ElasticNet, enet_distances, enet_value
 from ..standardization import column_stats
 from ._cd_kernels import _cd_logistic_inner, _cd_softmax_inner
 from .linesearch import backtrack, below_rounding
+from .result import SparseResult
 
-__all__ = ["LogisticEnetResult", "solve_logistic_enet", "MultinomialEnetResult",
-           "solve_multinomial_enet", "multinomial_enet_kkt"]
+__all__ = ["solve_logistic_enet", "solve_multinomial_enet", "multinomial_enet_kkt"]
 
 _NEAR, _WS_MIN = 0.9, 10
 _INNER_PASSES = 1000
-
-
-@dataclass
-class LogisticEnetResult:
-    """Solution of :func:`solve_logistic_enet`.
-
-    Attributes
-    ----------
-    coef : ndarray of shape (n_features,)
-        On the original scale.
-    intercept : float
-    n_iter : int
-        Proximal Newton steps.
-    kkt : float
-        Largest subdifferential distance (standardized coordinates; intercept included).
-    converged : bool
-    n_coord_updates : int
-        Coordinate updates made by the inner coordinate descent, over all steps (each costs
-        ``O(n)``); with screening only the working set is swept.
-    """
-
-    coef: np.ndarray
-    intercept: float
-    n_iter: int
-    kkt: float
-    converged: bool
-    n_coord_updates: int = 0
-
-
-@dataclass
-class MultinomialEnetResult:
-    """Solution of :func:`solve_multinomial_enet`.
-
-    Attributes
-    ----------
-    coef : ndarray of shape (n_classes, n_features)
-        On the original scale.
-    intercept : ndarray of shape (n_classes,)
-        Summing to zero over the classes (they are identified only up to a common shift).
-    n_iter : int
-        Proximal Newton steps.
-    kkt : float
-        Largest subdifferential distance over all ``(k, j)`` (standardized coordinates;
-        intercepts included).
-    converged : bool
-    """
-
-    coef: np.ndarray
-    intercept: np.ndarray
-    n_iter: int
-    kkt: float
-    converged: bool
 
 
 def _working_set(beta, grad, l1):
@@ -249,7 +196,7 @@ def _warn(converged, what, max_iter, kkt, tol_abs):
 def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float = 1.0,
                         penalty_factor=None, fit_intercept: bool = True,
                         standardize: bool = True, tol: float = 1e-8, max_iter: int = 100,
-                        coef0=None, intercept0=None, screen: bool = True) -> LogisticEnetResult:
+                        coef0=None, intercept0=None, screen: bool = True) -> SparseResult:
     r"""Binary logistic regression with the elastic-net penalty, by proximal Newton + CD.
 
     Minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_j f_j [(1−ρ)β_j² + ρ|β_j|]``
@@ -286,7 +233,7 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
 
     Returns
     -------
-    LogisticEnetResult
+    SparseResult
 
     Examples
     --------
@@ -319,7 +266,7 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
     converged = kkt <= tol_abs
     _warn(converged, "proximal Newton", max_iter, kkt, tol_abs)
     coef = beta / scale
-    return LogisticEnetResult(coef, float(b - mean @ coef), it, kkt, converged, updates)
+    return SparseResult(coef, float(b - mean @ coef), it, kkt, converged, updates)
 
 
 def multinomial_enet_kkt(Z, Y, sw, beta, b, l1, l2, fit_intercept=True):
@@ -338,7 +285,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
                            penalty_factor=None, fit_intercept: bool = True,
                            standardize: bool = True, tol: float = 1e-8,
                            max_iter: int = 200, coef0=None,
-                           intercept0=None) -> MultinomialEnetResult:
+                           intercept0=None) -> SparseResult:
     r"""Multinomial (softmax) logistic regression with the elastic-net penalty.
 
     Minimizes ``(1/S) Σ s_i [log Σ_k e^{η_ik} − η_{i,y_i}] + λ Σ_k Σ_j f_j [(1−ρ)β_kj² +
@@ -368,7 +315,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
 
     Returns
     -------
-    MultinomialEnetResult
+    SparseResult
 
     Examples
     --------
@@ -410,9 +357,9 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
         b = intercept0 + (beta / scale) @ mean
     tol_abs = _tol_abs(tol, datafit.gradient(Y, np.broadcast_to(null, (n, K)), sw).T @ Z)
     model = _Softmax(Z, Y, sw, l1, l2, fit_intercept)
-    beta, b, it, kkt, _ = _prox_newton(model, beta, b, tol_abs, max_iter)
+    beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
     converged = kkt <= tol_abs
     _warn(converged, "multinomial proximal Newton", max_iter, kkt, tol_abs)
     coef = beta / scale
     intercept = b - coef @ mean
-    return MultinomialEnetResult(coef, intercept - intercept.mean(), it, kkt, converged)
+    return SparseResult(coef, intercept - intercept.mean(), it, kkt, converged, updates)

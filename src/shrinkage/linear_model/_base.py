@@ -1,0 +1,71 @@
+"""What every linear estimator shares: prediction, ``lam_max`` and ``effective_df``.
+
+``lam_max(X, y)`` is the top of a sparse path for these data and this estimator's settings: a
+subclass names its penalty at ``λ = 1``, its datafit and its encoded target
+(``_null_problem``), and the solvers compute the null model's gradient
+(:func:`shrinkage.solvers.lam_max`). ``effective_df`` defaults to the number of non-zero
+coefficients (the lasso's degrees of freedom); ridge and L2 logistic regression override it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import check_X
+from ..solvers import lam_max as null_model_lam_max
+
+__all__ = ["LinearPredictor", "LamMax", "SupportDf"]
+
+
+class LinearPredictor:
+    """``predict(X) = X wᵀ + b`` for regressors (one target or several)."""
+
+    def predict(self, X):
+        """Predict ``Xw + b``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self, "coef_")
+        X = check_X(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_.T + self.intercept_
+
+
+class LamMax:
+    """``lam_max`` from the subclass's ``_null_problem(X, y) -> (penalty, target, datafit)``."""
+
+    def lam_max(self, X, y, sample_weight=None) -> float:
+        """The smallest λ at which every penalized coefficient is zero, for these data and this
+        estimator's settings (``inf`` for a pure ridge penalty).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        float
+        """
+        X = np.asarray(X, dtype=np.float64)
+        penalty, target, datafit = self._null_problem(X, np.asarray(y))
+        return float(null_model_lam_max(penalty, X, target, sample_weight, datafit=datafit,
+                                        fit_intercept=self.fit_intercept,
+                                        standardize=self.standardize))
+
+
+class SupportDf:
+    """``effective_df`` as the number of non-zero coefficients."""
+
+    def effective_df(self, X=None, sample_weight=None) -> float:
+        """Degrees of freedom of the fit: the number of non-zero coefficients (the lasso's
+        unbiased estimate, Zou, Hastie & Tibshirani 2007)."""
+        check_is_fitted(self, "coef_")
+        return float(np.count_nonzero(self.coef_))
