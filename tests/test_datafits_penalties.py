@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy.special import softmax
 
-from shrinkage.datafits import Logistic, SoftmaxCrossEntropy, SquaredError, normalized_weights
+from shrinkage.datafits import (Logistic, Poisson, SoftmaxCrossEntropy, SquaredError,
+                                normalized_weights)
 from shrinkage.penalties import L2
 
 rng = np.random.default_rng(0)
@@ -29,6 +30,7 @@ def cases():
         (SquaredError(), y_reg, rng.normal(size=N), sw),
         (Logistic(), y_bin, 3 * rng.normal(size=N), sw),
         (SoftmaxCrossEntropy(), Y, 3 * rng.normal(size=(N, 4)), sw),
+        (Poisson(), rng.poisson(3.0, N).astype(float), rng.normal(size=N), sw),
     ]
 
 
@@ -93,3 +95,43 @@ def test_l2_prox_is_the_minimizer_and_certificate_vanishes_at_the_ridge_optimum(
     wstar = np.linalg.solve(X.T @ X / 30 + 0.4 * np.diag(f), X.T @ y / 30)
     grad = X.T @ SquaredError().gradient(y, X @ wstar, np.full(30, 1 / 30))
     assert np.max(L2(0.4, f).subdiff_distance(wstar, grad)) < 1e-12
+
+
+# -- Poisson: the worked example of ARCHITECTURE.md ---------------------------------------------
+def test_poisson_value_is_the_negative_log_likelihood_up_to_constants():
+    from scipy.special import gammaln
+    from scipy.stats import poisson
+    sw = normalized_weights(rng.uniform(0.2, 3.0, N), N)
+    y, eta = rng.poisson(2.0, N).astype(float), rng.normal(size=N)
+    nll = -sw @ poisson.logpmf(y, np.exp(eta))
+    assert Poisson().value(y, eta, sw) == pytest.approx(nll - sw @ gammaln(y + 1), rel=1e-12)
+    # the intercept-only model: η = log ȳ, where the derivative in the intercept vanishes
+    c = Poisson().null_eta(y, sw)
+    assert c == pytest.approx(np.log(sw @ y))
+    assert abs(Poisson().gradient(y, np.full(N, c), sw).sum()) < 1e-14
+    with pytest.raises(ValueError, match="counts"):
+        Poisson().null_eta(np.zeros(N), sw)
+
+
+def test_poisson_lam_max_is_the_null_gradient_by_finite_differences():
+    from shrinkage.penalties import ElasticNet
+    from shrinkage.solvers import lam_max, null_gradient
+    from shrinkage.standardization import column_stats
+    X = rng.normal(size=(40, 3)) * [1.0, 3.0, 0.5] + 2.0
+    y = rng.poisson(np.exp(0.3 * X[:, 0] - 0.5)).astype(float)
+    s = rng.uniform(0.5, 2.0, 40)
+    sw = s / s.sum()
+    g = null_gradient(X, y, s, datafit="poisson")
+    # ∂/∂β_j of the mean loss at β = 0 with the intercept at log ȳ, β on standardized features
+    mean, sd = column_stats(X, sw, True, True)
+    Z = (X - mean) / sd
+    b0 = np.log(sw @ y)
+    fd = fd_gradient(lambda beta: Poisson().value(y, Z @ beta + b0, sw), np.zeros(3))
+    np.testing.assert_allclose(g, fd, rtol=1e-7, atol=1e-10)
+    pen = ElasticNet(1.0, 0.5, np.array([1.0, 2.0, 0.5]))
+    assert lam_max(pen, X, y, s, datafit="poisson") == pytest.approx(
+        np.max(np.abs(g) / pen.penalty_factor) / 0.5, rel=1e-12)
+    # at λ_max the null model passes the certificate, just below it does not
+    top = pen.lam_max(g)
+    assert np.max(ElasticNet(top, 0.5, pen.penalty_factor).subdiff_distance(np.zeros(3), g)) == 0
+    assert np.max(ElasticNet(0.99 * top, 0.5, pen.penalty_factor).subdiff_distance(np.zeros(3), g)) > 0

@@ -195,3 +195,11 @@ def check_tol(v, name: str = "tol") -> float:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Real, np.number)) or not v > 0:
         raise ValueError(f"{name} must be a positive number, got {v!r}")
     return float(v)
+
+
+def store_init_args(estimator, args: dict) -> None:
+    """``estimator.<name> = value`` for every ``__init__`` argument (pass ``locals()``): what a
+    scikit-learn constructor does, written once. No validation here: ``fit`` validates."""
+    for name, value in args.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)

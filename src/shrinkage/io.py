@@ -29,9 +29,7 @@ ever executed.
 
 Examples
 --------
->>> import os, tempfile
->>> import numpy as np
->>> from shrinkage import Ridge
+>>> import os, tempfile; import numpy as np; from shrinkage import Ridge
 >>> from shrinkage.io import load, save
 >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 3.0]])
 >>> model = Ridge(lam=0.1).fit(X, [1.0, 2.0, 4.0, 7.0])

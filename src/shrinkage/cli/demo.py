@@ -94,6 +94,18 @@ def _synthetic_bias_variance(seed: int):
                          random_state=seed)
 
 
+def _cv_section(title, how, cv, seconds, best, X_tr, n_test, headers, rows, numbers):
+    """A section on a cross-validated λ: its summary line and the largest coefficients of
+    ``best`` (the fit at λ_min)."""
+    return Section(
+        title,
+        f"{title} ({X_tr.shape[0]} train / {n_test} test rows, {X_tr.shape[1]} features), "
+        f"{how} over {cv.cv_results_['lam'].size} values in {seconds:.2f} s",
+        headers, rows,
+        [f"largest standardized coefficients at λ_min: {_top(X_tr, np.ravel(best.coef_))}"],
+        numbers=numbers)
+
+
 def ridge_section(seed: int, out_dir: str) -> Section:
     from .. import Ridge, RidgeCV
     from ..plots import plot_bias_variance, plot_cv, plot_path
@@ -114,15 +126,9 @@ def ridge_section(seed: int, out_dir: str) -> Section:
                      f"{m.score(X_te, y_te):.3f}"])
         numbers["models"][key] = {"lam": lam, "df": float(m.df_), "loo_mse": loo_mse,
                                   "test_mse": test_mse, "test_r2": m.score(X_te, y_te)}
-    best = Ridge(lam=cv.lam_min_).fit(X_tr, y_tr)
-    sec = Section(
-        "Ridge on diabetes",
-        f"Ridge on diabetes ({len(y_tr)} train / {len(y_te)} test rows, {X_tr.shape[1]} "
-        f"features), λ by exact leave-one-out over {cv.cv_results_['lam'].size} values in "
-        f"{seconds:.2f} s",
-        ["model", "λ", "df", "LOO MSE", "test MSE", "test R²"], rows,
-        [f"largest standardized coefficients at λ_min: {_top(X_tr, best.coef_)}"],
-        numbers=numbers)
+    sec = _cv_section("Ridge on diabetes", "λ by exact leave-one-out", cv, seconds,
+                      Ridge(lam=cv.lam_min_).fit(X_tr, y_tr), X_tr, len(y_te),
+                      ["model", "λ", "df", "LOO MSE", "test MSE", "test R²"], rows, numbers)
     sec.figure(plot_cv(cv), out_dir, "ridge_cv.png",
                "Ridge: exact leave-one-out MSE against λ, λ_min and λ_1se marked.")
     sec.figure(plot_path(cv, X_tr, y_tr), out_dir, "ridge_path.png",
@@ -153,15 +159,10 @@ def logistic_section(seed: int, out_dir: str) -> Section:
                      f"{m.score(X_te, y_te):.3f}"])
         numbers["models"][key] = {"lam": lam, "cv_log_loss": -res["mean_score"][i],
                                   "test_log_loss": test_ll, "test_accuracy": m.score(X_te, y_te)}
-    best = LogisticRegression(lam=cv.lam_min_).fit(X_tr, y_tr)
-    sec = Section(
-        "L2 logistic regression on breast cancer",
-        f"L2 logistic regression on breast cancer ({len(y_tr)} train / {len(y_te)} test rows, "
-        f"{X_tr.shape[1]} features), λ by 5-fold CV over {res['lam'].size} values in "
-        f"{seconds:.2f} s",
-        ["model", "λ", "CV log-loss", "test log-loss", "test accuracy"], rows,
-        [f"largest standardized coefficients at λ_min: {_top(X_tr, best.coef_.ravel())}"],
-        numbers=numbers)
+    sec = _cv_section("L2 logistic regression on breast cancer", "λ by 5-fold CV", cv, seconds,
+                      LogisticRegression(lam=cv.lam_min_).fit(X_tr, y_tr), X_tr, len(y_te),
+                      ["model", "λ", "CV log-loss", "test log-loss", "test accuracy"], rows,
+                      numbers)
     sec.figure(plot_cv(cv), out_dir, "logistic_cv.png",
                "L2 logistic regression: 5-fold CV log-loss against λ, λ_min and λ_1se marked.")
     return sec

@@ -61,6 +61,13 @@ def _data_args(p, *, target_required=True):
     p.add_argument("--seed", type=int, default=0, help="seed for folds and networks (default 0)")
 
 
+def _data_and_out(p, out_default, out_metavar, out_help):
+    """The DATA argument, its reading options and ``--out``."""
+    p.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+    _data_args(p)
+    p.add_argument("--out", "-o", default=out_default, metavar=out_metavar, help=out_help)
+
+
 def _fit_args(p):
     p.add_argument("--model", choices=list(MODELS), default=None,
                    help="default: ridge for regression, logistic for classification. lasso and "
@@ -118,11 +125,8 @@ def _build_parser() -> argparse.ArgumentParser:
                          description="Read DATA (CSV or Parquet), one-hot encode text columns, "
                                      "choose λ and fit; print λ, df, the CV score and the "
                                      "largest coefficients; save the model with --out.")
-    fit.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
-    _data_args(fit)
+    _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file")
     _fit_args(fit)
-    fit.add_argument("--out", "-o", default=None, metavar="MODEL",
-                     help="write the fitted model (and its preprocessing) to this file")
     _common(fit)
 
     pred = sub.add_parser("predict", help="predict with a saved model",
@@ -147,10 +151,8 @@ def _build_parser() -> argparse.ArgumentParser:
             ("bias-variance", "bias², variance and test error against λ",
              "Refit on bootstrap training sets for every λ and decompose the held-out error.")):
         p = sub.add_parser(name, help=helptext, description=desc)
-        p.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
-        _data_args(p)
-        p.add_argument("--out", "-o", default=f"shrinkage-{name}", metavar="DIR",
-                       help=f"folder for the figures (default ./shrinkage-{name})")
+        _data_and_out(p, f"shrinkage-{name}", "DIR",
+                      f"folder for the figures (default ./shrinkage-{name})")
         p.add_argument("--model", choices=list(LINEAR), default=None,
                        help="default: ridge for regression, logistic for classification; lasso / "
                             "elasticnet / grouplasso as in `shrinkage fit --help` (networks: "

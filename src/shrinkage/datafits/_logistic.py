@@ -23,8 +23,7 @@ class Logistic:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.datafits import Logistic
+    >>> import numpy as np; from shrinkage.datafits import Logistic
     >>> round(Logistic().value(np.array([1.0, 0.0]), np.zeros(2), np.array([0.5, 0.5])), 6)
     0.693147
     """
@@ -58,6 +57,17 @@ class Logistic:
 
     def hessian_product(self, y, eta, sw, u):
         return self.hessian_diag(y, eta, sw) * u
+
+    @staticmethod
+    def probabilities(eta):
+        """Class probabilities ``[1 − σ(η), σ(η)]``, shape (n, 2)."""
+        p1 = expit(eta)
+        return np.column_stack([1.0 - p1, p1])
+
+    @staticmethod
+    def log_probabilities(eta):
+        """``[log σ(−η), log σ(η)]``, shape (n, 2), computed stably."""
+        return np.column_stack([log_expit(-eta), log_expit(eta)])
 
     def null_eta(self, y, sw):
         """``logit(ȳ)``, the weighted mean label's log-odds (both classes must be present)."""

@@ -22,8 +22,7 @@ class Poisson:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.datafits import Poisson
+    >>> import numpy as np; from shrinkage.datafits import Poisson
     >>> Poisson().value(np.array([1.0, 3.0]), np.zeros(2), np.array([0.5, 0.5]))
     1.0
     >>> float(Poisson().null_eta(np.array([1.0, 3.0]), np.array([0.5, 0.5])))  # log ȳ

@@ -23,8 +23,7 @@ class SoftmaxCrossEntropy:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.datafits import SoftmaxCrossEntropy
+    >>> import numpy as np; from shrinkage.datafits import SoftmaxCrossEntropy
     >>> Y = np.eye(3)[[0, 2]]
     >>> round(SoftmaxCrossEntropy().value(Y, np.zeros((2, 3)), np.array([0.5, 0.5])), 6)
     1.098612
@@ -44,6 +43,11 @@ class SoftmaxCrossEntropy:
         np.exp(z, out=z)
         z /= z.sum(axis=1, keepdims=True)
         return z
+
+    @staticmethod
+    def log_probabilities(eta):
+        """``log softmax(η)`` per row, computed stably."""
+        return eta - logsumexp(eta, axis=1, keepdims=True)
 
     def gradient(self, Y, eta, sw):
         return sw[:, None] * (self.probabilities(eta) - Y)

@@ -12,8 +12,7 @@ class SquaredError:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.datafits import SquaredError
+    >>> import numpy as np; from shrinkage.datafits import SquaredError
     >>> SquaredError().value(np.array([1.0, 3.0]), np.array([0.0, 0.0]), np.array([0.5, 0.5]))
     5.0
     """

@@ -175,8 +175,7 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import Ridge
+    >>> import numpy as np; from shrinkage import Ridge
     >>> from shrinkage.diagnostics import bias_variance
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 10)); f = X @ np.linspace(1, 0, 10)

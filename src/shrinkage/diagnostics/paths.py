@@ -119,8 +119,7 @@ def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathR
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import Ridge
+    >>> import numpy as np; from shrinkage import Ridge
     >>> from shrinkage.diagnostics import coefficient_path
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 3.0]])
     >>> y = np.array([1.0, 2.0, 4.0, 7.0])
@@ -170,9 +169,7 @@ def df_path(estimator, X, y, lams) -> np.ndarray:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import Ridge
-    >>> from shrinkage.diagnostics import df_path
+    >>> import numpy as np; from shrinkage import Ridge; from shrinkage.diagnostics import df_path
     >>> X = np.random.default_rng(0).normal(size=(50, 4)); y = X[:, 0]
     >>> df_path(Ridge(), X, y, [1e6, 1.0, 0.0]).round(3)
     array([0.   , 1.966, 4.   ])
@@ -193,12 +190,11 @@ def weight_norms(obj) -> np.ndarray:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from sklearn.datasets import load_diabetes
     >>> from shrinkage import MLPRegressor
     >>> from shrinkage.diagnostics import weight_norms
-    >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = X.sum(axis=1)
-    >>> net = MLPRegressor((8,), lam=0.01, max_epochs=5, random_state=0).fit(X, y)
-    >>> weight_norms(net).shape
+    >>> net = MLPRegressor((8,), lam=0.01, max_epochs=5, random_state=0)
+    >>> weight_norms(net.fit(*load_diabetes(return_X_y=True, scaled=True))).shape
     (5, 2)
     """
     history = getattr(obj, "history_", obj)
@@ -228,8 +224,7 @@ def weight_norm_path(estimator, X, y, lams) -> np.ndarray:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import MLPRegressor
+    >>> import numpy as np; from shrinkage import MLPRegressor
     >>> from shrinkage.diagnostics import weight_norm_path
     >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = X.sum(axis=1)
     >>> net = MLPRegressor((8,), max_epochs=30, learning_rate=1e-2, random_state=0)
@@ -266,9 +261,7 @@ def sparsity_comparison(X, y, lams, estimators: dict, *, tol: float = 0.0) -> Sp
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from sklearn.linear_model import Lasso
-    >>> from shrinkage import Ridge
+    >>> import numpy as np; from sklearn.linear_model import Lasso; from shrinkage import Ridge
     >>> from shrinkage.diagnostics import sparsity_comparison
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 6)); y = X[:, 0] + 0.5 * X[:, 1] + 0.1 * rng.normal(size=100)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from .._docs import fill_doc
 from .._validation import check_X
 from ..solvers import lam_max as null_model_lam_max
 
@@ -21,12 +22,11 @@ __all__ = ["LinearPredictor", "LamMax", "SupportDf"]
 class LinearPredictor:
     """``predict(X) = X wᵀ + b`` for regressors (one target or several)."""
 
+    @fill_doc
     def predict(self, X):
         """Predict ``Xw + b``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        {params: X}
 
         Returns
         -------
@@ -40,19 +40,14 @@ class LinearPredictor:
 class LamMax:
     """``lam_max`` from the subclass's ``_null_problem(X, y) -> (penalty, target, datafit)``."""
 
+    @fill_doc
     def lam_max(self, X, y, sample_weight=None) -> float:
         """The smallest λ at which every penalized coefficient is zero, for these data and this
         estimator's settings (``inf`` for a pure ridge penalty).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
+        {params: X, y, sample_weight}
 
-        Returns
-        -------
-        float
+        {returns_float}
         """
         X = np.asarray(X, dtype=np.float64)
         penalty, target, datafit = self._null_problem(X, np.asarray(y))

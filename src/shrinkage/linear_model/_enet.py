@@ -32,8 +32,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from .._docs import fill_doc
 from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
-                           check_sample_weight, check_tol, check_X_y)
+                           check_sample_weight, check_tol, check_X_y, store_init_args)
 from ..datafits import normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
@@ -43,15 +44,11 @@ from ..solvers.cd import enet_path, make_problem
 __all__ = ["Lasso", "ElasticNet", "relaxed_fit", "SparseRegressor"]
 
 
+@fill_doc
 def relaxed_fit(X, y, sw, coef, fit_intercept):
     """Unpenalized weighted least squares on the support of ``coef`` (module docstring).
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-    sw : ndarray of shape (n_samples,)
-        Weights summing to one.
+    {params: X_y_sw_arrays}
     coef : ndarray of shape (n_features,)
     fit_intercept : bool
 
@@ -140,8 +137,7 @@ class ElasticNet(SparseRegressor):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import ElasticNet
+    >>> import numpy as np; from shrinkage import ElasticNet
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 5))
     >>> y = 3 * X[:, 0] - 2 * X[:, 1] + 0.1 * rng.normal(size=100)
@@ -153,31 +149,18 @@ class ElasticNet(SparseRegressor):
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, relax: bool = False,
                  tol: float = 1e-7, max_iter: int = 10_000):
-        self.lam = lam
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.relax = relax
-        self.tol = tol
-        self.max_iter = max_iter
+        store_init_args(self, locals())
 
     def _rho(self):
         return check_ratio(self.l1_ratio)
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights; only their ratios matter.
+        {params: X, y, sample_weight}
 
-        Returns
-        -------
-        self
+        {returns_self}
         """
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
@@ -213,8 +196,7 @@ class Lasso(ElasticNet):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import Lasso
+    >>> import numpy as np; from shrinkage import Lasso
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 5))
     >>> y = 3 * X[:, 0] - 2 * X[:, 1] + 0.1 * rng.normal(size=100)
@@ -226,13 +208,7 @@ class Lasso(ElasticNet):
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, relax: bool = False, tol: float = 1e-7,
                  max_iter: int = 10_000):
-        self.lam = lam
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.relax = relax
-        self.tol = tol
-        self.max_iter = max_iter
+        store_init_args(self, locals())
 
     def _rho(self):
         return 1.0

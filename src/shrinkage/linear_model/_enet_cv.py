@@ -15,7 +15,8 @@ import warnings
 
 import numpy as np
 
-from .._validation import check_lams, check_positive_int, check_ratio, check_tol
+from .._docs import fill_doc
+from .._validation import check_lams, check_positive_int, check_ratio, check_tol, store_init_args
 from ..penalties import ElasticNet as ENPenalty
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.grid import extend_while_on_edge, sparse_grid
@@ -151,8 +152,7 @@ class ElasticNetCV(SparseRegressor):
 
     Examples
     --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from shrinkage import ElasticNetCV
+    >>> from sklearn.datasets import load_diabetes; from shrinkage import ElasticNetCV
     >>> X, y = load_diabetes(return_X_y=True)
     >>> model = ElasticNetCV(l1_ratio=[0.5, 1.0], rule="1se", random_state=0).fit(X, y)
     >>> model.l1_ratio_, model.n_nonzero_
@@ -166,22 +166,7 @@ class ElasticNetCV(SparseRegressor):
                  penalty_factor=None, relax: bool = False, tol: float = 1e-7,
                  cv_tol=None, max_iter: int = 10_000, n_jobs=None, progress: bool = False,
                  random_state=None):
-        self.lams = lams
-        self.l1_ratio = l1_ratio
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.lam_min_ratio = lam_min_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.relax = relax
-        self.tol = tol
-        self.cv_tol = cv_tol
-        self.max_iter = max_iter
-        self.n_jobs = n_jobs
-        self.progress = progress
-        self.random_state = random_state
+        store_init_args(self, locals())
 
     def _rho(self):
         """The smallest ``l1_ratio`` searched (at least 1e-3, as glmnet's ridge λ_max): its
@@ -198,20 +183,15 @@ class ElasticNetCV(SparseRegressor):
         ratio = self.lam_min_ratio if self.lam_min_ratio is not None else (1e-3 if n > p else 1e-2)
         return sparse_grid(top, self._lams, ratio)
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None, groups=None):
         """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
+        {params: X, y, sample_weight}
         groups : array-like of shape (n_samples,), optional
             Folds never split a group (with an integer ``cv``).
 
-        Returns
-        -------
-        self
+        {returns_self}
         """
         ratios = [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
         self._lams = check_lams(self.lams)

@@ -13,14 +13,14 @@ on standardized features when ``standardize=True``, by FISTA with restarts
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._docs import fill_doc
 from .._validation import (check_classification_y, check_lam, check_positive_int,
                            check_sample_weight, check_tol, check_weighted_classes, check_X,
-                           check_X_y)
-from ..datafits import normalized_weights
+                           check_X_y, store_init_args)
+from ..datafits import Logistic, normalized_weights
 from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
 from ._base import LamMax, SupportDf
@@ -73,8 +73,7 @@ class GroupLasso(SparseRegressor):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import GroupLasso
+    >>> import numpy as np; from shrinkage import GroupLasso
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 6))
     >>> y = X[:, 0] + X[:, 1] + 0.1 * rng.normal(size=100)
@@ -86,30 +85,18 @@ class GroupLasso(SparseRegressor):
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, relax: bool = False, tol: float = 1e-8,
                  max_iter: int = 20_000):
-        self.lam = lam
-        self.groups = groups
-        self.group_weights = group_weights
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.relax = relax
-        self.tol = tol
-        self.max_iter = max_iter
+        store_init_args(self, locals())
 
     def _penalty(self, p):
         return GroupL2(1.0, *_resolve_groups(self, p))
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
+        {params: X, y, sample_weight}
 
-        Returns
-        -------
-        self
+        {returns_self}
         """
         lam = check_lam(self.lam)
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
@@ -167,8 +154,7 @@ class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.linear_model import GroupLassoClassifier
+    >>> import numpy as np; from shrinkage.linear_model import GroupLassoClassifier
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 6))
     >>> y = (X[:, 0] + X[:, 1] + 0.5 * rng.normal(size=200) > 0).astype(int)
@@ -179,32 +165,23 @@ class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000):
-        self.lam = lam
-        self.groups = groups
-        self.group_weights = group_weights
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.tol = tol
-        self.max_iter = max_iter
+        store_init_args(self, locals())
 
     def _null_problem(self, X, y):
         classes = np.unique(y)
         target = (y == classes[-1]).astype(np.float64)     # classes_[1] is the positive class
         return GroupL2(1.0, *_resolve_groups(self, X.shape[1])), target, "logistic"
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        {params: X}
         y : array-like of shape (n_samples,)
             Two classes (numbers or strings).
-        sample_weight : array-like of shape (n_samples,), optional
+        {sample_weight}
 
-        Returns
-        -------
-        self
+        {returns_self}
         """
         lam = check_lam(self.lam)
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
@@ -246,13 +223,12 @@ class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, 2), columns in the order of ``classes_``."""
-        p1 = expit(self.decision_function(X))
-        return np.column_stack([1.0 - p1, p1])
+        return Logistic.probabilities(self.decision_function(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed stably."""
         eta = self.decision_function(X)
-        return np.column_stack([log_expit(-eta), log_expit(eta)])
+        return Logistic.log_probabilities(eta)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

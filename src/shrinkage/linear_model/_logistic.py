@@ -17,13 +17,14 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from .._docs import fill_doc
 from .._validation import (check_classification_y, check_lam, check_penalty_factor,
-                           check_sample_weight, check_weighted_classes, check_X, check_X_y)
+                           check_sample_weight, check_weighted_classes, check_X, check_X_y,
+                           store_init_args)
 from ..datafits import Logistic, SoftmaxCrossEntropy
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.objective import logistic_effective_df, logistic_objective
@@ -59,22 +60,24 @@ def prepare(est, X, y, sample_weight):
 
 def proba(X, W, b):
     """Class probabilities (n, K_classes) from coefficients (K, p), (K,)."""
-    eta = X @ W.T + b
-    if W.shape[0] == 1:
-        p1 = expit(eta[:, 0])
-        return np.column_stack([1.0 - p1, p1])
-    return softmax(eta, axis=1)
+    return _probabilities(X @ W.T + b)
+
+
+def _probabilities(eta):
+    """Probabilities from the linear predictor (n, 1) or (n, K) (:mod:`shrinkage.datafits`)."""
+    if eta.shape[1] == 1:
+        return Logistic.probabilities(eta[:, 0])
+    return SoftmaxCrossEntropy.probabilities(eta)
 
 
 class LogisticBase(ClassifierMixin, BaseEstimator):
     """Prediction methods shared by both estimators."""
 
+    @fill_doc
     def decision_function(self, X):
         """Linear predictor.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        {params: X}
 
         Returns
         -------
@@ -86,12 +89,11 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         eta = np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
         return eta[:, 0] if eta.shape[1] == 1 else eta
 
+    @fill_doc
     def predict(self, X):
         """Most probable class.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        {params: X}
 
         Returns
         -------
@@ -101,29 +103,24 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         idx = (eta > 0).astype(int) if eta.ndim == 1 else np.argmax(eta, axis=1)
         return self.classes_[idx]
 
+    @fill_doc
     def predict_proba(self, X):
         """Class probabilities.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        {params: X}
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes), columns in the order of ``classes_``.
         """
         eta = self.decision_function(X)
-        if eta.ndim == 1:
-            p1 = expit(eta)
-            return np.column_stack([1.0 - p1, p1])
-        return softmax(eta, axis=1)
+        return _probabilities(eta[:, None] if eta.ndim == 1 else eta)
 
+    @fill_doc
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed stably.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
+        {params: X}
 
         Returns
         -------
@@ -131,8 +128,8 @@ class LogisticBase(ClassifierMixin, BaseEstimator):
         """
         eta = self.decision_function(X)
         if eta.ndim == 1:
-            eta = np.column_stack([np.zeros_like(eta), eta])
-        return log_softmax(eta, axis=1)
+            return Logistic.log_probabilities(eta)
+        return SoftmaxCrossEntropy.log_probabilities(eta)
 
     def effective_df(self, X, sample_weight=None) -> float:
         """Effective degrees of freedom of the fit on ``X`` (the training rows): ``tr(H(H+P)⁺)``
@@ -223,8 +220,7 @@ class LogisticRegression(LamMax, LogisticBase):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import LogisticRegression
+    >>> import numpy as np; from shrinkage import LogisticRegression
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> y = np.array(["no", "no", "yes", "yes"])
     >>> clf = LogisticRegression(lam=0.01).fit(X, y)
@@ -237,29 +233,15 @@ class LogisticRegression(LamMax, LogisticBase):
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, solver: str = "auto",
                  tol: float = 1e-8, max_iter: int | None = None):
-        self.lam = lam
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
+        store_init_args(self, locals())
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            Class labels (numbers or strings), at least two classes.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; only their ratios matter.
+        {params: X, y_classes, sample_weight}
 
-        Returns
-        -------
-        self
+        {returns_self}
         """
         lam = check_lam(self.lam)
         check_params(self)

@@ -15,7 +15,8 @@ from numbers import Integral
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .._validation import check_lams
+from .._docs import fill_doc
+from .._validation import check_lams, store_init_args
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
 from ..selection.grid import extend_while_on_edge, l2_grid_top, logistic_grid
@@ -148,8 +149,7 @@ class LogisticRegressionCV(LogisticBase):
 
     Examples
     --------
-    >>> from sklearn.datasets import load_breast_cancer
-    >>> from shrinkage import LogisticRegressionCV
+    >>> from sklearn.datasets import load_breast_cancer; from shrinkage import LogisticRegressionCV
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> clf = LogisticRegressionCV(lams=20, cv=5).fit(X, y)
     >>> n_lams = len(clf.cv_results_["lam"])   # 20, or more if the grid was extended
@@ -164,20 +164,7 @@ class LogisticRegressionCV(LogisticBase):
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
                  random_state=None):
-        self.lams = lams
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
-        self.n_jobs = n_jobs
-        self.progress = progress
-        self.compute_df = compute_df
-        self.random_state = random_state
+        store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):
         cv = self.cv
@@ -190,21 +177,16 @@ class LogisticRegressionCV(LogisticBase):
         return make_splits(cv, X, y_idx, groups, classification=True,
                            random_state=self.random_state)
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate λ over the grid, then refit on all rows at ``lam_``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
+        {params: X, y}
         sample_weight : array-like of shape (n_samples,), default=None
             Used in every fit and in the fold scores.
-        groups : array-like of shape (n_samples,), default=None
-            Group labels: with an integer ``cv``, folds never split a group (GroupKFold).
+        {groups}
 
-        Returns
-        -------
-        self
+        {returns_self}
         """
         check_params(self)
         parse_rule(self.rule)

@@ -12,8 +12,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._docs import fill_doc
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
-                           check_X, check_X_y)
+                           check_X, check_X_y, store_init_args)
 from ..datafits import normalized_weights
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam
@@ -51,17 +52,14 @@ class _RidgeBase(LinearPredictor, RegressorMixin, BaseEstimator):
         else:
             self.coef_, self.intercept_ = coef, intercept
 
+    @fill_doc
     def decompose(self, X, y, sample_weight=None, *, lam_min=None):
         """The decomposition of ``(X, y)`` with this estimator's settings, which gives the
         coefficients, degrees of freedom and predictions for any λ grid at once
         (:class:`~shrinkage.solvers.ridge.RidgeDecomposition`: ``path(lams)``, ``df(lams)``,
         ``grid_predictor(X_new).predict(lams)``).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        sample_weight : array-like of shape (n_samples,), optional
+        {params: X, y_targets, sample_weight}
         lam_min : float, optional
             The smallest λ that will be asked for (an ill-conditioned design then gets an SVD).
         """
@@ -120,8 +118,7 @@ class Ridge(_RidgeBase):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import Ridge
+    >>> import numpy as np; from shrinkage import Ridge
     >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 3.0]])
     >>> y = np.array([1.0, 2.0, 4.0, 7.0])
     >>> model = Ridge(lam=0.1).fit(X, y)
@@ -131,20 +128,13 @@ class Ridge(_RidgeBase):
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None):
-        self.lam = lam
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
+        store_init_args(self, locals())
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights; only their ratios matter.
+        {params: X, y_targets, sample_weight}
 
         Returns
         -------
@@ -236,8 +226,7 @@ class RidgeCV(_RidgeBase):
 
     Examples
     --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from shrinkage import RidgeCV
+    >>> from sklearn.datasets import load_diabetes; from shrinkage import RidgeCV
     >>> X, y = load_diabetes(return_X_y=True)
     >>> model = RidgeCV(cv="loo").fit(X, y)
     >>> bool(model.lam_1se_ >= model.lam_min_)
@@ -249,27 +238,13 @@ class RidgeCV(_RidgeBase):
     def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  n_jobs=None, progress: bool = False, random_state=None):
-        self.lams = lams
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.fit_intercept = fit_intercept
-        self.standardize = standardize
-        self.penalty_factor = penalty_factor
-        self.n_jobs = n_jobs
-        self.progress = progress
-        self.random_state = random_state
+        store_init_args(self, locals())
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None, groups=None):
         """Choose λ by cross-validation, then refit on all data.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        sample_weight : array-like of shape (n_samples,), optional
-        groups : array-like of shape (n_samples,), optional
-            Group labels: with an integer ``cv``, folds never split a group (GroupKFold).
+        {params: X, y_targets, sample_weight, groups}
 
         Returns
         -------

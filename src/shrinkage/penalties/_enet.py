@@ -92,8 +92,7 @@ class ElasticNet:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.penalties import ElasticNet
+    >>> import numpy as np; from shrinkage.penalties import ElasticNet
     >>> pen = ElasticNet(lam=1.0, l1_ratio=0.5)
     >>> pen.prox(np.array([2.0, 0.2, -1.0]), step=0.5)
     array([ 1.16666667,  0.        , -0.5       ])
@@ -168,8 +167,7 @@ class L1(ElasticNet):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.penalties import L1
+    >>> import numpy as np; from shrinkage.penalties import L1
     >>> L1(lam=1.0).prox(np.array([2.0, 0.2, -1.5]), step=0.5)
     array([ 1.5,  0. , -1. ])
     """
@@ -191,8 +189,7 @@ class L2(ElasticNet):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.penalties import L2
+    >>> import numpy as np; from shrinkage.penalties import L2
     >>> L2(0.5).gradient(np.array([1.0, -2.0]))
     array([ 1., -2.])
     """

@@ -81,8 +81,7 @@ class GroupL2:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.penalties import GroupL2
+    >>> import numpy as np; from shrinkage.penalties import GroupL2
     >>> pen = GroupL2(lam=1.0, groups=[0, 0, 1])
     >>> pen.prox(np.array([3.0, 4.0, 0.5]), step=1.0).round(4)
     array([2.1515, 2.8686, 0.    ])

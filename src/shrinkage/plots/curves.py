@@ -36,8 +36,7 @@ def plot_cv(cv, *, ax=None, flip_neg: bool = True):
 
     Examples
     --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from shrinkage import RidgeCV
+    >>> from sklearn.datasets import load_diabetes; from shrinkage import RidgeCV
     >>> from shrinkage.plots import plot_cv
     >>> X, y = load_diabetes(return_X_y=True)
     >>> fig = plot_cv(RidgeCV(lams=30, cv=5).fit(X, y))
@@ -90,8 +89,7 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
 
     Examples
     --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from shrinkage import RidgeCV
+    >>> from sklearn.datasets import load_diabetes; from shrinkage import RidgeCV
     >>> from shrinkage.plots import plot_path
     >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
     >>> fig = plot_path(RidgeCV(lams=30).fit(X, y), X, y)
@@ -155,8 +153,7 @@ def plot_bias_variance(result, *, ax=None):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import Ridge
+    >>> import numpy as np; from shrinkage import Ridge
     >>> from shrinkage.diagnostics import bias_variance
     >>> from shrinkage.plots import plot_bias_variance
     >>> rng = np.random.default_rng(0)
@@ -213,9 +210,7 @@ def plot_l1_vs_l2(obj, *, ax=None, axes=None, feature_names=None):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from sklearn.linear_model import Lasso
-    >>> from shrinkage import Ridge
+    >>> import numpy as np; from sklearn.linear_model import Lasso; from shrinkage import Ridge
     >>> from shrinkage.diagnostics import sparsity_comparison
     >>> from shrinkage.plots import plot_l1_vs_l2
     >>> rng = np.random.default_rng(0)

@@ -57,8 +57,7 @@ def plot_history(obj, *, ax=None, axes=None, logy: bool = True):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import MLPRegressor
+    >>> import numpy as np; from shrinkage import MLPRegressor
     >>> from shrinkage.plots import plot_history
     >>> X = np.random.default_rng(0).normal(size=(60, 3)); y = X.sum(axis=1)
     >>> net = MLPRegressor((8,), lam=0.01, max_epochs=10, random_state=0).fit(X, y)
@@ -121,8 +120,7 @@ def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import MLPRegressor
+    >>> import numpy as np; from shrinkage import MLPRegressor
     >>> from shrinkage.plots import plot_weights
     >>> X = np.random.default_rng(0).normal(size=(60, 3)); y = X.sum(axis=1)
     >>> nets = {f"λ = {lam:g}": MLPRegressor((8,), lam=lam, max_epochs=10,

@@ -65,8 +65,7 @@ class FoldIds:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.selection import FoldIds
+    >>> import numpy as np; from shrinkage.selection import FoldIds
     >>> [test.tolist() for _, test in FoldIds([0, 1, 0, 1]).split(np.zeros((4, 1)))]
     [[0, 2], [1, 3]]
     """

@@ -97,8 +97,7 @@ it is poor when the classes are (nearly) separable at small λ.
 
 Example
 -------
->>> import numpy as np
->>> from shrinkage.solvers.ridge import RidgeProblem, decompose
+>>> import numpy as np; from shrinkage.solvers.ridge import RidgeProblem, decompose
 >>> from shrinkage.selection.evidence import ridge_evidence_lam, ridge_log_evidence
 >>> rng = np.random.default_rng(0)
 >>> X = rng.standard_normal((200, 5))
@@ -204,8 +203,7 @@ def ridge_log_evidence(dec: RidgeDecomposition, lams, *, sigma2=None, per_target
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers.ridge import RidgeProblem, decompose
+    >>> import numpy as np; from shrinkage.solvers.ridge import RidgeProblem, decompose
     >>> rng = np.random.default_rng(1)
     >>> X = rng.standard_normal((50, 3)); y = X[:, 0] + rng.standard_normal(50)
     >>> ev = ridge_log_evidence(decompose(RidgeProblem.build(X, y)), [1e-3, 1e-2, 1e-1, 1.0])
@@ -252,8 +250,7 @@ def ridge_evidence_lam(dec: RidgeDecomposition, lams=None, *, sigma2=None, xatol
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers.ridge import RidgeProblem, decompose
+    >>> import numpy as np; from shrinkage.solvers.ridge import RidgeProblem, decompose
     >>> rng = np.random.default_rng(2)
     >>> X = rng.standard_normal((500, 50))
     >>> w = rng.normal(0.0, 0.3, 50)                 # prior τ = 0.3, noise σ = 1

@@ -2,20 +2,21 @@ r"""The λ grids: every default grid of the package, and their extension past an
 
 Default grids (geometric, largest λ first)
 ------------------------------------------
-=========================  ================================================================
-:func:`ridge_grid`         ridge: from ``10² d²_max / S`` down six decades (``d²_max`` the
-                           largest eigenvalue of the weighted, standardized Gram matrix: λ
-                           there shrinks every direction to about 1 %)
-:func:`l2_grid_top`        L2 logistic / softmax: glmnet's ridge grid, from where every
-                           standardized coefficient is about 1e-3 (``λ ≈ max|g(0)|/(2·1e-3)``,
-                           ``g(0)`` the null gradient in penalized units) down four decades
-:func:`sparse_grid`        elastic net / lasso / group lasso: from ``λ_max`` (every penalized
-                           coefficient zero) down to ``lam_min_ratio · λ_max``
-:func:`search_grid`        any estimator (:class:`~shrinkage.selection.LamSearchCV`): 1e-1
-                           down to 1e-5
-:func:`evidence_ridge_grid`     the evidence searches (:mod:`shrinkage.selection.evidence`):
-:func:`evidence_logistic_grid`  wide grids refined by a continuous search
-=========================  ================================================================
+:func:`ridge_grid`
+    Ridge: from ``10² d²_max / S`` down six decades (``d²_max`` the largest eigenvalue of the
+    weighted, standardized Gram matrix: λ there shrinks every direction to about 1 %).
+:func:`l2_grid_top`, :func:`logistic_grid`
+    L2 logistic / softmax: glmnet's ridge grid, from where every standardized coefficient is
+    about 1e-3 (``λ ≈ max|g(0)|/(2·1e-3)``, ``g(0)`` the null gradient in penalized units) down
+    four decades.
+:func:`sparse_grid`
+    Elastic net / lasso / group lasso: from ``λ_max`` (every penalized coefficient zero) down to
+    ``lam_min_ratio · λ_max``.
+:func:`search_grid`
+    Any estimator (:class:`~shrinkage.selection.LamSearchCV`): 1e-1 down to 1e-5.
+:func:`evidence_ridge_grid`, :func:`evidence_logistic_grid`
+    The evidence searches (:mod:`shrinkage.selection.evidence`): wide grids refined by a
+    continuous search.
 
 Extension past an edge
 ----------------------

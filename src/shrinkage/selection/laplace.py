@@ -279,10 +279,9 @@ def logistic_evidence_lam(X, y, lams=None, *, sample_weight=None, fit_intercept=
     Examples
     --------
     >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((300, 4))
-    >>> y = (X @ [1.0, -1.0, 0.5, 0.0] + rng.logistic(size=300) > 0).astype(int)
-    >>> lam, info = logistic_evidence_lam(X, y)
+    >>> X = np.random.default_rng(0).standard_normal((300, 4))
+    >>> y = (X @ [1.0, -1.0, 0.5, 0.0] + np.random.default_rng(1).logistic(size=300) > 0)
+    >>> lam, info = logistic_evidence_lam(X, y.astype(int))
     >>> info["coef"].shape, info["on_edge"], bool(1e-3 < lam < 1e-1)
     ((1, 4), False, True)
     """

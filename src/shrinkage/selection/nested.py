@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from .engine import FoldEngine, RefitFold, make_splits
-from .scoring import get_score
+from .scoring import get_score, score_targets
 
 __all__ = ["NestedCVResult", "nested_cross_validate"]
 
@@ -76,8 +76,7 @@ def nested_cross_validate(cv_estimator, X, y, *, outer_cv=5, scoring=None, sampl
 
     Examples
     --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from shrinkage import RidgeCV
+    >>> from sklearn.datasets import load_diabetes; from shrinkage import RidgeCV
     >>> from shrinkage.selection import nested_cross_validate
     >>> X, y = load_diabetes(return_X_y=True)
     >>> res = nested_cross_validate(RidgeCV(), X, y, outer_cv=5, random_state=0)
@@ -91,12 +90,7 @@ def nested_cross_validate(cv_estimator, X, y, *, outer_cv=5, scoring=None, sampl
     splits, _ = make_splits(outer_cv, X, y, groups, classification=classification,
                             random_state=random_state)
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    classes = None
-    if classification:
-        classes, idx = np.unique(y, return_inverse=True)
-        y_eval = np.eye(classes.size)[idx]
-    else:
-        y_eval = y.reshape(len(y), -1).astype(float)
+    classes, y_eval = score_targets(y, classification=classification)
     folds = [RefitFold(cv_estimator, X, y, tr, te, sw, classes=classes) for tr, te in splits]
     engine = FoldEngine(folds, splits, y_eval, [score], sw)
     scores = engine.scores([{}])[0]                     # one candidate: the procedure itself

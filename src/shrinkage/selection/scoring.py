@@ -14,7 +14,8 @@ from typing import Callable
 import numpy as np
 from scipy.special import xlogy
 
-__all__ = ["Score", "get_score", "get_scores", "REGRESSION_SCORES", "CLASSIFICATION_SCORES"]
+__all__ = ["Score", "get_score", "get_scores", "score_targets", "REGRESSION_SCORES",
+           "CLASSIFICATION_SCORES"]
 
 
 @dataclass(frozen=True)
@@ -148,3 +149,13 @@ def get_scores(scoring, *, classification: bool) -> list[Score]:
         raise ValueError(f"scoring lists {dup} more than once; give every metric once (callables "
                          "are named by __name__: pass a dict name -> callable to name them)")
     return out
+
+
+def score_targets(y, *, classification: bool):
+    """What the scores compare predictions with: ``(classes, one-hot Y)`` for a classifier
+    (columns in the order of the sorted classes), ``(None, y as an (n, t) float array)`` else."""
+    y = np.asarray(y)
+    if classification:
+        classes, idx = np.unique(y, return_inverse=True)
+        return classes, np.eye(classes.size)[idx]
+    return None, y.reshape(len(y), -1).astype(float)

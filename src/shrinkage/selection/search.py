@@ -21,11 +21,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
+from .._validation import store_init_args
 from .engine import FoldEngine, RefitFold, make_result, make_splits
 from .grid import extend_while_on_edge, search_grid
 from .progress import ProgressBar
 from .rules import parse_rule, warn_on_edge
-from .scoring import get_scores
+from .scoring import get_scores, score_targets
+from .._docs import fill_doc
 
 __all__ = ["LamSearchCV", "lam_candidates"]
 
@@ -121,8 +123,7 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> from sklearn.datasets import make_classification
-    >>> from shrinkage import MLPClassifier
+    >>> from sklearn.datasets import make_classification; from shrinkage import MLPClassifier
     >>> from shrinkage.selection import LamSearchCV
     >>> X, y = make_classification(n_samples=120, n_features=8, random_state=0)
     >>> net = MLPClassifier(hidden_layer_sizes=(16,), max_epochs=30, random_state=0)
@@ -134,24 +135,13 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
     def __init__(self, estimator, lams=5, *, l1_ratios=None, cv=5,
                  rule="min", scoring=None, n_jobs=None, refit=True, progress=False,
                  random_state=None):
-        self.estimator = estimator
-        self.lams = lams
-        self.l1_ratios = l1_ratios
-        self.cv = cv
-        self.rule = rule
-        self.scoring = scoring
-        self.n_jobs = n_jobs
-        self.refit = refit
-        self.progress = progress
-        self.random_state = random_state
+        store_init_args(self, locals())
 
+    @fill_doc
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit every candidate on every fold, choose by ``rule``, refit.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        {params: X, y_targets}
         sample_weight : array-like of shape (n_samples,), optional
             Passed to the estimator's ``fit`` and used in the scores.
         groups : array-like of shape (n_samples,), optional
@@ -174,12 +164,7 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         classification = is_classifier(self.estimator)
         scores = get_scores(self.scoring, classification=classification)
-        classes = None
-        if classification:
-            classes, idx = np.unique(y, return_inverse=True)
-            Y_eval = np.eye(classes.size)[idx]
-        else:
-            Y_eval = y.reshape(len(y), -1).astype(float)
+        classes, Y_eval = score_targets(y, classification=classification)
         splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
                                         random_state=self.random_state)
         folds = [RefitFold(self.estimator, X, y, tr, te, sw, classes=classes)

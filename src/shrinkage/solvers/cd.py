@@ -65,6 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from .._docs import fill_doc
 from ..penalties import ElasticNet
 from ..standardization import column_stats
 from ._cd_kernels import _cd_gram, _cd_naive
@@ -116,15 +117,11 @@ class QuadraticProblem:
                    m.q[:, 0].copy(), G=m.G)
 
 
+@fill_doc
 def naive_problem(X, y, sw, *, fit_intercept=True, standardize=True) -> QuadraticProblem:
     """Problem for the naive mode (no ``X`` copy when it is already Fortran-ordered float64).
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-    sw : ndarray of shape (n_samples,)
-        Weights summing to one.
+    {params: X_y_sw_arrays}
     """
     X = np.asfortranarray(X, dtype=np.float64)
     mean, scale = column_stats(X, sw, fit_intercept, standardize)

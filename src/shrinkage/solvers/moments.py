@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..datafits import normalized_weights
 from ..standardization import column_scale
 
 __all__ = ["Moments", "fold_moments"]
@@ -81,8 +82,9 @@ def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize
     Y = Y[:, None] if Y.ndim == 1 else Y
     n, p = X.shape
     s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    shift = (s @ X) / s.sum() if fit_intercept else np.zeros(p)
-    yshift = (s @ Y) / s.sum() if fit_intercept else np.zeros(Y.shape[1])
+    sw = normalized_weights(s, n)
+    shift = sw @ X if fit_intercept else np.zeros(p)
+    yshift = sw @ Y if fit_intercept else np.zeros(Y.shape[1])
     unit = bool(np.all(s == 1.0))
     rs = np.sqrt(s)
 

@@ -123,8 +123,7 @@ def null_gradient(X, y, sample_weight=None, *, datafit="squared_error",
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers import null_gradient
+    >>> import numpy as np; from shrinkage.solvers import null_gradient
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([1.0, 1.0, 3.0, 3.0])
     >>> null_gradient(X, y, standardize=False)          # −2 Σ (x − x̄)(y − ȳ) / n
     array([-2.])
@@ -148,8 +147,7 @@ def lam_max(penalty, X, y, sample_weight=None, *, datafit="squared_error",
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.penalties import L1
+    >>> import numpy as np; from shrinkage.penalties import L1
     >>> from shrinkage.solvers import lam_max
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([1.0, 1.0, 3.0, 3.0])
     >>> lam_max(L1(1.0), X, y, standardize=False)

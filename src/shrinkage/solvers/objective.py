@@ -359,8 +359,7 @@ def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage import LogisticRegression
+    >>> import numpy as np; from shrinkage import LogisticRegression
     >>> from shrinkage.diagnostics import logistic_effective_df
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 3)); y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)

@@ -66,8 +66,7 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers.prox import solve_group_lasso
+    >>> import numpy as np; from shrinkage.solvers.prox import solve_group_lasso
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 6))
     >>> y = X[:, 0] + X[:, 1] + 0.1 * rng.normal(size=100)

@@ -237,8 +237,7 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers.prox_newton import solve_logistic_enet
+    >>> import numpy as np; from shrinkage.solvers.prox_newton import solve_logistic_enet
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 5))
     >>> y = (X[:, 0] + 0.5 * rng.normal(size=200) > 0).astype(float)
@@ -319,8 +318,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from shrinkage.solvers.prox_newton import solve_multinomial_enet
+    >>> import numpy as np; from shrinkage.solvers.prox_newton import solve_multinomial_enet
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(300, 4))
     >>> y = np.argmax(X[:, :3] * 2 + rng.normal(size=(300, 3)), axis=1)
