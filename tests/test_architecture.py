@@ -119,3 +119,9 @@ def test_solvers_take_their_formulas_from_datafits_and_penalties():
         text = path.read_text(encoding="utf-8")
         for word in forbidden:
             assert word not in text, f"{path.name} writes its own {word}"
+
+
+def test_joblib_parallel_appears_in_the_engine_only():
+    users = sorted(str(p.relative_to(SRC)) for p in SRC.rglob("*.py")
+                   if "Parallel(" in p.read_text(encoding="utf-8"))
+    assert users == ["selection/engine.py"], users
