@@ -17,6 +17,7 @@ import numpy as np
 
 from .._docs import fill_doc
 from .._validation import check_lams, check_positive_int, check_ratio, check_tol, store_init_args
+from ..datafits import normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.grid import extend_while_on_edge, sparse_grid
@@ -77,8 +78,7 @@ class _EnetFold:
 def _enet_fold(X, y, s, train, test, problem, f, tol, max_iter, fit_intercept, standardize,
                relax):
     """The :class:`_EnetFold` of one split (its naive problem formed here when not given)."""
-    s_tr = np.ones(train.size) if s is None else s[train]
-    sw_tr = s_tr / s_tr.sum()
+    sw_tr = normalized_weights(None if s is None else s[train], train.size)
     if problem is None:
         problem = naive_problem(X[train], y[train], sw_tr, fit_intercept=fit_intercept,
                                 standardize=standardize)

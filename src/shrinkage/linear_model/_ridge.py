@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
-                           check_X, check_X_y, store_init_args)
+                           check_X_y, store_init_args)
 from ..datafits import normalized_weights
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam

@@ -318,7 +318,7 @@ def kronecker_preconditioner(obj, theta, eta=None):
 def _lbfgs(obj, theta, tol, max_iter, memory=10):
     """L-BFGS whose initial inverse Hessian is :func:`kronecker_preconditioner` at the start."""
     eta = obj.eta(theta)
-    J, g, data = obj.value_and_gradient(theta, eta)
+    J, g, _ = obj.value_and_gradient(theta, eta)
     precond = kronecker_preconditioner(obj, theta, eta)
     S, Yd = [], []
     gmax = float(np.max(np.abs(g)))
@@ -346,8 +346,8 @@ def _lbfgs(obj, theta, tol, max_iter, memory=10):
 
         def trial(t):
             eta_c = eta + t * eta_step
-            J_c, g_c, data_c = obj.value_and_gradient(theta + t * step, eta_c)
-            return J_c, (eta_c, g_c, data_c)
+            J_c, g_c, _ = obj.value_and_gradient(theta + t * step, eta_c)
+            return J_c, (eta_c, g_c)
 
         ls = backtrack(trial, J, slope, flat=lambda J_c, st: (within_rounding(J_c, J)
                                                                 and np.max(np.abs(st[1])) < gmax))
@@ -355,7 +355,7 @@ def _lbfgs(obj, theta, tol, max_iter, memory=10):
         if ls is None:
             stalled = True
             break
-        t, J_c, (eta_c, g_c, data_c) = ls
+        t, J_c, (eta_c, g_c) = ls
         s_, y_ = t * step, g_c - g
         if s_ @ y_ > 1e-12 * (y_ @ y_):
             S.append(s_)
@@ -364,7 +364,7 @@ def _lbfgs(obj, theta, tol, max_iter, memory=10):
                 S.pop(0)
                 Yd.pop(0)
         theta = theta + s_
-        eta, J, g, data = eta_c, J_c, g_c, data_c
+        eta, J, g = eta_c, J_c, g_c
         gmax = float(np.max(np.abs(g)))
     n_newton = 0
     if gmax > tol and (stalled or n_iter < max_iter):
