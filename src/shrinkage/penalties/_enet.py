@@ -125,6 +125,12 @@ class ElasticNet:
         """``argmin_z ½‖z − w‖² + step·penalty(z)``; in place with ``out=w``."""
         return enet_prox(w, step, *self.weights(w.shape[-1]), out=out)
 
+    def subgradient(self, w):
+        """The least-norm element of ``∂penalty(w)``: ``2 l2 w + l1 sign(w)`` (``sign 0 = 0``),
+        in float64 (the gradient where no ``w_j`` is zero)."""
+        l1, l2 = self.weights(w.shape[-1])
+        return 2.0 * l2 * w + l1 * np.sign(w)
+
     def subdiff_distance(self, w, grad):
         return enet_distances(w, grad, *self.weights(w.shape[-1]))
 
