@@ -244,13 +244,15 @@ class _BaseMLP(BaseEstimator):
             self._val = (Xv, tv)
         Xv, tv = self._val if not partial else (None, None)
         n_more = max(epochs if epochs is not None else self.max_epochs - self.trainer_.epoch, 0)
-        with blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])), \
-                ProgressBar(n_more, "training", enabled=bool(self.progress)) as bar:
-            tick = _EpochTick(bar)
-            self.trainer_.callbacks.append(tick)
-            try:
+        # the bar's callback only when shown: the loop asks every callback for on_batch_end
+        ticks = [_EpochTick(ProgressBar(n_more, "training"))] if self.progress else []
+        self.trainer_.callbacks.extend(ticks)
+        try:
+            with blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])):
                 self.trainer_.run(X, t, Xv, tv, epochs=n_more)
-            finally:
+        finally:
+            for tick in ticks:
+                tick.bar.close()
                 self.trainer_.callbacks.remove(tick)
         net = self.trainer_.net
         self.net_ = net

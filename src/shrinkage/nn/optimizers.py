@@ -304,25 +304,26 @@ def proximal(prox: Callable, learning_rate: float | Schedule) -> GradientTransfo
 
 
 # -- aliases ------------------------------------------------------------------------------------
+def _decay(weight_decay) -> list:
+    # left out at 0: a step would call it for nothing (it has no state, so checkpoints are alike)
+    return [add_decayed_weights(weight_decay)] if weight_decay else []
+
+
 def sgd(learning_rate, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
     """SGD, with heavy-ball or Nesterov momentum; ``weight_decay`` is decoupled (after momentum)."""
     parts = [trace(momentum, nesterov)] if momentum else []
-    if weight_decay:        # at 0 left out: no pass
-        parts.append(add_decayed_weights(weight_decay))
-    return chain(*parts, scale_by_learning_rate(learning_rate))
+    return chain(*parts, *_decay(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 def rmsprop(learning_rate, decay: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0):
     """RMSprop; ``weight_decay`` is decoupled (after the scaling)."""
-    return chain(scale_by_rms(decay, eps), add_decayed_weights(weight_decay),
-                 scale_by_learning_rate(learning_rate))
+    return chain(scale_by_rms(decay, eps), *_decay(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 def adam(learning_rate, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
          weight_decay: float = 0.0):
     """Adam; with ``weight_decay > 0`` it is AdamW (decoupled decay after the adaptive scaling)."""
-    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay),
-                 scale_by_learning_rate(learning_rate))
+    return chain(scale_by_adam(b1, b2, eps), *_decay(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 adamw = adam

@@ -182,20 +182,20 @@ class LayerPenalty:
         :attr:`lams`."""
         return [ElasticNet(lam, rho) for lam, rho in zip(self.lams.tolist(), self.l1_ratios.tolist())]
 
-    def group_penalties(self) -> list[GroupL2]:
-        """Per layer the :class:`~shrinkage.penalties.GroupL2` ``(γ_l)`` over the neurons of its
-        weight matrix (:attr:`group_axis`)."""
-        axis = slice_axis(self.group_axis)
-        return [GroupL2(gam, axis=axis) for gam in self.group_lams.tolist()]
-
     def _l1_parts(self):
-        # (index into params, L1(λ_l ρ_l)) of every array with an L1 part
+        # (index into params, L1(λ_l ρ_l)) of every array with an L1 part; called every step
         lams, rhos = self.lams.tolist(), self.l1_ratios.tolist()   # floats: NumPy scalars are slow
+        if not any(rhos):
+            return ()
         return [(i, L1(lams[l] * rhos[l])) for l, i in self._targets() if lams[l] * rhos[l] > 0]
 
     def _group_parts(self):
-        # (index of a weight matrix, its GroupL2) where γ_l > 0
-        return [(2 * l, g) for l, g in enumerate(self.group_penalties()) if g.lam > 0]
+        # (index of a weight matrix, its GroupL2) where γ_l > 0; called every step
+        gams = self.group_lams.tolist()
+        if not any(gams):
+            return ()
+        axis = slice_axis(self.group_axis)
+        return [(2 * l, GroupL2(gam, axis=axis)) for l, gam in enumerate(gams) if gam > 0]
 
     def layer_values(self, params) -> np.ndarray:
         """Each layer's penalty (elastic net + group), shape (n_layers,), float64."""
