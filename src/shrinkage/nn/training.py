@@ -8,7 +8,9 @@ optimizer)``: each step the chain adds ``2λ_l(1−ρ_l)W_l`` with the penalty's
 adaptive λ is followed) to the gradient before any scaling. Each step computes the batch's data
 gradient, adds the L1 and group subgradients in place (``mode="subgradient"``; with
 ``mode="prox"`` the optimizer ends with the proximal step instead), and applies the chain's
-updates.
+updates. The loop writes no formula of its own: losses come from the network's head
+(:mod:`shrinkage.datafits`), penalty values and gradients from the penalty
+(:mod:`shrinkage.penalties`).
 
 History
 -------
