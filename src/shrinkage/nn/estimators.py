@@ -12,10 +12,11 @@ the objective of :mod:`shrinkage.conventions` with the penalty of
 :mod:`shrinkage.nn.penalties` (biases free unless ``penalize_bias=True``), whose formulas are
 those of :mod:`shrinkage.penalties`. ``ℓ`` is the softmax cross-entropy (the logistic loss on one
 output unit for two classes) or the squared error without ½, the datafits of
-:mod:`shrinkage.datafits` (``head_`` names the one a fitted model uses). The strength ``lam`` is per weight matrix when given as a sequence or a mapping by
-layer name (``"dense_0"`` is the input layer's weights). ``γ_l`` (``group_lam``) is a group L2
-over neurons ``W_{l,g}`` (``group_axis``: incoming columns or outgoing rows), which zeroes whole
-neurons, or whole input features with ``group_axis="out"`` on ``"dense_0"``.
+:mod:`shrinkage.datafits` (``head_`` names the one a fitted model uses). The strength ``lam``
+is per weight matrix when given as a sequence or a mapping by layer name (``"dense_0"`` is the
+input layer's weights). ``γ_l`` (``group_lam``) is a group L2 over neurons ``W_{l,g}``
+(``group_axis``: incoming columns or outgoing rows), which zeroes whole neurons, or whole input
+features with ``group_axis="out"`` on ``"dense_0"``.
 
 The L1 and group parts are applied by a proximal step after each gradient step
 (``penalty_mode="prox"``, the default whenever they are present), which gives exact zeros;
