@@ -7,15 +7,13 @@ On the ``mlp_epoch`` problem (``problems.py``), for each thread count:
 * **penalty share**: whole epochs of the training loop (:class:`shrinkage.nn.training.Trainer`)
   with the problem's λ and with λ = 0 (the penalty then does no work), interleaved, same data,
   shuffle and initial weights; share (A/B) = 1 − median(t(λ=0) / t(λ)) over the pairs. The
-  trainer folds the L2 gradient ``2λW`` into the optimizer's compiled pass (``l2_update``); the
-  ``unfused`` row is the same loop with ``Trainer._fuse_l2 = False`` (the penalty's own axpy pass
-  ``g += 2λW`` before the optimizer, as before the fusion), in the same interleaved runs.
-  The loop is also instrumented (``perf_counter`` around each phase of a step) for a breakdown:
-  batch gather, forward + backward, penalty (its explicit part: the coefficients, and the axpy
-  when unfused), optimizer, parameter update. Every other step of the instrumented epoch leaves
-  the penalty out (the optimizer then gets no L2 term), so share (instrumented) = the penalty,
-  optimizer and update phases' time with the penalty minus without, over the step with it: for
-  the fused path the optimizer pass with and without its L2 term. Medians over the runs.
+  trainer adds the L2 gradient ``2λW`` by the transformation at the head of its optimizer chain
+  (``add_decayed_weights(penalty.l2_coefficients)``: one compiled pass ``g += 2λW`` per weight
+  matrix). The loop is also instrumented (``perf_counter`` around each phase of a step) for a
+  breakdown: batch gather, forward + backward, penalty (``add_gradient`` for the L1 and group
+  parts, and the L2 head), optimizer, parameter update. Every other step of the instrumented
+  epoch leaves the penalty out, so share (instrumented) = the penalty, optimizer and update
+  phases' time with the penalty minus without, over the step with it. Medians over the runs.
 * **peak memory** (threads = the first count only): ``tracemalloc`` peak of NumPy's
   allocations during ``MLPClassifier.fit`` (one epoch) and during the training loop alone, the
   input ``X, y`` already allocated, against the budget ``3·params + one batch of activations``
@@ -44,45 +42,48 @@ from threadpoolctl import threadpool_limits            # noqa: E402
 import problems                                         # noqa: E402
 from shrinkage.nn import MLPClassifier                  # noqa: E402
 from shrinkage.nn.network import MLP                    # noqa: E402
-from shrinkage.nn.optimizers import OPTIMIZERS, apply_updates   # noqa: E402
+from shrinkage.nn.optimizers import OPTIMIZERS, add_decayed_weights, apply_updates  # noqa: E402
 from shrinkage.nn.penalties import LayerPenalty         # noqa: E402
 from shrinkage.nn.training import Trainer               # noqa: E402
 
 PHASES = ("gather", "forward+backward", "penalty", "optimizer", "update")
 
 
-def _trainer(prob, lam, fuse=True):
+def _optimizer(prob):
+    o = prob.options
+    return OPTIMIZERS["momentum"](o["learning_rate"], 0.0, o["momentum"])
+
+
+def _trainer(prob, lam):
     o = prob.options
     K = int(prob.y.max()) + 1
     net = MLP((prob.X.shape[1], o["hidden"], K), "relu", dtype=o["dtype"], random_state=o["seed"])
-    opt = OPTIMIZERS["momentum"](o["learning_rate"], 0.0, o["momentum"])
-    tr = Trainer(net, LayerPenalty(lam, net.layer_names), opt, batch_size=o["batch_size"],
-                 random_state=o["seed"], train_loss="running")
-    tr._fuse_l2 = fuse
-    return tr
+    return Trainer(net, LayerPenalty(lam, net.layer_names), _optimizer(prob),
+                   batch_size=o["batch_size"], random_state=o["seed"], train_loss="running")
 
 
-def _epoch(prob, lam, fuse=True) -> float:
-    tr = _trainer(prob, lam, fuse)
+def _epoch(prob, lam) -> float:
+    tr = _trainer(prob, lam)
     t = time.perf_counter()
     tr._epoch(prob.X, prob.y)
     return time.perf_counter() - t
 
 
-def _instrumented_epoch(prob, fuse=True) -> dict:
+def _instrumented_epoch(prob) -> dict:
     """One epoch of the same loop as ``Trainer._epoch``, timing each phase of every step.
 
-    Even steps are the loop's own; odd steps leave the penalty out (no ``add_gradient``, and
-    the optimizer given no L2 term), so each phase is timed with and without the penalty under
-    the same conditions. Returns mean seconds per step for ``"with"`` and ``"without"``, per
-    phase and ``"total"``.
+    The chain is taken apart: the L2 head (``add_decayed_weights(pen.l2_coefficients)``) is
+    timed with ``add_gradient`` as the penalty, the given optimizer as the optimizer. Even steps
+    are the loop's own; odd steps leave the penalty out, so each phase is timed with and without
+    it under the same conditions. Returns mean seconds per step for ``"with"`` and
+    ``"without"``, per phase and ``"total"``.
     """
-    tr = _trainer(prob, prob.lam, fuse)
+    tr = _trainer(prob, prob.lam)
     X, y, bs = prob.X, prob.y, tr.batch_size
-    net, pen, opt = tr.net, tr.penalty, tr.optimizer
-    l2_update = tr._l2_update()
-    params, grads, state = net.params, net.grads, tr.opt_state
-    no_l2 = [0.0] * len(params)
+    net, pen = tr.net, tr.penalty
+    head, opt = add_decayed_weights(pen.l2_coefficients), _optimizer(prob)
+    params, grads = net.params, net.grads
+    state = opt.init(params)
     order = tr.rng.permutation(X.shape[0])
     Xb_full, yb_full = np.empty((bs, X.shape[1]), X.dtype), np.empty(bs, y.dtype)
     acc = {k: dict.fromkeys(PHASES + ("total",), 0.0) for k in ("with", "without")}
@@ -97,18 +98,11 @@ def _instrumented_epoch(prob, fuse=True) -> dict:
         t1 = clock()
         net.loss_and_grad(Xb, yb)
         t2 = clock()
-        if l2_update is None:
-            if penalized:
-                pen.add_gradient(params, grads)
-            t3 = clock()
-            updates, state = opt.update(grads, state, params)
-        else:
-            coefs = no_l2
-            if penalized:
-                pen.add_gradient(params, grads, l2=False)
-                coefs = pen.l2_coefficients(params)
-            t3 = clock()
-            updates, state = l2_update(grads, state, params, coefs)
+        if penalized:
+            pen.add_gradient(params, grads, l2=False)
+            head.update(grads, (), params)
+        t3 = clock()
+        updates, state = opt.update(grads, state, params)
         t4 = clock()
         apply_updates(params, updates)
         t5 = clock()
@@ -121,8 +115,8 @@ def _instrumented_epoch(prob, fuse=True) -> dict:
     return acc
 
 
-#: the phases the penalty acts in (the update's ``p += u`` reads ``W`` that the fused L2 term
-#: has just brought into cache)
+#: the phases the penalty acts in (the update's ``p += u`` reads ``W`` that the L2 head has just
+#: brought into cache)
 PENALTY_PHASES = ("penalty", "optimizer", "update")
 
 
@@ -132,38 +126,25 @@ def _instrumented_share(b) -> float:
     return sum(w[k] - z[k] for k in PENALTY_PHASES) / w["total"]
 
 
-# the interleaved runs of whole epochs: (label, λ, fused)
-RUNS = (("fused", "lam", True), ("unfused", "lam", False), ("zero", 0.0, True))
-
-
 def penalty_share(prob, repeat: int, log) -> dict:
-    """Per path (``fused``, ``unfused``): epoch medians, A/B share, phase shares, instrumented
-    share (module doc)."""
-    lam = {"lam": prob.lam, 0.0: 0.0}
-    for _, key, fuse in RUNS:                               # warm-up (compilation, caches)
-        _epoch(prob, lam[key], fuse)
-    t = {label: [] for label, _, _ in RUNS}
-    b = {"fused": [], "unfused": []}
-    for r in range(repeat):                                 # interleaved, order rotated
-        for label, key, fuse in RUNS[r % 3:] + RUNS[:r % 3]:
-            t[label].append(_epoch(prob, lam[key], fuse))
-        log("    epoch " + ", ".join(f"{label} {t[label][-1]:.3f} s" for label, _, _ in RUNS))
-        for path in (("fused", "unfused") if r % 2 == 0 else ("unfused", "fused")):
-            b[path].append(_instrumented_epoch(prob, path == "fused"))
-    out = {}
-    for path in ("fused", "unfused"):
-        ratios = [z / w for w, z in zip(t[path], t["zero"])]
-        out[path] = {"share_ab": 1.0 - statistics.median(ratios),
-                     "share_inst": statistics.median(_instrumented_share(x) for x in b[path]),
-                     "epoch_with": statistics.median(t[path]),
-                     "epoch_without": statistics.median(t["zero"]), "pairs": len(ratios),
-                     "step_with": statistics.median(x["with"]["total"] for x in b[path]),
-                     "phases": {k: statistics.median(x["with"][k] / x["with"]["total"]
-                                                     for x in b[path]) for k in PHASES}}
-    out["fused_over_unfused"] = statistics.median(f / u for f, u in zip(t["fused"], t["unfused"]))
-    out["step_fused_over_unfused"] = statistics.median(
-        f["with"]["total"] / u["with"]["total"] for f, u in zip(b["fused"], b["unfused"]))
-    return out
+    """Epoch medians with λ and λ = 0, A/B share, phase shares, instrumented share (module doc)."""
+    runs = (("lam", prob.lam), ("zero", 0.0))
+    for _, lam in runs:                                     # warm-up (compilation, caches)
+        _epoch(prob, lam)
+    t = {label: [] for label, _ in runs}
+    b = []
+    for r in range(repeat):                                 # interleaved, order alternated
+        for label, lam in (runs if r % 2 == 0 else runs[::-1]):
+            t[label].append(_epoch(prob, lam))
+        log("    epoch " + ", ".join(f"{label} {t[label][-1]:.3f} s" for label, _ in runs))
+        b.append(_instrumented_epoch(prob))
+    ratios = [z / w for w, z in zip(t["lam"], t["zero"])]
+    return {"share_ab": 1.0 - statistics.median(ratios),
+            "share_inst": statistics.median(_instrumented_share(x) for x in b),
+            "epoch_with": statistics.median(t["lam"]), "epoch_without": statistics.median(t["zero"]),
+            "pairs": len(ratios), "step_with": statistics.median(x["with"]["total"] for x in b),
+            "phases": {k: statistics.median(x["with"][k] / x["with"]["total"] for x in b)
+                       for k in PHASES}}
 
 
 def budget_bytes(prob) -> dict:
@@ -222,24 +203,17 @@ def main(argv=None) -> int:
 
     prob = problems.mlp_epoch()
     print(f"mlp_epoch: {prob.description}\n")
-    print("| threads | L2 gradient | epoch with λ (median s) | epoch λ=0 (median s) | "
-          "penalty share (A/B) | penalty share (instrumented) | " + " | ".join(PHASES) + " |")
-    print("|---:|---|---:|---:|---:|---:|" + "---:|" * len(PHASES))
-    ratios = []
+    print("| threads | epoch with λ (median s) | epoch λ=0 (median s) | penalty share (A/B) | "
+          "penalty share (instrumented) | " + " | ".join(PHASES) + " |")
+    print("|---:|---:|---:|---:|---:|" + "---:|" * len(PHASES))
     for t in args.threads:
         log(f"threads {t}")
         with threadpool_limits(limits=t):
-            res = penalty_share(prob, args.repeat, log)
-        ratios.append((t, res["fused_over_unfused"], res["step_fused_over_unfused"]))
-        for path, label in (("fused", "in the optimizer's pass"), ("unfused", "own pass (unfused)")):
-            r = res[path]
-            ph = " | ".join(f"{100 * r['phases'][k]:.1f}%" for k in PHASES)
-            print(f"| {t} | {label} | {r['epoch_with']:.3f} | {r['epoch_without']:.3f} | "
-                  f"{100 * r['share_ab']:.1f}% ({r['pairs']} pairs) | {100 * r['share_inst']:.1f}% | "
-                  f"{ph} |", flush=True)
-    print("\nWith λ, fused / unfused (medians of the interleaved rounds): "
-          + "; ".join(f"{t} thread{'s' if t > 1 else ''}: epoch {e:.3f}, instrumented step {st:.3f}"
-                      for t, e, st in ratios))
+            r = penalty_share(prob, args.repeat, log)
+        ph = " | ".join(f"{100 * r['phases'][k]:.1f}%" for k in PHASES)
+        print(f"| {t} | {r['epoch_with']:.3f} | {r['epoch_without']:.3f} | "
+              f"{100 * r['share_ab']:.1f}% ({r['pairs']} pairs) | {100 * r['share_inst']:.1f}% | "
+              f"{ph} |", flush=True)
 
     b = budget_bytes(prob)
     print(f"\nMemory (MB): data {b['data'] / 1e6:.1f} (not counted below), params {b['params'] / 1e6:.3f}, "

@@ -6,7 +6,7 @@ from scipy.special import softmax
 
 from shrinkage.datafits import (Logistic, Poisson, SoftmaxCrossEntropy, SquaredError,
                                 normalized_weights)
-from shrinkage.penalties import L2
+from shrinkage.penalties import L1, L2, ElasticNet, GroupL2
 
 rng = np.random.default_rng(0)
 N = 13
@@ -97,6 +97,29 @@ def test_l2_prox_is_the_minimizer_and_certificate_vanishes_at_the_ridge_optimum(
     assert np.max(L2(0.4, f).subdiff_distance(wstar, grad)) < 1e-12
 
 
+SUBGRADIENT_PENALTIES = [L1(0.7, np.array([1.0, 0.5, 2.0, 0.0, 1.0, 3.0])), ElasticNet(0.7, 0.3),
+                         L2(0.7), GroupL2(0.7, [0, 0, 1, 1, 1, 2]), GroupL2(0.7, axis=0),
+                         GroupL2(0.7, axis=1)]
+
+
+@pytest.mark.parametrize("pen", SUBGRADIENT_PENALTIES,
+                         ids=["l1", "enet", "l2", "group", "columns", "rows"])
+def test_subgradient_is_the_gradient_off_the_kinks_and_the_least_norm_element_on_them(pen):
+    shape = (4, 6) if getattr(pen, "axis", None) is not None else (6,)
+    w = rng.normal(size=shape) + 0.5 * np.sign(rng.normal(size=shape))
+    # off the kinks: the gradient (finite differences)
+    np.testing.assert_allclose(pen.subgradient(w), fd_gradient(pen.value, w), atol=1e-7)
+    # with zeros (coordinates, or whole groups): in ∂pen(w), and 0 where w is 0
+    z = w.copy()
+    if isinstance(pen, GroupL2):
+        z[(slice(None), 1) if pen.axis == 0 else (1,) if pen.axis == 1 else (slice(0, 2),)] = 0.0
+    else:
+        z[[1, 4]] = 0.0
+    sub = pen.subgradient(z)
+    assert np.max(pen.subdiff_distance(z, -sub)) < 1e-12     # −(−sub) ∈ ∂pen(z): distance 0
+    assert np.all(sub[z == 0] == 0)
+
+
 # -- Poisson: the worked example of ARCHITECTURE.md ---------------------------------------------
 def test_poisson_value_is_the_negative_log_likelihood_up_to_constants():
     from scipy.special import gammaln
@@ -114,7 +137,6 @@ def test_poisson_value_is_the_negative_log_likelihood_up_to_constants():
 
 
 def test_poisson_lam_max_is_the_null_gradient_by_finite_differences():
-    from shrinkage.penalties import ElasticNet
     from shrinkage.solvers import lam_max, null_gradient
     from shrinkage.standardization import column_stats
     X = rng.normal(size=(40, 3)) * [1.0, 3.0, 0.5] + 2.0

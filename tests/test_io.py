@@ -127,6 +127,22 @@ def _rewrite(src, dst, edit_meta=None, edit_member=None, add=None):
             zout.writestr(name, data)
 
 
+@pytest.mark.parametrize("case", ["MLPClassifier", "MLPClassifier-binary", "MLPRegressor"])
+def test_network_files_written_before_progress_existed_load(case, tmp_path):
+    """A file without the ``progress`` parameter (written before it existed) loads at the
+    default; the network is rebuilt with the head the estimator states publicly (``head_``)."""
+    make, y = CASES[case]
+    model = make().fit(X, y)
+    save(model, tmp_path / "new.shrinkage")
+    assert "progress" in read_meta(tmp_path / "new.shrinkage")["params"]
+    _rewrite(tmp_path / "new.shrinkage", tmp_path / "old.shrinkage",
+             edit_meta=lambda meta: meta["params"].pop("progress"))
+    back = load(tmp_path / "old.shrinkage")
+    assert back.progress is False
+    assert back.head_ == model.head_ == back.net_.head
+    assert np.array_equal(back.predict(X), model.predict(X))
+
+
 def test_truncated_file_is_refused(ridge_file, tmp_path):
     data = ridge_file.read_bytes()
     for cut in (len(data) // 2, len(data) - 10, 10):

@@ -388,7 +388,7 @@ def _rebuild_network(model, sizes, coefs, intercepts):
     n_layers = len(sizes) - 1
     if coefs is None or intercepts is None or not len(coefs) == len(intercepts) == n_layers:
         raise ValueError("the network's weights are missing")
-    net = MLP(sizes, model.activation, head=model._head_name, dtype=np.dtype(model.dtype),
+    net = MLP(sizes, model.activation, head=model.head_, dtype=np.dtype(model.dtype),
               random_state=0)
     net.set_params([a for pair in zip(coefs, intercepts) for a in pair])
     model.net_ = net

@@ -302,3 +302,34 @@ def test_small_network_trains_on_one_blas_thread_and_gives_the_callers_back():
             MLPClassifier((8,), schedule=rec, max_epochs=2, n_threads=2, random_state=0).fit(X, y)
             assert rec.seen == {outer}        # n_threads wins (2, where the machine allows it)
             assert _blas_threads() == 1
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_progress_bar_counts_the_epochs_on_stderr_and_changes_nothing(cls, capsys):
+    X, y = _data()
+    y = y if cls is MLPClassifier else y.astype(float)
+    kw = dict(hidden_layer_sizes=(8,), max_epochs=3, random_state=0)
+    quiet = cls(**kw).fit(X, y)
+    out = capsys.readouterr()
+    assert out.err == "" and out.out == ""                     # silent by default
+    assert cls().progress is False
+    loud = cls(progress=True, **kw).fit(X, y)
+    out = capsys.readouterr()
+    assert "training" in out.err and "3/3" in out.err and out.out == ""
+    for a, b in zip(quiet.coefs_ + quiet.intercepts_, loud.coefs_ + loud.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert quiet.history_["loss"] == loud.history_["loss"]
+    assert loud.trainer_.callbacks == []                        # the bar's tick is gone again
+    loud.partial_fit(X, y)                                      # one more epoch: a bar of one
+    assert "1/1" in capsys.readouterr().err
+
+
+def test_head_is_a_public_fitted_attribute():
+    X, y = _data()
+    for est, head in ((MLPClassifier((4,), max_epochs=1), "softmax"),
+                      (MLPClassifier((4,), max_epochs=1), "logistic"),
+                      (MLPRegressor((4,), max_epochs=1), "squared")):
+        assert not hasattr(est, "head_")                       # fitted attribute: not before fit
+        target = {"softmax": y, "logistic": y % 2, "squared": y.astype(float)}[head]
+        est.fit(X, target)
+        assert est.head_ == head == est.net_.head

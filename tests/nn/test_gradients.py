@@ -5,7 +5,7 @@ import pytest
 
 from shrinkage.datafits import Logistic, SoftmaxCrossEntropy, SquaredError
 from shrinkage.nn.layers import ACTIVATIONS, Dense, get_activation
-from shrinkage.nn.network import MLP, _head_loss_and_grad
+from shrinkage.nn.network import HEADS, MLP
 from shrinkage.nn.penalties import LayerPenalty
 
 H = 1e-6
@@ -81,7 +81,7 @@ def test_head_loss_and_gradient_equal_the_datafits(head):
     else:
         y = rng.normal(size=(n, K))
         ref_v, ref_g = SquaredError().value(y, eta, sw), SquaredError().gradient(y, eta, sw)
-    v, g = _head_loss_and_grad(head, eta.copy(), y, n)
+    v, g = HEADS[head].batch_loss_and_grad(eta.copy(), y)
     assert v == pytest.approx(ref_v, rel=1e-12)
     np.testing.assert_allclose(g, ref_g, rtol=1e-12, atol=1e-15)
 

@@ -46,12 +46,14 @@ def test_running_train_loss_is_the_mean_of_batch_losses():
     X, y = _classification()
     tr = _trainer(train_loss="running", shuffle=False)
     ref = _trainer(shuffle=False)                    # same initial weights (same seed)
+    opt = sgd(0.1, momentum=0.9)                     # the trainer's, with the L2 added by hand
+    state = opt.init(ref.net.params)
     batch_losses = []
     for start in range(0, 120, 32):     # replay the epoch by hand
         Xb, yb = X[start:start + 32], y[start:start + 32]
         batch_losses.append(len(yb) * ref.net.loss_and_grad(Xb, yb))
         ref.penalty.add_gradient(ref.net.params, ref.net.grads)
-        u, ref.opt_state = ref.optimizer.update(ref.net.grads, ref.opt_state, ref.net.params)
+        u, state = opt.update(ref.net.grads, state, ref.net.params)
         for p, d in zip(ref.net.params, u):
             p += d
     tr.run(X, y, epochs=1)

@@ -1,25 +1,24 @@
-"""In-place elementwise updates (``y += a·x`` and the optimizers' one-pass kernels' plumbing).
+"""In-place elementwise updates: ``y += a·x`` and the plumbing of the optimizers' one-pass kernels.
 
 Training a small network is a few hundred tiny array operations per step, so what a step costs
 is mostly NumPy's per-call overhead, not arithmetic. The hot updates are therefore numba
-kernels making one pass over flat arrays (:func:`flat` gives the 1-D views they take); arrays
-that are not C-contiguous with one float dtype fall back to the NumPy formulas.
+kernels making one pass over flat arrays (:func:`flat` gives the 1-D views they take). Each
+update has that one kernel and no second formula: arrays that are not C-contiguous with one
+float dtype are copied into arrays that are, and back (:func:`on_flat`), a path only arrays from
+outside a network take.
 
 Why not ``scipy.linalg.blas.?axpy``: SciPy and NumPy ship separate OpenBLAS builds, each with
 its own thread pool; alternating calls between them makes the two pools' spinning threads fight
 for the cores (on two busy cores a training step became ~100× slower). Numba kernels start no
-threads. The NumPy fallback of :func:`axpy` puts ``a·x`` into a scratch buffer kept per thread,
-shape and dtype, then adds it.
+threads.
 """
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 from numba import njit
 
-_local = threading.local()
+__all__ = ["flat", "on_flat", "axpy"]
 
 
 def flat(*arrays: np.ndarray) -> list | None:
@@ -33,49 +32,37 @@ def flat(*arrays: np.ndarray) -> list | None:
     return [a.ravel() for a in arrays]   # views: C-contiguous
 
 
+def on_flat(kernel, arrays, *args) -> None:
+    """``kernel(*views, *args)`` on the flat views of ``arrays`` (updated in place).
+
+    Arrays that are not flat (:func:`flat`) are copied into C-contiguous arrays of their common
+    float dtype, the kernel runs on those, and the writeable ones are copied back.
+    """
+    views = flat(*arrays)
+    if views is not None:
+        kernel(*views, *args)
+        return
+    shape = arrays[0].shape
+    if any(a.shape != shape for a in arrays):     # the kernels trust their lengths
+        raise ValueError(f"arrays of shapes {[a.shape for a in arrays]} cannot be updated "
+                         "together; they must have one shape")
+    dtype = np.result_type(*arrays)
+    dtype = dtype if dtype.char in "fd" else np.dtype(np.float64)
+    copies = [np.array(a, dtype=dtype, order="C") for a in arrays]
+    kernel(*[c.ravel() for c in copies], *args)
+    for a, c in zip(arrays, copies):
+        if a.flags.writeable:
+            np.copyto(a, c, casting="same_kind")
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
-def _axpy_kernel(a, x, y):
+def _axpy_kernel(x, y, a):
     a = y.dtype.type(a)
     for i in range(y.shape[0]):
         y[i] += a * x[i]
 
 
-def _scratch(shape, dtype) -> np.ndarray:
-    cache = getattr(_local, "cache", None)
-    if cache is None:
-        cache = _local.cache = {}
-    key = (shape, np.dtype(dtype).str)
-    buf = cache.get(key)
-    if buf is None:
-        if len(cache) > 32:
-            cache.clear()
-        buf = cache[key] = np.empty(shape, dtype)
-    return buf
-
-
-#: In the NumPy fallback, arrays longer than this are updated in blocks of this many elements, so
-#: the scratch buffer stays small (256 KiB in float32) instead of the size of the largest weight
-#: matrix; measured as fast as one whole-array pass on a 784 × 256 matrix.
-BLOCK = 65_536
-
-
 def axpy(a: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``y += a * x`` in place (``a`` in ``y``'s dtype, no allocation); returns ``y``."""
-    views = flat(x, y)
-    if views is not None:
-        _axpy_kernel(float(a), *views)
-        return y
-    a = y.dtype.type(a)
-    if x.size <= BLOCK or not (x.flags.c_contiguous and y.flags.c_contiguous):
-        tmp = _scratch(x.shape, y.dtype)
-        np.multiply(x, a, out=tmp, casting="same_kind")
-        y += tmp
-        return y
-    xf, yf = x.reshape(-1), y.reshape(-1)
-    buf = _scratch((BLOCK,), y.dtype)
-    for start in range(0, xf.shape[0], BLOCK):
-        xs, ys = xf[start:start + BLOCK], yf[start:start + BLOCK]
-        tmp = buf[:xs.shape[0]]
-        np.multiply(xs, a, out=tmp, casting="same_kind")
-        ys += tmp
+    on_flat(_axpy_kernel, (x, y), float(a))
     return y

@@ -9,12 +9,14 @@ Both minimize, by mini-batch training (:mod:`shrinkage.nn.training`),
         + \sum_l \gamma_l \sum_g \sqrt{p_g}\,\|W_{l,g}\|_2
 
 the objective of :mod:`shrinkage.conventions` with the penalty of
-:mod:`shrinkage.nn.penalties` (biases free unless ``penalize_bias=True``). ``ℓ`` is the softmax
-cross-entropy (the logistic loss on one output unit for two classes) or the squared error
-without ½. The strength ``lam`` is per weight matrix when given as a sequence or a mapping by
-layer name (``"dense_0"`` is the input layer's weights). ``γ_l`` (``group_lam``) is a group L2
-over neurons ``W_{l,g}`` (``group_axis``: incoming columns or outgoing rows), which zeroes whole
-neurons, or whole input features with ``group_axis="out"`` on ``"dense_0"``.
+:mod:`shrinkage.nn.penalties` (biases free unless ``penalize_bias=True``), whose formulas are
+those of :mod:`shrinkage.penalties`. ``ℓ`` is the softmax cross-entropy (the logistic loss on one
+output unit for two classes) or the squared error without ½, the datafits of
+:mod:`shrinkage.datafits` (``head_`` names the one a fitted model uses). The strength ``lam``
+is per weight matrix when given as a sequence or a mapping by layer name (``"dense_0"`` is the
+input layer's weights). ``γ_l`` (``group_lam``) is a group L2 over neurons ``W_{l,g}``
+(``group_axis``: incoming columns or outgoing rows), which zeroes whole neurons, or whole input
+features with ``group_axis="out"`` on ``"dense_0"``.
 
 The L1 and group parts are applied by a proximal step after each gradient step
 (``penalty_mode="prox"``, the default whenever they are present), which gives exact zeros;
@@ -45,8 +47,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import ThreadpoolController
 
+from .._progress import ProgressBar
+from .._threads import blas_controller
 from .._validation import check_classification_y, check_X, check_X_y
 from . import schedules as S
 from .adaptive import get_adaptive
@@ -58,17 +61,6 @@ from .prox import GROUP_AXES
 from .training import Trainer
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
-
-_blas_pools = None
-
-
-def _blas_controller():
-    # scanning the loaded libraries costs ~2 ms, a few % of a small network's fit: once, as
-    # solvers.smooth does (BLAS libraries loaded later are not limited)
-    global _blas_pools
-    if _blas_pools is None:
-        _blas_pools = ThreadpoolController().select(user_api="blas")
-    return _blas_pools
 
 SCHEDULES = ("constant", "step", "exponential", "cosine", "cyclical")
 INITS = ("auto", "he", "xavier")
@@ -102,7 +94,7 @@ class _BaseMLP(BaseEstimator):
                  momentum=0.9, schedule="constant", batch_size="auto", max_epochs=200,
                  early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
                  adaptive_lam=None, shuffle=True, dtype="float32", train_loss="epoch_end",
-                 checkpoint=None, n_threads=None, random_state=None):
+                 checkpoint=None, n_threads=None, progress=False, random_state=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
@@ -129,6 +121,7 @@ class _BaseMLP(BaseEstimator):
         self.train_loss = train_loss
         self.checkpoint = checkpoint
         self.n_threads = n_threads
+        self.progress = progress
         self.random_state = random_state
 
     # -- checks -------------------------------------------------------------------------------
@@ -195,7 +188,7 @@ class _BaseMLP(BaseEstimator):
     def _build(self, hidden, n_features, n_out, n_train):
         rng = check_random_state(self.random_state)
         dtype = np.dtype(self.dtype)
-        net = MLP((n_features, *hidden, n_out), self.activation, head=self._head_name,
+        net = MLP((n_features, *hidden, n_out), self.activation, head=self.head_,
                   init=self.init, dtype=dtype, random_state=rng)
         penalty = LayerPenalty(self.lam, net.layer_names, self.l1_ratio, self.penalize_bias,
                                group_lam=self.group_lam, group_axis=self.group_axis)
@@ -252,9 +245,17 @@ class _BaseMLP(BaseEstimator):
                 self.trainer_.load_checkpoint(self.checkpoint)
             self._val = (Xv, tv)
         Xv, tv = self._val if not partial else (None, None)
-        n_more = epochs if epochs is not None else self.max_epochs - self.trainer_.epoch
-        with _blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])):
-            self.trainer_.run(X, t, Xv, tv, epochs=max(n_more, 0))
+        n_more = max(epochs if epochs is not None else self.max_epochs - self.trainer_.epoch, 0)
+        # the bar's callback only when shown: the loop asks every callback for on_batch_end
+        ticks = [_EpochTick(ProgressBar(n_more, "training"))] if self.progress else []
+        self.trainer_.callbacks.extend(ticks)
+        try:
+            with blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])):
+                self.trainer_.run(X, t, Xv, tv, epochs=n_more)
+        finally:
+            for tick in ticks:
+                tick.bar.close()
+                self.trainer_.callbacks.remove(tick)
         net = self.trainer_.net
         self.net_ = net
         self.history_ = self.trainer_.history
@@ -300,6 +301,16 @@ class _BaseMLP(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = False
         return tags
+
+
+class _EpochTick:
+    """A training callback that advances a :class:`~shrinkage._progress.ProgressBar` per epoch."""
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def on_epoch_end(self, trainer):
+        self.bar.update()
 
 
 _PARAMS_DOC = """
@@ -375,6 +386,9 @@ _PARAMS_DOC = """
         BLAS threads while training. None: one thread when the largest per-batch matrix
         product is under 5·10⁷ multiply-adds (where extra BLAS threads mostly spin; on a busy
         machine they made epochs 20× slower), otherwise the BLAS default.
+    progress : bool, default=False
+        Show a progress bar over the epochs ("training") on stderr during ``fit`` and
+        ``partial_fit``; silent when False. It changes nothing in the fit.
     random_state : None, int or numpy.random.Generator
 
     Attributes
@@ -399,6 +413,9 @@ _PARAMS_DOC = """
         completed). False otherwise.
     loss_ : float
         The objective at the last epoch.
+    head_ : {"softmax", "logistic", "squared"}
+        The network's loss head, a key of :data:`shrinkage.nn.network.HEADS` (its datafit in
+        :mod:`shrinkage.datafits`).
     n_features_in_ : int
 """
 
@@ -448,7 +465,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return self._fit(X, y, epochs=1, partial=True)
 
     @property
-    def _head_name(self):
+    def head_(self) -> str:
+        """``"logistic"`` (one output unit) for two classes, else ``"softmax"``."""
         return "logistic" if len(self.classes_) == 2 else "softmax"
 
     @property
@@ -530,7 +548,11 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     (2,)
     """
 
-    _head_name = "squared"
+    @property
+    def head_(self) -> str:
+        """``"squared"``, once fitted."""
+        check_is_fitted(self, "n_features_in_")
+        return "squared"
 
     def fit(self, X, y, X_val=None, y_val=None, resume: bool = False):
         """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` or ``(n_samples, n_targets)``.

@@ -7,7 +7,10 @@ of :mod:`shrinkage.conventions` on a batch, the mean loss over its rows:
 * ``"logistic"``: binary logistic loss on one output unit, targets in ``{0, 1}`` ``(n,)``;
 * ``"squared"``: squared error ``Σ_k (y_k − η_k)²`` (no ½), targets ``(n, K)``.
 
-The penalty is not the network's business: see :mod:`shrinkage.nn.penalties`.
+The losses are written once, in :mod:`shrinkage.datafits`: :data:`HEADS` maps each head to its
+datafit, whose ``batch_loss_and_grad`` gives a batch's mean loss (float64) and writes its
+gradient in ``η`` over the output buffer, and whose ``value`` gives :meth:`MLP.data_loss`. The
+penalty is not the network's business either: see :mod:`shrinkage.nn.penalties`.
 
 Parameters are kept as one flat list ``[W_0, b_0, W_1, b_1, …]`` (the optimizers'
 currency), with the gradients in a list ``grads`` of the same arrays' shapes; the arrays are the
@@ -15,21 +18,20 @@ layers' own (views, not copies), so updating ``params[i]`` in place updates the 
 
 Training batches reuse buffers allocated once per batch size (``forward(..., reuse=True)``):
 a step allocates nothing proportional to the network but the temporaries of activations other
-than ``relu``. The softmax head is two compiled passes over the logits around one ``np.exp``.
+than ``relu``. The softmax head is two compiled passes over the logits around one ``np.exp``
+(:class:`~shrinkage.datafits.SoftmaxCrossEntropy`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
-from scipy.special import log_expit
 
 from ..datafits import Logistic, SoftmaxCrossEntropy, SquaredError
-from ._blas import flat
 from .layers import Dense, check_random_state, get_activation
 
 __all__ = ["MLP", "HEADS"]
 
+#: head name -> the datafit that is its loss
 HEADS = {"softmax": SoftmaxCrossEntropy(), "logistic": Logistic(), "squared": SquaredError()}
 
 
@@ -154,9 +156,8 @@ class MLP:
         ``y`` is ``(n,)`` class indices for ``"softmax"``, ``(n,)`` zeros and ones for
         ``"logistic"``, ``(n, K)`` targets for ``"squared"``. The loss is accumulated in float64.
         """
-        n = X.shape[0]
         eta = self.forward(X, reuse=True)
-        loss, d = _head_loss_and_grad(self.head, eta, y, n)   # d overwrites eta, (n, K)
+        loss, d = HEADS[self.head].batch_loss_and_grad(eta, y)   # d overwrites eta, (n, K)
         self.backward(d, reuse=True)
         return loss
 
@@ -178,84 +179,3 @@ class MLP:
             else:
                 total += datafit.value(yt.astype(np.float64).reshape(eta.shape), eta, sw)
         return total
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _shift_rows(eta, y):
-    # z = η − max_k η per row, in place; returns Σ_i z_{i,y_i} in float64
-    n, K = eta.shape
-    z_y = 0.0
-    for i in range(n):
-        c = y[i]
-        if c < 0 or c >= K:
-            raise ValueError("class index out of range for the network's outputs")
-        mx = eta[i, 0]
-        for k in range(1, K):
-            mx = max(mx, eta[i, k])
-        for k in range(K):
-            eta[i, k] -= mx
-        z_y += eta[i, c]
-    return z_y
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _normalize_rows(e, y):
-    # e = e^z: writes (softmax − onehot(y))/n over it; returns Σ_i log Σ_k e^z_ik in float64
-    n, K = e.shape
-    inv_n = 1.0 / n
-    log_s = 0.0
-    for i in range(n):
-        s = 0.0
-        for k in range(K):
-            s += e[i, k]
-        log_s += np.log(s)
-        scale = inv_n / s
-        for k in range(K):
-            e[i, k] = e[i, k] * scale
-        e[i, y[i]] -= inv_n
-    return log_s
-
-
-def _softmax_xent(eta, y):
-    """Mean cross-entropy of the C-contiguous ``eta`` (n, K), its gradient written over it."""
-    z_y = _shift_rows(eta, y)
-    np.exp(eta, out=eta)              # NumPy's SIMD exp: numba's scalar exp costs 2× the rest
-    return (_normalize_rows(eta, y) - z_y) / eta.shape[0]
-
-
-def _softmax_xent_numpy(eta, y, n):
-    eta -= eta.max(axis=1, keepdims=True)                # z = η − max η
-    rows = np.arange(n)
-    z_y = eta[rows, y].astype(np.float64)
-    np.exp(eta, out=eta)
-    s = eta.sum(axis=1, keepdims=True)
-    # mean_i(log s_i − z_{i,y_i}) as two float64 sums: np.mean costs more than the maths here
-    loss = float(np.log(s, dtype=np.float64).sum() - z_y.sum()) / n
-    eta /= s                                              # softmax p
-    eta[rows, y] -= 1                                     # p − onehot(y)
-    eta *= eta.dtype.type(1.0 / n)
-    return loss, eta
-
-
-def _head_loss_and_grad(head, eta, y, n):
-    """Loss (float64 mean) and ``∂loss/∂η`` written over ``eta`` (n, K)."""
-    if head == "softmax":
-        if flat(eta) is not None and y.shape == (n,) and y.dtype.kind in "iu":
-            return _softmax_xent(eta, y), eta       # two passes and an exp (see _blas)
-        return _softmax_xent_numpy(eta, y, n)
-    if head == "logistic":
-        e = eta[:, 0]
-        yt = y.reshape(-1)
-        # log(1 + e^η) − yη = −log σ(η) + (1 − y)η
-        loss = float(np.mean(-log_expit(e.astype(np.float64)) + (1.0 - yt) * e))
-        np.tanh(e * 0.5, out=e)                            # σ(η) = ½(1 + tanh(η/2))
-        e += 1
-        e *= 0.5
-        e -= yt
-        e *= e.dtype.type(1.0 / n)
-        return loss, eta
-    # squared: mean_i Σ_k (η − y)²,  ∂/∂η = 2(η − y)/n
-    eta -= y.reshape(eta.shape)
-    loss = float(np.einsum("ik,ik->", eta, eta, dtype=np.float64)) / n
-    eta *= eta.dtype.type(2.0 / n)
-    return loss, eta

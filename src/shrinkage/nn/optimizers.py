@@ -7,8 +7,8 @@ A transformation is a pair ``(init(params) -> state, update(grads, state, params
 if you need the gradients afterwards. Counts in a state are plain ints (the state is a tuple).
 The moment updates of :func:`trace`, :func:`scale_by_rms` and :func:`scale_by_adam` run as one
 compiled pass per array, in the arrays' dtype (a small network's step was mostly NumPy's
-per-call overhead); arrays that are not C-contiguous of one float dtype take the same formulas
-in NumPy.
+per-call overhead); arrays that are not C-contiguous of one float dtype are copied in and out
+around the same kernel (:func:`~shrinkage.nn._blas.on_flat`).
 
 L2 in the loss versus decoupled weight decay
 --------------------------------------------
@@ -26,20 +26,14 @@ Under plain SGD the two coincide: L2 with strength ``λ`` in the loss is decoupl
 ``wd = 2λ``, a shrinkage of ``2·λ·lr`` per step (``W ← (1 − 2λ·lr)W − lr·∇L``); this is tested
 step for step. PyTorch's ``SGD(weight_decay=wd)`` is the same at ``λ = wd/2``.
 
-L2 folded into the optimizer's pass
------------------------------------
-``g += 2λW`` on its own is a pass that reads ``g`` and ``W`` and writes ``g``, just before the
-optimizer's kernel reads ``g`` again. So every built-in transformation that can start a chain
-(:func:`trace`, :func:`scale_by_rms`, :func:`scale_by_adam`, :func:`scale_by_learning_rate`,
-:func:`add_decayed_weights`) also has ``l2_update(grads, state, params, l2)``: ``l2`` holds one
-coefficient ``c_i`` per parameter and the transformation works on ``g_i + c_i·p_i``, formed
-inside its own compiled pass (one more array read, no pass of its own; ``c_i = 0`` reads no
-``p_i``). That is exactly the gradient of L2 in the loss, before any scaling, not decoupled
-decay. :func:`chain` hands ``l2`` to its first transformation, so a chain has an ``l2_update``
-only if its first member has one; custom transformations have none, and then
-:class:`~shrinkage.nn.training.Trainer` adds the gradient explicitly, as it always did (the
-coefficients are :meth:`~shrinkage.nn.penalties.LayerPenalty.l2_coefficients`,
-``2λ_l(1−ρ_l)``).
+L2 in the loss at the head of the chain
+---------------------------------------
+With a callable ``rate``, :func:`add_decayed_weights` reads one rate per parameter every step:
+:class:`~shrinkage.nn.training.Trainer` puts ``add_decayed_weights(penalty.l2_coefficients)`` at
+the head of every optimizer, so each step's gradient is ``∇L + 2λ_l(1−ρ_l)W_l`` before any
+scaling, with the penalty's *current* λ (adaptive λ changes it between epochs). That is the one
+place the penalty's L2 gradient is added. The transformation has no state, so it adds nothing to
+a checkpoint's optimizer state.
 
 Proximal steps
 --------------
@@ -68,7 +62,7 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from numba import njit
 
-from ._blas import axpy, flat
+from ._blas import axpy, on_flat
 from .schedules import Schedule, constant
 
 __all__ = ["GradientTransformation", "chain", "apply_updates", "scale", "scale_by_learning_rate",
@@ -77,16 +71,10 @@ __all__ = ["GradientTransformation", "chain", "apply_updates", "scale", "scale_b
 
 
 class GradientTransformation(NamedTuple):
-    """An ``(init, update)`` pair; see the module docstring.
-
-    ``l2_update(grads, state, params, l2)``, where not ``None``, is ``update`` on the gradients
-    ``grads[i] + l2[i]·params[i]`` (``l2`` a list of floats, one per parameter) in the same
-    pass (module doc, "L2 folded into the optimizer's pass").
-    """
+    """An ``(init, update)`` pair; see the module docstring."""
 
     init: Callable
     update: Callable
-    l2_update: Callable | None = None
 
 
 # Each transformation is built from module-level functions bound with functools.partial (not
@@ -111,38 +99,17 @@ def _chain_init(transforms, params):
     return tuple(t.init(params) for t in transforms)
 
 
-def _chain_update(transforms, grads, state, params, l2=None):
+def _chain_update(transforms, grads, state, params):
     new = []
-    for k, (t, s) in enumerate(zip(transforms, state)):
-        if k or l2 is None:
-            grads, s = t.update(grads, s, params)
-        else:                                # the L2 term goes to the first transformation
-            grads, s = t.l2_update(grads, s, params, l2)
+    for t, s in zip(transforms, state):
+        grads, s = t.update(grads, s, params)
         new.append(s)
     return grads, tuple(new)
 
 
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
-    """Apply ``transforms`` in order; the state is the tuple of their states.
-
-    ``l2`` goes to the first transformation: the chain has an ``l2_update`` if that one has.
-    """
-    update = partial(_chain_update, transforms)
-    fuses = bool(transforms) and getattr(transforms[0], "l2_update", None) is not None
-    return GradientTransformation(partial(_chain_init, transforms), update, update if fuses else None)
-
-
-def _l2_views(c, p, *arrays):
-    """Flat views of ``arrays`` and of ``p`` (``arrays[0]``'s in its place when ``c = 0``: the
-    kernels then read no ``p``), or ``None`` if they are not flat (:func:`~._blas.flat`)."""
-    if c:
-        return flat(*arrays, p)
-    views = flat(*arrays)
-    return None if views is None else views + [views[0]]
-
-
-def _l2_coefficient(l2, i) -> float:
-    return 0.0 if l2 is None else l2[i]
+    """Apply ``transforms`` in order; the state is the tuple of their states."""
+    return GradientTransformation(partial(_chain_init, transforms), partial(_chain_update, transforms))
 
 
 def _as_schedule(lr) -> Schedule:
@@ -164,71 +131,34 @@ def _count_init(params):
     return (0,)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _scaled_l2_kernel(g, p, c, a):
-    # in g's dtype: u = a·(g + c·p)
-    t = g.dtype.type
-    c, a = t(c), t(a)
-    for i in range(g.shape[0]):
-        g[i] = a * (g[i] + c * p[i])
-
-
-def _lr_update(schedule, grads, state, params, l2=None):
+def _lr_update(schedule, grads, state, params):
     (t,) = state
     lr = -schedule(t)
-    for i, g in enumerate(grads):
-        c = _l2_coefficient(l2, i)
-        if c:
-            views = flat(g, params[i])
-            if views is not None:
-                _scaled_l2_kernel(*views, c, lr)
-                continue
-            axpy(c, params[i], g)
+    for g in grads:
         g *= lr
     return grads, (t + 1,)
 
 
 def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransformation:
     """``u ← −lr(t) · u``; the state is the step count ``t``."""
-    update = partial(_lr_update, _as_schedule(learning_rate))
-    return GradientTransformation(_count_init, update, update)
+    return GradientTransformation(_count_init, partial(_lr_update, _as_schedule(learning_rate)))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _trace_kernel(g, m, p, c, decay, nesterov):
-    # in g's dtype, γ = g + c·p (no p read when c = 0): m ← decay·m + γ;  u = m, or γ + decay·m
-    t = g.dtype.type
-    d, c = t(decay), t(c)
-    l2 = c != 0
+def _trace_kernel(g, m, decay, nesterov):
+    # in g's dtype: m ← decay·m + g;  u = m, or g + decay·m
+    d = g.dtype.type(decay)
     for i in range(g.shape[0]):
-        gi = g[i] + c * p[i] if l2 else g[i]
+        gi = g[i]
         mi = d * m[i] + gi
         m[i] = mi
         g[i] = gi + d * mi if nesterov else mi
 
 
-def _trace_numpy(g, m, decay, nesterov):
-    m *= decay
-    m += g
-    if nesterov and decay > 0:            # g + decay·m, in place: ((g/decay) + m)·decay
-        g *= 1.0 / decay
-        g += m
-        g *= decay
-    else:
-        np.copyto(g, m)
-
-
-def _trace_update(decay, nesterov, grads, state, params, l2=None):
+def _trace_update(decay, nesterov, grads, state, params):
     (m,) = state
-    for i, (g, mi) in enumerate(zip(grads, m)):
-        c = _l2_coefficient(l2, i)
-        views = _l2_views(c, params[i] if c else None, g, mi)
-        if views is not None:            # one pass (see _blas); the same formula otherwise
-            _trace_kernel(*views, c, decay, nesterov)
-        else:
-            if c:
-                axpy(c, params[i], g)
-            _trace_numpy(g, mi, decay, nesterov)
+    for g, mi in zip(grads, m):
+        on_flat(_trace_kernel, (g, mi), decay, nesterov)
     return grads, (m,)
 
 
@@ -236,41 +166,25 @@ def trace(decay: float = 0.9, nesterov: bool = False) -> GradientTransformation:
     """Momentum: ``m ← decay·m + g``; ``u = m``, or ``u = g + decay·m`` with Nesterov."""
     if not 0 <= decay < 1:
         raise ValueError(f"momentum must lie in [0, 1), got {decay!r}")
-    update = partial(_trace_update, float(decay), bool(nesterov))
-    return GradientTransformation(_zeros, update, update)
+    return GradientTransformation(_zeros, partial(_trace_update, float(decay), bool(nesterov)))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _rms_kernel(g, v, p, c, decay, eps):
-    # in g's dtype, γ = g + c·p (no p read when c = 0): ν ← decay·ν + (1−decay)γ²,
-    # u = γ / (√ν + eps)
+def _rms_kernel(g, v, decay, eps):
+    # in g's dtype: ν ← decay·ν + (1−decay)g²,  u = g / (√ν + eps)
     t = g.dtype.type
-    d, a, e, c = t(decay), t(1.0 - decay), t(eps), t(c)
-    l2 = c != 0
+    d, a, e = t(decay), t(1.0 - decay), t(eps)
     for i in range(g.shape[0]):
-        gi = g[i] + c * p[i] if l2 else g[i]
+        gi = g[i]
         vi = d * v[i] + a * (gi * gi)
         v[i] = vi
         g[i] = gi / (np.sqrt(vi) + e)
 
 
-def _rms_numpy(g, v, decay, eps):
-    v *= decay
-    axpy(1.0 - decay, g * g, v)
-    g /= np.sqrt(v) + eps
-
-
-def _rms_update(decay, eps, grads, state, params, l2=None):
+def _rms_update(decay, eps, grads, state, params):
     (nu,) = state
-    for i, (g, v) in enumerate(zip(grads, nu)):
-        c = _l2_coefficient(l2, i)
-        views = _l2_views(c, params[i] if c else None, g, v)
-        if views is not None:
-            _rms_kernel(*views, c, decay, eps)
-        else:
-            if c:
-                axpy(c, params[i], g)
-            _rms_numpy(g, v, decay, eps)
+    for g, v in zip(grads, nu):
+        on_flat(_rms_kernel, (g, v), decay, eps)
     return grads, (nu,)
 
 
@@ -278,8 +192,7 @@ def scale_by_rms(decay: float = 0.9, eps: float = 1e-8) -> GradientTransformatio
     """RMSprop: ``ν ← decay·ν + (1−decay)g²``; ``u = g / (√ν + eps)``."""
     if not 0 <= decay < 1:
         raise ValueError(f"rms decay must lie in [0, 1), got {decay!r}")
-    update = partial(_rms_update, float(decay), float(eps))
-    return GradientTransformation(_zeros, update, update)
+    return GradientTransformation(_zeros, partial(_rms_update, float(decay), float(eps)))
 
 
 def _adam_init(params):
@@ -287,15 +200,13 @@ def _adam_init(params):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _adam_kernel(g, m, v, p, c, b1, b2, eps, c1, c2):
-    # in g's dtype, γ = g + c·p (no p read when c = 0): m ← b1·m + (1−b1)γ,  v ← b2·v + (1−b2)γ²,
-    # u = m / (√v/√c2 + eps) / c1
+def _adam_kernel(g, m, v, b1, b2, eps, c1, c2):
+    # in g's dtype: m ← b1·m + (1−b1)g,  v ← b2·v + (1−b2)g²,  u = m / (√v/√c2 + eps) / c1
     t = g.dtype.type
-    b1_, a1, b2_, a2, e, c = t(b1), t(1.0 - b1), t(b2), t(1.0 - b2), t(eps), t(c)
+    b1_, a1, b2_, a2, e = t(b1), t(1.0 - b1), t(b2), t(1.0 - b2), t(eps)
     r1, r2 = t(1.0 / c1), t(1.0 / np.sqrt(c2))
-    l2 = c != 0
     for i in range(g.shape[0]):
-        gi = g[i] + c * p[i] if l2 else g[i]
+        gi = g[i]
         mi = b1_ * m[i] + a1 * gi
         vi = b2_ * v[i] + a2 * (gi * gi)
         m[i] = mi
@@ -303,35 +214,12 @@ def _adam_kernel(g, m, v, p, c, b1, b2, eps, c1, c2):
         g[i] = mi / (np.sqrt(vi) * r2 + e) * r1
 
 
-def _adam_numpy(g, m, v, b1, b2, eps, c1, c2):
-    # m ← b1·m + (1−b1)g, written as (1−b1)(m·b1/(1−b1) + g): in place, no temporary
-    m *= b1 / (1.0 - b1)
-    m += g
-    m *= 1.0 - b1
-    np.square(g, out=g)                   # g is free now: reuse it for g², then for u
-    v *= b2 / (1.0 - b2)
-    v += g
-    v *= 1.0 - b2
-    np.sqrt(v, out=g)
-    g *= 1.0 / np.sqrt(c2)
-    g += eps
-    np.divide(m, g, out=g)
-    g *= 1.0 / c1
-
-
-def _adam_update(b1, b2, eps, grads, state, params, l2=None):
+def _adam_update(b1, b2, eps, grads, state, params):
     t, mu, nu = state
     t += 1
     c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
-    for i, (g, m, v) in enumerate(zip(grads, mu, nu)):
-        c = _l2_coefficient(l2, i)
-        views = _l2_views(c, params[i] if c else None, g, m, v)
-        if views is not None:
-            _adam_kernel(*views, c, b1, b2, eps, c1, c2)
-        else:
-            if c:
-                axpy(c, params[i], g)
-            _adam_numpy(g, m, v, b1, b2, eps, c1, c2)
+    for g, m, v in zip(grads, mu, nu):
+        on_flat(_adam_kernel, (g, m, v), b1, b2, eps, c1, c2)
     return grads, (t, mu, nu)
 
 
@@ -340,8 +228,7 @@ def scale_by_adam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Grad
     for name, b in (("beta_1", b1), ("beta_2", b2)):
         if not 0 <= b < 1:
             raise ValueError(f"{name} must lie in [0, 1), got {b!r}")
-    update = partial(_adam_update, float(b1), float(b2), float(eps))
-    return GradientTransformation(_adam_init, update, update)
+    return GradientTransformation(_adam_init, partial(_adam_update, float(b1), float(b2), float(eps)))
 
 
 def weights_only(params) -> list[bool]:
@@ -349,27 +236,38 @@ def weights_only(params) -> list[bool]:
     return [p.ndim > 1 for p in params]
 
 
-def _decay_update(rate, mask, grads, state, params, l2=None):
-    if rate or l2 is not None:
+def _decay_update(rate, mask, grads, state, params):
+    if callable(rate):
+        rates = rate(params)
+    elif rate:
         flags = weights_only(params) if mask is None else (mask(params) if callable(mask) else mask)
-        for i, (g, p, m) in enumerate(zip(grads, params, flags)):
-            c = (rate if m else 0.0) + _l2_coefficient(l2, i)     # one pass for both terms
-            if c:
-                axpy(c, p, g)
+        rates = [rate if m else 0.0 for m in flags]
+    else:
+        return grads, state
+    for g, p, c in zip(grads, params, rates):
+        if c:
+            axpy(c, p, g)
     return grads, state
 
 
-def add_decayed_weights(rate: float, mask: Sequence[bool] | Callable | None = None
+def add_decayed_weights(rate: float | Callable, mask: Sequence[bool] | Callable | None = None
                         ) -> GradientTransformation:
     """``u ← u + rate · p`` for the parameters where ``mask`` is true (weights by default).
 
     ``mask`` is a list of booleans, one per parameter, or a callable ``params -> list``.
+    ``rate`` may instead be a callable ``params -> rates`` giving one rate per parameter (0
+    leaves it alone), called every step, with no ``mask``: at the head of a chain with
+    :meth:`~shrinkage.nn.penalties.LayerPenalty.l2_coefficients` it is the penalty's L2 in the
+    loss (module doc).
     """
-    if not rate >= 0:
+    if callable(rate):
+        if mask is not None:
+            raise ValueError("a callable weight decay rate gives every parameter's rate (0 leaves "
+                             "it alone); pass no mask with it")
+    elif not rate >= 0:
         raise ValueError(f"weight decay rate must be >= 0, got {rate!r}")
     mask = mask if (mask is None or callable(mask)) else list(mask)
-    update = partial(_decay_update, rate, mask)
-    return GradientTransformation(_empty, update, update)
+    return GradientTransformation(_empty, partial(_decay_update, rate, mask))
 
 
 def _prox_update(prox, schedule, updates, state, params):
@@ -406,25 +304,26 @@ def proximal(prox: Callable, learning_rate: float | Schedule) -> GradientTransfo
 
 
 # -- aliases ------------------------------------------------------------------------------------
+def _decay(weight_decay) -> list:
+    # left out at 0: a step would call it for nothing (it has no state, so checkpoints are alike)
+    return [add_decayed_weights(weight_decay)] if weight_decay else []
+
+
 def sgd(learning_rate, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
     """SGD, with heavy-ball or Nesterov momentum; ``weight_decay`` is decoupled (after momentum)."""
     parts = [trace(momentum, nesterov)] if momentum else []
-    if weight_decay:        # at 0 left out, so that plain SGD folds L2 into the lr scaling's pass
-        parts.append(add_decayed_weights(weight_decay))
-    return chain(*parts, scale_by_learning_rate(learning_rate))
+    return chain(*parts, *_decay(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 def rmsprop(learning_rate, decay: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0):
     """RMSprop; ``weight_decay`` is decoupled (after the scaling)."""
-    return chain(scale_by_rms(decay, eps), add_decayed_weights(weight_decay),
-                 scale_by_learning_rate(learning_rate))
+    return chain(scale_by_rms(decay, eps), *_decay(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 def adam(learning_rate, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
          weight_decay: float = 0.0):
     """Adam; with ``weight_decay > 0`` it is AdamW (decoupled decay after the adaptive scaling)."""
-    return chain(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay),
-                 scale_by_learning_rate(learning_rate))
+    return chain(scale_by_adam(b1, b2, eps), *_decay(weight_decay), scale_by_learning_rate(learning_rate))
 
 
 adamw = adam

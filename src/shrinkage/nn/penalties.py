@@ -13,9 +13,25 @@ with ``"out"`` the row ``W_l[i, :]`` of outgoing weights of unit ``i`` (``p_g = 
 first layer the units are the input features). The group norm is not squared, so whole
 neurons can be exactly zero.
 
+Where the formulas live
+-----------------------
+Nowhere here: per weight matrix the penalty is a :class:`~shrinkage.penalties.ElasticNet`
+``(λ_l, ρ_l)`` and a :class:`~shrinkage.penalties.GroupL2` ``(γ_l, axis=…)`` over its neurons
+(:func:`~shrinkage.nn.prox.slice_axis`), built from the current :attr:`LayerPenalty.lams` when
+they are used, and their ``value``, ``prox`` and ``subgradient`` are the penalty's. The elastic
+net splits into its smooth L2 part, ``2λ_l(1−ρ_l)W_l`` in the gradient
+(:meth:`LayerPenalty.l2_coefficients`), and its L1 part, :class:`~shrinkage.penalties.L1`
+``(λ_lρ_l)``.
+
 Two ways to handle the non-smooth parts (``mode``)
 --------------------------------------------------
-``"subgradient"``: everything goes into the gradient, added in place to the data gradient,
+The smooth L2 part always goes into the gradient: the training loop puts it at the head of the
+optimizer chain (:func:`~shrinkage.nn.optimizers.add_decayed_weights` with
+:meth:`LayerPenalty.l2_coefficients`, read every step), which is L2 in the loss, before any
+adaptive scaling. The L1 and group parts:
+
+``"subgradient"``: their least-norm subgradients are added in place to the data gradient
+(:meth:`LayerPenalty.add_gradient`),
 
 .. math::
 
@@ -25,9 +41,8 @@ Two ways to handle the non-smooth parts (``mode``)
 (``sign(0) = 0`` and ``0/‖0‖ = 0``, subgradients). Weights then hover around zero without
 reaching it. Seed 000 writes the L2 gradient as ``2λ‖W‖``, a scalar; it is the matrix ``2λW``.
 
-``"prox"``: only the smooth L2 part ``2λ_l(1−ρ_l)W_l`` goes into the gradient; the L1 and group
-parts are applied by :meth:`LayerPenalty.prox` **after** the gradient step, with the step's own
-learning rate (:func:`~shrinkage.nn.optimizers.proximal`): soft-thresholding at
+``"prox"``: they are applied by :meth:`LayerPenalty.prox` **after** the gradient step, with the
+step's own learning rate (:func:`~shrinkage.nn.optimizers.proximal`): soft-thresholding at
 ``lr·λ_lρ_l``, then block soft-thresholding at ``lr·γ_l√p_g``. Nothing is counted twice, and
 :meth:`LayerPenalty.value` (hence ``history["penalty"]``) still holds every term. Under plain
 SGD this is proximal gradient descent (ISTA), which converges to the minimizer of the objective
@@ -51,8 +66,9 @@ from numbers import Real
 
 import numpy as np
 
+from ..penalties import L1, ElasticNet, GroupL2
 from ._blas import axpy
-from .prox import GROUP_AXES, group_norms, group_soft_threshold, live_units, soft_threshold
+from .prox import GROUP_AXES, live_units, slice_axis
 
 __all__ = ["LayerPenalty", "per_layer", "PENALTY_MODES"]
 
@@ -154,29 +170,42 @@ class LayerPenalty:
         """Whether any layer has an L1 or a group part (what :meth:`prox` acts on)."""
         return bool(np.any(self.lams * self.l1_ratios > 0) or np.any(self.group_lams > 0))
 
-    def _targets(self, params):
+    def _targets(self):
         # (layer, index into params) of every array the elastic net acts on
         for l in range(len(self.layer_names)):
             yield l, 2 * l
             if self.penalize_bias:
                 yield l, 2 * l + 1
 
+    def elastic_nets(self) -> list[ElasticNet]:
+        """Per layer the :class:`~shrinkage.penalties.ElasticNet` ``(λ_l, ρ_l)`` at the current
+        :attr:`lams`."""
+        return [ElasticNet(lam, rho) for lam, rho in zip(self.lams.tolist(), self.l1_ratios.tolist())]
+
+    def _l1_parts(self):
+        # (index into params, L1(λ_l ρ_l)) of every array with an L1 part; called every step
+        lams, rhos = self.lams.tolist(), self.l1_ratios.tolist()   # floats: NumPy scalars are slow
+        if not any(rhos):
+            return ()
+        return [(i, L1(lams[l] * rhos[l])) for l, i in self._targets() if lams[l] * rhos[l] > 0]
+
+    def _group_parts(self):
+        # (index of a weight matrix, its GroupL2) where γ_l > 0; called every step
+        gams = self.group_lams.tolist()
+        if not any(gams):
+            return ()
+        axis = slice_axis(self.group_axis)
+        return [(2 * l, GroupL2(gam, axis=axis)) for l, gam in enumerate(gams) if gam > 0]
+
     def layer_values(self, params) -> np.ndarray:
         """Each layer's penalty (elastic net + group), shape (n_layers,), float64."""
         out = np.zeros(len(self.layer_names))
-        for l, i in self._targets(params):
-            lam, rho = self.lams[l], self.l1_ratios[l]
-            if lam == 0:
-                continue
-            flat = params[i].reshape(-1).astype(np.float64, copy=False)
-            sq = float(np.dot(flat, flat)) if rho < 1 else 0.0
-            ab = float(np.abs(flat).sum(dtype=np.float64)) if rho > 0 else 0.0
-            out[l] += lam * ((1 - rho) * sq + rho * ab)
-        for l, gam in enumerate(self.group_lams):
-            if gam > 0:
-                W = params[2 * l]
-                p_g = W.shape[0 if self.group_axis == "in" else 1]
-                out[l] += gam * np.sqrt(p_g) * float(group_norms(W, self.group_axis).sum())
+        enets = self.elastic_nets()
+        for l, i in self._targets():
+            if enets[l].lam > 0:                     # summed in float64 whatever the dtype
+                out[l] += enets[l].value(params[i])
+        for i, group in self._group_parts():
+            out[i // 2] += group.value(params[i])
         return out
 
     def value(self, params) -> float:
@@ -185,11 +214,11 @@ class LayerPenalty:
 
     def l2_coefficients(self, params) -> list[float]:
         """``c_i = 2λ_l(1−ρ_l)`` for each array of ``params`` (0 where unpenalized), from the
-        current :attr:`lams`: the L2 part of the gradient is ``c_i·params[i]``.
+        current :attr:`lams`: the gradient of the L2 part is ``c_i·params[i]``.
 
-        The built-in optimizers take these and add ``c_i·p_i`` to the gradient in their own
-        compiled pass (:mod:`shrinkage.nn.optimizers`); :meth:`add_gradient` with ``l2=False``
-        then adds the rest.
+        The training loop hands this method to
+        :func:`~shrinkage.nn.optimizers.add_decayed_weights` at the head of the optimizer chain,
+        which calls it every step (so adaptive λ is followed).
         """
         out = [0.0] * len(params)           # called every step: plain floats, no generator
         rhos, bias = self.l1_ratios.tolist(), self.penalize_bias
@@ -200,51 +229,34 @@ class LayerPenalty:
         return out
 
     def add_gradient(self, params, grads, l2: bool = True):
-        """``grads += ∂P/∂params`` in place; returns grads.
+        """``grads += ∂P/∂params`` in place (least-norm subgradients at kinks); returns grads.
 
         With ``mode="prox"`` only the smooth L2 part (the rest is :meth:`prox`'s); with
-        ``l2=False`` all but the L2 part (the optimizer adds it, :meth:`l2_coefficients`).
+        ``l2=False`` all but the L2 part (the optimizer chain's head adds it,
+        :meth:`l2_coefficients`).
         """
-        prox = self.mode == "prox"
-        if prox and not l2:
-            return grads
-        lams, rhos = self.lams.tolist(), self.l1_ratios.tolist()   # floats: NumPy scalars are slow
-        for l, i in self._targets(params):
-            lam, rho = lams[l], rhos[l]
-            if lam == 0:
-                continue
-            P, G = params[i], grads[i]
-            if rho < 1 and l2:
-                axpy(2.0 * lam * (1.0 - rho), P, G)
-            if rho > 0 and not prox:
-                axpy(lam * rho, np.sign(P), G)
-        if not prox:
-            for l, gam in enumerate(self.group_lams.tolist()):
-                if gam > 0:
-                    self._add_group_gradient(gam, params[2 * l], grads[2 * l])
+        if l2:
+            for c, P, G in zip(self.l2_coefficients(params), params, grads):
+                if c:
+                    axpy(c, P, G)
+        if self.mode == "subgradient":
+            for i, l1 in self._l1_parts():
+                grads[i] += l1.subgradient(params[i])       # λρ sign(W)
+            for i, group in self._group_parts():
+                grads[i] += group.subgradient(params[i])    # γ √p_g w_g/‖w_g‖
         return grads
-
-    def _add_group_gradient(self, gam, W, G):
-        # γ √p_g w_g/‖w_g‖ (0 for a zero group: a subgradient)
-        s = 0 if self.group_axis == "in" else 1
-        norms = group_norms(W, self.group_axis)
-        coef = gam * np.sqrt(W.shape[s]) / np.where(norms > 0, norms, np.inf)
-        G += W * (coef[None, :] if s == 0 else coef[:, None]).astype(W.dtype)
 
     def prox(self, params, step: float):
         """The prox of the L1 and group parts at ``step`` (the learning rate), in place.
 
         Soft-thresholds each penalized array at ``step·λ_lρ_l``, then block-soft-thresholds
-        each weight matrix's neurons at ``step·γ_l√p_g`` (:mod:`shrinkage.nn.prox`); the L2
-        part is left to the gradient. Returns ``params``.
+        each weight matrix's neurons at ``step·γ_l√p_g``; the L2 part is left to the gradient.
+        Returns ``params``.
         """
-        for l, i in self._targets(params):
-            t = step * self.lams[l] * self.l1_ratios[l]
-            if t > 0:
-                soft_threshold(params[i], t)
-        for l, gam in enumerate(self.group_lams):
-            if gam > 0:
-                group_soft_threshold(params[2 * l], step * gam, self.group_axis)
+        for i, l1 in self._l1_parts():
+            l1.prox(params[i], step, out=params[i])
+        for i, group in self._group_parts():
+            group.prox(params[i], step, out=params[i])
         return params
 
     def live_neurons(self, params) -> list[int]:

@@ -1,9 +1,11 @@
 r"""Proximal operators on weight matrices: L1 per weight and group L2 per neuron, in place.
 
-The maths is that of :mod:`shrinkage.penalties` (:class:`~shrinkage.penalties.L1`,
-:class:`~shrinkage.penalties.GroupL2`), written for a weight matrix ``W`` of shape
-``(d_in, d_out)`` (as in :class:`~shrinkage.nn.layers.Dense`, ``Z = X W + b``) and computed in
-place, in the matrix's own dtype, so a step allocates nothing the size of ``W`` but ``|W|``.
+The formulas live in :mod:`shrinkage.penalties` (:func:`~shrinkage.penalties.enet_prox`,
+:func:`~shrinkage.penalties.block_soft_threshold`, :func:`~shrinkage.penalties.slice_norms`);
+this module names the neurons of a weight matrix ``W`` of shape ``(d_in, d_out)`` (as in
+:class:`~shrinkage.nn.layers.Dense`, ``Z = X W + b``) and maps them onto those functions' axes.
+Everything is computed in place, in the matrix's own dtype, so a step allocates nothing the size
+of ``W`` but ``|W|``.
 
 Soft-thresholding (L1)
 ----------------------
@@ -35,58 +37,49 @@ signs), so :meth:`~shrinkage.nn.penalties.LayerPenalty.prox` composes them in th
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from ..penalties import block_soft_threshold, enet_prox, slice_norms
+
 __all__ = ["soft_threshold", "group_soft_threshold", "group_norms", "group_size", "live_units",
-           "GROUP_AXES"]
+           "slice_axis", "GROUP_AXES"]
 
 GROUP_AXES = ("in", "out")
 
-# the axis that is *summed over* for each group kind: a column W[:, j] sums over rows (axis 0)
-_SUM_AXIS = {"in": 0, "out": 1}
+# the axis of shrinkage.penalties' slice functions for each group kind: a column W[:, j] is a
+# slice along axis 0 (summed over the rows), a row W[i, :] along axis 1
+_AXIS = {"in": 0, "out": 1}
 
 
-def _check_axis(axis):
-    if axis not in _SUM_AXIS:
+def slice_axis(axis: str) -> int:
+    """The ``axis`` of :func:`~shrinkage.penalties.slice_norms` and
+    :class:`~shrinkage.penalties.GroupL2` for a neuron group kind: 0 for ``"in"``, 1 for ``"out"``."""
+    if axis not in _AXIS:
         raise ValueError(f"group_axis must be 'in' (a unit's incoming column W[:, j]) or 'out' "
                          f"(a unit's outgoing row W[i, :]), got {axis!r}")
-    return _SUM_AXIS[axis]
+    return _AXIS[axis]
 
 
 def soft_threshold(W: np.ndarray, t: float) -> np.ndarray:
     """``W ← sign(W) max(|W| − t, 0)`` in place; returns ``W`` (any shape)."""
-    a = np.abs(W)
-    a -= W.dtype.type(t)
-    np.maximum(a, 0, out=a)
-    np.copysign(a, W, out=W)
-    return W
+    return enet_prox(W, t, 1.0, 0.0, out=W)        # the elastic-net prox with l1 = 1, l2 = 0
 
 
 def group_size(W: np.ndarray, axis: str) -> int:
     """``p_g``: ``d_in`` for ``"in"`` (a column), ``d_out`` for ``"out"`` (a row)."""
-    return W.shape[_check_axis(axis)]
+    return W.shape[slice_axis(axis)]
 
 
 def group_norms(W: np.ndarray, axis: str) -> np.ndarray:
     """``‖w_g‖₂`` per neuron in float64: shape ``(d_out,)`` for ``"in"``, ``(d_in,)`` for ``"out"``."""
-    s = _check_axis(axis)
-    W64 = W.astype(np.float64, copy=False)
-    return np.sqrt(np.einsum("ij,ij->j" if s == 0 else "ij,ij->i", W64, W64))
+    return slice_norms(W, slice_axis(axis))
 
 
 def group_soft_threshold(W: np.ndarray, t: float, axis: str) -> np.ndarray:
     """``w_g ← max(0, 1 − t√p_g/‖w_g‖) w_g`` for every neuron group of ``W`` (d_in, d_out), in place."""
-    s = _check_axis(axis)
-    thr = t * math.sqrt(W.shape[s])
-    norms = group_norms(W, axis)
-    shrink = np.where(norms > thr, 1.0 - thr / np.where(norms > 0, norms, 1.0), 0.0)
-    W *= (shrink[None, :] if s == 0 else shrink[:, None]).astype(W.dtype)
-    return W
+    return block_soft_threshold(W, t, slice_axis(axis))
 
 
 def live_units(W: np.ndarray, axis: str) -> int:
     """Number of neuron groups of ``W`` that are not exactly zero (see the module doc)."""
-    s = _check_axis(axis)
-    return int(np.count_nonzero(np.any(W != 0, axis=s)))
+    return int(np.count_nonzero(np.any(W != 0, axis=slice_axis(axis))))

@@ -2,13 +2,15 @@ r"""The training loop: mini-batches, validation, early stopping, checkpoints, an
 
 :class:`Trainer` runs epochs of shuffled mini-batch steps on a network
 (:class:`~shrinkage.nn.network.MLP`), a penalty (:class:`~shrinkage.nn.penalties.LayerPenalty`)
-and an optimizer (:mod:`~shrinkage.nn.optimizers`). Each step computes the batch's data gradient,
-adds the penalty's gradient in place (only its smooth part with ``mode="prox"``, the optimizer
-then ending with the proximal step), and applies the optimizer's updates. With an optimizer that
-has an ``l2_update`` (the built-in ones) the L2 part ``2λ_l(1−ρ_l)W_l`` is not added here but
-inside the optimizer's first compiled pass, which reads ``g`` anyway (one more array read there
-instead of a pass of its own; :mod:`shrinkage.nn.optimizers`): the same gradient, before any
-scaling. ``penalty.lams`` is read every step, so adaptive λ is followed as before.
+and an optimizer (:mod:`~shrinkage.nn.optimizers`). The optimizer it runs is the one given with
+the penalty's L2 in the loss at its head, ``chain(add_decayed_weights(penalty.l2_coefficients),
+optimizer)``: each step the chain adds ``2λ_l(1−ρ_l)W_l`` with the penalty's current λ (so
+adaptive λ is followed) to the gradient before any scaling. Each step computes the batch's data
+gradient, adds the L1 and group subgradients in place (``mode="subgradient"``; with
+``mode="prox"`` the optimizer ends with the proximal step instead), and applies the chain's
+updates. The loop writes no formula of its own: losses come from the network's head
+(:mod:`shrinkage.datafits`), penalty values and gradients from the penalty
+(:mod:`shrinkage.penalties`).
 
 History
 -------
@@ -66,7 +68,7 @@ import numpy as np
 from .._atomic import atomic_write
 
 from .layers import check_random_state
-from .optimizers import apply_updates
+from .optimizers import add_decayed_weights, apply_updates, chain
 from .prox import live_units
 
 __all__ = ["Trainer", "HISTORY_KEYS"]
@@ -83,6 +85,7 @@ class Trainer:
     net : MLP
     penalty : LayerPenalty
     optimizer : GradientTransformation
+        Run with the penalty's L2 gradient at its head (module doc).
     batch_size : int, default=128
     shuffle : bool, default=True
     random_state : None, int or numpy.random.Generator
@@ -106,6 +109,9 @@ class Trainer:
 
     Attributes
     ----------
+    optimizer : GradientTransformation
+        ``chain(add_decayed_weights(penalty.l2_coefficients), optimizer)``: what a step applies;
+        :attr:`opt_state` is its state (the L2 head has none).
     history : dict of lists
     epoch, step : int
         Epochs and optimizer steps completed.
@@ -119,7 +125,8 @@ class Trainer:
                  checkpoint_every=1, train_loss="epoch_end", callbacks=()):
         if train_loss not in ("epoch_end", "running"):
             raise ValueError(f"train_loss must be 'epoch_end' or 'running', got {train_loss!r}")
-        self.net, self.penalty, self.optimizer = net, penalty, optimizer
+        self.net, self.penalty = net, penalty
+        self.optimizer = chain(add_decayed_weights(penalty.l2_coefficients), optimizer)
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.rng = check_random_state(random_state)
@@ -128,22 +135,11 @@ class Trainer:
         self.learning_rate, self.weight_decay = learning_rate, float(weight_decay)
         self.checkpoint, self.checkpoint_every = checkpoint, int(checkpoint_every)
         self.train_loss, self.callbacks = train_loss, list(callbacks)
-        self.opt_state = optimizer.init(net.params)
+        self.opt_state = self.optimizer.init(net.params)
         self.history = {k: [] for k in HISTORY_KEYS}
         self.epoch = self.step = 0
         self.best_params, self.best_value, self.best_epoch, self.wait = None, np.inf, 0, 0
         self.interrupted = self.stopped = False
-
-    #: Fold the penalty's L2 gradient into the optimizer's pass where both support it (module
-    #: doc); ``False`` adds it explicitly, the reference the fused path is tested against.
-    _fuse_l2 = True
-
-    def _l2_update(self):
-        """The optimizer's ``l2_update`` if the L2 gradient is to be folded into it, else None."""
-        update = getattr(self.optimizer, "l2_update", None)
-        if self._fuse_l2 and update is not None and hasattr(self.penalty, "l2_coefficients"):
-            return update
-        return None
 
     # -- one epoch ----------------------------------------------------------------------------
     def _epoch(self, X, y):
@@ -158,7 +154,7 @@ class Trainer:
         Xb_full = np.empty((bs,) + X.shape[1:], X.dtype)
         yb_full = np.empty((bs,) + y.shape[1:], y.dtype)
         running, keep = 0.0, 1.0
-        pen, l2_update = self.penalty, self._l2_update()
+        pen, optimizer = self.penalty, self.optimizer
         for start in range(0, n, bs):
             idx = order[start:start + bs]
             m = idx.shape[0]
@@ -168,13 +164,8 @@ class Trainer:
             running += m * self.net.loss_and_grad(Xb, yb)
             if self.weight_decay and self.learning_rate is not None:
                 keep *= 1.0 - self.learning_rate(self.step) * self.weight_decay
-            if l2_update is None:
-                pen.add_gradient(params, grads)               # + 2λ_l(1−ρ_l) W_l (+ …), in place
-                updates, self.opt_state = self.optimizer.update(grads, self.opt_state, params)
-            else:                                             # the L2 part inside the optimizer
-                pen.add_gradient(params, grads, l2=False)
-                updates, self.opt_state = l2_update(grads, self.opt_state, params,
-                                                    pen.l2_coefficients(params))
+            pen.add_gradient(params, grads, l2=False)      # L1, group (the chain adds the L2)
+            updates, self.opt_state = optimizer.update(grads, self.opt_state, params)
             apply_updates(params, updates)
             self.step += 1
             for cb in self.callbacks:

@@ -7,6 +7,8 @@ rows. Each penalty offers::
 
     value(w)                    the penalty
     prox(w, step, out=None)     argmin_z ½‖z − w‖² + step·penalty(z)   (in place with out=w)
+    subgradient(w)              the least-norm element of ∂penalty(w) (the gradient where the
+                                penalty is smooth): what a subgradient method steps along
     subdiff_distance(w, grad)   distance of −grad (the datafit gradient) to ∂penalty(w):
                                 zero exactly at an optimum, the optimality certificate
     lam_max(null_grad)          the smallest λ whose solution has every penalized coefficient

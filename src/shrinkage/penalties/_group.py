@@ -158,12 +158,18 @@ class GroupL2:
         shrink = np.where(norms > thr, 1.0 - thr / np.where(norms > 0, norms, 1.0), 0.0)
         return np.multiply(w, shrink[self.index_], out=out)
 
+    def subgradient(self, w):
+        """The least-norm element of ``∂penalty(w)``: ``λω_g w_g/‖w_g‖`` for every group, 0 for
+        a zero group; float64, the shape of ``w``."""
+        norms = self.group_norms(w)
+        lw = self.lam * np.broadcast_to(self._omega(w), norms.shape)
+        return self._per_entry(lw / np.where(norms > 0, norms, 1.0), w) * w
+
     def subdiff_distance(self, w, grad):
         """Distance of ``−grad`` to ``∂penalty(w)``, one value per group (n_groups,)."""
         norms = self.group_norms(w)
         lw = self.lam * np.broadcast_to(self._omega(w), norms.shape)
-        unit = w / self._per_entry(np.where(norms > 0, norms, 1.0), w)
-        on = self.group_norms(grad + self._per_entry(lw, w) * unit)
+        on = self.group_norms(grad + self.subgradient(w))
         off = np.maximum(self.group_norms(grad) - lw, 0.0)
         return np.where(norms > 0, on, off)
 
