@@ -157,3 +157,17 @@ def test_poisson_lam_max_is_the_null_gradient_by_finite_differences():
     top = pen.lam_max(g)
     assert np.max(ElasticNet(top, 0.5, pen.penalty_factor).subdiff_distance(np.zeros(3), g)) == 0
     assert np.max(ElasticNet(0.99 * top, 0.5, pen.penalty_factor).subdiff_distance(np.zeros(3), g)) > 0
+
+
+def test_softmax_curvature_pieces_are_the_hessian_s():
+    sw = normalized_weights(rng.uniform(0.2, 3.0, N), N)
+    Y, E = np.eye(4)[rng.integers(0, 4, N)], 3 * rng.normal(size=(N, 4))
+    sm = SoftmaxCrossEntropy()
+    # the full per-row Hessian, column by column from hessian_product
+    H = np.stack([sm.hessian_product(Y, E, sw, np.eye(4)[k][None, :].repeat(N, 0))
+                  for k in range(4)], axis=2)                        # (n, K, K)
+    np.testing.assert_allclose(sm.diagonal_curvature(E, sw), np.einsum("ikk->ik", H), atol=1e-15)
+    np.testing.assert_allclose(sm.mean_hessian(E, sw), H.sum(axis=0), atol=1e-14)
+    P = sm.probabilities(E)
+    for k, l in ((0, 0), (1, 3)):
+        np.testing.assert_allclose(sm.hessian_weights(P, sw, k, l), H[:, k, l], atol=1e-15)

@@ -94,3 +94,32 @@ def test_bias_variance_draws_run_through_the_engine_in_processes():
         many = bias_variance(Ridge(), X, y, lams, n_rounds=6, random_state=0, n_jobs=2)
     np.testing.assert_allclose(many.variance, one.variance, rtol=1e-12)
     np.testing.assert_allclose(many.error, one.error, rtol=1e-12)
+
+
+def _blas_threads():
+    from threadpoolctl import threadpool_info
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_worker_processes_run_blas_on_one_thread():
+    # loky would give each of 2 workers 2 threads here; the engine's tasks take one
+    with parallel_config(backend="loky", inner_max_num_threads=2):
+        assert parallel_map(_blas_threads, [()] * 2, n_jobs=2, prefer="processes") == [1, 1]
+
+
+def test_time_series_splits_fit_their_own_training_rows():
+    # a training part that is not "all rows but the test part": no Gram downdating for it
+    from sklearn.model_selection import TimeSeriesSplit
+    from shrinkage import ElasticNet
+    X, y = regression(n=120, p=5, seed=4)
+    cv, lams = TimeSeriesSplit(3), [1.0, 0.1, 0.01]
+    a = RidgeCV(lams=lams, cv=cv).fit(X, y)
+    b = LamSearchCV(Ridge(), lams=lams, cv=cv).fit(X, y)
+    np.testing.assert_allclose(a.cv_results_["fold_scores"], b.cv_results_["fold_scores"],
+                               rtol=1e-9)
+    e = ElasticNetCV(lams=[0.5, 0.1], l1_ratio=1.0, cv=cv, tol=1e-12, cv_tol=1e-12).fit(X, y)
+    for k, (tr, te) in enumerate(cv.split(X)):
+        for i, lam in enumerate([0.5, 0.1]):
+            m = ElasticNet(lam, l1_ratio=1.0, tol=1e-12).fit(X[tr], y[tr])
+            mse = np.mean((y[te] - m.predict(X[te])) ** 2)
+            assert -e.cv_results_["fold_scores"][i, k] == pytest.approx(mse, rel=1e-8)

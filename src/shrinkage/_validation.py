@@ -21,18 +21,25 @@ def check_lam(lam, name: str = "lam") -> float:
     return lam
 
 
+def check_lam_values(lams, *, allow_zero: bool = True, name: str = "lams") -> np.ndarray:
+    """λ values: a non-empty 1-D float array (in the order given) of finite values ≥ 0
+    (> 0 without ``allow_zero``)."""
+    arr = np.asarray(lams, dtype=float).ravel()
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; pass a grid size (int) or at least one value")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or (not allow_zero and np.any(arr == 0)):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must hold finite values {bound}, got {lams!r}")
+    return arr
+
+
 def check_lams(lams, name: str = "lams") -> np.ndarray | int:
-    """A λ grid: an int (grid size, ≥ 2) or a 1-D array of finite values ≥ 0."""
+    """A λ grid: an int (grid size, ≥ 1) or a 1-D array of finite values ≥ 0 (largest first)."""
     if isinstance(lams, (Integral, np.integer)) and not isinstance(lams, (bool, np.bool_)):
         if lams < 1:
             raise ValueError(f"{name} as an int is the grid size and must be >= 1, got {lams}")
         return int(lams)
-    arr = np.asarray(lams, dtype=float).ravel()
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty; pass a grid size (int) or at least one value")
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"{name} must hold finite values >= 0, got {lams!r}")
-    return np.sort(arr)[::-1].copy()  # largest λ first, as paths are walked
+    return np.sort(check_lam_values(lams, name=name))[::-1].copy()  # paths walk λ falling
 
 
 def _column_name(X, j):

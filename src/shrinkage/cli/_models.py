@@ -90,12 +90,14 @@ def lam_max(est, X, y) -> float:
 
 
 def sparse_grid(est, X, y, n: int = SPARSE_GRID, ratio: float = SPARSE_RATIO) -> np.ndarray:
-    """``n`` λ values, geometric from :func:`lam_max` down to ``ratio·λ_max``, largest first."""
+    """``n`` λ values, geometric from :func:`lam_max` down to ``ratio·λ_max``, largest first
+    (:func:`shrinkage.selection.grid.sparse_grid`)."""
+    from ..selection.grid import sparse_grid as grid
     top = lam_max(est, X, y)
     if not np.isfinite(top) or top <= 0:
         raise ValueError("no feature moves the fit away from the intercept-only model (λ_max "
                          f"is {top:g}); check the target and the features")
-    return np.geomspace(top, top * ratio, n) if n > 1 else np.array([top])
+    return grid(top, n, ratio)
 
 
 def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ratio=0.5,

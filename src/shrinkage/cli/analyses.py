@@ -12,11 +12,10 @@ from .tabular import load_training
 
 
 def _grid(est, X, y, task, n):
-    """A λ grid of ``n`` values (largest first): the L2 models' from their CV estimator's own
-    default grid, the sparse models' geometric from λ_max down to 1e-3·λ_max."""
+    """A λ grid of ``n`` values (largest first): a sparse model's geometric from its λ_max down
+    to 1e-3·λ_max; an L2 model's (λ_max infinite) from its CV estimator's own default grid."""
     from .. import LogisticRegressionCV, RidgeCV
-    name = type(est).__name__
-    if name not in ("Ridge", "LogisticRegression") or getattr(est, "l1_ratio", 0.0):
+    if hasattr(est, "lam_max") and np.isfinite(est.lam_max(X, y)):
         return _models.sparse_grid(est, X, y, n, ratio=1e-3)
     if task == "classification":
         cv = LogisticRegressionCV(lams=n, cv=3, random_state=0).fit(X, y)

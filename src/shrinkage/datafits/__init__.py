@@ -18,6 +18,11 @@ weights ``sw`` that are already normalised to sum to one (``sw_i = s_i / S``,
     batch_loss_and_grad(η, y)    = a network head: the unweighted mean loss (float64) and its
                                    gradient written over η, in η's own dtype
 
+The softmax's Hessian in η is not diagonal per row; it gives ``hessian_weights`` (the row
+weights of one class block), ``diagonal_curvature`` (the diagonal entries, (n, K)),
+``mean_hessian`` (the (K, K) average) and, for the compiled coordinate descent,
+:func:`hessian_product_entry`.
+
 By the chain rule the gradient in ``w`` is ``Xᵀ gradient`` and a Hessian-vector product is
 ``Xᵀ hessian_product(X v)``; the solvers do that part. A Lipschitz constant of the gradient in
 ``w`` is ``curvature_bound · ‖X̃ᵀ diag(sw) X̃‖₂``. Keeping the loss in η-space makes each
@@ -29,12 +34,12 @@ Adding a datafit is one file in this package (``ARCHITECTURE.md`` walks through
 
 from ._logistic import Logistic
 from ._poisson import Poisson
-from ._softmax import SoftmaxCrossEntropy
+from ._softmax import SoftmaxCrossEntropy, hessian_product_entry
 from ._squared import SquaredError
 from ._weights import normalized_weights
 
 __all__ = ["SquaredError", "Logistic", "SoftmaxCrossEntropy", "Poisson", "normalized_weights",
-           "DATAFITS", "get_datafit"]
+           "DATAFITS", "get_datafit", "hessian_product_entry"]
 
 #: name -> datafit instance (the names the solvers and estimators accept)
 DATAFITS = {d.name: d for d in (SquaredError(), Logistic(), SoftmaxCrossEntropy(), Poisson())}

@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 from scipy.special import logsumexp
 
-__all__ = ["SoftmaxCrossEntropy"]
+__all__ = ["SoftmaxCrossEntropy", "hessian_product_entry", "value_and_gradient_inplace"]
 
 
 class SoftmaxCrossEntropy:
@@ -65,6 +65,18 @@ class SoftmaxCrossEntropy:
         pu = p * u
         return sw[:, None] * (pu - p * pu.sum(axis=1, keepdims=True))
 
+    def diagonal_curvature(self, eta, sw, p=None):
+        """The diagonal entries ``∂²value/∂η_ik²`` of the (not diagonal) Hessian in η,
+        ``sw_i p_ik (1 − p_ik)``, shape (n, K)."""
+        p = self.probabilities(eta) if p is None else p
+        return sw[:, None] * p * (1.0 - p)
+
+    def mean_hessian(self, eta, sw, p=None):
+        """``Σ_i sw_i (diag p_i − p_i p_iᵀ)``, the (K, K) curvature averaged over the rows."""
+        p = self.probabilities(eta) if p is None else p
+        pw = p * sw[:, None]
+        return np.diag(pw.sum(axis=0)) - pw.T @ p
+
     def hessian_weights(self, P, sw, k, l):
         """Row weights of the ``(k, l)`` block of the Hessian in η, ``sw (δ_kl p_k − p_k p_l)``,
         from the probabilities ``P`` (n, K): the block of ``Xᵀ H X`` is ``Xᵀ diag(·) X``."""
@@ -86,6 +98,13 @@ def _uniform(n):
     w = np.full(n, 1.0 / n)
     w.flags.writeable = False
     return w
+
+
+@njit(cache=True, nogil=True, inline="always")
+def hessian_product_entry(sw_i, p_ik, u_ik, pu_i):
+    """Entry ``k`` of row ``i`` of the Hessian-vector product in η, ``sw_i p_ik (u_ik − pᵢᵀuᵢ)``,
+    from ``pu_i = Σ_k p_ik u_ik`` (what the compiled softmax coordinate descent keeps current)."""
+    return sw_i * p_ik * (u_ik - pu_i)
 
 
 def value_and_gradient_inplace(eta, y, sw):

@@ -233,12 +233,10 @@ def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X
     lam0 = estimator.get_params().get("lam")
     fast = (loss == "squared" and hasattr(estimator, "decompose") and lam0 is not None
             and np.ndim(lam0) == 0)
-    folds = []
-    for draw, seed in zip(draws, seeds):
-        X_tr, y_tr = draw()
-        folds.append(_DecompositionFold(estimator, X_tr, y_tr, X_te) if fast else
-                     RefitFold(estimator, X_tr, np.asarray(y_tr), np.arange(len(y_tr)), None,
-                               X_test=X_te, seed=int(seed), output=output, classes=classes))
+    folds = [_DecompositionFold(estimator, X_src, y_src, rows, X_te) if fast else
+             RefitFold(estimator, X_src, y_src, rows, None, X_test=X_te, seed=int(seed),
+                       output=output, classes=classes)
+             for (X_src, y_src, rows), seed in zip(draws, seeds)]
     engine = FoldEngine(folds, [], None, n_jobs=n_jobs, prefer="processes")
     # (L, R, m[, t or K]): every draw's predictions for every λ
     preds = np.stack([np.moveaxis(P, 1, 0) for P in engine.predict_all(lams)], axis=1)
@@ -329,10 +327,11 @@ def _count(size, n, name):
 
 
 def _draws(sampling, train_size, X_pool, y_pool, n_rounds, rng):
-    """A list of ``n_rounds`` thunks returning ``(X_train, y_train)``, drawn now."""
+    """``n_rounds`` training sets, drawn now: ``(X, y, rows)``, the set being ``X[rows]``,
+    ``y[rows]`` (the pool and the drawn indices; a callable's sets with all their rows)."""
     if callable(sampling):
         sets = [sampling(rng) for _ in range(n_rounds)]
-        return [lambda s=s: s for s in sets]
+        return [(X_s, np.asarray(y_s), np.arange(len(y_s))) for X_s, y_s in sets]
     if sampling not in ("bootstrap", "subsample"):
         raise ValueError(f"sampling must be 'bootstrap', 'subsample' or a callable rng -> "
                          f"(X_train, y_train), got {sampling!r}")
@@ -343,8 +342,8 @@ def _draws(sampling, train_size, X_pool, y_pool, n_rounds, rng):
     if not 2 <= size <= (np.inf if replace else n_pool):
         raise ValueError(f"train_size gives {size} rows from a pool of {n_pool}; a subsample "
                          f"needs between 2 and {n_pool}")
-    idx = [rng.choice(n_pool, size=size, replace=replace) for _ in range(n_rounds)]
-    return [lambda i=i: (_safe_indexing(X_pool, i), y_pool[i]) for i in idx]
+    return [(X_pool, y_pool, rng.choice(n_pool, size=size, replace=replace))
+            for _ in range(n_rounds)]
 
 
 def _truth(f_test, classes, y_idx, loss):
@@ -376,11 +375,13 @@ def _truth(f_test, classes, y_idx, loss):
 class _DecompositionFold:
     """One draw of an estimator with ``decompose`` (ridge): one decomposition, every λ."""
 
-    def __init__(self, estimator, X_tr, y_tr, X_te):
-        self.estimator, self.X_tr, self.y_tr, self.X_te = estimator, X_tr, y_tr, X_te
+    def __init__(self, estimator, X, y, rows, X_te):
+        self.estimator, self.X, self.y, self.rows, self.X_te = estimator, X, y, rows, X_te
 
     def predict(self, lams):
         lams = np.asarray(lams, dtype=float)
-        dec = self.estimator.decompose(self.X_tr, self.y_tr, lam_min=float(lams.min()))
+        y_tr = self.y[self.rows]
+        dec = self.estimator.decompose(_safe_indexing(self.X, self.rows), y_tr,
+                                       lam_min=float(lams.min()))
         pred = dec.grid_predictor(np.asarray(self.X_te, dtype=np.float64)).predict(lams)
-        return pred[..., 0] if np.ndim(self.y_tr) == 1 else pred          # (m, L[, t])
+        return pred[..., 0] if np.ndim(y_tr) == 1 else pred               # (m, L[, t])

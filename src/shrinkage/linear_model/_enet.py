@@ -27,7 +27,6 @@ relaxed model*.
 """
 
 from __future__ import annotations
-from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin

@@ -180,7 +180,7 @@ class LogisticRegression(LamMax, LogisticBase):
         Our ``ρ``: the penalty is ``λ Σ f_j [(1−ρ) w_j² + ρ|w_j|]``. ``ρ > 0`` (elastic net,
         ``1`` = L1) gives exact zeros and is solved by proximal Newton with coordinate descent
         (with three or more classes on the full softmax model with all classes coupled, see
-        :func:`~shrinkage.solvers.cd.solve_multinomial_enet`; intercepts are then reported
+        :func:`~shrinkage.solvers.prox_newton.solve_multinomial_enet`; intercepts are then reported
         summing to zero). ``tol`` is then relative to the largest gradient at zero, and
         ``max_iter`` (proximal Newton steps) defaults to 100, 200 for the softmax.
         scikit-learn's ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
@@ -265,7 +265,7 @@ class LogisticRegression(LamMax, LogisticBase):
         return pen, Y, Logistic() if binary else SoftmaxCrossEntropy()
 
     def _fit_enet(self, X, y_idx, classes, s, pf, lam, rho):
-        """Elastic net / L1: proximal Newton with coordinate descent (:mod:`shrinkage.solvers.cd`),
+        """Elastic net / L1: proximal Newton with coordinate descent (:mod:`shrinkage.solvers.prox_newton`),
         binary or softmax."""
         check_weighted_classes(classes, y_idx, s)
         common = {"lam": lam, "l1_ratio": rho, "penalty_factor": pf,

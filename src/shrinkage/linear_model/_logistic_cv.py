@@ -19,11 +19,10 @@ from .._docs import fill_doc
 from .._validation import check_lams, store_init_args
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
-from ..selection.grid import extend_while_on_edge, l2_grid_top, logistic_grid
+from ..selection.grid import extend_while_on_edge, logistic_grid, smooth_grid_top
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
-from ..solvers import null_gradient
 from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.smooth import choose_solver, solve_smooth, solve_smooth_path
 from ._logistic import LogisticBase, check_params, prepare, proba
@@ -91,9 +90,10 @@ class LogisticRegressionCV(LogisticBase):
     lams : int or array-like of shape (n_lams,), default=100
         An int is the size of the automatic grid: geometric from ``λ_max`` (where every
         standardized coefficient is about 1e-3, as glmnet's ridge grid; see
-        :func:`~shrinkage.selection.grid.l2_grid_top`) down to ``1e-4·λ_max``. When the best λ sits on an edge of
-        the automatic grid the grid is extended by two decades beyond it (at most three
-        times). A user grid is used as given, with a warning when the best λ is on its edge.
+        :func:`~shrinkage.selection.grid.l2_grid_top`) down to ``1e-4·λ_max``. When the best λ sits
+        on an edge of the automatic grid the grid is extended by two decades beyond it (rounded up
+        to whole steps of its spacing; at most three times). A user grid is used as given, with a
+        warning when the best λ is on its edge.
     cv : int, "evidence", fold ids, splitter or iterable of (train, test), default=5
         An int gives stratified K-fold (shuffled only when ``random_state`` is set; grouped
         when ``groups`` is passed to ``fit``); a 1-D integer array gives fixed fold ids;
@@ -199,9 +199,7 @@ class LogisticRegressionCV(LogisticBase):
         full = logistic_objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
         auto = isinstance(lams, int)
         if auto:
-            g0 = null_gradient(X, Y, s, datafit=full.datafit, fit_intercept=self.fit_intercept,
-                               standardize=True)
-            lams = logistic_grid(l2_grid_top(g0, full.f / full.s ** 2), lams)
+            lams = logistic_grid(smooth_grid_top(full), lams)
         tol = float(self.tol)
         settings = (pf, self.fit_intercept, self.standardize, self.solver, tol, self.max_iter)
         folds = [_LogisticFold(X, Y, s, tr, te, settings, keep_coefs=(k == 0))

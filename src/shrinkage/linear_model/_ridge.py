@@ -170,10 +170,11 @@ class RidgeCV(_RidgeBase):
     Parameters
     ----------
     lams : int or array-like of shape (n_lams,), default=100
-        The λ grid, or its size. The default grid is geometric over six decades, from a λ at
-        which the effective degrees of freedom are small (``10² · d²_max / S``) down; it is
-        extended (up to five times, three decades each) while the best λ sits on its edge. A
-        user-given grid is never extended; a warning says when the best λ sits on its edge.
+        The λ grid, or its size. The default grid is geometric over six decades, from a λ at which
+        the effective degrees of freedom are small (``10² · d²_max / S``) down; it is extended (up
+        to five times, three decades each, rounded up to whole steps of its spacing) while the best
+        λ sits on its edge. A user-given grid is never extended; a warning says when the best λ
+        sits on its edge.
     cv : {"loo", "gcv"}, int, fold ids or cross-validation splitter, default="loo"
         ``"loo"``: exact leave-one-out, each fold at its own penalty ``(S − s_i)λ``.
         ``"gcv"``: generalized cross-validation. An int ``K``: K-fold, shuffled when

@@ -55,7 +55,7 @@ from . import schedules as S
 from ._params_doc import PARAMS_DOC as _PARAMS_DOC
 from .adaptive import get_adaptive
 from .layers import ACTIVATIONS, check_random_state
-from .network import MLP
+from .network import HEADS, MLP
 from .optimizers import OPTIMIZERS, GradientTransformation, chain, proximal
 from .penalties import PENALTY_MODES, LayerPenalty
 from .prox import GROUP_AXES
@@ -400,19 +400,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def predict_proba(self, X):
         """Class probabilities, shape ``(n_samples, n_classes)`` (rows sum to one)."""
         eta = self._forward(X)
-        if eta.shape[1] == 1:
-            from scipy.special import expit
-            p = expit(eta[:, 0])
-            return np.column_stack([1.0 - p, p])
-        eta -= eta.max(axis=1, keepdims=True)
-        np.exp(eta, out=eta)
-        eta /= eta.sum(axis=1, keepdims=True)
-        return eta
+        return HEADS[self.head_].probabilities(eta[:, 0] if eta.shape[1] == 1 else eta)
 
     def predict_log_proba(self, X):
-        """``log`` of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        """``log`` of :meth:`predict_proba`, computed stably (the head's datafit)."""
+        eta = self._forward(X)
+        return HEADS[self.head_].log_probabilities(eta[:, 0] if eta.shape[1] == 1 else eta)
 
     def predict(self, X):
         """Most probable class, shape ``(n_samples,)``."""

@@ -139,7 +139,10 @@ class GroupL2:
         return v[None, :] if self.axis == 0 else v[:, None]
 
     def unpenalized(self, p: int) -> np.ndarray:
-        """Boolean mask (p,) of the features in groups with ``ω_g = 0``."""
+        """Boolean mask (p,) of the features in groups with ``ω_g = 0`` (none for matrix
+        groups: ``ω_g = √p_g > 0``)."""
+        if self.axis is not None:
+            return np.zeros(p, dtype=bool)
         return (self.weights_ == 0)[self.index_]
 
     def value(self, w):

@@ -34,14 +34,17 @@ def _figure(blocks, make, caption, notes):
 
 
 def _penalty_text(model) -> str:
-    """The penalty term of ``model``'s objective, in words of :mod:`shrinkage.conventions`."""
-    name = type(model).__name__
-    scale = " on standardized features" if getattr(model, "standardize", False) else ""
-    if name.startswith("GroupLasso"):
+    """The penalty term of ``model``'s objective, in words of :mod:`shrinkage.conventions`
+    (read from its parameters: groups, layers, the L1 share)."""
+    params = model.get_params(deep=False)
+    scale = " on standardized features" if params.get("standardize", False) else ""
+    if "groups" in params:
         return f"λ Σ_g √p_g ‖w_g‖₂ (group L2, not squared){scale}"
-    if name.startswith("MLP"):
+    if "hidden_layer_sizes" in params:
         return "λ Σ_l ‖W_l‖_F² over every weight matrix"
-    rho = 1.0 if name == "Lasso" else getattr(model, "l1_ratio_", getattr(model, "l1_ratio", 0.0))
+    rho = getattr(model, "l1_ratio_", params.get("l1_ratio"))
+    if rho is None:                    # no mixing parameter: the lasso (it has λ_max) or ridge
+        rho = 1.0 if hasattr(model, "lam_max") else 0.0
     if np.ndim(rho) > 0:                                    # a grid of ρ, not yet chosen
         return f"λ Σ_j [(1−ρ) w_j² + ρ |w_j|] (elastic net){scale}"
     rho = float(rho or 0.0)

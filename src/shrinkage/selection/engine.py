@@ -2,8 +2,8 @@
 
 A *fold* is an object with ``predict(candidates)`` returning held-out predictions for a whole
 list of candidates at once (λ values, or parameter dicts), shape ``(n_test, n_candidates, …)``,
-and optionally ``state()`` / ``set_state(state)`` for what it learns along the way (a worker
-process then sends back only that):
+and, when it learns along the way, ``state()`` / ``set_state(state)`` (what a worker process
+sends back; a fold without them is stateless and nothing comes back):
 a ridge decomposition, a warm-started elastic-net or logistic path, or — for any estimator —
 :class:`RefitFold`, one fit per candidate. The engine makes the splits
 (:func:`make_splits`), fits and evaluates the folds through :func:`parallel_map` (the only
@@ -53,7 +53,6 @@ from .rules import select
 
 __all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result"]
 
-_MAIN_PID = os.getpid()
 
 
 class FoldIds:
@@ -123,13 +122,14 @@ def make_splits(cv, X, y=None, groups=None, *, classification=False, random_stat
 
 class _OneBlasThread:
     """``func(*args)`` with BLAS on one thread when it runs in a worker process (threads of
-    this process share the one limit :func:`parallel_map` sets around them)."""
+    the calling process share the one limit :func:`parallel_map` sets around them). The caller's
+    process id travels with the pickled task, so a worker knows it is one."""
 
     def __init__(self, func):
-        self.func = func
+        self.func, self.caller = func, os.getpid()
 
     def __call__(self, *args):
-        if os.getpid() == _MAIN_PID:
+        if os.getpid() == self.caller:
             return self.func(*args)
         with threadpool_limits(limits=1, user_api="blas"):
             return self.func(*args)
@@ -175,23 +175,23 @@ def parallel_map(func, items, *, n_jobs=None, prefer="threads", bar=None, weight
     return out
 
 
-def _carry(fold):
-    """What a task sends back to keep a fold's state: ``fold.state()`` when the fold has one
-    (small, so a worker process does not send the fold's data back), else the fold itself."""
-    return fold.state() if hasattr(fold, "state") else fold
+def _carry(fold, keep):
+    """What a task sends back of a fold: its ``state()`` (small: a worker process does not send
+    the fold's data back) when it has one and the task saw every candidate, else nothing."""
+    return fold.state() if keep and hasattr(fold, "state") else None
 
 
-def _evaluate(fold, cands, y_test, sw_test, scores):
+def _evaluate(fold, cands, keep, y_test, sw_test, scores):
     """``(state, values)``: the fold's state after predicting ``cands``, and every score on
     every candidate, shape (n_scores, n_candidates)."""
     pred = fold.predict(cands)
     values = np.array([[sc(y_test, pred[:, i], sw_test) for i in range(len(cands))]
                        for sc in scores], dtype=float).reshape(len(scores), len(cands))
-    return _carry(fold), values
+    return _carry(fold, keep), values
 
 
-def _predict(fold, cands):
-    return _carry(fold), fold.predict(cands)
+def _predict(fold, cands, keep):
+    return _carry(fold, keep), fold.predict(cands)
 
 
 class FoldEngine:
@@ -245,17 +245,17 @@ class FoldEngine:
 
     def _run(self, func, cands, extra):
         tasks = self._tasks(cands)
-        items = [(self.folds[k], [cands[c] for c in idx], *extra(k)) for k, idx in tasks]
-        weights = [len(idx) if self.count == "candidates" else len(idx) / len(cands)
+        whole = [len(idx) == len(cands) for _, idx in tasks]   # the task saw every candidate
+        items = [(self.folds[k], [cands[c] for c in idx], w, *extra(k))
+                 for (k, idx), w in zip(tasks, whole)]
+        # the bar counts (fold, candidate) pairs, or folds (one per fold's whole task)
+        weights = [len(idx) if self.count == "candidates" else int(idx[-1] == len(cands) - 1)
                    for _, idx in tasks]
         results = parallel_map(func, items, n_jobs=self.n_jobs, prefer=self.prefer,
                                bar=self.bar, weights=weights)
-        for (k, idx), (carried, _) in zip(tasks, results):
-            if len(idx) == len(cands):       # the fold saw every candidate: keep its state
-                if hasattr(self.folds[k], "set_state"):
-                    self.folds[k].set_state(carried)
-                else:
-                    self.folds[k] = carried
+        for (k, _), carried in zip(tasks, (r[0] for r in results)):
+            if carried is not None:
+                self.folds[k].set_state(carried)
         return tasks, [r[1] for r in results]
 
     def score_all(self, cands, scores=None) -> list:
@@ -311,26 +311,29 @@ class RefitFold:
         ``classes``) for classifiers and ``predict`` for regressors (2-D: (n_test, t)).
     classes : ndarray, optional
         All class labels, so that every fold's probabilities have the same columns.
+    keep_fitted : bool, default=False
+        Keep the last ``predict``'s fitted estimators (``fitted_``, the fold's state; sent back
+        from a worker process). Off, nothing of a fit outlives its predictions.
 
     Attributes
     ----------
     fitted_ : list
-        The last ``predict``'s fitted estimators, one per candidate (its ``state()``).
+        With ``keep_fitted``: the last ``predict``'s fitted estimators, one per candidate.
     """
 
     independent = True
 
     def __init__(self, estimator, X, y, train, test, sample_weight=None, *, X_test=None,
-                 param="lam", seed=None, output="auto", classes=None):
+                 param="lam", seed=None, output="auto", classes=None, keep_fitted=False):
         self.estimator, self.X, self.y, self.train, self.test = estimator, X, y, train, test
         self.sample_weight, self.X_test, self.param, self.seed = sample_weight, X_test, param, seed
         self.output = ("proba" if is_classifier(estimator) else "predict") if output == "auto" \
             else output
-        self.classes = classes
+        self.classes, self.keep_fitted = classes, keep_fitted
         self.fitted_ = []
 
     def state(self):
-        return self.fitted_
+        return self.fitted_ if self.keep_fitted else None
 
     def set_state(self, fitted):
         self.fitted_ = fitted
@@ -345,8 +348,14 @@ class RefitFold:
 
     def predict(self, cands):
         Xt = _rows(self.X, self.test) if self.X_test is None else self.X_test
-        self.fitted_ = [self.fit_one(c) for c in cands]
-        return np.stack([self._output(m, Xt) for m in self.fitted_], axis=1)
+        out, fitted = [], []
+        for c in cands:
+            model = self.fit_one(c)
+            out.append(self._output(model, Xt))
+            if self.keep_fitted:
+                fitted.append(model)
+        self.fitted_ = fitted
+        return np.stack(out, axis=1)
 
     def _output(self, model, Xt):
         if self.output == "proba":

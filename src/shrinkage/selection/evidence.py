@@ -117,8 +117,8 @@ from scipy.optimize import minimize_scalar
 
 from ..solvers.ridge import RidgeDecomposition
 from .grid import evidence_ridge_grid
-from .laplace import (check_lams, laplace_log_evidence, logistic_evidence_lam,
-                      logistic_log_evidence)
+from .._validation import check_lam_values
+from .laplace import laplace_log_evidence, logistic_evidence_lam, logistic_log_evidence
 
 __all__ = ["ridge_log_evidence", "ridge_evidence_lam", "logistic_log_evidence",
            "logistic_evidence_lam", "laplace_log_evidence"]
@@ -210,7 +210,7 @@ def ridge_log_evidence(dec: RidgeDecomposition, lams, *, sigma2=None, per_target
     >>> ev.shape, int(np.argmax(ev))
     ((4,), 2)
     """
-    lams = check_lams(lams)
+    lams = check_lam_values(lams)
     d2, c2, r0, m = _ridge_parts(dec)
     ev, _ = _ridge_eval(d2, c2, r0, m, dec.problem.S * lams, sigma2)
     return ev if per_target else ev.sum(axis=1)
@@ -262,7 +262,7 @@ def ridge_evidence_lam(dec: RidgeDecomposition, lams=None, *, sigma2=None, xatol
     """
     d2, c2, r0, m = _ridge_parts(dec)
     S = dec.problem.S
-    grid = evidence_ridge_grid(dec.d2, dec.problem.S) if lams is None else check_lams(lams, allow_zero=False)
+    grid = evidence_ridge_grid(dec.d2, dec.problem.S) if lams is None else check_lam_values(lams, allow_zero=False)
 
     def total(log_lam):
         ev, _ = _ridge_eval(d2, c2, r0, m, S * np.exp(np.atleast_1d(log_lam)), sigma2)

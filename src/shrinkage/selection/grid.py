@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ridge_grid", "l2_grid_top", "logistic_grid", "sparse_grid", "search_grid",
+from ..solvers.null import null_gradient
+
+__all__ = ["ridge_grid", "l2_grid_top", "smooth_grid_top", "logistic_grid", "sparse_grid", "search_grid",
            "evidence_ridge_grid", "evidence_logistic_grid", "extension", "extend_while_on_edge",
            "L2_COEF", "L2_RATIO"]
 
@@ -76,6 +78,15 @@ def l2_grid_top(null_grad, weights, coef: float = L2_COEF) -> float:
     g = np.abs(np.atleast_2d(null_grad)[:, pen]) / np.sqrt(w[pen])
     top = float(g.max()) if g.size else 0.0
     return top / (2 * coef) if top > 0 else 1.0
+
+
+def smooth_grid_top(obj) -> float:
+    """:func:`l2_grid_top` of a :class:`~shrinkage.solvers.objective.SmoothObjective`: the null
+    gradient of its data and datafit in standardized coordinates, its penalty weights per unit
+    λ (``f / s²``)."""
+    g = null_gradient(obj.X, obj.Y, obj.sw, datafit=obj.datafit,
+                      fit_intercept=obj.fit_intercept, standardize=True)
+    return l2_grid_top(g, obj.f / obj.s ** 2)
 
 
 def logistic_grid(top: float, size: int) -> np.ndarray:

@@ -16,25 +16,14 @@ import scipy.linalg as sla
 from scipy.optimize import minimize_scalar
 from sklearn.exceptions import ConvergenceWarning
 
-from ..solvers.null import null_gradient
+from .._validation import check_lam_values
 from ..solvers.objective import SmoothObjective, logistic_objective
 from ..solvers.smooth import solve_smooth
-from .grid import evidence_logistic_grid, extend_while_on_edge, l2_grid_top
+from .grid import evidence_logistic_grid, extend_while_on_edge, smooth_grid_top
 
-__all__ = ["laplace_log_evidence", "logistic_log_evidence", "logistic_evidence_lam",
-           "check_lams"]
+__all__ = ["laplace_log_evidence", "logistic_log_evidence", "logistic_evidence_lam"]
 
 _LOG2PI = float(np.log(2.0 * np.pi))
-
-
-def check_lams(lams, allow_zero=True):
-    lams = np.asarray(lams, dtype=np.float64).reshape(-1)
-    if lams.size == 0:
-        raise ValueError("lams is empty")
-    if np.any(~np.isfinite(lams)) or np.any(lams < 0) or (not allow_zero and np.any(lams == 0)):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"every λ in lams must be finite and {bound}, got {lams!r}")
-    return lams
 
 
 
@@ -153,13 +142,10 @@ def _logistic_objective(X, y, sample_weight, fit_intercept, standardize, penalty
 
 def _logistic_lam_max(obj):
     """glmnet's ridge λ_max (every standardized coefficient about 1e-3), as in
-    :class:`shrinkage.LogisticRegressionCV` (:func:`~shrinkage.selection.grid.l2_grid_top`)."""
-    w = obj.f / obj.s ** 2
-    if not np.any(w > 0):
+    :class:`shrinkage.LogisticRegressionCV` (:func:`~shrinkage.selection.grid.smooth_grid_top`)."""
+    if not np.any(obj.f > 0):
         raise ValueError("every penalty_factor is 0: there is no penalty whose λ to choose")
-    g = null_gradient(obj.X, obj.Y, obj.sw, datafit=obj.datafit,
-                      fit_intercept=obj.fit_intercept, standardize=True)
-    return l2_grid_top(g, w)
+    return smooth_grid_top(obj)
 
 
 class _ArgMax:
@@ -234,7 +220,7 @@ def logistic_log_evidence(X, y, lams, *, sample_weight=None, fit_intercept=True,
     >>> int(np.argmax(ev))
     2
     """
-    lams = check_lams(lams, allow_zero=False)
+    lams = check_lam_values(lams, allow_zero=False)
     obj, _, S = _logistic_objective(X, y, sample_weight, fit_intercept, standardize,
                                     penalty_factor)
     path = _Path(obj, S, solver, tol, max_iter)
@@ -290,7 +276,7 @@ def logistic_evidence_lam(X, y, lams=None, *, sample_weight=None, fit_intercept=
     path = _Path(obj, S, solver, tol, max_iter)
     auto = lams is None
     grid = (evidence_logistic_grid(_logistic_lam_max(obj)) if auto
-            else np.sort(check_lams(lams, allow_zero=False))[::-1])
+            else np.sort(check_lam_values(lams, allow_zero=False))[::-1])
     vals = np.array([path(lam) for lam in grid])
     if auto:        # extend downwards while the best point is the smallest λ
         def evaluate(new, side):

@@ -91,7 +91,8 @@ def nested_cross_validate(cv_estimator, X, y, *, outer_cv=5, scoring=None, sampl
                             random_state=random_state)
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     classes, y_eval = score_targets(y, classification=classification)
-    folds = [RefitFold(cv_estimator, X, y, tr, te, sw, classes=classes) for tr, te in splits]
+    folds = [RefitFold(cv_estimator, X, y, tr, te, sw, classes=classes, keep_fitted=True)
+             for tr, te in splits]
     engine = FoldEngine(folds, splits, y_eval, [score], sw)
     scores = engine.scores([{}])[0]                     # one candidate: the procedure itself
     lams = [float(getattr(f.fitted_[0], "lam_", np.nan)) for f in engine.folds]

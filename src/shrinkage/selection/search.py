@@ -86,11 +86,11 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         E.g. :class:`~shrinkage.MLPClassifier`; cloned for every fit.
     lams : int, sequence or mapping, default=5
         An int ``n``: the automatic grid, ``n`` values from 1e-1 down to 1e-5 (one λ for all
-        layers), extended past its edge, a decade at a time and at most three times, while the
-        best λ sits on it (only the new candidates are fitted). Otherwise a user grid, which
-        is never extended (a warning says when its best λ is on an edge): scalars (one λ for
-        all layers), per-layer sequences, or a mapping ``layer name -> values`` (their
-        product); see :func:`lam_candidates`.
+        layers), extended past its edge, a decade at a time (rounded up to whole grid steps) and at
+        most three times, while the best λ sits on it (only the new candidates are fitted).
+        Otherwise a user grid, which is never extended (a warning says when its best λ is on an
+        edge): scalars (one λ for all layers), per-layer sequences, or a mapping ``layer name ->
+        values`` (their product); see :func:`lam_candidates`.
     l1_ratios : sequence of float, optional
         Also search the L1 share (paired with every λ).
     cv : int, fold ids, splitter or iterable, default=5
@@ -176,14 +176,16 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
             bar.add_total(len(new) * len(splits))
             values = np.concatenate([values, np.stack(engine.score_all(new))], axis=1)
 
+        result = None
+
         def choose():
+            nonlocal result
             lam = np.array([_size(c["lam"]) for c in cands])
             complexity = -np.array([_total(c["lam"]) for c in cands])
             extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
             result, sel = make_result(lam, rule=self.rule, scoring=scores[0].name,
                                       fold_scores=values[0], complexity=complexity, params=cands,
                                       n_repeats=n_repeats, extra=extra)
-            self._result = result
             return sel, lam
 
         def extend(more, side):
@@ -207,8 +209,6 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
                     decades=_DECADES, max_extensions=_MAX_EXTENSIONS)
             else:
                 sel, grid = choose()
-        result = self._result
-        del self._result
         if auto and still:
             warnings.warn(f"the best λ ({sel.lam_min:.4g}) is still on the edge of the automatic "
                           f"grid after {_MAX_EXTENSIONS} extensions ({grid.min():.3g} to "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..datafits import hessian_product_entry
 from ..penalties import enet_center, enet_coordinate, enet_distance
 
 __all__ = []
@@ -316,14 +317,16 @@ def _cd_logistic_inner(X, d, u, colsq, l1, l2, beta, idx, delta_b, fit_intercept
 
 
 @njit(cache=True, nogil=True)
-def _cd_softmax_inner(Z, sw, P, G, beta, b, l1, l2, fit_intercept, tol, max_pass):
+def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_pass):
     """CD over every (class, feature) coordinate and the intercepts on the full second-order
-    model of the softmax datafit at probabilities P (n, K), gradient terms G = sw ⊙ (P − Y):
+    model of the softmax datafit at probabilities P (n, K), gradient terms G = sw ⊙ (P − Y) and
+    Hessian diagonal H (n, K) (:meth:`~shrinkage.datafits.SoftmaxCrossEntropy.diagonal_curvature`):
     ``Σ_i [G_iᵀΔη_i + ½ sw_i Δη_iᵀ(diag p_i − p_i p_iᵀ)Δη_i]`` plus the penalty on
-    ``beta + Δβ``. ``D = Δη`` and ``s_i = p_iᵀΔη_i`` are kept current (O(n) per update); after
-    each pass every feature's coefficients are centred across the classes (the model is
-    unchanged by a common shift). beta (K, p) and b (K,) are updated in place to the model's
-    minimizer; returns the passes made."""
+    ``beta + Δβ``. ``D = Δη`` and ``s_i = p_iᵀΔη_i`` are kept current (O(n) per update), so a
+    Hessian-vector entry is :func:`~shrinkage.datafits.hessian_product_entry`; after each pass
+    every feature's coefficients are centred across the classes (the model is unchanged by a
+    common shift). beta (K, p) and b (K,) are updated in place to the model's minimizer;
+    returns the passes made."""
     n, p = Z.shape
     K = P.shape[1]
     D = np.zeros((n, K))
@@ -332,11 +335,11 @@ def _cd_softmax_inner(Z, sw, P, G, beta, b, l1, l2, fit_intercept, tol, max_pass
     dsum = np.zeros(K)
     for k in range(K):
         for i in range(n):
-            dsum[k] += sw[i] * P[i, k] * (1.0 - P[i, k])
+            dsum[k] += H[i, k]
         for j in range(p):
             acc = 0.0
             for i in range(n):
-                acc += sw[i] * P[i, k] * (1.0 - P[i, k]) * Z[i, j] * Z[i, j]
+                acc += H[i, k] * Z[i, j] * Z[i, j]
             curv[k, j] = acc
     shift = np.zeros(p)
     passes = 0
@@ -351,7 +354,7 @@ def _cd_softmax_inner(Z, sw, P, G, beta, b, l1, l2, fit_intercept, tol, max_pass
                     continue
                 gr = 0.0
                 for i in range(n):
-                    gr += Z[i, j] * (G[i, k] + sw[i] * P[i, k] * (D[i, k] - srow[i]))
+                    gr += Z[i, j] * (G[i, k] + hessian_product_entry(sw[i], P[i, k], D[i, k], srow[i]))
                 old = beta[k, j]
                 new = enet_coordinate(a * old - gr, a, l1[j], l2[j])
                 if new != old:
@@ -366,7 +369,7 @@ def _cd_softmax_inner(Z, sw, P, G, beta, b, l1, l2, fit_intercept, tol, max_pass
             if fit_intercept and dsum[k] > 0.0:
                 gr = 0.0
                 for i in range(n):
-                    gr += G[i, k] + sw[i] * P[i, k] * (D[i, k] - srow[i])
+                    gr += G[i, k] + hessian_product_entry(sw[i], P[i, k], D[i, k], srow[i])
                 db = -gr / dsum[k]
                 b[k] += db
                 for i in range(n):

@@ -7,8 +7,10 @@ proximal Newton (Lee, Sun & Saunders 2014) — accept the first step ``t = 1, ½
     J(θ + tΔ) ≤ J(θ) + c · t · D,        c = 10⁻⁴.
 
 Near an optimum the objective is flat at machine precision and Armijo cannot be checked; a
-caller can pass ``flat(J_t, state)`` to accept such a step anyway (e.g. when the gradient
-shrinks, or when ``D`` itself is below the rounding of ``J``: :func:`below_rounding`).
+caller can pass ``flat(t, J_t, state)`` to accept such a step anyway (e.g. when the gradient
+shrinks), skip the search when ``D`` itself is below the rounding of ``J``
+(:func:`below_rounding`), or take the last, tiny trial when it does not increase ``J``
+(``last_resort``: proximal Newton keeps going where a stricter rule would stop).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def within_rounding(J_t: float, J: float) -> bool:
 
 
 def backtrack(trial, J: float, decrease: float, *, flat=None, c: float = 1e-4,
-              max_halvings: int = 40):
+              max_halvings: int = 40, last_resort: bool = False):
     """Armijo backtracking from the full step.
 
     Parameters
@@ -43,10 +45,13 @@ def backtrack(trial, J: float, decrease: float, *, flat=None, c: float = 1e-4,
         The objective at ``t = 0``.
     decrease : float
         The predicted decrease of the full step (negative for a descent direction).
-    flat : callable ``(J_t, state) -> bool``, optional
+    flat : callable ``(t, J_t, state) -> bool``, optional
         Accept a step that fails Armijo (round-off near the optimum).
     c : float, default=1e-4
     max_halvings : int, default=40
+        Trials: ``t`` down to ``2^{1 − max_halvings}``.
+    last_resort : bool, default=False
+        Accept the last trial if it does not increase ``J``.
 
     Returns
     -------
@@ -56,9 +61,11 @@ def backtrack(trial, J: float, decrease: float, *, flat=None, c: float = 1e-4,
     if not decrease < 0:
         return None
     t = 1.0
-    for _ in range(max_halvings):
+    for k in range(max_halvings):
         J_t, state = trial(t)
-        if J_t <= J + c * t * decrease or (flat is not None and flat(J_t, state)):
+        if J_t <= J + c * t * decrease or (flat is not None and flat(t, J_t, state)):
+            return t, J_t, state
+        if last_resort and k == max_halvings - 1 and J_t <= J:
             return t, J_t, state
         t *= 0.5
     return None

@@ -15,7 +15,9 @@ a cross-validation at once:
   repeated K-fold) their sum is the all-data moments, so the Gram products cost ``n p²`` in all;
 * a training fold's moments are all data minus its test fold, then re-centred on the fold's own
   mean (a rank-one correction) and re-standardized with the fold's own standard deviations, so
-  each fold is exactly the problem of its rows. No fold copies ``X``.
+  each fold is exactly the problem of its rows. No fold copies ``X``. A split whose training
+  rows are not the complement of its test rows (a time-series split) gets its training rows'
+  own moments.
 
 This is the one K-fold downdating in the package: :mod:`shrinkage.solvers.cd` (covariance
 mode) and :mod:`shrinkage.solvers.ridge` (K-fold decompositions) both build on it.
@@ -125,5 +127,20 @@ def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize
         return Moments(cov / np.outer(scale, scale), cxy / scale[:, None], mx + shift, scale,
                        my + yshift, float(S), int(round(n_rows)))
 
-    folds = [build(*(f - t for f, t in zip(full, tm))) for tm in tests]
+    folds = []
+    for (tr, te), tm in zip(splits, tests):
+        if _complement(tr, te, n):       # all data minus the test fold
+            folds.append(build(*(f - t for f, t in zip(full, tm))))
+        else:                            # e.g. TimeSeriesSplit: the training rows themselves
+            folds.append(build(*raw(np.asarray(tr))))
     return build(*full), folds
+
+
+def _complement(train, test, n) -> bool:
+    """Whether ``train`` is exactly the rows not in ``test``."""
+    if len(train) + len(test) != n:
+        return False
+    seen = np.zeros(n, dtype=bool)
+    seen[train] = True
+    seen[test] = True
+    return bool(seen.all())

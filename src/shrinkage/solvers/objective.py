@@ -105,6 +105,9 @@ class SmoothObjective:
         self.K = 1 if self.binary else Y.shape[1]
         if datafit is None:
             datafit = Logistic() if self.binary else SoftmaxCrossEntropy()
+        if not self.binary and not isinstance(datafit, SoftmaxCrossEntropy):
+            raise ValueError(f"a 2-D target is the softmax's one-hot classes; the {datafit.name} "
+                             "datafit takes one linear predictor (a 1-D target)")
         self.datafit = datafit
         self.fit_intercept = bool(fit_intercept)
         self.m = np.zeros(self.p) if (x_mean is None or not fit_intercept) else np.asarray(x_mean, float)
@@ -121,8 +124,12 @@ class SmoothObjective:
     def set_lam(self, lam):
         self.lam = float(lam)
         self.penalty = L2(self.lam, self.f / self.s ** 2)   # in θ-coordinates: π = λ f / s²
-        self.pi = self.lam * self.f / self.s ** 2
         self.unpenalized = self.lam == 0 or bool(np.any(self.f == 0))
+
+    @property
+    def pi(self):
+        """The penalty's weights in θ-coordinates, ``π_j = λ f_j / s_j²`` (n_features,)."""
+        return self.penalty.weights(self.p)[1]
 
     @property
     def n_theta(self):
@@ -221,7 +228,7 @@ class SmoothObjective:
                 return d * u
         else:
             P = SoftmaxCrossEntropy.probabilities(eta)
-            dsum = (self.sw[:, None] * P * (1.0 - P)).sum(axis=0)
+            dsum = self.datafit.diagonal_curvature(eta, self.sw, p=P).sum(axis=0)
 
             def curv(u):
                 return self.datafit.hessian_product(self.Y, eta, self.sw, u, p=P)
@@ -232,7 +239,7 @@ class SmoothObjective:
             out = (self.Zt(R) + self.penalty.gradient(dV)).ravel()
             return np.concatenate([out, np.atleast_1d(R.sum(axis=0))]) if self.fit_intercept else out
 
-        diag_V = dsum[:, None] + 2.0 * self.pi[None, :]
+        diag_V = dsum[:, None] + self.penalty.hessian_diag(np.zeros((self.K, self.p)))
         diag = np.concatenate([diag_V.ravel(), dsum]) if self.fit_intercept else diag_V.ravel()
         return matvec, diag
 
@@ -305,7 +312,8 @@ class SmoothObjective:
         return H
 
     def penalty_diag(self):
-        pd = np.tile(2.0 * self.pi, self.K)
+        """The penalty's Hessian diagonal in θ (zero on the intercepts)."""
+        pd = self.penalty.hessian_diag(np.zeros((self.K, self.p))).ravel()
         return np.concatenate([pd, np.zeros(self.K)]) if self.fit_intercept else pd
 
     def check_separable(self, theta, eta):

@@ -124,12 +124,14 @@ class _Softmax:
         return self.Z @ beta.T + b
 
     def linearize(self, eta):
+        P = self.datafit.probabilities(eta)
         G = self.datafit.gradient(self.Y, eta, self.sw)
-        return G, G.T @ self.Z, self.datafit.probabilities(eta)
+        return G, G.T @ self.Z, (P, self.datafit.diagonal_curvature(eta, self.sw, p=P))
 
-    def inner(self, beta, b, G, grad, P, tol):
+    def inner(self, beta, b, G, grad, curvature, tol):
         new, new_b = beta.copy(), b.copy()
-        passes = _cd_softmax_inner(self.Z, self.sw, P, G, new, new_b, self.l1, self.l2,
+        P, H = curvature
+        passes = _cd_softmax_inner(self.Z, self.sw, P, G, H, new, new_b, self.l1, self.l2,
                                    self.fit_intercept, tol, _INNER_PASSES)
         return new, new_b, passes * new.size
 
@@ -165,7 +167,9 @@ def _prox_newton(model, beta, b, tol_abs, max_iter):
             cand, eta_t = beta + t * step, eta + t * d_eta
             return model.data(eta_t) + enet_value(cand, l1, l2), (cand, b + t * step_b, eta_t)
 
-        ls = (1.0, *trial(1.0)) if below_rounding(D, J) else backtrack(trial, J, D)
+        # 35 trials: t down to 2⁻³⁴ < 1e-10, the last taken if it does not increase F
+        ls = ((1.0, *trial(1.0)) if below_rounding(D, J)
+              else backtrack(trial, J, D, max_halvings=35, last_resort=True))
         if ls is None:
             break                        # no progress possible at machine precision
         _, J, (beta, b, eta) = ls

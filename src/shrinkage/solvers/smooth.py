@@ -68,7 +68,6 @@ import scipy.linalg as sla
 from sklearn.exceptions import ConvergenceWarning
 
 from .._threads import one_blas_thread, threads_for
-from ..datafits import SoftmaxCrossEntropy
 from .linesearch import backtrack, within_rounding
 from .objective import Separable, SmoothObjective
 
@@ -128,9 +127,10 @@ def choose_solver(n_features: int, n_classes_eff: int) -> str:
 
 
 def _line_search(obj, theta, J, g, step, eta):
-    """:func:`~shrinkage.solvers.linesearch.backtrack` along ``step``; a step within round-off
-    of ``J`` is accepted if the gradient shrinks (the objective is flat at machine precision
-    near the optimum, so Armijo cannot be checked there). Returns (theta, J, eta, t) or None."""
+    """:func:`~shrinkage.solvers.linesearch.backtrack` along ``step``; a full step within
+    round-off of ``J`` is accepted if the gradient shrinks (the objective is flat at machine
+    precision near the optimum, so Armijo cannot be checked there). Returns (theta, J, eta, t)
+    or None."""
     gmax = float(np.max(np.abs(g)))
 
     def trial(t):
@@ -138,8 +138,9 @@ def _line_search(obj, theta, J, g, step, eta):
         eta_c = obj.eta(cand)
         return obj.value(cand, eta_c), (cand, eta_c)
 
-    def flat(J_c, state):
-        return within_rounding(J_c, J) and np.max(np.abs(obj.gradient(*state))) < gmax
+    def flat(t, J_c, state):           # only the full step, as Newton's quadratic convergence
+        return (t == 1.0 and within_rounding(J_c, J)
+                and np.max(np.abs(obj.gradient(*state))) < gmax)
 
     ls = backtrack(trial, J, float(g @ step), flat=flat)
     if ls is None:
@@ -280,12 +281,9 @@ def kronecker_preconditioner(obj, theta, eta=None):
     eta = obj.eta(theta) if eta is None else eta
     K, p, sw = obj.K, obj.p, obj.sw
     if obj.binary:
-        d = obj.datafit.hessian_diag(obj.Y, eta, sw)
-        A = np.array([[d.sum()]])
+        A = np.array([[obj.datafit.hessian_diag(obj.Y, eta, sw).sum()]])
     else:
-        P = SoftmaxCrossEntropy.probabilities(eta)
-        PW = P * sw[:, None]
-        A = np.diag(PW.sum(axis=0)) - PW.T @ P
+        A = obj.datafit.mean_hessian(eta, sw)
     centred = obj.fit_intercept and np.any(obj.m != 0)
     B = obj.X - obj.m if centred else obj.X.copy()
     B *= np.sqrt(sw)[:, None]
@@ -296,7 +294,7 @@ def kronecker_preconditioner(obj, theta, eta=None):
         C[:p, p] = C[p, :p] = (np.sqrt(sw) @ B) / obj.s
         C[p, p] = 1.0
     pen = np.zeros(q)
-    pen[:p] = 2.0 * obj.pi
+    pen[:p] = obj.penalty.hessian_diag(np.zeros(p))
     a, U = np.linalg.eigh(A)
     inv = np.empty((K, q, q))
     for k in range(K):
@@ -349,8 +347,8 @@ def _lbfgs(obj, theta, tol, max_iter, memory=10):
             J_c, g_c, _ = obj.value_and_gradient(theta + t * step, eta_c)
             return J_c, (eta_c, g_c)
 
-        ls = backtrack(trial, J, slope, flat=lambda J_c, st: (within_rounding(J_c, J)
-                                                                and np.max(np.abs(st[1])) < gmax))
+        ls = backtrack(trial, J, slope, flat=lambda t, J_c, st: (within_rounding(J_c, J)
+                                                                   and np.max(np.abs(st[1])) < gmax))
         n_iter += 1
         if ls is None:
             stalled = True
