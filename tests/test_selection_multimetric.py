@@ -4,7 +4,7 @@ metric equals a manual computation on the same folds."""
 
 import numpy as np
 import pytest
-from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score
+from sklearn.metrics import accuracy_score, make_scorer, mean_absolute_error, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from _checks import regression
@@ -100,13 +100,14 @@ def test_lam_search_extra_metric_equals_manual_fold_values():
     X, y = regression(seed=4)
     folds = list(KFold(3, shuffle=True, random_state=2).split(X))
     search = LamSearchCV(Ridge(), lams=[1.0, 0.1], cv=folds,
-                         scoring={"mse": "neg_mean_squared_error", "mae": mean_absolute_error})
+                         scoring={"mse": "neg_mean_squared_error",
+                                  "mae": make_scorer(mean_absolute_error, greater_is_better=False)})
     search.fit(X, y)
     r = search.cv_results_
     assert r["scoring"] == "mse" and list(r["extra_scores"]) == ["mae"]
     for k, (tr, te) in enumerate(folds):
         pred = Ridge(lam=1.0).fit(X[tr], y[tr]).predict(X[te])
-        assert r["extra_scores"]["mae"][0, k] == pytest.approx(mean_absolute_error(y[te], pred),
+        assert r["extra_scores"]["mae"][0, k] == pytest.approx(-mean_absolute_error(y[te], pred),
                                                                rel=1e-10)
         assert r["fold_scores"][0, k] == pytest.approx(-np.mean((y[te] - pred) ** 2), rel=1e-10)
     assert "mean_mae" in r.to_frame().columns

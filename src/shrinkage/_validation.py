@@ -8,6 +8,8 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from ._warnings import warn_user
+
 _FLOATS = [np.float64, np.float32]
 
 
@@ -99,6 +101,52 @@ def check_finite(X, name: str = "X", original=None):
     )
 
 
+def magnitude_limits(n: int, dtype=np.float64) -> tuple[float, float]:
+    """``(smallest, largest)`` magnitudes a column may reach at fit time: sums of ``n`` squares
+    of values up to ``largest`` stay below the floating-point maximum (with a margin of 100), and
+    the square of ``smallest`` is a normal number (not lost to underflow)."""
+    info = np.finfo(dtype)
+    return float(np.sqrt(info.tiny)) * 10.0, float(np.sqrt(info.max / max(n, 1))) / 10.0
+
+
+def check_fit_values(X, name: str = "X", original=None, *, constant_warning: bool = False):
+    """Fit-time checks of a float array, one min/max pass per column: no NaN or ±inf (named by
+    :func:`check_finite`), no column so large that its squares overflow or so small (but not
+    zero) that they underflow; with ``constant_warning`` a warning names the constant columns
+    (with an intercept their coefficient is zero)."""
+    check_finite(X, name, original)
+    if X.size == 0 or X.dtype.kind != "f":
+        return
+    X2 = X.reshape(len(X), -1)
+    hi, lo = X2.max(axis=0), X2.min(axis=0)
+    size = np.maximum(np.abs(hi), np.abs(lo))
+    small, large = magnitude_limits(X2.shape[0], X.dtype)
+    what = (lambda j: f"column {_column_name(original, j)} of {name}") if X.ndim == 2 \
+        else (lambda j: name)
+    over = np.flatnonzero(size > large)
+    if over.size:
+        j = int(over[0])
+        raise ValueError(
+            f"{what(j)} holds values up to {size[j]:.3g}, beyond what {X.dtype} can square and sum "
+            f"over {X2.shape[0]} rows (limit {large:.3g}); rescale it (divide by a power of ten, "
+            "or use StandardScaler) before fitting")
+    under = np.flatnonzero((size < small) & (size > 0))
+    if under.size:
+        j = int(under[0])
+        raise ValueError(
+            f"{what(j)} holds values no larger than {size[j]:.3g}, whose squares underflow "
+            f"{X.dtype} (limit {small:.3g}); rescale it (multiply by a power of ten, or use "
+            "StandardScaler) before fitting")
+    if constant_warning and X.ndim == 2 and X2.shape[0] > 1:
+        const = np.flatnonzero(hi == lo)
+        if const.size:
+            names = ", ".join(_column_name(original, int(j)) for j in const[:10])
+            more = f" and {const.size - 10} more" if const.size > 10 else ""
+            warn_user(
+                f"X column(s) {names}{more} are constant; with an intercept their coefficients "
+                "are 0 (drop them to silence this warning)", UserWarning)
+
+
 def check_X(estimator, X, *, reset: bool, dtype=_FLOATS):
     """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names."""
     _check_numeric_columns(X)
@@ -111,7 +159,9 @@ def check_X(estimator, X, *, reset: bool, dtype=_FLOATS):
 
 def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = True,
               dtype=_FLOATS):
-    """Validate ``X`` and ``y`` for ``fit`` (sets ``n_features_in_``, ``feature_names_in_``)."""
+    """Validate ``X`` and ``y`` for ``fit`` (sets ``n_features_in_``, ``feature_names_in_``):
+    finite values of a magnitude the dtype can square (:func:`check_fit_values`); an estimator
+    with ``fit_intercept=True`` warns about constant columns."""
     _check_numeric_columns(X)
     original = X
     if y is None:
@@ -119,10 +169,11 @@ def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = 
     X, y = validate_data(estimator, X, y, reset=True, dtype=dtype, ensure_all_finite=False,
                          accept_sparse=False, multi_output=multi_output, y_numeric=y_numeric,
                          ensure_min_samples=1)
-    check_finite(X, "X", original)
+    check_fit_values(X, "X", original,
+                     constant_warning=bool(getattr(estimator, "fit_intercept", False)))
     if y_numeric:
         y = np.asarray(y, dtype=X.dtype)
-        check_finite(y, "y")
+        check_fit_values(y, "y")
     return X, y
 
 

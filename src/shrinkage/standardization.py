@@ -20,8 +20,10 @@ __all__ = ["column_stats", "column_scale"]
 def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
     """Scales ``√var`` with constant columns set to 1.
 
-    A column counts as constant when its spread is at the rounding level of its values:
-    ``sd ≤ 10 eps max(|mean|, 1)``.
+    A column counts as constant when its spread is at the rounding level of its own values:
+    ``sd ≤ 10 eps √(sd² + mean²)`` (relative to the column's root mean square, so a column of
+    values near 1e-15 is as informative as one near 1; only an exactly zero spread, or one at
+    the rounding level of a large mean, is constant).
 
     Parameters
     ----------
@@ -36,7 +38,7 @@ def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
     scale : ndarray of shape (n_features,)
     """
     scale = np.sqrt(np.maximum(var, 0.0))
-    const = scale <= np.finfo(dtype).eps * np.maximum(np.abs(mean), 1.0) * 10
+    const = scale <= 10 * np.finfo(dtype).eps * np.hypot(scale, np.abs(mean))
     scale[const] = 1.0
     return scale.astype(dtype, copy=False)
 
@@ -45,19 +47,28 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
     """Weighted column means (or zeros) and population standard deviations (or ones).
 
     ``sw`` are weights summing to one. Constant columns get scale 1 (:func:`column_scale`).
+    With an intercept the moments are those of ``X − x_r``, ``r`` the row of largest weight: a
+    column that is constant (on that row and the rest) then has exactly its value as mean and
+    exactly zero spread, whatever the rounding of ``Σ sw`` (``sw @ X`` alone leaves a spread of
+    ``n·eps·|mean|`` that no relative cutoff can tell from a real one).
     """
     p = X.shape[1]
-    mean = sw @ X if fit_intercept else np.zeros(p, dtype=X.dtype)
+    if not fit_intercept:
+        mean = np.zeros(p, dtype=X.dtype)
+        if not standardize:
+            return mean, np.ones(p, dtype=X.dtype)
+        return mean, column_scale(sw @ (X * X), mean, X.dtype)
+    ref = X[int(np.argmax(sw))]
+    D = X - ref
+    shift = sw @ D
+    mean = ref + shift
     if not standardize:
         return mean, np.ones(p, dtype=X.dtype)
-    # two-pass variance: Σ sw (x − m)² without forming X − m when no intercept is fitted
-    if fit_intercept:
-        var = sw @ (X * X) - mean * mean
-        # cancellation guard: recompute exactly where the mean dominates the spread
-        risky = var <= 1e-8 * np.maximum(mean * mean, np.finfo(X.dtype).tiny)
-        if np.any(risky):
-            idx = np.flatnonzero(risky)
-            var[idx] = sw @ (X[:, idx] - mean[idx]) ** 2
-    else:
-        var = sw @ (X * X)
+    D *= D
+    var = sw @ D - shift * shift
+    # cancellation guard: recompute exactly where the shift dominates the spread
+    risky = var <= 1e-8 * np.maximum(shift * shift, np.finfo(X.dtype).tiny)
+    if np.any(risky):
+        idx = np.flatnonzero(risky)
+        var[idx] = sw @ (X[:, idx] - mean[idx]) ** 2
     return mean, column_scale(var, mean, X.dtype)

@@ -11,7 +11,6 @@ its smallest (:func:`~shrinkage.selection.grid.extend_while_on_edge`). The objec
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
@@ -27,6 +26,7 @@ from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.cd import enet_path, fold_gram_problems, naive_problem
 from ._enet import SparseRegressor, relaxed_fit
+from .._warnings import warn_user
 
 __all__ = ["ElasticNetCV"]
 
@@ -112,8 +112,10 @@ class ElasticNetCV(SparseRegressor):
     rule : {"min", "1se"}, "ksse", float or callable, default="min"
         ``"1se"`` picks the *sparsest* candidate (fewest non-zeros on the all-data path; ties:
         larger λ) whose mean score is within one standard error of the best.
-    scoring : str or callable, optional
-        Default ``"neg_mean_squared_error"``.
+    scoring : str, scorer or callable, optional
+        Default ``"neg_mean_squared_error"``; any name of :func:`sklearn.metrics.get_scorer`, a
+        scorer (``make_scorer``) or a higher-is-better ``f(y_true, y_pred)``, as in
+        :func:`~shrinkage.selection.get_score`.
     lam_min_ratio : float, optional
         Bottom of the default grid relative to ``λ_max``: 1e-3 when ``n > p``, else 1e-2
         (before any extension, see ``lams``).
@@ -268,11 +270,11 @@ class ElasticNetCV(SparseRegressor):
                                                      decades=1.0, max_extensions=_MAX_EXTENSIONS,
                                                      sides=("low",))
                 if still:
-                    warnings.warn(
+                    warn_user(
                         f"the best λ ({sel.lam_min:.4g}) is still the smallest of the automatic "
                         f"grid after extending it {_MAX_EXTENSIONS} decades; the optimum may lie "
                         "below it: pass a smaller lam_min_ratio (or a grid as lams)",
-                        UserWarning, stacklevel=2)
+                        UserWarning)
             res, sel = result()
         r_idx, l_idx = locate(res.index)
         self.cv_results_ = res

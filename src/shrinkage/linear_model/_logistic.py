@@ -13,12 +13,10 @@ The solvers are in :mod:`shrinkage.solvers.smooth` (L2) and :mod:`shrinkage.solv
 """
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
@@ -276,10 +274,7 @@ class LogisticRegression(LamMax, LogisticBase):
         else:
             res = solve_logistic_enet(X, y_idx.astype(np.float64), s,
                                       max_iter=self.max_iter or 100, **common)
-        if not res.converged:
-            warnings.warn(f"the elastic-net logistic solver stopped after {res.n_iter} proximal "
-                          f"Newton steps without meeting tol={self.tol:g}; raise max_iter",
-                          ConvergenceWarning, stacklevel=3)
+        # the solver warns (once) when it stops short of tol
         self.classes_ = classes
         self.coef_ = np.asarray(res.coef, dtype=np.float64).reshape(-1, X.shape[1])
         self.intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))

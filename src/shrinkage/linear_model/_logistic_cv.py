@@ -9,7 +9,6 @@ and the solvers are those of :class:`~shrinkage.LogisticRegression`.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -26,6 +25,7 @@ from ..selection.scoring import get_scores
 from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.smooth import choose_solver, solve_smooth, solve_smooth_path
 from ._logistic import LogisticBase, check_params, prepare, proba
+from .._warnings import warn_user
 
 __all__ = ["LogisticRegressionCV"]
 
@@ -105,8 +105,12 @@ class LogisticRegressionCV(LogisticBase):
         standard error of the best (``k`` standard errors for "ksse" or a number); a callable
         receives the :class:`~shrinkage.selection.CVResult` and returns an index.
     scoring : str, callable, list or dict of them, default=None
-        "neg_log_loss" (default), "accuracy", "neg_brier_score", "roc_auc", or a callable
-        ``f(y_true, proba) -> float`` (higher is better). Several metrics (a list, or a dict
+        "neg_log_loss" (default), "accuracy", "neg_brier_score" and "roc_auc" are computed
+        here; any other name goes through :func:`sklearn.metrics.get_scorer` (``"f1"``,
+        ``"balanced_accuracy"``, ...); a scorer (``make_scorer``) is called with its sign and
+        response method (labels, probabilities or log-odds); a plain callable
+        ``f(y_true, y_pred) -> float`` receives class labels and must be higher is better (see
+        :func:`~shrinkage.selection.get_score`). Several metrics (a list, or a dict
         name -> metric): the first chooses λ, the others are computed from the same held-out
         probabilities into ``cv_results_["extra_scores"]`` ({name: (n_lams, n_folds)}), and
         ``to_frame()`` shows ``mean_<name>`` and ``se_<name>``.
@@ -193,8 +197,8 @@ class LogisticRegressionCV(LogisticBase):
         lams = check_lams(self.lams)
         if isinstance(self.cv, str) and self.cv == "evidence":
             return self._fit_evidence(X, y, sample_weight, lams)
-        scores = get_scores(self.scoring, classification=True)
         X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
+        scores = get_scores(self.scoring, classification=True, classes=classes)
         splits, n_repeats = self._splits(X, y_idx, groups)
         full = logistic_objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
         auto = isinstance(lams, int)
@@ -275,9 +279,8 @@ class LogisticRegressionCV(LogisticBase):
             standardize=self.standardize, penalty_factor=pf, solver=self.solver, tol=self.tol,
             max_iter=self.max_iter)
         if info["on_edge"]:
-            warnings.warn(f"the evidence is largest at the edge of the λ range ({lam:.4g}); the "
-                          "data may hold no signal (λ → ∞) or need a wider grid", UserWarning,
-                          stacklevel=2)
+            warn_user(f"the evidence is largest at the edge of the λ range ({lam:.4g}); the "
+                      "data may hold no signal (λ → ∞) or need a wider grid", UserWarning)
         grid_lams = np.append(info["lams"], lam)
         order = np.argsort(-grid_lams, kind="stable")
         logev = np.append(info["log_evidence"], info["log_evidence_max"])[order]

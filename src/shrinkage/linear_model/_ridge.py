@@ -6,7 +6,6 @@ Both minimize the objective of :mod:`shrinkage.conventions` with squared error a
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -24,6 +23,7 @@ from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ._base import LinearPredictor
+from .._warnings import warn_user
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -190,13 +190,19 @@ class RidgeCV(_RidgeBase):
         within one standard error of the best; ``"2se"`` or a number ``k``: within ``k``.
         A callable receives the :class:`~shrinkage.selection.CVResult` and returns an index.
     scoring : str, callable, list or dict of them, optional
-        ``"neg_mean_squared_error"`` (default), ``"neg_mean_absolute_error"``, ``"r2"``, or
-        ``f(y_true, y_pred) -> float`` (higher is better). ``"gcv"`` supports only the default.
-        With LOO a non-pointwise score (r2, callables) is computed on the pooled predictions and
-        has no standard error (``"1se"`` then equals ``"min"``). Several metrics (a list, or a
-        dict name -> metric; K-fold and LOO): the first chooses λ, the others are computed from
-        the same held-out predictions into ``cv_results_["extra_scores"]`` — per fold for
-        K-fold, one pooled column for LOO — and ``to_frame()`` shows ``mean_<name>``.
+        As in scikit-learn (see :func:`~shrinkage.selection.get_score`):
+        ``"neg_mean_squared_error"`` (default), ``"neg_mean_absolute_error"`` and ``"r2"`` are
+        computed along the whole path; any other name goes through
+        :func:`sklearn.metrics.get_scorer`; a scorer (``make_scorer``) keeps its sign; a plain
+        ``f(y_true, y_pred) -> float`` must be higher is better (a loss of
+        :mod:`sklearn.metrics` passed that way is refused: wrap it in
+        ``make_scorer(f, greater_is_better=False)``). ``"gcv"`` supports only the default.
+        With LOO a non-pointwise score (r2, scorers, callables) is computed on the pooled
+        predictions and has no standard error (``"1se"`` then equals ``"min"``). Several
+        metrics (a list, or a dict name -> metric; K-fold and LOO): the first chooses λ, the
+        others are computed from the same held-out predictions into
+        ``cv_results_["extra_scores"]`` — per fold for K-fold, one pooled column for LOO — and
+        ``to_frame()`` shows ``mean_<name>``.
     fit_intercept, standardize, penalty_factor
         As in :class:`Ridge`.
     n_jobs : int, optional
@@ -310,9 +316,9 @@ class RidgeCV(_RidgeBase):
         result.reason = (f"λ = {lam:.4g} maximizes the marginal likelihood (σ² profiled out, "
                          f"intercept integrated out)")
         if info["on_edge"]:
-            warnings.warn(f"the evidence is largest at the edge of the λ range ({lam:.4g}); "
-                          "the data may hold no signal (λ → ∞) or need a wider grid",
-                          UserWarning, stacklevel=3)
+            warn_user(f"the evidence is largest at the edge of the λ range ({lam:.4g}); "
+                      "the data may hold no signal (λ → ∞) or need a wider grid",
+                      UserWarning)
         self.cv_results_ = result
         self.lam_ = self.lam_min_ = self.lam_1se_ = lam
         self.sigma2_ = info["sigma2"]

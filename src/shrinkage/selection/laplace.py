@@ -9,7 +9,6 @@ come from :mod:`shrinkage.solvers.smooth`, the Hessian from
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import scipy.linalg as sla
@@ -20,6 +19,7 @@ from .._validation import check_lam_values
 from ..solvers.objective import SmoothObjective, logistic_objective
 from ..solvers.smooth import solve_smooth
 from .grid import evidence_logistic_grid, extend_while_on_edge, smooth_grid_top
+from .._warnings import warn_user
 
 __all__ = ["laplace_log_evidence", "logistic_log_evidence", "logistic_evidence_lam"]
 
@@ -174,9 +174,9 @@ class _Path:
         res = solve_smooth(self.obj, theta0=theta0, solver=self.solver, tol=self.tol,
                            max_iter=self.max_iter, warn=False)
         if not res.converged:
-            warnings.warn(f"the fit at lam={lam:.3g} did not converge (max |gradient| = "
-                          f"{res.grad_max:.3g}); its Laplace evidence is approximate",
-                          ConvergenceWarning, stacklevel=3)
+            warn_user(f"the fit at lam={lam:.3g} did not converge (max |gradient| = "
+                      f"{res.grad_max:.3g}); its Laplace evidence is approximate",
+                      ConvergenceWarning)
         ev = laplace_log_evidence(self.obj, res.theta, total_weight=self.S)
         self.fits[key] = (ev, res)
         return ev

@@ -62,8 +62,9 @@ def nested_cross_validate(cv_estimator, X, y, *, outer_cv=5, scoring=None, sampl
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
     outer_cv : int, fold ids, splitter or iterable, default=5
-    scoring : str or callable, optional
-        Score on the outer test parts (defaults as in :func:`get_score`).
+    scoring : str, scorer or callable, optional
+        Score on the outer test parts, as in :func:`get_score` (names, scikit-learn scorers,
+        higher-is-better callables; default log-loss or MSE).
     sample_weight : array-like of shape (n_samples,), optional
     groups : array-like of shape (n_samples,), optional
         Outer folds never split a group.
@@ -86,11 +87,11 @@ def nested_cross_validate(cv_estimator, X, y, *, outer_cv=5, scoring=None, sampl
     X = np.asarray(X) if not hasattr(X, "iloc") else X
     y = np.asarray(y)
     classification = is_classifier(cv_estimator)
-    score = get_score(scoring, classification=classification)
     splits, _ = make_splits(outer_cv, X, y, groups, classification=classification,
                             random_state=random_state)
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     classes, y_eval = score_targets(y, classification=classification)
+    score = get_score(scoring, classification=classification, classes=classes)
     folds = [RefitFold(cv_estimator, X, y, tr, te, sw, classes=classes, keep_fitted=True)
              for tr, te in splits]
     engine = FoldEngine(folds, splits, y_eval, [score], sw)

@@ -15,11 +15,12 @@ a callable
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
+
+from .._warnings import warn_user
 
 __all__ = ["Selection", "select", "parse_rule", "RULES", "warn_on_edge"]
 
@@ -111,10 +112,9 @@ def warn_on_edge(sel: Selection, lams) -> None:
     """Warn that the best λ lies on the edge of a user-given grid (it may lie beyond)."""
     if sel.on_edge:
         side = "largest" if sel.lam_min == np.max(lams) else "smallest"
-        warnings.warn(
+        warn_user(
             f"the best λ ({sel.lam_min:.4g}) is the {side} value of the grid; the optimum may lie "
             f"beyond it: extend lams past {sel.lam_min:.4g} (or pass an int to use the automatic, "
             "self-extending grid)",
             UserWarning,
-            stacklevel=3,
         )

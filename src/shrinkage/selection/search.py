@@ -14,7 +14,6 @@ error of the best). The automatic grid and its extension are
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -28,6 +27,7 @@ from .progress import ProgressBar
 from .rules import parse_rule, warn_on_edge
 from .scoring import get_scores, score_targets
 from .._docs import fill_doc
+from .._warnings import warn_user
 
 __all__ = ["LamSearchCV", "lam_candidates"]
 
@@ -163,8 +163,8 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
         y = np.asarray(y)
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
         classification = is_classifier(self.estimator)
-        scores = get_scores(self.scoring, classification=classification)
         classes, Y_eval = score_targets(y, classification=classification)
+        scores = get_scores(self.scoring, classification=classification, classes=classes)
         splits, n_repeats = make_splits(self.cv, X, y, groups, classification=classification,
                                         random_state=self.random_state)
         folds = [RefitFold(self.estimator, X, y, tr, te, sw, classes=classes)
@@ -210,10 +210,9 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
             else:
                 sel, grid = choose()
         if auto and still:
-            warnings.warn(f"the best λ ({sel.lam_min:.4g}) is still on the edge of the automatic "
-                          f"grid after {_MAX_EXTENSIONS} extensions ({grid.min():.3g} to "
-                          f"{grid.max():.3g}); pass a wider grid as lams", UserWarning,
-                          stacklevel=2)
+            warn_user(f"the best λ ({sel.lam_min:.4g}) is still on the edge of the automatic "
+                      f"grid after {_MAX_EXTENSIONS} extensions ({grid.min():.3g} to "
+                      f"{grid.max():.3g}); pass a wider grid as lams", UserWarning)
         elif not auto and len({_total(c["lam"]) for c in cands}) > 1 \
                 and all(np.ndim(c["lam"]) == 0 for c in cands):
             warn_on_edge(sel, grid)

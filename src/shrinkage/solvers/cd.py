@@ -59,7 +59,6 @@ in :mod:`shrinkage.solvers.prox_newton`; the compiled loops of both in
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +70,7 @@ from ..standardization import column_stats
 from ._cd_kernels import _cd_gram, _cd_naive
 from .moments import Moments, fold_moments
 from .null import least_squares_on
+from .._warnings import warn_user
 
 __all__ = ["QuadraticProblem", "gram_problem", "naive_problem", "make_problem",
            "fold_gram_problems", "null_beta", "enet_path", "EnetPath"]
@@ -269,9 +269,9 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
         out[k], n_iter[k], kkt[k] = beta, it, cert
         lam_prev = lam
         if warn and cert > tol_abs:
-            warnings.warn(f"coordinate descent did not converge at λ = {lam:.4g} in {max_iter} "
-                          f"passes (optimality gap {cert:.3g} > {tol_abs:.3g}); raise max_iter or "
-                          "tol", ConvergenceWarning, stacklevel=2)
+            warn_user(f"coordinate descent did not converge at λ = {lam:.4g} in {max_iter} "
+                      f"passes (optimality gap {cert:.3g} > {tol_abs:.3g}); raise max_iter or "
+                      "tol", ConvergenceWarning)
     return EnetPath(lams, out, n_iter, kkt)
 
 

@@ -21,7 +21,6 @@ when ``D`` is strongly convex. It stops when every group's subdifferential dista
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -30,6 +29,7 @@ from ..datafits import get_datafit, normalized_weights
 from ..penalties import GroupL2
 from ..standardization import column_stats
 from .result import SparseResult
+from .._warnings import warn_user
 
 __all__ = ["solve_group_lasso"]
 
@@ -123,9 +123,8 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
                 break
     converged = kkt <= tol_abs
     if not converged:
-        warnings.warn(f"FISTA did not converge in {max_iter} iterations (optimality gap "
-                      f"{kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol", ConvergenceWarning,
-                      stacklevel=2)
+        warn_user(f"FISTA did not converge in {max_iter} iterations (optimality gap "
+                  f"{kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol", ConvergenceWarning)
     coef = beta / scale
     intercept = (ybar if not logistic else b) - float(mean @ coef)
     return SparseResult(coef, float(intercept), it, kkt, converged)

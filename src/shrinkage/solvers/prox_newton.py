@@ -45,7 +45,6 @@ unchanged).
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -56,6 +55,7 @@ from ..standardization import column_stats
 from ._cd_kernels import _cd_logistic_inner, _cd_softmax_inner
 from .linesearch import backtrack, below_rounding
 from .result import SparseResult
+from .._warnings import warn_user
 
 __all__ = ["solve_logistic_enet", "solve_multinomial_enet", "multinomial_enet_kkt"]
 
@@ -192,9 +192,9 @@ def _tol_abs(tol, null_grad):
 
 def _warn(converged, what, max_iter, kkt, tol_abs):
     if not converged:
-        warnings.warn(f"{what} did not reach the tolerance in {max_iter} steps "
-                      f"(optimality gap {kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol",
-                      ConvergenceWarning, stacklevel=3)
+        warn_user(f"{what} did not reach the tolerance in {max_iter} steps "
+                  f"(optimality gap {kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol",
+                  ConvergenceWarning)
 
 
 def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float = 1.0,

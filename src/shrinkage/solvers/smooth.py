@@ -60,7 +60,6 @@ identifiability are in :mod:`shrinkage.solvers.objective`.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +69,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .._threads import one_blas_thread, threads_for
 from .linesearch import backtrack, within_rounding
 from .objective import Separable, SmoothObjective
+from .._warnings import warn_user
 
 __all__ = ["SOLVERS", "SmoothObjective", "SmoothResult", "choose_solver",
            "kronecker_preconditioner", "solve_smooth", "solve_smooth_path"]
@@ -438,17 +438,17 @@ def solve_smooth(obj: SmoothObjective, *, theta0=None, solver: str = "auto", tol
         theta, separable = e.theta, True
         n_iter, n_hess, gmax = -1, 0, float(np.max(np.abs(obj.gradient(theta))))
         if warn:
-            warnings.warn(
+            warn_user(
                 "the classes are linearly separable and lam=0: the unpenalized maximum-likelihood "
                 "coefficients are infinite, so the solver stopped at a separating solution; use "
                 "lam > 0 (e.g. lam=1e-4) for a finite, unique answer",
-                ConvergenceWarning, stacklevel=3)
+                ConvergenceWarning)
     converged = gmax <= tol
     if not converged and not separable and warn:
-        warnings.warn(
+        warn_user(
             f"{solver} did not reach tol={tol:g} in {n_iter} iterations (max |gradient| = "
             f"{gmax:.3g}); increase max_iter, loosen tol, or increase lam",
-            ConvergenceWarning, stacklevel=3)
+            ConvergenceWarning)
     W, b = obj.to_original(theta)
     W, b = _normalize_multinomial(obj, W, b)
     return SmoothResult(W, b, theta, max(n_iter, 0), gmax, converged, separable, solver, n_hess)
