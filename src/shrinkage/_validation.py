@@ -206,6 +206,47 @@ def check_weighted_classes(classes, y_idx, sample_weight) -> None:
         )
 
 
+def class_weighted(class_weight, classes, y_idx, sample_weight):
+    """``sample_weight`` (or ones) times the weight of each row's class; ``sample_weight`` itself
+    when ``class_weight`` is None.
+
+    ``class_weight`` is a dict ``label -> weight`` (classes not named weigh 1) or
+    ``"balanced"``: ``Σ sw / (K · Σ_{i in class k} sw_i)``, scikit-learn's rule (with sample
+    weights, the weighted class totals). The result is exactly what passing those products as
+    ``sample_weight`` would fit.
+    """
+    if class_weight is None:
+        return sample_weight
+    n, K = len(y_idx), len(classes)
+    base = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ValueError(f"class_weight must be None, 'balanced' or a dict label -> weight, "
+                             f"got {class_weight!r}")
+        totals = np.bincount(y_idx, weights=base, minlength=K)
+        with np.errstate(divide="ignore"):
+            cw = np.where(totals > 0, base.sum() / (K * totals), 0.0)
+    elif isinstance(class_weight, dict):
+        known = {c.item() if hasattr(c, "item") else c: k for k, c in enumerate(classes)}
+        unknown = [c for c in class_weight if (c.item() if hasattr(c, "item") else c) not in known]
+        if unknown:
+            raise ValueError(f"class_weight names {unknown!r}, which are not classes of y "
+                             f"({classes.tolist()!r}); use the labels of y as keys")
+        cw = np.ones(K)
+        for c, w in class_weight.items():
+            if isinstance(w, (bool, np.bool_)) or not isinstance(w, (Real, np.number)) \
+                    or not np.isfinite(w) or w < 0:
+                raise ValueError(f"class_weight[{c!r}] must be a finite number >= 0, got {w!r}")
+            cw[known[c.item() if hasattr(c, "item") else c]] = float(w)
+    else:
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict label -> weight, "
+                         f"got {type(class_weight).__name__}")
+    out = base * cw[y_idx]
+    if not out.sum() > 0:
+        raise ValueError("class_weight and sample_weight leave every row with weight zero")
+    return out
+
+
 def check_sample_weight(sample_weight, X):
     """Non-negative, finite weights with a positive sum (or None)."""
     if sample_weight is None:

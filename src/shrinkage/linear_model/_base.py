@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
-from .._validation import check_X
+from .._validation import check_X, class_weighted
 from ..solvers import lam_max as null_model_lam_max
 
 __all__ = ["LinearPredictor", "LamMax", "SupportDf"]
@@ -50,6 +50,9 @@ class LamMax:
         {returns_float}
         """
         X = np.asarray(X, dtype=np.float64)
+        if getattr(self, "class_weight", None) is not None:     # classifiers: class × sample
+            classes, y_idx = np.unique(np.asarray(y), return_inverse=True)
+            sample_weight = class_weighted(self.class_weight, classes, y_idx, sample_weight)
         penalty, target, datafit = self._null_problem(X, np.asarray(y))
         return float(null_model_lam_max(penalty, X, target, sample_weight, datafit=datafit,
                                         fit_intercept=self.fit_intercept,

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._validation import (check_classification_y, check_lam, check_positive_int,
+                           class_weighted,
                            check_sample_weight, check_tol, check_weighted_classes, check_X,
                            check_X_y, store_init_args)
 from ..datafits import Logistic, normalized_weights
@@ -138,6 +139,10 @@ class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
     tol : float, default=1e-8
         Relative to the null gradient's largest group norm (:mod:`shrinkage.solvers.prox`).
     max_iter : int, default=20000
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
+        named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
+        as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
 
     Attributes
     ----------
@@ -164,7 +169,8 @@ class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
-                 standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000):
+                 standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
+                 class_weight=None):
         store_init_args(self, locals())
 
     def _null_problem(self, X, y):
@@ -191,7 +197,7 @@ class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
             raise ValueError(f"Only binary classification is supported. GroupLassoClassifier got "
                              f"{classes.size} classes; use LogisticRegression(l1_ratio=...) for "
                              "the multinomial elastic net")
-        s = check_sample_weight(sample_weight, X)
+        s = class_weighted(self.class_weight, classes, y_idx, check_sample_weight(sample_weight, X))
         check_weighted_classes(classes, y_idx, s)
         sw = normalized_weights(s, X.shape[0])
         groups, weights = _resolve_groups(self, X.shape[1])

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._validation import (check_classification_y, check_lam, check_penalty_factor,
+                           class_weighted,
                            check_sample_weight, check_weighted_classes, check_X, check_X_y,
                            store_init_args)
 from ..datafits import Logistic, SoftmaxCrossEntropy
@@ -48,7 +49,7 @@ def prepare(est, X, y, sample_weight):
     X, y = check_X_y(est, X, y, y_numeric=False)
     classes, y_idx = check_classification_y(y)
     X = np.asarray(X, dtype=np.float64)  # float32 input: one conversion, float64 maths
-    s = check_sample_weight(sample_weight, X)
+    s = class_weighted(est.class_weight, classes, y_idx, check_sample_weight(sample_weight, X))
     pf = check_penalty_factor(est.penalty_factor, X.shape[1])
     Y = (y_idx == 1).astype(np.float64) if classes.size == 2 else np.eye(classes.size)[y_idx]
     return X, Y, y_idx, classes, s, pf
@@ -198,6 +199,10 @@ class LogisticRegression(LamMax, LogisticBase):
         coefficient or an intercept is at most ``tol``.
     max_iter : int, default=None
         Newton iterations (default 100) or L-BFGS iterations (default 1000).
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
+        named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
+        as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
 
     Attributes
     ----------
@@ -230,7 +235,7 @@ class LogisticRegression(LamMax, LogisticBase):
 
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, solver: str = "auto",
-                 tol: float = 1e-8, max_iter: int | None = None):
+                 tol: float = 1e-8, max_iter: int | None = None, class_weight=None):
         store_init_args(self, locals())
 
     @fill_doc

@@ -114,8 +114,9 @@ class LogisticRegressionCV(LogisticBase):
         name -> metric): the first chooses λ, the others are computed from the same held-out
         probabilities into ``cv_results_["extra_scores"]`` ({name: (n_lams, n_folds)}), and
         ``to_frame()`` shows ``mean_<name>`` and ``se_<name>``.
-    fit_intercept, standardize, penalty_factor, solver, tol, max_iter
-        As in :class:`LogisticRegression`.
+    fit_intercept, standardize, penalty_factor, solver, tol, max_iter, class_weight
+        As in :class:`LogisticRegression` (the class weights also weigh the fold scores, as
+        ``sample_weight`` does).
     n_jobs : int, default=None
         Folds in parallel worker processes, through the engine of
         :mod:`shrinkage.selection.engine` (BLAS limited to one thread per worker; a
@@ -167,7 +168,7 @@ class LogisticRegressionCV(LogisticBase):
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
-                 random_state=None):
+                 random_state=None, class_weight=None):
         store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):
