@@ -174,5 +174,44 @@ def test_bad_conversions_name_the_problem(kwargs, match):
 
 
 def test_negative_strength_is_refused():
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match=">= 0"):
         convert_strength(-1.0, source="shrinkage")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    # before: a lasso alpha, the L2 strength's ρ = 0 ignored
+    ({"value": 1.0, "source": "sklearn-ridge", "target": "sklearn-lasso", "n_samples": 10},
+     "pure L1.*sklearn-elasticnet"),
+    ({"value": 0.1, "source": "shrinkage", "target": "sklearn-lasso"}, "pure L1"),
+    ({"value": 0.1, "source": "glmnet-gaussian", "l1_ratio": 0.5, "target": "sklearn-lasso"},
+     "pure L1"),
+    # before: inf converted to inf
+    ({"value": np.inf, "source": "sklearn-ridge", "n_samples": 10}, "finite"),
+    ({"value": np.nan, "source": "shrinkage"}, "finite"),
+    # before: λ = inf (or ZeroDivisionError) for a C near the smallest float
+    ({"value": 1e-320, "source": "sklearn-logistic", "n_samples": 100}, "overflows float64"),
+    ({"value": 5e-324, "source": "sklearn-logistic", "n_samples": 1e-3}, "overflows float64"),
+    ({"value": 1e-320, "source": "shrinkage", "target": "sklearn-logistic", "n_samples": 100},
+     "overflows float64"),
+])
+def test_conversions_that_would_be_silently_wrong_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        convert_strength(**kwargs)
+
+
+def test_lasso_to_lasso_and_zero_lambda_to_infinite_c_still_convert():
+    assert convert_strength(0.3, source="sklearn-lasso", target="sklearn-lasso").value == \
+        pytest.approx(0.3)
+    assert convert_strength(0.0, source="shrinkage", target="sklearn-logistic",
+                            n_samples=10).value == np.inf
+
+
+@pytest.mark.parametrize("args", [["inf", "--from", "shrinkage"],
+                                  ["1e-320", "--from", "sklearn-logistic", "--n-samples", "100"],
+                                  ["1", "--from", "sklearn-ridge", "--to", "sklearn-lasso",
+                                   "--n-samples", "10"]])
+def test_the_command_line_exits_2_on_a_refused_conversion(args, capsys):
+    from shrinkage.cli.main import main
+    assert main(["convert", *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "internal error" not in err

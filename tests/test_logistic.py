@@ -344,7 +344,7 @@ def test_integer_cv_is_stratified_kfold_shuffled_only_with_a_seed(random_state):
         assert not np.allclose(m.cv_results_["fold_scores"], plain.cv_results_["fold_scores"])
 
 
-@parametrize_with_checks([LogisticRegression(), LogisticRegression(l1_ratio=1.0),
-                          LogisticRegressionCV(lams=5, cv=3)])
+@parametrize_with_checks([LogisticRegression(l1_ratio=1.0), LogisticRegressionCV(lams=5, cv=3),
+                          LogisticRegression(class_weight="balanced")])  # defaults: test_contract_sklearn
 def test_sklearn_api(estimator, check):
     check(estimator)

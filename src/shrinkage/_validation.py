@@ -147,8 +147,27 @@ def check_fit_values(X, name: str = "X", original=None, *, constant_warning: boo
                 "are 0 (drop them to silence this warning)", UserWarning)
 
 
+def check_numpy_input(*arrays, names=("X", "y")) -> None:
+    """Refuse array-API arrays (torch, CuPy, ...) while scikit-learn's ``array_api_dispatch`` is
+    on: shrinkage computes with NumPy, and scikit-learn's validation would otherwise fail deep
+    inside with the other library's dtype error."""
+    from sklearn import get_config
+    if not get_config().get("array_api_dispatch", False):
+        return
+    from sklearn.externals.array_api_compat import is_array_api_obj
+    for arr, name in zip(arrays, names):
+        if arr is not None and not isinstance(arr, np.ndarray) and is_array_api_obj(arr):
+            raise TypeError(
+                f"{name} is an array API array ({type(arr).__module__}.{type(arr).__name__}): "
+                "shrinkage computes "
+                "with NumPy and does not support array API dispatch; pass a NumPy array (e.g. "
+                "tensor.cpu().numpy()) or turn it off with "
+                "sklearn.set_config(array_api_dispatch=False)")
+
+
 def check_X(estimator, X, *, reset: bool, dtype=_FLOATS):
     """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names."""
+    check_numpy_input(X)
     _check_numeric_columns(X)
     original = X
     X = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False,
@@ -162,6 +181,7 @@ def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = 
     """Validate ``X`` and ``y`` for ``fit`` (sets ``n_features_in_``, ``feature_names_in_``):
     finite values of a magnitude the dtype can square (:func:`check_fit_values`); an estimator
     with ``fit_intercept=True`` warns about constant columns."""
+    check_numpy_input(X, y)
     _check_numeric_columns(X)
     original = X
     if y is None:

@@ -210,8 +210,8 @@ def convert_strength(
             )
     value = float(value)
     rho_in = float(l1_ratio)
-    if np.isnan(value) or value < 0:
-        raise ValueError(f"strength must be a non-negative number, got {value!r}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"strength must be a finite number >= 0, got {value!r}")
     if not 0.0 <= rho_in <= 1.0:
         raise ValueError(f"l1_ratio must lie in [0, 1], got {l1_ratio!r}")
     if source in _L2_ONLY and rho_in != 0.0:
@@ -221,10 +221,26 @@ def convert_strength(
     n = _need_n(n_samples, source if src_needs_n else target) if (src_needs_n or tgt_needs_n) else None
     if source == "sklearn-logistic" and value == 0:
         raise ValueError("C must be positive (C = 0 is infinite regularization)")
-    lam, rho = to_ours(value, rho_in, n, loss)
+    try:
+        lam, rho = to_ours(value, rho_in, n, loss)
+    except ZeroDivisionError:
+        lam, rho = np.inf, 0.0
+    if not np.isfinite(lam):
+        raise ValueError(f"{source} strength {value!r} is so small that our λ overflows float64 "
+                         f"(λ = {lam}); such a model is unregularized in practice: use λ = 0")
     if target in _L2_ONLY and rho != 0.0:
         raise ValueError(
             f"'{target}' has no L1 part; the source strength mixes in L1 (our l1_ratio={rho:g})"
         )
-    out, out_rho = from_ours(lam, rho, n, loss)
+    if target == "sklearn-lasso" and rho != 1.0:
+        raise ValueError(
+            f"'sklearn-lasso' is a pure L1 strength (Lasso's alpha), but the source strength has "
+            f"an L2 part (our l1_ratio={rho:g}); convert to 'sklearn-elasticnet' instead")
+    try:
+        out, out_rho = from_ours(lam, rho, n, loss)
+    except ZeroDivisionError:
+        out, out_rho = np.inf, rho
+    if not np.isfinite(out) and lam > 0:
+        raise ValueError(f"λ = {lam:g} is so small that the {target} strength overflows float64; "
+                         "such a model is unregularized in practice")
     return Strength(float(out), float(out_rho))

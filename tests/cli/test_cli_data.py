@@ -319,15 +319,20 @@ def test_every_command_has_help_quiet_and_json(command, capsys):
     assert "--quiet" in text and "--json" in text
 
 
-def test_convert_to_glmnet_is_gaussian_with_a_note(capsys):
-    assert main(["convert", "1.0", "--from", "sklearn-logistic", "--to", "glmnet",
+@pytest.mark.parametrize("source, family", [("sklearn-logistic", "binomial"),
+                                            ("glmnet-binomial", "binomial"),
+                                            ("sklearn-ridge", "gaussian"),
+                                            ("shrinkage", "gaussian")])
+def test_convert_to_glmnet_takes_the_family_of_the_other_side_with_a_note(capsys, source, family):
+    """Before: a logistic strength through --to glmnet came back as the Gaussian value."""
+    assert main(["convert", "1.0", "--from", source, "--to", "glmnet",
                  "--n-samples", "200", "--json"]) == 0
     captured = capsys.readouterr()
     out = json.loads(captured.out)
-    assert out["target"] == "glmnet-gaussian"
+    assert out["target"] == f"glmnet-{family}"
     assert out["value"] == pytest.approx(shrinkage.convert_strength(
-        1.0, source="sklearn-logistic", target="glmnet-gaussian", n_samples=200).value)
-    assert "glmnet-gaussian" in captured.err
+        1.0, source=source, target=f"glmnet-{family}", n_samples=200).value)
+    assert f"glmnet-{family}" in captured.err
 
 
 def test_internal_error_exits_1_in_one_line(monkeypatch, tmp_path, capsys):

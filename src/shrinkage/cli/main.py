@@ -187,7 +187,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     conv = sub.add_parser("convert", help="convert a regularization strength between libraries",
                           description="Convert a strength through the objective of "
-                                      "shrinkage.conventions. 'glmnet' means glmnet-gaussian.")
+                                      "shrinkage.conventions. 'glmnet' means glmnet-binomial beside "
+                                      "a logistic convention, else glmnet-gaussian.")
     names = sorted(STRENGTH_CONVENTIONS) + ["glmnet"]
     conv.add_argument("value", type=float, help="the strength in the source's terms")
     conv.add_argument("--from", dest="source", required=True, choices=names)
@@ -201,13 +202,19 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_BINOMIAL = {"sklearn-logistic", "glmnet-binomial"}
+_GAUSSIAN = {"sklearn-ridge", "sklearn-elasticnet", "sklearn-lasso", "glmnet-gaussian"}
+
+
 def _convert(args, out) -> int:
     notes = []
-    for attr in ("source", "target"):
+    for attr, other in (("source", "target"), ("target", "source")):
         if getattr(args, attr) == "glmnet":
-            setattr(args, attr, "glmnet-gaussian")
-            notes.append("'glmnet' is read as glmnet-gaussian (use glmnet-binomial for "
-                         "logistic models)")
+            family = "binomial" if getattr(args, other) in _BINOMIAL else "gaussian"
+            setattr(args, attr, f"glmnet-{family}")
+            why = ("the other side is a logistic model" if family == "binomial" else
+                   "name glmnet-binomial for logistic models")
+            notes.append(f"'glmnet' is read as glmnet-{family} ({why})")
     for n in dict.fromkeys(notes):
         out.note(f"shrinkage: note: {n}")
     res = convert_strength(args.value, source=args.source, target=args.target,

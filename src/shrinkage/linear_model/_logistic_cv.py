@@ -175,10 +175,14 @@ class LogisticRegressionCV(LogisticBase):
         cv = self.cv
         if isinstance(cv, Integral) and not isinstance(cv, bool) and groups is None and cv >= 2:
             counts = np.bincount(y_idx)
-            if counts.min() < cv:
+            if counts.min() < 2:
                 raise ValueError(
-                    f"the smallest class has {counts.min()} samples, fewer than cv={cv} folds; "
-                    "use fewer folds")
+                    f"a class has a single sample: the fold that tests it trains without any "
+                    f"example of it; drop that class or gather more rows of it")
+            if counts.min() < cv:      # as scikit-learn's StratifiedKFold: every training part
+                warn_user(             # still holds every class, some test parts lack one
+                    f"the smallest class has {counts.min()} samples, fewer than cv={cv} folds: "
+                    "some test folds hold none of it; consider fewer folds", UserWarning)
         return make_splits(cv, X, y_idx, groups, classification=True,
                            random_state=self.random_state)
 

@@ -18,9 +18,11 @@ from collections.abc import Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import (_check_sample_weight, check_is_fitted, column_or_1d,
+                                      validate_data)
 
-from .._validation import store_init_args
+from .._validation import check_classification_y, check_numpy_input, store_init_args
 from .engine import FoldEngine, RefitFold, make_result, make_splits
 from .grid import extend_while_on_edge, search_grid
 from .progress import ProgressBar
@@ -64,6 +66,15 @@ def lam_candidates(lams, l1_ratios=None) -> list[dict]:
         if r is not None and not 0.0 <= r <= 1.0:
             raise ValueError(f"l1_ratios must lie in [0, 1], got {r!r}")
     return [({"lam": c} if r is None else {"lam": c, "l1_ratio": r}) for r in ratios for c in cands]
+
+
+def _inner_has(name):
+    """For ``available_if``: the refit best estimator (or, before fitting, the estimator) has
+    the method ``name`` (else AttributeError, so that ``hasattr`` is False)."""
+    def check(self):
+        getattr(getattr(self, "best_estimator_", self.estimator), name)
+        return True
+    return check
 
 
 def _size(lam) -> float:
@@ -159,9 +170,7 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
             cands = lam_candidates(search_grid(int(self.lams)), self.l1_ratios)
         else:
             cands = lam_candidates(self.lams, self.l1_ratios)
-        X = np.asarray(X) if not hasattr(X, "iloc") else X.to_numpy()
-        y = np.asarray(y)
-        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        X, y, sw = self._validate(X, y, sample_weight)
         classification = is_classifier(self.estimator)
         classes, Y_eval = score_targets(y, classification=classification)
         scores = get_scores(self.scoring, classification=classification, classes=classes)
@@ -224,17 +233,43 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
             self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_).fit(X, y, **fit_kw)
         return self
 
+    def _validate(self, X, y, sample_weight):
+        """``(X, y, sample_weight)`` checked as scikit-learn does (records ``n_features_in_`` and
+        ``feature_names_in_``); a DataFrame stays one, so that every fit, and the refit best
+        estimator, knows its column names."""
+        check_numpy_input(X, y)
+        if y is None:
+            raise ValueError("LamSearchCV requires y to be passed, but the target y is None")
+        Xa, y = validate_data(self, X, y, reset=True, dtype=None, ensure_all_finite=False,
+                              accept_sparse=False, multi_output=True, y_numeric=False)
+        if is_classifier(self.estimator):
+            y = column_or_1d(y, warn=True)
+            check_classification_y(y)
+        sw = None if sample_weight is None else _check_sample_weight(sample_weight, Xa)
+        return (X if hasattr(X, "iloc") else Xa), np.asarray(y), sw
+
     def _best(self):
         check_is_fitted(self, "best_estimator_")
         return self.best_estimator_
 
     def predict(self, X):
-        """Predict with the refit best estimator."""
+        """Predict with the refit best estimator (which checks the feature names)."""
         return self._best().predict(X)
 
+    @available_if(_inner_has("predict_proba"))
     def predict_proba(self, X):
-        """Class probabilities of the refit best estimator."""
+        """Class probabilities of the refit best estimator (only where it has them)."""
         return self._best().predict_proba(X)
+
+    @available_if(_inner_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log-probabilities of the refit best estimator (only where it has them)."""
+        return self._best().predict_log_proba(X)
+
+    @available_if(_inner_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the refit best estimator (only where it has one)."""
+        return self._best().decision_function(X)
 
     def score(self, X, y, sample_weight=None):
         """The refit best estimator's own ``score``."""
@@ -243,4 +278,18 @@ class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     @property
     def classes_(self):
+        """The classes of the refit best estimator (classifiers only)."""
+        if not is_classifier(self.estimator):
+            raise AttributeError("classes_: LamSearchCV around a regressor has no classes")
         return self._best().classes_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = inner.classifier_tags
+        tags.regressor_tags = inner.regressor_tags
+        tags.target_tags = inner.target_tags
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags
