@@ -26,7 +26,11 @@ def check_lam(lam, name: str = "lam") -> float:
 def check_lam_values(lams, *, allow_zero: bool = True, name: str = "lams") -> np.ndarray:
     """λ values: a non-empty 1-D float array (in the order given) of finite values ≥ 0
     (> 0 without ``allow_zero``)."""
-    arr = np.asarray(lams, dtype=float).ravel()
+    try:
+        arr = np.asarray(lams, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers >= 0 (or an int, the size of the automatic "
+                         f"grid), got {lams!r}") from None
     if arr.size == 0:
         raise ValueError(f"{name} is empty; pass a grid size (int) or at least one value")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or (not allow_zero and np.any(arr == 0)):
@@ -284,7 +288,11 @@ def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray | None:
     """``None`` or a length-``p`` array of finite values ≥ 0."""
     if penalty_factor is None:
         return None
-    f = np.asarray(penalty_factor, dtype=np.float64)
+    try:
+        f = np.asarray(penalty_factor, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"penalty_factor must be numbers >= 0, one per feature (or one for "
+                         f"all), got {penalty_factor!r}") from None
     if f.ndim == 0:
         f = np.full(n_features, float(f))
     if f.ndim != 1 or f.shape[0] != n_features:

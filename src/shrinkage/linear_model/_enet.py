@@ -39,6 +39,7 @@ from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
 from ._base import LamMax, LinearPredictor, SupportDf
 from ..solvers.cd import enet_path, make_problem
+from .._params import ParamHints
 
 __all__ = ["Lasso", "ElasticNet", "relaxed_fit", "SparseRegressor"]
 
@@ -64,7 +65,8 @@ def relaxed_fit(X, y, sw, coef, fit_intercept):
     return out, my - float(mx @ out[support])
 
 
-class SparseRegressor(LamMax, SupportDf, LinearPredictor, RegressorMixin, BaseEstimator):
+class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorMixin,
+                      BaseEstimator):
     """Input handling shared by the sparse regressors (a subclass gives its penalty at
     ``λ = 1`` through ``_penalty``)."""
 

@@ -26,6 +26,7 @@ from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
 from ._base import LamMax, SupportDf
 from ._enet import SparseRegressor
+from .._params import ParamHints
 
 __all__ = ["GroupLasso", "GroupLassoClassifier"]
 
@@ -114,7 +115,7 @@ class GroupLasso(SparseRegressor):
         return self
 
 
-class GroupLassoClassifier(LamMax, SupportDf, ClassifierMixin, BaseEstimator):
+class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseEstimator):
     r"""Binary logistic regression with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
     Minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂`` with

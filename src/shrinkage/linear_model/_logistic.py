@@ -30,6 +30,7 @@ from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.prox_newton import solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
 from ._base import LamMax
+from .._params import ParamHints
 
 __all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba"]
 
@@ -69,7 +70,7 @@ def _probabilities(eta):
     return SoftmaxCrossEntropy.probabilities(eta)
 
 
-class LogisticBase(ClassifierMixin, BaseEstimator):
+class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
     """Prediction methods shared by both estimators."""
 
     @fill_doc

@@ -177,8 +177,8 @@ class LogisticRegressionCV(LogisticBase):
             counts = np.bincount(y_idx)
             if counts.min() < 2:
                 raise ValueError(
-                    f"a class has a single sample: the fold that tests it trains without any "
-                    f"example of it; drop that class or gather more rows of it")
+                    "a class has a single sample: the fold that tests it trains without any "
+                    "example of it; drop that class or gather more rows of it")
             if counts.min() < cv:      # as scikit-learn's StratifiedKFold: every training part
                 warn_user(             # still holds every class, some test parts lack one
                     f"the smallest class has {counts.min()} samples, fewer than cv={cv} folds: "

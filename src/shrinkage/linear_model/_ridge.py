@@ -24,6 +24,7 @@ from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ._base import LinearPredictor
 from .._warnings import warn_user
+from .._params import ParamHints
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -31,7 +32,7 @@ __all__ = ["Ridge", "RidgeCV"]
 _DECADES, _MAX_EXTENSIONS = 3.0, 5
 
 
-class _RidgeBase(LinearPredictor, RegressorMixin, BaseEstimator):
+class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
     """Shared input handling and prediction."""
 
     def _validate(self, X, y, sample_weight):

@@ -88,8 +88,10 @@ class FoldIds:
 
 
 def make_splits(cv, X, y=None, groups=None, *, classification=False, random_state=None):
-    """Resolve ``cv`` into a list of ``(train, test)`` index pairs and the number of repeats."""
+    """Resolve ``cv`` into a list of ``(train, test)`` index pairs and the number of repeats
+    (``cv=None`` is 5 folds, as in scikit-learn)."""
     n = len(X)
+    cv = 5 if cv is None else cv
     if isinstance(cv, (Integral, np.integer)) and not isinstance(cv, (bool, np.bool_)):
         if cv < 2:
             raise ValueError(f"cv as an int is the number of folds and must be >= 2, got {cv}")
@@ -102,6 +104,10 @@ def make_splits(cv, X, y=None, groups=None, *, classification=False, random_stat
             splitter = StratifiedKFold(int(cv), shuffle=shuffle, random_state=random_state)
         else:
             splitter = KFold(int(cv), shuffle=shuffle, random_state=random_state)
+    elif isinstance(cv, (str, bytes, float, bool, np.bool_)):
+        raise ValueError(f"cv must be an int (the number of folds), a splitter such as "
+                         f"KFold(5), an array of fold ids or an iterable of (train, test) "
+                         f"index pairs; got {cv!r}")
     elif isinstance(cv, np.ndarray) and cv.ndim == 1 and cv.size == n and cv.dtype.kind in "iu":
         splitter = FoldIds(cv)
     elif hasattr(cv, "split"):

@@ -30,6 +30,7 @@ from .rules import parse_rule, warn_on_edge
 from .scoring import get_scores, score_targets
 from .._docs import fill_doc
 from .._warnings import warn_user
+from .._params import ParamHints
 
 __all__ = ["LamSearchCV", "lam_candidates"]
 
@@ -88,7 +89,7 @@ def _total(lam) -> float:
     return float(sum(lam.values()) if isinstance(lam, dict) else np.sum(np.atleast_1d(lam)))
 
 
-class LamSearchCV(MetaEstimatorMixin, BaseEstimator):
+class LamSearchCV(ParamHints, MetaEstimatorMixin, BaseEstimator):
     """Choose λ (per layer, and ``l1_ratio``) of any estimator with a ``lam`` parameter.
 
     Parameters
