@@ -69,7 +69,10 @@ def read_table(path):
         raise ValueError(f"data file {path!r} has no columns") from None
     except ImportError as exc:
         raise ValueError(f"cannot read {path!r}: {exc}") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"data file {path!r} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                         f"at position {exc.start}); save it as UTF-8") from None
+    except (pd.errors.ParserError, OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"cannot read {path!r} as CSV or Parquet: {first}") from None
     if frame.shape[0] == 0:
@@ -120,6 +123,17 @@ def _refuse_nested(frame, columns) -> None:
                 raise ValueError(f"column {c!r} holds {what} in each cell ({typ}); shrinkage "
                                  "needs one number or one text value per cell: flatten it into "
                                  f"columns of its own, or leave it out (--drop {c})")
+
+
+def numeric_columns(frame, why: str):
+    """``frame`` as float64, or a ValueError naming the first column that is not numbers
+    (``why`` says why only numbers will do)."""
+    text = [c for c in frame.columns if not _is_numeric(frame[c])]
+    if text:
+        first = frame[text[0]].dropna()
+        sample = f" ({first.iloc[0]!r})" if len(first) else ""
+        raise ValueError(f"column {text[0]!r} holds text{sample}; {why}")
+    return frame.astype(float)
 
 
 def _is_numeric(series) -> bool:

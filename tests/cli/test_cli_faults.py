@@ -152,3 +152,23 @@ def test_report_on_a_missing_or_directory_input_says_so(tmp_path, call):
 def test_predict_on_a_directory_model_says_so(data, tmp_path, call):
     one_line_error(call("predict", tmp_path, data), "is a directory; give the file")
 
+
+
+def test_a_file_that_is_not_utf8_says_so_and_how_to_fix_it(tmp_path, call):
+    (tmp_path / "latin1.csv").write_bytes("x,y\n1,café\n2,thé\n".encode("latin-1"))
+    one_line_error(call("fit", tmp_path / "latin1.csv", "--target", "x"),
+                   "is not UTF-8 text (byte 0xe9 at position", "save it as UTF-8")
+
+
+@pytest.mark.parametrize("with_names", [True, False])
+def test_text_for_a_model_saved_from_python_names_the_column(with_names, tmp_path, call):
+    import pandas as pd
+
+    from shrinkage import Ridge
+    from shrinkage.io import save
+    X = pd.DataFrame({"a": np.arange(10.0), "b": np.arange(10.0) ** 2})
+    save(Ridge().fit(X if with_names else X.to_numpy(), X["a"]), tmp_path / "m.shrinkage")
+    X.assign(b="text").to_csv(tmp_path / "new.csv", index=False)
+    one_line_error(call("predict", tmp_path / "m.shrinkage", tmp_path / "new.csv"),
+                   "column 'b' holds text ('text'); the model was saved from Python without a "
+                   "table's preprocessing: numbers only")

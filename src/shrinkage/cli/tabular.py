@@ -33,16 +33,18 @@ def load_training(args):
 
 def design_from_model(meta: dict, frame, unknown: str = "ignore"):
     """The design matrix of ``frame`` by the preprocessing stored in a model file."""
-    from .._preprocess import TablePreprocessor
+    from .._preprocess import TablePreprocessor, numeric_columns
     spec = meta.get("preprocessing")
     if spec is None:                              # saved from Python: numeric columns by name
         names = meta.get("feature_names")
+        why = "the model was saved from Python without a table's preprocessing: numbers only"
         if names is None:
-            return frame.to_numpy(dtype=float)
+            return numeric_columns(frame, why).to_numpy()
         absent = [n for n in names if n not in frame.columns]
         if absent:
-            raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was fitted on")
-        return frame[names]
+            raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was "
+                             "fitted on")
+        return numeric_columns(frame[names], why)
     return TablePreprocessor.from_dict(spec, unknown=unknown).transform(frame)
 
 
