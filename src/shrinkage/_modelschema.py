@@ -21,7 +21,8 @@ a :class:`ValueError` naming the first thing that does not fit:
   anything the class defines; the ones prediction reads (``n_features_in_``, ``coef_``,
   ``intercept_``, ``classes_``, a network's ``layer_sizes_``, ``coefs_``, ``intercepts_``) of the
   right type and consistent shapes, so that a network's declared layer sizes are checked against
-  the shapes of its stored weights before a single weight is allocated;
+  the shapes of its stored weights before a single weight is allocated; the numbers that
+  reports read (``lam_``, ``df_``, ...) numbers; ``net_`` and ``trainer_`` never;
 * the preprocessing of a table (:func:`shrinkage._preprocess.spec_problem`),
   whose encoded columns must be the model's features.
 """
@@ -56,6 +57,10 @@ _ATTRIBUTE = re.compile(r"[A-Za-z][A-Za-z0-9_]*_")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CV_INFO = ("index", "index_min", "index_1se", "rule", "reason", "n_repeats")
 _NUMERIC = "iuf"
+_REBUILT_ONLY = ("net_", "trainer_")      # a network and its training state, never in a file
+#: fitted attributes that reports and summaries read as numbers (a number, or numbers)
+_NUMBER_ATTRIBUTES = ("lam_", "lam_min_", "lam_1se_", "l1_ratio_", "df_", "lam_max_", "sigma2_",
+                      "kkt_", "loss_", "n_iter_", "n_nonzero_", "best_epoch_")
 
 #: the kinds of value each constructor parameter may hold in a file (anything that is not a
 #: plain value, such as a splitter or a callable, is not stored: see ``dropped_params``)
@@ -336,6 +341,15 @@ class _Check:
                                 and all(_is_number(x) for x in v["__dict__"].values())),
         }[kind]()
 
+    def numbers(self, v) -> bool:
+        """A number (NaN and ±inf too), a list of them, or an array of numbers."""
+        e, items = self.entry(v), self.seq(v)
+        if e is not None:
+            return e["kind"] in _NUMERIC
+        if items is not None:
+            return len(items) > 0 and all(_is_number(x, finite=False) for x in items)
+        return _is_number(v, finite=False)
+
     # -- parameters --------------------------------------------------------------------------
     def params(self, params, dropped):
         accepted = set(inspect.signature(self.cls.__init__).parameters) - {"self"}
@@ -365,6 +379,8 @@ class _Check:
                 self.fail(where, f"may not be set on a {name} (fitted attributes end in '_')")
             if k not in rebuilt and hasattr(self.cls, k):
                 self.fail(where, f"may not be set on a {name}: it would replace the class's own")
+            if k in _REBUILT_ONLY:
+                self.fail(where, f"may not be set on a {name}: it is rebuilt, never stored")
             self.value(v, where)
         self.attrs, self.classifier = attrs, hasattr(self.cls, "predict_proba")
         required = ["n_features_in_"] + (["classes_"] if self.classifier else [])
@@ -391,6 +407,9 @@ class _Check:
             self.network(attrs, outputs)
         else:
             self.linear(attrs, outputs)
+        for k in _NUMBER_ATTRIBUTES:
+            if k in attrs and not self.numbers(attrs[k]):
+                self.fail(f"attributes[{k!r}]", "must be a number or an array of numbers")
         if "cv_results_" in attrs and not (isinstance(attrs["cv_results_"], dict)
                                            and "__dict__" in attrs["cv_results_"]):
             self.fail("attributes['cv_results_']", "must be a mapping")

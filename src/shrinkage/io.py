@@ -283,7 +283,7 @@ def _open(path):
         raise ValueError(f"model file {path!r} does not exist")
     try:
         return zipfile.ZipFile(path, "r")
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         raise ValueError(f"{path!r} is not a shrinkage model file (not a zip archive, or "
                          "truncated)") from None
 
