@@ -298,6 +298,14 @@ def test_repeated_encrypted_and_foreign_compression_members_are_refused(files, t
     refused(bz, "encrypted or compressed in a way shrinkage does not write")
 
 
+def test_a_zip_of_a_version_zipfile_cannot_read_is_not_a_model_file(files, tmp_path):
+    raw = bytearray(files["ridge"].read_bytes())
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 6] = 99                       # "version needed to extract": 9.9
+    (tmp_path / "v99.shrinkage").write_bytes(bytes(raw))
+    refused(tmp_path / "v99.shrinkage", "is not a shrinkage model file (not a zip archive")
+
+
 def test_a_directory_given_as_the_model_is_named_as_one(tmp_path):
     refused(tmp_path, "is a directory; give the file that shrinkage.io.save")
 
