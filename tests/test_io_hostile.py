@@ -84,6 +84,8 @@ META_CASES = {
                         "['__tuple__'] is an integer, not a list"),
     "param-activation-number": ("mlp", _set("params", "activation", 5),
                                 "params['activation'] must be a string"),
+    "param-checkpoint-path": ("mlp", _set("params", "checkpoint", "/home/user/.bashrc"),
+                              "params['checkpoint'] must be null"),
     "dropped-unknown": ("ridge", _set("dropped_params", ["evil"]), "dropped_params names"),
     "versions-numbers": ("ridge", _set("versions", "numpy", 2), "versions must be an object"),
     "extra-list": ("ridge", _set("extra", [1]), "extra is a list, expected an object or null"),
@@ -308,6 +310,15 @@ def test_a_zip_of_a_version_zipfile_cannot_read_is_not_a_model_file(files, tmp_p
 
 def test_a_directory_given_as_the_model_is_named_as_one(tmp_path):
     refused(tmp_path, "is a directory; give the file that shrinkage.io.save")
+
+
+def test_a_checkpoint_path_is_not_stored(tmp_path):
+    """A file must not choose where a later fit of the loaded network writes its checkpoints."""
+    net = MLPRegressor(checkpoint=str(tmp_path / "ckpt.npz"), **NET).fit(X, Y)
+    save(net, tmp_path / "net.shrinkage")
+    assert read_meta(tmp_path / "net.shrinkage")["dropped_params"] == ["checkpoint"]
+    with pytest.warns(UserWarning, match="checkpoint"):
+        assert load(tmp_path / "net.shrinkage").checkpoint is None
 
 
 def test_save_never_writes_what_load_refuses(tmp_path):

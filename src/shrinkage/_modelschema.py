@@ -63,10 +63,11 @@ _NUMBER_ATTRIBUTES = ("lam_", "lam_min_", "lam_1se_", "l1_ratio_", "df_", "lam_m
                       "kkt_", "loss_", "n_iter_", "n_nonzero_", "best_epoch_")
 
 #: the kinds of value each constructor parameter may hold in a file (anything that is not a
-#: plain value, such as a splitter or a callable, is not stored: see ``dropped_params``)
+#: plain value, such as a splitter or a callable, is not stored: see ``dropped_params``); a
+#: checkpoint path never is: a file must not choose where a later ``fit`` writes
 PARAM_KINDS = {
     "activation": ("str",), "adaptive_lam": ("none", "str"), "batch_size": ("int", "str"),
-    "checkpoint": ("none", "str"), "compute_df": ("bool",), "cv": ("none", "int", "str", "labels"),
+    "checkpoint": ("none",), "compute_df": ("bool",), "cv": ("none", "int", "str", "labels"),
     "cv_tol": ("none", "number"), "dtype": ("str",), "early_stopping": ("bool",),
     "fit_intercept": ("bool",), "group_axis": ("str",),
     "group_lam": ("number", "numbers", "mapping"), "group_weights": ("none", "numbers", "mapping"),
