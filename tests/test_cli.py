@@ -111,7 +111,7 @@ def test_convert_with_mixing_prints_both_numbers():
 def test_bad_input_exits_2_with_one_line_and_no_traceback():
     out = run("convert", "1.0", "--from", "sklearn-ridge")
     assert out.returncode == 2
-    assert "needs n_samples" in out.stderr and "Traceback" not in out.stderr
+    assert "needs --n-samples" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
 
 

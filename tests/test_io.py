@@ -2,12 +2,12 @@
 files are refused with a ValueError and nothing in them runs."""
 
 import io
-import json
 import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
+from model_files import rewrite
 
 import shrinkage
 from shrinkage import (LogisticRegression, LogisticRegressionCV, MLPClassifier, MLPRegressor,
@@ -100,7 +100,8 @@ def test_every_public_estimator_is_loadable():
 def test_meta_records_class_params_versions_and_preprocessing(ridge_file, tmp_path):
     model = Ridge(lam=0.1).fit(X, Y_REG)
     path = tmp_path / "m.zip"
-    save(model, path, preprocessing={"columns": [{"name": "a", "kind": "numeric"}]})
+    save(model, path, preprocessing={"columns": [{"name": c, "kind": "numeric", "fill": None}
+                                                 for c in "abcd"]})
     meta = read_meta(path)
     assert meta["format"] == "shrinkage-model" and meta["schema_version"] == SCHEMA_VERSION
     assert meta["class"] == "Ridge" and meta["params"]["lam"] == 0.1
@@ -112,21 +113,6 @@ def test_meta_records_class_params_versions_and_preprocessing(ridge_file, tmp_pa
         assert all(n == "meta.json" or n.endswith(".npy") for n in zf.namelist())
 
 
-def _rewrite(src, dst, edit_meta=None, edit_member=None, add=None):
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
-        for name in zin.namelist():
-            data = zin.read(name)
-            if name == "meta.json" and edit_meta:
-                meta = json.loads(data)
-                edit_meta(meta)
-                data = json.dumps(meta).encode()
-            elif name != "meta.json" and edit_member:
-                data = edit_member(data)
-            zout.writestr(name, data)
-        for name, data in (add or {}).items():
-            zout.writestr(name, data)
-
-
 @pytest.mark.parametrize("case", ["MLPClassifier", "MLPClassifier-binary", "MLPRegressor"])
 def test_network_files_written_before_progress_existed_load(case, tmp_path):
     """A file without the ``progress`` parameter (written before it existed) loads at the
@@ -135,7 +121,7 @@ def test_network_files_written_before_progress_existed_load(case, tmp_path):
     model = make().fit(X, y)
     save(model, tmp_path / "new.shrinkage")
     assert "progress" in read_meta(tmp_path / "new.shrinkage")["params"]
-    _rewrite(tmp_path / "new.shrinkage", tmp_path / "old.shrinkage",
+    rewrite(tmp_path / "new.shrinkage", tmp_path / "old.shrinkage",
              edit_meta=lambda meta: meta["params"].pop("progress"))
     back = load(tmp_path / "old.shrinkage")
     assert back.progress is False
@@ -159,7 +145,7 @@ def test_tampered_array_is_refused_by_its_sha256(ridge_file, tmp_path):
         np.save(buf, a + 1.0 if a.dtype.kind == "f" else a[::-1])
         return buf.getvalue()
     bad = tmp_path / "tampered.zip"
-    _rewrite(ridge_file, bad, edit_member=flip)
+    rewrite(ridge_file, bad, edit_member=flip)
     with pytest.raises(ValueError, match="SHA-256"):
         load(bad)
 
@@ -179,7 +165,7 @@ def test_pickled_member_never_runs(ridge_file, tmp_path):
         member = next(iter(meta["arrays"]))
         meta["arrays"][member]["sha256"] = hashlib.sha256(evil).hexdigest()
     bad = tmp_path / "evil.zip"
-    _rewrite(ridge_file, bad, edit_meta=point_to_evil, edit_member=lambda d: evil)
+    rewrite(ridge_file, bad, edit_meta=point_to_evil, edit_member=lambda d: evil)
     with pytest.raises(ValueError, match="not a plain array"):
         load(bad)
     assert not marker.exists()
@@ -191,18 +177,18 @@ def test_pickled_member_never_runs(ridge_file, tmp_path):
     (lambda m: m.update({"class": "Pipeline"}), "cannot load"),
     (lambda m: m.update({"class": "__import__"}), "cannot load"),
     (lambda m: m["attributes"].update(__class__="x"), "may not be set"),
-    (lambda m: m["params"].update(evil=1), "not parameters of Ridge"),
+    (lambda m: m["params"].update(evil=1), "not a parameter of Ridge"),
 ])
 def test_foreign_future_and_unknown_content_is_refused(ridge_file, tmp_path, edit, message):
     bad = tmp_path / "bad.zip"
-    _rewrite(ridge_file, bad, edit_meta=edit)
+    rewrite(ridge_file, bad, edit_meta=edit)
     with pytest.raises(ValueError, match=message):
         load(bad)
 
 
 def test_unlisted_member_and_non_zip_and_other_zip_are_refused(ridge_file, tmp_path):
     extra = tmp_path / "extra.zip"
-    _rewrite(ridge_file, extra, add={"arrays/9999.npy": b"x"})
+    rewrite(ridge_file, extra, add={"arrays/9999.npy": b"x"})
     with pytest.raises(ValueError, match="does not list"):
         load(extra)
     text = tmp_path / "model.csv"

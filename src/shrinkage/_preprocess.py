@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["read_table", "TablePreprocessor", "infer_task", "IMPUTE"]
+__all__ = ["read_table", "TablePreprocessor", "infer_task", "spec_problem", "IMPUTE"]
 
 IMPUTE = ("mean", "median", "most_frequent")
 MAX_LEVELS = 200
@@ -40,10 +40,14 @@ def read_table(path):
     Raises
     ------
     ValueError
-        If the file is missing, empty, has no rows, or cannot be parsed.
+        If the path is missing or a directory, the file is empty, has no rows, cannot be
+        parsed, or names a column twice (a CSV header; pandas would rename the second ``a.1``).
     """
     import pandas as pd
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"data file {path!r} is a directory; give a .csv, .tsv or .parquet "
+                         "file")
     if not os.path.isfile(path):
         raise ValueError(f"data file {path!r} does not exist")
     if os.path.getsize(path) == 0:
@@ -51,26 +55,85 @@ def read_table(path):
     with open(path, "rb") as fh:
         magic = fh.read(4)
     lower = path.lower()
+    types, header = {}, None
     try:
         if magic == b"PAR1" or lower.endswith((".parquet", ".pq")):
             frame = pd.read_parquet(path)
+            types = _parquet_types(path)
         else:
             sep = "\t" if lower.endswith((".tsv", ".tsv.gz")) else ","
             frame = pd.read_csv(path, sep=sep)
+            header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str,
+                                 keep_default_na=False).iloc[0].tolist()
     except pd.errors.EmptyDataError:
         raise ValueError(f"data file {path!r} has no columns") from None
     except ImportError as exc:
         raise ValueError(f"cannot read {path!r}: {exc}") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"data file {path!r} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                         f"at position {exc.start}); save it as UTF-8") from None
+    except (pd.errors.ParserError, OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"cannot read {path!r} as CSV or Parquet: {first}") from None
     if frame.shape[0] == 0:
         raise ValueError(f"data file {path!r} has a header but no rows")
     frame.columns = [str(c) for c in frame.columns]
-    dup = frame.columns[frame.columns.duplicated()].tolist()
-    if dup:
-        raise ValueError(f"data file {path!r} has duplicate column names {dup}")
+    _refuse_repeated(list(frame.columns) if header is None else header, path)
+    frame.attrs["types"] = types
     return frame
+
+
+def _refuse_repeated(names, path) -> None:
+    seen = {}
+    for i, name in enumerate(names):
+        if name in seen and name != "":
+            raise ValueError(f"data file {path!r} has the column name {name!r} twice (columns "
+                             f"{seen[name] + 1} and {i + 1}); give every column its own name")
+        seen.setdefault(name, i)
+
+
+def _parquet_types(path) -> dict:
+    """Column name → Parquet type, for messages (empty if pyarrow cannot say)."""
+    try:
+        import pyarrow.parquet as pq
+        return {f.name: str(f.type) for f in pq.read_schema(path)}
+    except Exception:                      # only for messages: never fail a read on it
+        return {}
+
+
+_NESTED = ((list, tuple, np.ndarray), "a list"), ((dict,), "a mapping (struct)"), \
+    ((bytes, bytearray, memoryview), "binary data"), ((set, frozenset), "a set")
+
+
+def _refuse_nested(frame, columns) -> None:
+    """One number or one text per cell: a Parquet list, struct or binary column would otherwise
+    be one-hot encoded by its printed form."""
+    for c in columns:
+        s = frame[c]
+        if s.dtype != object:
+            continue
+        first = s.first_valid_index()
+        if first is None:
+            continue
+        value = s.loc[first]
+        for kinds, what in _NESTED:
+            if isinstance(value, kinds):
+                typ = (frame.attrs.get("types") or {}).get(c)
+                typ = f"Parquet type {typ}" if typ else f"Python type {type(value).__name__}"
+                raise ValueError(f"column {c!r} holds {what} in each cell ({typ}); shrinkage "
+                                 "needs one number or one text value per cell: flatten it into "
+                                 f"columns of its own, or leave it out (--drop {c})")
+
+
+def numeric_columns(frame, why: str):
+    """``frame`` as float64, or a ValueError naming the first column that is not numbers
+    (``why`` says why only numbers will do)."""
+    text = [c for c in frame.columns if not _is_numeric(frame[c])]
+    if text:
+        first = frame[text[0]].dropna()
+        sample = f" ({first.iloc[0]!r})" if len(first) else ""
+        raise ValueError(f"column {text[0]!r} holds text{sample}; {why}")
+    return frame.astype(float)
 
 
 def _is_numeric(series) -> bool:
@@ -106,6 +169,7 @@ def split_target(frame, target: str, task: str | None = None):
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(f"target column {target!r} is not in the data{hint}; columns are "
                          f"{_names(list(frame.columns), 8)}")
+    _refuse_nested(frame, [target])
     y = frame[target]
     n_missing = int(y.isna().sum())
     if n_missing:
@@ -156,6 +220,7 @@ class TablePreprocessor:
         """Learn the columns, levels and fill values of ``frame`` (features only)."""
         if frame.shape[1] == 0:
             raise ValueError("the data has no feature columns")
+        _refuse_nested(frame, frame.columns)
         missing = [c for c in frame.columns if frame[c].isna().any()]
         if missing and self.impute is None:
             counts = ", ".join(f"{c!r} ({_rows(int(frame[c].isna().sum()))})" for c in missing[:8])
@@ -184,6 +249,9 @@ class TablePreprocessor:
                 fill = text.mode().iloc[0] if s.isna().any() else None
                 self.columns_.append({"name": c, "kind": "categorical", "levels": levels,
                                       "fill": fill})
+        clash = _collision(self.columns_)
+        if clash:
+            raise ValueError(f"{clash}; rename one of them")
         return self
 
     @property
@@ -203,6 +271,7 @@ class TablePreprocessor:
         if absent:
             raise ValueError(f"the data lacks the column(s) {_names(absent)} that the model was "
                              "fitted on")
+        _refuse_nested(frame, [c["name"] for c in self.columns_])
         parts, unseen = {}, []
         for col in self.columns_:
             s = frame[col["name"]]
@@ -244,12 +313,79 @@ class TablePreprocessor:
 
     @classmethod
     def from_dict(cls, spec: dict, unknown: str = "ignore") -> "TablePreprocessor":
-        try:
-            pre = cls(spec.get("impute"), unknown)
-            pre.columns_ = [dict(c) for c in spec["columns"]]
-            for c in pre.columns_:
-                if c["kind"] not in ("numeric", "categorical") or not isinstance(c["name"], str):
-                    raise ValueError(c)
-        except (KeyError, TypeError, AttributeError, ValueError):
-            raise ValueError("the model file's preprocessing is malformed") from None
+        """The preprocessor that :meth:`to_dict` described (as stored in a model file, with the
+        CLI's ``target``, ``task`` and ``dropped``); a ValueError names what is malformed."""
+        problem = spec_problem(spec)
+        if problem:
+            raise ValueError(f"the model file's preprocessing is malformed: {problem}")
+        pre = cls(spec.get("impute"), unknown)
+        pre.columns_ = [dict(c, fill=c.get("fill")) for c in spec["columns"]]
         return pre
+
+
+_SPEC_KEYS = ("impute", "columns", "target", "task", "dropped")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def spec_problem(spec) -> str | None:
+    """What is wrong with a stored preprocessing ``spec`` (see :meth:`TablePreprocessor.to_dict`),
+    or None: its keys, ``impute``, ``task``, ``target``, ``dropped``, and each column's name,
+    kind, levels and fill, and that no two encoded columns share a name."""
+    if not isinstance(spec, dict):
+        return "it is not an object"
+    if set(spec) - set(_SPEC_KEYS):
+        return f"unknown keys {sorted(set(spec) - set(_SPEC_KEYS))[:3]}"
+    if spec.get("impute") is not None and spec.get("impute") not in IMPUTE:
+        return f"impute is {spec.get('impute')!r}"
+    if spec.get("task", "regression") not in ("regression", "classification"):
+        return f"task is {spec['task']!r}"
+    if not isinstance(spec.get("target", ""), str):
+        return "target is not a column name"
+    dropped = spec.get("dropped", [])
+    if not (isinstance(dropped, list) and all(isinstance(d, str) for d in dropped)):
+        return "dropped is not a list of column names"
+    columns = spec.get("columns")
+    if not (isinstance(columns, list) and columns):
+        return "columns is not a non-empty list"
+    for i, col in enumerate(columns):
+        if not (isinstance(col, dict) and isinstance(col.get("name"), str)):
+            return f"column {i} has no name"
+        kind, fill, where = col.get("kind"), col.get("fill"), f"column {col['name']!r}"
+        if kind == "numeric":
+            if set(col) - {"name", "kind", "fill"} or not (fill is None or _is_number(fill)):
+                return f"{where} is numeric but has levels or a fill that is not a number"
+        elif kind == "categorical":
+            levels = col.get("levels")
+            if set(col) - {"name", "kind", "fill", "levels"} or not (
+                    isinstance(levels, list) and 1 <= len(levels) <= MAX_LEVELS
+                    and all(isinstance(lv, str) for lv in levels)
+                    and len(set(levels)) == len(levels)):
+                return f"{where} is categorical but its levels are not 1 to {MAX_LEVELS} " \
+                       "distinct strings"
+            if fill is not None and fill not in levels:
+                return f"{where} fills with {fill!r}, which is not one of its levels"
+        else:
+            return f"{where} has the kind {kind!r}"
+    if len({c["name"] for c in columns}) != len(columns):
+        return "two columns have the same name"
+    return _collision(columns)
+
+
+def _collision(columns) -> str | None:
+    """Two encoded columns with one name (a column ``"city=Paris"`` and the level ``"Paris"``
+    of a text column ``"city"``), described, or None."""
+    made = {}
+    for col in columns:
+        if col["kind"] == "numeric":
+            outs = [(col["name"], f"the column {col['name']!r}")]
+        else:
+            outs = [(f"{col['name']}={lv}", f"the 0/1 column of level {lv!r} of the text column "
+                     f"{col['name']!r}") for lv in col["levels"]]
+        for name, what in outs:
+            if name in made:
+                return f"{made[name]} and {what} would both be named {name!r}"
+            made[name] = what
+    return None

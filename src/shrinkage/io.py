@@ -10,10 +10,21 @@ A model file is a zip archive holding
   weights), read back with ``numpy.load(..., allow_pickle=False)``.
 
 Loading executes nothing from the file: only the classes in :data:`LOADABLE` (the public
-estimators) can be rebuilt, from their constructor parameters and plain attributes. A file that
-is truncated, not a zip, not ours, written by a newer schema, whose members do not match the
-SHA-256 recorded in ``meta.json``, or that holds members ``meta.json`` does not list, fails with
-a :class:`ValueError` that says which.
+estimators) can be rebuilt, from their constructor parameters and plain attributes. Before
+anything is built or inflated, ``meta.json`` is checked against its schema
+(:mod:`shrinkage._modelschema`: types at every level, nesting depth, the class, the parameters'
+names and kinds, the attributes' names, types and shapes, a network's layer sizes against the
+shapes of its weights) and the zip headers against the limits below. A file that is truncated,
+not a zip, not ours, written by a newer schema, does not fit the schema, whose members do not
+match the SHA-256 or the shape recorded in ``meta.json``, or that holds members ``meta.json``
+does not list, fails with a :class:`ValueError` that says which.
+
+Limits: one array may inflate to at most :data:`MAX_MEMBER_BYTES` (256 MiB: 32 million float64
+values, a 4096 × 8192 weight matrix), all members together to :data:`MAX_TOTAL_BYTES` (1 GiB),
+``meta.json`` to 64 MiB; read from the zip headers and the declared shapes before a byte is
+inflated, and the inflating stream is capped there too. A deflate bomb (a few hundred KiB that
+inflate to gigabytes) is refused by its headers. For a larger model of your own, raise them:
+``load(path, max_member_bytes=..., max_total_bytes=...)``.
 
 What is stored: every public fitted attribute (names ending in ``_``) that is a number, a
 string, an array of numbers or strings, a list of those, or a dict of those — which covers
@@ -42,9 +53,9 @@ True
 from __future__ import annotations
 
 import hashlib
-import inspect
 import io as _io
 import json
+import math
 import os
 import platform
 import warnings
@@ -54,22 +65,26 @@ import zlib
 import numpy as np
 
 from ._atomic import atomic_write
+from ._modelschema import FORMAT, MAX_MEMBERS, META, PRIVATE, SCHEMA_VERSION, SchemaError
+from ._modelschema import check as check_meta
+from ._modelschema import parse as parse_meta
+from ._modelschema import human_size, storable_param
 
-__all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE"]
+__all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE",
+           "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES"]
 
-FORMAT = "shrinkage-model"
-SCHEMA_VERSION = 1
-META = "meta.json"
 #: the estimators a model file may name (every public estimator of ``shrinkage``)
 LOADABLE = ("Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
             "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
             "MLPRegressor")
-# private attributes that prediction needs, per class (everything else private is dropped)
-_PRIVATE = {"MLPRegressor": ("_y_ndim", "_n_targets")}
+#: the most one member (array) may inflate to, unless ``load`` is told otherwise
+MAX_MEMBER_BYTES = 256 << 20
+#: the most all members together may inflate to, unless ``load`` is told otherwise
+MAX_TOTAL_BYTES = 1 << 30
+_MAX_META = 64 << 20
+_NPY_HEADER = (11, 12 + 10_000 + 64)   # bytes before a .npy's data: magic, length, header
 # attributes rebuilt rather than stored
 _SKIP = {"trainer_", "net_"}
-_MAX_MEMBER = 4 << 30        # refuse members claiming more than 4 GiB uncompressed
-_MAX_META = 64 << 20
 
 
 # -- encoding ---------------------------------------------------------------------------------
@@ -96,6 +111,11 @@ class _Writer:
         self.index[member] = {"name": name, "shape": list(a.shape), "dtype": a.dtype.str,
                               "sha256": hashlib.sha256(data).hexdigest()}
         return {"__array__": member, "object": obj}
+
+    def forget(self, mark: int) -> None:
+        """Drop the arrays collected after the first ``mark`` (a value that is not stored)."""
+        for member in list(self.arrays)[mark:]:
+            del self.arrays[member], self.index[member]
 
     def encode(self, v, name: str):
         from .selection.results import CVResult
@@ -172,7 +192,7 @@ def _fitted_attributes(model) -> dict:
     name = type(model).__name__
     out = {k: v for k, v in vars(model).items()
            if k.endswith("_") and not k.startswith("_") and k not in _SKIP}
-    out.update({k: getattr(model, k) for k in _PRIVATE.get(name, ()) if hasattr(model, k)})
+    out.update({k: getattr(model, k) for k in PRIVATE.get(name, ()) if hasattr(model, k)})
     if hasattr(model, "net_"):                      # a network: its weights, rebuilt on load
         out["coefs_"] = [np.array(W) for W in model.coefs_]
         out["intercepts_"] = [np.array(b) for b in model.intercepts_]
@@ -212,10 +232,19 @@ def save(model, path, *, preprocessing: dict | None = None, extra: dict | None =
     w = _Writer()
     params, dropped = {}, []
     for k, v in model.get_params(deep=False).items():
+        mark = len(w.arrays)
         try:
-            params[k] = w.encode(v, k)
+            node = w.encode(v, k)
         except TypeError:
+            node = None
             dropped.append(k)             # e.g. a splitter object: not needed to predict
+        else:
+            if storable_param(k, node, w.index):
+                params[k] = node
+            else:
+                dropped.append(k)         # e.g. explicit (train, test) folds
+        if k in dropped:
+            w.forget(mark)
     try:
         attributes = {k: w.encode(v, k) for k, v in attrs.items()}
     except TypeError as exc:
@@ -233,6 +262,10 @@ def save(model, path, *, preprocessing: dict | None = None, extra: dict | None =
         text = json.dumps(meta, indent=1, ensure_ascii=False)
     except TypeError as exc:
         raise ValueError(f"preprocessing/extra must be JSON-serializable: {exc}") from None
+    try:                                  # write only what load reads back
+        check_meta(parse_meta(text.encode("utf-8")), _loadable())
+    except ValueError as exc:
+        raise ValueError(f"cannot save this {cls}: {exc}") from None
     with atomic_write(path, "wb") as fh:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(META, text)
@@ -243,59 +276,160 @@ def save(model, path, *, preprocessing: dict | None = None, extra: dict | None =
 # -- load -------------------------------------------------------------------------------------
 def _open(path):
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"model file {path!r} is a directory; give the file that "
+                         "shrinkage.io.save or shrinkage fit --out wrote")
     if not os.path.isfile(path):
         raise ValueError(f"model file {path!r} does not exist")
     try:
         return zipfile.ZipFile(path, "r")
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         raise ValueError(f"{path!r} is not a shrinkage model file (not a zip archive, or "
                          "truncated)") from None
 
 
-def _read_member(zf, info, path):
-    if info.file_size > (_MAX_META if info.filename == META else _MAX_MEMBER):
-        raise ValueError(f"{path!r}: member {info.filename!r} is implausibly large")
+def _members(zf, path) -> dict:
+    """The archive's members by name, checked from the zip headers: no repeats, no encryption,
+    deflate or stored only, ``meta.json`` within its limit (the arrays' limits are checked
+    against ``meta.json`` by :func:`_meta`, still before anything inflates)."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS + 1:
+        raise ValueError(f"{path!r} holds {len(infos)} members; a model file has at most "
+                         f"{MAX_MEMBERS + 1}")
+    members = {}
+    for info in infos:
+        name = info.filename
+        if name in members:
+            raise ValueError(f"{path!r} holds the member {name!r} twice; the file was altered")
+        if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED,
+                                                             zipfile.ZIP_DEFLATED):
+            raise ValueError(f"{path!r}: the member {name!r} is encrypted or compressed in a way "
+                             "shrinkage does not write; the file was altered")
+        members[name] = info
+    if META in members and members[META].file_size > _MAX_META:
+        raise ValueError(f"{path!r}: {META} inflates to "
+                         f"{human_size(members[META].file_size)}, more than the limit of "
+                         f"{human_size(_MAX_META)}; the file was altered")
+    return members
+
+
+def _within_limits(members, index, path, max_member_bytes, max_total_bytes) -> None:
+    """Each member's and the total inflated size, from the zip headers (never inflated)."""
+    for member, entry in index.items():
+        size = members[member].file_size
+        if size > max_member_bytes:
+            raise ValueError(f"{path!r}: the member {member!r} ({entry['name']}) inflates to "
+                             f"{human_size(size)}, more than the limit of "
+                             f"{human_size(max_member_bytes)}; if this is your own model, raise "
+                             "it with "
+                             "shrinkage.io.load(path, max_member_bytes=...)")
+    total = sum(i.file_size for i in members.values())
+    if total > max_total_bytes:
+        raise ValueError(f"{path!r} inflates to {human_size(total)}, more than the limit of "
+                         f"{human_size(max_total_bytes)}; if this is your own model, raise it "
+                         "with shrinkage.io.load(path, max_total_bytes=...)")
+
+
+def _read_member(zf, info, path) -> bytes:
+    """The member's bytes, never more than its zip header declares (already within limits)."""
     try:
-        return zf.read(info)
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        with zf.open(info) as fh:
+            data = fh.read(info.file_size + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, RuntimeError,
+            NotImplementedError) as exc:
         raise ValueError(f"{path!r} is damaged or truncated ({info.filename}: {exc})") from None
+    if len(data) != info.file_size:
+        raise ValueError(f"{path!r} is damaged or truncated ({info.filename} holds "
+                         f"{len(data)} bytes, its header says {info.file_size})")
+    return data
 
 
-def _meta(zf, path) -> dict:
+def _meta(zf, members, path, max_member_bytes, max_total_bytes) -> dict:
+    """``meta.json``, checked against the schema (:mod:`shrinkage._modelschema`) and against
+    the members' sizes in the zip headers."""
+    if META not in members:
+        raise ValueError(f"{path!r} is not a shrinkage model file (no {META})")
     try:
-        info = zf.getinfo(META)
-    except KeyError:
-        raise ValueError(f"{path!r} is not a shrinkage model file (no {META})") from None
-    try:
-        meta = json.loads(_read_member(zf, info, path).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError(f"{path!r} is not a shrinkage model file ({META} is not JSON)") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ValueError(f"{path!r} is not a shrinkage model file (format "
-                         f"{meta.get('format') if isinstance(meta, dict) else None!r})")
-    version = meta.get("schema_version")
-    if not isinstance(version, int) or version < 1:
-        raise ValueError(f"{path!r} has an invalid schema version {version!r}")
-    if version > SCHEMA_VERSION:
-        raise ValueError(f"{path!r} was written by a newer shrinkage (model file schema "
-                         f"{version}; this version reads up to {SCHEMA_VERSION}); upgrade "
-                         "shrinkage to load it")
+        meta = parse_meta(_read_member(zf, members[META], path))
+        check_meta(meta, _loadable(), max_member_bytes=max_member_bytes,
+                   max_total_bytes=max_total_bytes)
+    except SchemaError as exc:
+        raise ValueError(f"model file {path!r}: {exc}; the file was altered or damaged "
+                         "(save the model again)") from None
+    except ValueError as exc:
+        raise ValueError(f"model file {path!r}: {exc}") from None
+    index = meta["arrays"]
+    unknown = sorted(set(members) - set(index) - {META})
+    if unknown:
+        raise ValueError(f"{path!r} holds members that {META} does not list: {unknown[:3]}; "
+                         "the file was altered")
+    missing = [m for m in index if m not in members]
+    if missing:
+        raise ValueError(f"{path!r} is missing the member {missing[0]!r} (truncated?)")
+    _within_limits(members, index, path, max_member_bytes, max_total_bytes)
+    for member, entry in index.items():
+        spare = members[member].file_size - _nbytes(entry)
+        if not _NPY_HEADER[0] <= spare <= _NPY_HEADER[1]:
+            raise ValueError(f"model file {path!r}: the member {member!r} ({entry['name']}) "
+                             f"holds {members[member].file_size} bytes, which do not fit its "
+                             f"declared shape {tuple(entry['shape'])} of {entry['dtype']}; the "
+                             "file was altered or damaged")
     return meta
 
 
-def read_meta(path) -> dict:
+def _nbytes(entry) -> int:
+    return math.prod(entry["shape"]) * np.dtype(entry["dtype"]).itemsize
+
+
+def _read_array(zf, info, entry, path) -> np.ndarray:
+    """One ``.npy`` member: its SHA-256, then its header (shape, dtype, no objects) against
+    ``meta.json``, then the data, parsed by NumPy without pickle."""
+    member = info.filename
+    data = _read_member(zf, info, path)
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise ValueError(f"{path!r}: the SHA-256 of {member!r} ({entry['name']}) does not "
+                         f"match {META}; the file was altered or damaged")
+    fh = _io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(fh)
+        header = {(1, 0): np.lib.format.read_array_header_1_0,
+                  (2, 0): np.lib.format.read_array_header_2_0}[version]
+        shape, fortran, dtype = header(fh)
+    except (ValueError, KeyError, EOFError, SyntaxError) as exc:
+        raise ValueError(f"{path!r}: {member!r} is not a plain array ({exc})") from None
+    if dtype.hasobject:
+        raise ValueError(f"{path!r}: {member!r} is not a plain array (it holds Python objects)")
+    if shape != tuple(entry["shape"]) or dtype != np.dtype(entry["dtype"]) \
+            or len(data) - fh.tell() != _nbytes(entry):
+        raise ValueError(f"{path!r}: {member!r} holds an array of shape {shape} and dtype "
+                         f"{dtype.str} ({len(data) - fh.tell()} bytes), not the shape "
+                         f"{tuple(entry['shape'])} of {entry['dtype']} that {META} declares")
+    return np.load(_io.BytesIO(data), allow_pickle=False)
+
+
+def read_meta(path, *, max_member_bytes: int = MAX_MEMBER_BYTES,
+              max_total_bytes: int = MAX_TOTAL_BYTES) -> dict:
     """The checked ``meta.json`` of a model file (class, parameters, versions, preprocessing).
+
+    Parameters
+    ----------
+    path : str or path-like
+    max_member_bytes, max_total_bytes : int
+        As for :func:`load`.
 
     Raises
     ------
     ValueError
-        As :func:`load`, for a file that is not a readable model file.
+        As :func:`load`, for a file that is not a readable model file; no array is read.
     """
+    path = os.fspath(path)
     with _open(path) as zf:
-        return _meta(zf, os.fspath(path))
+        members = _members(zf, path)
+        return _meta(zf, members, path, max_member_bytes, max_total_bytes)
 
 
-def load(path, *, return_meta: bool = False):
+def load(path, *, return_meta: bool = False, max_member_bytes: int = MAX_MEMBER_BYTES,
+         max_total_bytes: int = MAX_TOTAL_BYTES):
     """Read a model written by :func:`save`; nothing in the file is executed.
 
     Parameters
@@ -304,6 +438,11 @@ def load(path, *, return_meta: bool = False):
     return_meta : bool, default=False
         Also return the file's metadata (a dict with ``"preprocessing"``, ``"feature_names"``,
         ``"versions"``, ``"extra"``).
+    max_member_bytes : int, default=MAX_MEMBER_BYTES (256 MiB)
+        The most one array may inflate to (its zip header and its declared shape are checked
+        before it is read). Raise it to load a model with a larger array.
+    max_total_bytes : int, default=MAX_TOTAL_BYTES (1 GiB)
+        The most all members together may inflate to.
 
     Returns
     -------
@@ -315,80 +454,52 @@ def load(path, *, return_meta: bool = False):
     Raises
     ------
     ValueError
-        If the file is missing, not a zip, truncated, not a shrinkage model file, from a newer
-        schema, names a class that is not loadable, or a member's SHA-256 does not match.
+        If the file is missing, a directory, not a zip, truncated, not a shrinkage model file,
+        from a newer schema, larger than the limits, its ``meta.json`` does not fit the schema
+        (:mod:`shrinkage._modelschema`: types, nesting, class, parameters, attributes, shapes),
+        a member's SHA-256 or ``.npy`` header does not match ``meta.json``, or a member holds
+        Python objects. The message names the problem.
     """
     path = os.fspath(path)
     with _open(path) as zf:
-        meta = _meta(zf, path)
-        index = meta.get("arrays")
-        if not isinstance(index, dict):
-            raise ValueError(f"{path!r}: {META} has no array index")
-        members = {i.filename: i for i in zf.infolist()}
-        unknown = sorted(set(members) - set(index) - {META})
-        if unknown:
-            raise ValueError(f"{path!r} holds members that {META} does not list: {unknown[:3]}; "
-                             "the file was altered")
-        arrays = {}
-        for member, entry in index.items():
-            if member not in members:
-                raise ValueError(f"{path!r} is missing the member {member!r} (truncated?)")
-            data = _read_member(zf, members[member], path)
-            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-                raise ValueError(f"{path!r}: the SHA-256 of {member!r} ({entry.get('name')}) "
-                                 f"does not match {META}; the file was altered or damaged")
-            try:
-                arrays[member] = np.load(_io.BytesIO(data), allow_pickle=False)
-            except ValueError as exc:
-                raise ValueError(f"{path!r}: {member!r} is not a plain array ({exc})") from None
+        members = _members(zf, path)
+        meta = _meta(zf, members, path, max_member_bytes, max_total_bytes)
+        arrays = {member: _read_array(zf, members[member], entry, path)
+                  for member, entry in meta["arrays"].items()}
     model = _rebuild(meta, arrays, path)
     return (model, meta) if return_meta else model
 
 
 def _rebuild(meta, arrays, path):
-    classes = _loadable()
-    name = meta.get("class")
-    if name not in classes:
-        raise ValueError(f"{path!r} holds a {name!r}, which this version cannot load (it "
-                         f"loads {', '.join(sorted(classes))})")
-    cls = classes[name]
+    """The estimator from a checked ``meta`` (the schema has vetted every name, type and
+    shape) and its verified arrays."""
+    name = meta["class"]
     reader = _Reader(arrays)
-    try:
-        params = {k: reader.decode(v) for k, v in meta["params"].items()}
-        attrs = {k: reader.decode(v) for k, v in meta["attributes"].items()}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{path!r}: {META} is malformed ({exc})") from None
-    accepted = set(inspect.signature(cls.__init__).parameters) - {"self"}
-    if not set(params) <= accepted:
-        raise ValueError(f"{path!r}: parameters {sorted(set(params) - accepted)} are not "
-                         f"parameters of {name}")
+    params = {k: reader.decode(v) for k, v in meta["params"].items()}
+    attrs = {k: reader.decode(v) for k, v in meta["attributes"].items()}
     if meta.get("dropped_params"):
         warnings.warn(f"{name} parameters {meta['dropped_params']} could not be stored and are "
                       "at their defaults (predictions do not depend on them)", UserWarning,
                       stacklevel=3)
-    allowed_private = set(_PRIVATE.get(name, ()))
-    for k in attrs:
-        if not ((k.endswith("_") and not k.startswith("_")) or k in allowed_private):
-            raise ValueError(f"{path!r}: attribute {k!r} may not be set on a {name}")
     try:
-        model = cls(**params)
+        model = _loadable()[name](**params)
         coefs, intercepts = attrs.pop("coefs_", None), attrs.pop("intercepts_", None)
         sizes = attrs.pop("layer_sizes_", None)
         for k, v in attrs.items():
             setattr(model, k, v)
         if sizes is not None:
             _rebuild_network(model, sizes, coefs, intercepts)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"{path!r}: cannot rebuild the {name} ({exc})") from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise ValueError(f"model file {path!r}: cannot rebuild the {name} ({exc})") from None
     return model
 
 
 def _rebuild_network(model, sizes, coefs, intercepts):
+    """The network of ``model`` from its checked layer sizes and weights; the head is the one
+    the estimator states publicly (``head_``)."""
     from .nn.network import MLP
-    n_layers = len(sizes) - 1
-    if coefs is None or intercepts is None or not len(coefs) == len(intercepts) == n_layers:
-        raise ValueError("the network's weights are missing")
     net = MLP(sizes, model.activation, head=model.head_, dtype=np.dtype(model.dtype),
               random_state=0)
     net.set_params([a for pair in zip(coefs, intercepts) for a in pair])
     model.net_ = net
+

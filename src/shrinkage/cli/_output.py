@@ -89,12 +89,24 @@ def fmt(v, spec: str = ".4g") -> str:
 def save_figure(fig, out_dir: str, name: str) -> str:
     """Write ``fig`` as ``out_dir/name`` (PNG) atomically, close it, return the path."""
     import matplotlib.pyplot as plt
-    os.makedirs(out_dir, exist_ok=True)
+    out_folder(out_dir)
     path = os.path.join(out_dir, name)
     with atomic_write(path, "wb") as fh:
         fig.savefig(fh, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+def out_folder(out_dir: str) -> None:
+    """Create the ``--out`` folder (and its parents); a ValueError if a file is in the way."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise ValueError(f"--out {out_dir!r} is a file, but this command writes several files "
+                         "into a folder; give a folder name")
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except FileExistsError:            # a file in the way higher up, or a broken link
+        raise ValueError(f"--out {out_dir!r} cannot be created as a folder (a file of that "
+                         "name, or one above it, is in the way); give another folder") from None
 
 
 def use_agg() -> None:

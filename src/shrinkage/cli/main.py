@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import io
+import math
 import os
 import sys
 import warnings
@@ -45,6 +47,39 @@ def _positive_float(text):
     return v
 
 
+def _checked(kind, test, expected: str):
+    """An argparse type: ``kind(text)`` that passes ``test``, else a message saying what the
+    option expects (argparse names the option)."""
+    def parse(text):
+        try:
+            v = kind(text)
+        except ValueError:
+            v = None
+        if v is None or not test(v):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return v
+    return parse
+
+
+def _widths(text):
+    return tuple(int(w) for w in text.split(","))
+
+
+_hidden = _checked(_widths, lambda v: len(v) > 0 and min(v) >= 1,
+                   "positive layer widths separated by commas, such as 64 or 128,64")
+_seed = _checked(int, lambda v: 0 <= v < 2 ** 32, "an integer from 0 to 2**32 - 1")
+_l1_ratio = _checked(float, lambda v: 0.0 <= v <= 1.0, "a number from 0 (ridge) to 1 (lasso)")
+
+
+def _at_least(k: int):
+    return _checked(int, lambda v: v >= k, f"an integer >= {k}")
+
+
+def _finite(low: float, strict: bool, what: str):
+    return _checked(float, lambda v: math.isfinite(v) and (v > low if strict else v >= low),
+                    what)
+
+
 def _data_args(p, *, target_required=True):
     p.add_argument("--target", "-y", required=target_required, metavar="COL",
                    help="the column to predict")
@@ -58,7 +93,8 @@ def _data_args(p, *, target_required=True):
                    help="leave a column out (repeatable), e.g. an identifier")
     p.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=True,
                    help="penalize the coefficients of standardized features (default: yes)")
-    p.add_argument("--seed", type=int, default=0, help="seed for folds and networks (default 0)")
+    p.add_argument("--seed", type=_seed, default=0,
+                   help="seed for folds and networks (default 0)")
 
 
 def _data_and_out(p, out_default, out_metavar, out_help):
@@ -86,11 +122,12 @@ def _fit_args(p):
                           "and the group lasso, 30 λ from λ_max down (LamSearchCV)")
     p.add_argument("--rule", choices=["min", "1se"], default="min",
                    help="λ with the best CV score, or the largest within one standard error")
-    p.add_argument("--l1-ratio", type=float, default=0.5,
+    p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                    help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
-    p.add_argument("--hidden", default="64", metavar="H1[,H2…]",
-                   help="mlp: hidden layer widths (default 64)")
-    p.add_argument("--epochs", type=int, default=200, help="mlp: training epochs (default 200)")
+    p.add_argument("--hidden", type=_hidden, default=(64,), metavar="H1[,H2…]",
+                   help="mlp: hidden layer widths, comma-separated (default 64)")
+    p.add_argument("--epochs", type=_at_least(1), default=200,
+                   help="mlp: training epochs (default 200)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -116,7 +153,8 @@ def _build_parser() -> argparse.ArgumentParser:
                     "Prints the tables; writes the figures (PNG), report.html (self-contained:\n"
                     "figures embedded, nothing fetched), summary.json (the tables' numbers) and\n"
                     "mlp_history.json into --out. Opens nothing; about 15-30 s.")
-    demo.add_argument("--seed", type=int, default=0, help="seed of the train/test split (default 0)")
+    demo.add_argument("--seed", type=_seed, default=0,
+                      help="seed of the train/test split (default 0)")
     demo.add_argument("--out", default="shrinkage-demo",
                       help="folder for the demo's outputs (default ./shrinkage-demo)")
     _common(demo)
@@ -157,18 +195,18 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="default: ridge for regression, logistic for classification; lasso / "
                             "elasticnet / grouplasso as in `shrinkage fit --help` (networks: "
                             "use `shrinkage fit --model mlp`)")
-        p.add_argument("--l1-ratio", type=float, default=0.5,
+        p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                        help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
         if name == "cv":
             p.add_argument("--cv", default=None, metavar="K",
                            help="folds (ridge also: loo, gcv); default loo for ridge, else 5")
             p.add_argument("--rule", choices=["min", "1se"], default="min")
         else:
-            p.add_argument("--lams", type=int, default=30 if name == "path" else 15,
+            p.add_argument("--lams", type=_at_least(1), default=30 if name == "path" else 15,
                            help="number of λ values (L2 models: the CV estimator's grid; "
                                 "sparse models: from λ_max down to 1e-3·λ_max)")
         if name == "bias-variance":
-            p.add_argument("--rounds", type=int, default=30,
+            p.add_argument("--rounds", type=_at_least(2), default=30,
                            help="bootstrap training sets (default 30)")
         _common(p)
 
@@ -190,12 +228,14 @@ def _build_parser() -> argparse.ArgumentParser:
                                       "shrinkage.conventions. 'glmnet' means glmnet-binomial beside "
                                       "a logistic convention, else glmnet-gaussian.")
     names = sorted(STRENGTH_CONVENTIONS) + ["glmnet"]
-    conv.add_argument("value", type=float, help="the strength in the source's terms")
+    conv.add_argument("value", type=_finite(0.0, False, "a finite number >= 0"),
+                      help="the strength in the source's terms")
     conv.add_argument("--from", dest="source", required=True, choices=names)
     conv.add_argument("--to", dest="target", default="shrinkage", choices=names)
-    conv.add_argument("--n-samples", type=float, default=None,
+    conv.add_argument("--n-samples", type=_finite(0.0, True, "a positive number"), default=None,
                       help="training rows (or the sum of sample weights)")
-    conv.add_argument("--l1-ratio", type=float, default=0.0, help="the source's L1 mixing")
+    conv.add_argument("--l1-ratio", type=_l1_ratio, default=0.0,
+                      help="the source's L1 mixing")
     conv.add_argument("--loss", choices=["log", "squared"], default=None,
                       help="sklearn-mlp only: classifier (log) or regressor (squared)")
     _common(conv)
@@ -217,6 +257,11 @@ def _convert(args, out) -> int:
             notes.append(f"'glmnet' is read as glmnet-{family} ({why})")
     for n in dict.fromkeys(notes):
         out.note(f"shrinkage: note: {n}")
+    needs_n = [c for c in (args.source, args.target) if STRENGTH_CONVENTIONS[c][2]]
+    if needs_n and args.n_samples is None:
+        raise ValueError(f"converting {args.source} to {args.target} needs --n-samples N (the "
+                         f"number of training rows, or the sum of the sample weights), as "
+                         f"{needs_n[0]} scales with it")
     res = convert_strength(args.value, source=args.source, target=args.target,
                            n_samples=args.n_samples, l1_ratio=args.l1_ratio, loss=args.loss)
     if not (out.quiet or out.as_json):
@@ -273,8 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:             # a path that cannot be read or written: the user's to fix
         if os.environ.get("SHRINKAGE_DEBUG"):
             raise
-        print(f"shrinkage: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-              file=sys.stderr)
+        print(f"shrinkage: error: {_os_error_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("shrinkage: interrupted", file=sys.stderr)
@@ -289,6 +333,22 @@ def main(argv: list[str] | None = None) -> int:
 
 def _one_line(exc) -> str:
     return " ".join(str(exc).split())
+
+
+_OS_FIXES = {errno.EACCES: "check its permissions or choose another path",
+             errno.EPERM: "check its permissions or choose another path",
+             errno.ENOSPC: "free some space or choose another disk",
+             errno.EROFS: "choose a place that can be written"}
+
+
+def _os_error_text(exc: OSError) -> str:
+    """``'path': what went wrong[; the fix]``, naming the path the user gave (never a
+    temporary file: :func:`shrinkage._atomic.atomic_write` reports the destination)."""
+    what = _one_line(exc.strerror or exc)
+    if exc.filename is None:
+        return what
+    fix = _OS_FIXES.get(exc.errno)
+    return f"{os.fspath(exc.filename)!r}: {what}" + (f"; {fix}" if fix else "")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,16 +33,18 @@ def load_training(args):
 
 def design_from_model(meta: dict, frame, unknown: str = "ignore"):
     """The design matrix of ``frame`` by the preprocessing stored in a model file."""
-    from .._preprocess import TablePreprocessor
+    from .._preprocess import TablePreprocessor, numeric_columns
     spec = meta.get("preprocessing")
     if spec is None:                              # saved from Python: numeric columns by name
         names = meta.get("feature_names")
+        why = "the model was saved from Python without a table's preprocessing: numbers only"
         if names is None:
-            return frame.to_numpy(dtype=float)
+            return numeric_columns(frame, why).to_numpy()
         absent = [n for n in names if n not in frame.columns]
         if absent:
-            raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was fitted on")
-        return frame[names]
+            raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was "
+                             "fitted on")
+        return numeric_columns(frame[names], why)
     return TablePreprocessor.from_dict(spec, unknown=unknown).transform(frame)
 
 
@@ -50,7 +52,7 @@ def fit_from_args(args, out):
     """Fit what ``args`` describe; return ``(estimator, X, y, summary, preprocessing)``."""
     X, y, task, spec = load_training(args)
     model = args.model or _models.default_model(task)
-    hidden = tuple(int(h) for h in str(args.hidden).split(",") if h.strip())
+    hidden = tuple(args.hidden)
     cv = None if args.cv is None else _models.parse_cv(args.cv)
     est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
@@ -157,13 +159,39 @@ def cmd_predict(args, out) -> int:
     return out.finish()
 
 
+def _report_input(path: str) -> bool:
+    """True for a model file, False for a data file; a ValueError for neither."""
+    expected = ("give a model file (from shrinkage fit --out), or a .csv / .parquet data file "
+                "with --target COL")
+    if os.path.isdir(path):
+        raise ValueError(f"INPUT {path!r} is a directory; {expected}")
+    if not os.path.exists(path):
+        raise ValueError(f"INPUT {path!r} does not exist; {expected}")
+    return zipfile.is_zipfile(path)
+
+
+def stored_summary(meta: dict, path: str) -> dict:
+    """The fit summary that ``shrinkage fit --out`` stored in the model file (``extra``),
+    checked (:func:`shrinkage.report.summary_problem`); {} if there is none."""
+    from ..report import summary_problem
+    extra = meta.get("extra") or {}
+    summ = extra.get("summary") if isinstance(extra, dict) else None
+    if summ is None:
+        return {}
+    problem = summary_problem(summ)
+    if problem:
+        raise ValueError(f"model file {path!r}: the stored fit summary {problem}; the file was "
+                         "altered (save the model again)")
+    return dict(summ)
+
+
 def cmd_report(args, out) -> int:
     from ..report import write_report
-    if zipfile.is_zipfile(args.input):          # a model file: report what it holds
+    if _report_input(args.input):               # a model file: report what it holds
         from .._preprocess import read_table
         from ..io import load
         model, meta = load(args.input, return_meta=True)
-        summ = dict((meta.get("extra") or {}).get("summary") or {})
+        summ = stored_summary(meta, args.input)
         X = y = None
         if args.data:
             frame = read_table(args.data)

@@ -8,7 +8,7 @@
 """
 
 from .html import Figure, Heading, Paragraph, Table, figure_png, render
-from .model import model_report, write_report
+from .model import model_report, summary_problem, write_report
 
 __all__ = ["render", "Heading", "Paragraph", "Table", "Figure", "figure_png", "model_report",
-           "write_report"]
+           "write_report", "summary_problem"]

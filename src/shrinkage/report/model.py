@@ -12,7 +12,7 @@ import numpy as np
 from .._atomic import atomic_write
 from .html import Figure, Heading, Paragraph, Table, figure_png, render
 
-__all__ = ["model_report", "write_report"]
+__all__ = ["model_report", "write_report", "summary_problem"]
 
 _PATH_POINTS = 30       # a logistic path refits per λ: at most this many λ's from the CV grid
 
@@ -23,6 +23,41 @@ def _f(v, spec=".4g"):
     except (TypeError, ValueError):
         return "n/a" if v is None else str(v)
     return format(v, spec) if math.isfinite(v) else "n/a"
+
+
+_SUMMARY_TEXT = ("model", "task", "how", "data", "target", "cv_scoring")
+_SUMMARY_NUMBERS = ("n_samples", "n_features", "lam_min", "lam_1se", "df", "cv_score", "cv_se",
+                    "train_score", "n_nonzero", "n_coef")
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _numbers(v) -> bool:
+    return _number(v) or (isinstance(v, list) and len(v) > 0 and all(_number(x) for x in v))
+
+
+def summary_problem(summary) -> str | None:
+    """What is wrong with a fit summary (as ``shrinkage fit --json`` prints it and a model file
+    stores it) for :func:`model_report`, or None: its text fields text, its numbers numbers,
+    ``lam`` a number or a list of them, ``coefficients`` rows of feature, coef, standardized."""
+    if not isinstance(summary, dict):
+        return "is not a mapping"
+    for key in _SUMMARY_TEXT:
+        if summary.get(key) is not None and not isinstance(summary[key], str):
+            return f"has a {key!r} that is not text"
+    for key in _SUMMARY_NUMBERS:
+        if summary.get(key) is not None and not _number(summary[key]):
+            return f"has a {key!r} that is not a number"
+    if summary.get("lam") is not None and not _numbers(summary["lam"]):
+        return "has a 'lam' that is not a number or a list of numbers"
+    rows = summary.get("coefficients")
+    if rows is not None and not (isinstance(rows, list) and all(
+            isinstance(r, dict) and isinstance(r.get("feature"), str) and _numbers(r.get("coef"))
+            and _number(r.get("standardized")) for r in rows)):
+        return "has 'coefficients' that are not rows of feature, coef and standardized"
+    return None
 
 
 def _figure(blocks, make, caption, notes):
@@ -83,6 +118,9 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
     name = type(model).__name__
     blocks, notes = [], []
     summary = dict(summary or {})
+    problem = summary_problem(summary)
+    if problem:
+        raise ValueError(f"the summary {problem}")
     blocks.append(Heading("Summary"))
     rows = [["model", name]]
     for key, label in (("task", "task"), ("n_samples", "rows"), ("n_features", "features"),
