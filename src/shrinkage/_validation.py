@@ -53,7 +53,7 @@ def _column_name(X, j):
     return repr(str(cols[j])) if cols is not None else str(j)
 
 
-def _check_numeric_columns(X):
+def check_numeric_columns(X):
     """Reject text columns before sklearn's generic "could not convert" error hides which one."""
     dtypes = getattr(X, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):
@@ -172,7 +172,7 @@ def check_numpy_input(*arrays, names=("X", "y")) -> None:
 def check_X(estimator, X, *, reset: bool, dtype=_FLOATS):
     """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names."""
     check_numpy_input(X)
-    _check_numeric_columns(X)
+    check_numeric_columns(X)
     original = X
     X = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False,
                       accept_sparse=False)
@@ -186,7 +186,7 @@ def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = 
     finite values of a magnitude the dtype can square (:func:`check_fit_values`); an estimator
     with ``fit_intercept=True`` warns about constant columns."""
     check_numpy_input(X, y)
-    _check_numeric_columns(X)
+    check_numeric_columns(X)
     original = X
     if y is None:
         raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None")

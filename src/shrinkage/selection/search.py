@@ -22,7 +22,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (_check_sample_weight, check_is_fitted, column_or_1d,
                                       validate_data)
 
-from .._validation import check_classification_y, check_numpy_input, store_init_args
+from .._validation import (check_classification_y, check_numeric_columns, check_numpy_input,
+                           store_init_args)
 from .engine import FoldEngine, RefitFold, make_result, make_splits
 from .grid import extend_while_on_edge, search_grid
 from .progress import ProgressBar
@@ -239,6 +240,7 @@ class LamSearchCV(ParamHints, MetaEstimatorMixin, BaseEstimator):
         ``feature_names_in_``); a DataFrame stays one, so that every fit, and the refit best
         estimator, knows its column names."""
         check_numpy_input(X, y)
+        check_numeric_columns(X)
         if y is None:
             raise ValueError("LamSearchCV requires y to be passed, but the target y is None")
         Xa, y = validate_data(self, X, y, reset=True, dtype=None, ensure_all_finite=False,
