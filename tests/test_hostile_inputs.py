@@ -201,6 +201,18 @@ def test_other_numeric_forms_fit_like_the_float_array(name, form):
     np.testing.assert_allclose(p_got, p_ref, rtol=tol, atol=tol)
 
 
+def test_the_corpus_covers_every_public_estimator():
+    import inspect
+
+    from sklearn.base import BaseEstimator
+
+    import shrinkage
+    public = {n for n in shrinkage.__all__
+              if inspect.isclass(getattr(shrinkage, n)) and issubclass(getattr(shrinkage, n),
+                                                                        BaseEstimator)}
+    assert public <= set(ESTIMATORS)
+
+
 # ---- property-based: any finite data fits to finite predictions or is refused by name --------
 
 SCALES = st.sampled_from([1e-300, 1e-160, 1e-100, 1e-15, 1.0, 1e15, 1e100, 1e160, 1e300])
