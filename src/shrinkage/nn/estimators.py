@@ -49,7 +49,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from .._progress import ProgressBar
-from .._threads import blas_controller
+from .._threads import blas_threads
 from .._validation import check_classification_y, check_X, check_X_y
 from . import schedules as S
 from ._params_doc import PARAMS_DOC as _PARAMS_DOC
@@ -251,7 +251,7 @@ class _BaseMLP(BaseEstimator):
         ticks = [_EpochTick(ProgressBar(n_more, "training"))] if self.progress else []
         self.trainer_.callbacks.extend(ticks)
         try:
-            with blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])):
+            with blas_threads(self._blas_threads(hidden, X.shape[1])):
                 self.trainer_.run(X, t, Xv, tv, epochs=n_more)
         finally:
             for tick in ticks:

@@ -45,9 +45,8 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
-from threadpoolctl import threadpool_limits
 
-from .._threads import blas_controller
+from .._threads import one_blas_thread
 from .results import CVResult
 from .rules import select
 
@@ -131,7 +130,7 @@ class _OneBlasThread:
     def __call__(self, *args):
         if os.getpid() == self.caller:
             return self.func(*args)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return self.func(*args)
 
 
@@ -165,7 +164,7 @@ def parallel_map(func, items, *, n_jobs=None, prefer="threads", bar=None, weight
                 bar.update(w)
         return out
     task = _OneBlasThread(func)
-    with blas_controller().limit(limits=1):
+    with one_blas_thread():
         gen = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")(
             delayed(task)(*item) for item in items)
         for res, w in zip(gen, weights):
