@@ -257,14 +257,12 @@ class _BaseMLP(BaseEstimator):
             for tick in ticks:
                 tick.bar.close()
                 self.trainer_.callbacks.remove(tick)
-        net = self.trainer_.net
-        self.net_ = net
-        self.history_ = self.trainer_.history
-        self.n_iter_ = self.trainer_.epoch
-        self.lam_ = self.trainer_.penalty.lams.copy()
-        self.best_epoch_ = self.trainer_.best_epoch
-        self.interrupted_ = bool(self.trainer_.interrupted)
-        self.loss_ = self.history_["loss"][-1] if self.history_["loss"] else float("nan")
+        tr = self.trainer_
+        # one dict update: a Ctrl-C here leaves the previous attributes or all of the new ones
+        self.__dict__.update(
+            net_=tr.net, history_=tr.history, n_iter_=tr.epoch, lam_=tr.penalty.lams.copy(),
+            best_epoch_=tr.best_epoch, interrupted_=bool(tr.interrupted),
+            loss_=tr.history["loss"][-1] if tr.history["loss"] else float("nan"))
         return self
 
     def _blas_threads(self, hidden, n_features):

@@ -47,7 +47,9 @@ The monitored quantity is ``val_loss`` when there is a validation set, else ``lo
 weights so far are kept; ``early_stopping=True`` stops after ``patience`` epochs without an
 improvement of at least ``tol`` and restores them. Ctrl-C (``KeyboardInterrupt``) during training
 stops cleanly: the half-finished epoch is dropped, the best weights so far are restored, and
-``interrupted`` is set.
+``interrupted`` is set. An epoch counts once its history entry, best weights and adaptive λ are
+committed together; an interrupt anywhere before that (the bookkeeping included) rolls them back,
+so the history always has one entry per counted epoch in every key.
 
 Checkpoints
 -----------
@@ -139,6 +141,7 @@ class Trainer:
         self.history = {k: [] for k in HISTORY_KEYS}
         self.epoch = self.step = 0
         self.best_params, self.best_value, self.best_epoch, self.wait = None, np.inf, 0, 0
+        self._spare = None                  # arrays the next best weights are copied into
         self.interrupted = self.stopped = False
 
     # -- one epoch ----------------------------------------------------------------------------
@@ -175,51 +178,93 @@ class Trainer:
             return running / n, float("nan")
         return running / n, 1.0 - keep
 
-    def _log(self, X, y, X_val, y_val, running, decay):
+    def _record(self, X, y, X_val, y_val, running, decay):
+        """The epoch's history entries (module doc) and its monitored value; changes nothing."""
         net, params = self.net, self.net.params
         data = net.data_loss(X, y) if self.train_loss == "epoch_end" else running
         pen = self.penalty.value(params)
-        h = self.history
-        h["epoch"].append(self.epoch)
-        h["data_loss"].append(data)
-        h["penalty"].append(pen)
-        h["loss"].append(data + pen)
         has_val = X_val is not None
-        h["val_loss"].append(net.data_loss(X_val, y_val) if has_val else float("nan"))
-        h["val_score"].append(float(self.score(net, X_val, y_val))
-                              if has_val and self.score is not None else float("nan"))
-        h["lam"].append(self.penalty.lams.tolist())
-        h["weight_norms"].append([float(np.linalg.norm(W.astype(np.float64))) for W in params[0::2]])
-        h["decay"].append(decay)
-        h["lr"].append(float(self.learning_rate(max(self.step - 1, 0)))
-                       if self.learning_rate is not None else float("nan"))
-        h["live_neurons"].append(self.penalty.live_neurons(params)
-                                 if hasattr(self.penalty, "live_neurons")
-                                 else [live_units(W, "in") for W in params[0::2]])
-        return h["val_loss"][-1] if has_val else h["loss"][-1]
+        val_loss = net.data_loss(X_val, y_val) if has_val else float("nan")
+        record = {
+            "epoch": self.epoch + 1, "data_loss": data, "penalty": pen, "loss": data + pen,
+            "val_loss": val_loss,
+            "val_score": (float(self.score(net, X_val, y_val))
+                          if has_val and self.score is not None else float("nan")),
+            "lam": self.penalty.lams.tolist(),
+            "weight_norms": [float(np.linalg.norm(W.astype(np.float64))) for W in params[0::2]],
+            "decay": decay,
+            "lr": (float(self.learning_rate(max(self.step - 1, 0)))
+                   if self.learning_rate is not None else float("nan")),
+            "live_neurons": (self.penalty.live_neurons(params)
+                             if hasattr(self.penalty, "live_neurons")
+                             else [live_units(W, "in") for W in params[0::2]]),
+        }
+        return record, (val_loss if has_val else data + pen)
+
+    def _commit(self, record, monitored, X_val, y_val):
+        """Append ``record`` to the history, count the epoch, keep the best weights and let
+        adaptive λ move: all of it or, when anything (Ctrl-C included) interrupts, none of it.
+
+        The best weights are copied into a spare set of arrays and swapped in, so the previous
+        best survives until the epoch is committed; an adaptive rule's state is restored through
+        its ``state_dict`` / ``load_state_dict`` (a rule without them keeps what it did).
+        """
+        rule = self.adaptive_lam
+        saved = (self.epoch, self.best_value, self.best_epoch, self.wait, self.best_params,
+                 self.penalty.lams.copy(),
+                 rule.state_dict() if hasattr(rule, "state_dict") else None)
+        try:
+            for key, value in record.items():
+                self.history[key].append(value)
+            self.epoch += 1
+            self.wait = 0 if monitored < self.best_value - self.tol else self.wait + 1
+            if monitored < self.best_value:
+                best = self._spare
+                if best is None:
+                    best = [p.copy() for p in self.net.params]
+                else:                            # reuse the arrays: no new allocation
+                    for b, p in zip(best, self.net.params):
+                        np.copyto(b, p)
+                self._spare, self.best_params = self.best_params, best
+                self.best_value, self.best_epoch = monitored, self.epoch
+            if rule is not None:
+                rule.update(self, X_val, y_val)
+        except BaseException:
+            self._rollback(saved)
+            raise
+
+    def _rollback(self, saved):
+        """Back to the state :meth:`_commit` found (the last complete epoch)."""
+        epoch, best_value, best_epoch, wait, best_params, lams, rule_state = saved
+        for values in self.history.values():
+            del values[epoch:]
+        self.epoch, self.best_value, self.best_epoch, self.wait = epoch, best_value, best_epoch, wait
+        self.best_params, self._spare = best_params, None
+        self.penalty.lams[:] = lams
+        if rule_state is not None:
+            self.adaptive_lam.load_state_dict(rule_state)
 
     # -- the loop -----------------------------------------------------------------------------
     def run(self, X, y, X_val=None, y_val=None, epochs=1):
-        """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self."""
+        """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self.
+
+        Ctrl-C (``KeyboardInterrupt``) anywhere in an epoch stops cleanly: an epoch counts once
+        its history entry, best weights and adaptive λ are committed together (:meth:`_commit`);
+        an interrupt before that drops the epoch, one after it (in a callback or the
+        checkpoint) keeps it. Either way the history stays rectangular with one entry per
+        counted epoch, the best weights so far are restored and :attr:`interrupted` is set.
+        """
         if self.adaptive_lam is not None and X_val is None:
             raise ValueError("adaptive_lam needs a validation set; pass X_val, y_val or a "
                              "validation_fraction")
         self.stopped = self.interrupted = False
+        current = self.epoch + 1
         try:
             for _ in range(int(epochs)):
+                current = self.epoch + 1
                 running, decay = self._epoch(X, y)
-                self.epoch += 1
-                monitored = self._log(X, y, X_val, y_val, running, decay)
-                self.wait = 0 if monitored < self.best_value - self.tol else self.wait + 1
-                if monitored < self.best_value:
-                    self.best_value, self.best_epoch = monitored, self.epoch
-                    if self.best_params is None:
-                        self.best_params = [p.copy() for p in self.net.params]
-                    else:                            # reuse the arrays: no new allocation
-                        for b, p in zip(self.best_params, self.net.params):
-                            np.copyto(b, p)
-                if self.adaptive_lam is not None:
-                    self.adaptive_lam.update(self, X_val, y_val)
+                record, monitored = self._record(X, y, X_val, y_val, running, decay)
+                self._commit(record, monitored, X_val, y_val)
                 for cb in self.callbacks:
                     if hasattr(cb, "on_epoch_end"):
                         cb.on_epoch_end(self)
@@ -233,12 +278,17 @@ class Trainer:
                 if self.early_stopping and self.wait >= self.patience:
                     self.stopped = True
                     break
+            if (self.early_stopping or self.stopped) and self.best_params is not None:
+                self.net.set_params(self.best_params)
         except KeyboardInterrupt:
             self.interrupted = True
-            warnings.warn(f"training interrupted during epoch {self.epoch + 1}; keeping the best "
-                          f"weights so far (epoch {self.best_epoch})", RuntimeWarning, stacklevel=2)
-        if (self.early_stopping or self.interrupted or self.stopped) and self.best_params is not None:
-            self.net.set_params(self.best_params)
+            kept = (f"keeping the best weights so far (epoch {self.best_epoch})"
+                    if self.best_params is not None else
+                    f"no epoch completed, the weights are part-way through epoch {current}")
+            warnings.warn(f"training interrupted during epoch {current}; {kept}",
+                          RuntimeWarning, stacklevel=2)
+            if self.best_params is not None:
+                self.net.set_params(self.best_params)
         return self
 
     # -- checkpoints --------------------------------------------------------------------------
