@@ -343,7 +343,12 @@ class RefitFold:
             params.setdefault("random_state", self.seed)
         model = clone(self.estimator).set_params(**params)
         kw = {} if self.sample_weight is None else {"sample_weight": self.sample_weight[self.train]}
-        return model.fit(_rows(self.X, self.train), self.y[self.train], **kw)
+        model.fit(_rows(self.X, self.train), self.y[self.train], **kw)
+        if getattr(model, "interrupted_", False):
+            # a network stops cleanly on Ctrl-C and returns; its score would describe a
+            # half-trained model, so the interrupt stops the whole search
+            raise KeyboardInterrupt
+        return model
 
     def predict(self, cands):
         Xt = _rows(self.X, self.test) if self.X_test is None else self.X_test
