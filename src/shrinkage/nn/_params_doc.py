@@ -39,6 +39,12 @@ PARAMS_DOC = """
         (biases excluded), after the optimizer's scaling (AdamW with ``optimizer="adam"``).
     optimizer : {"adam", "sgd", "momentum", "nesterov", "rmsprop"} or GradientTransformation
     learning_rate : float, default=1e-3
+        Training that diverges (the objective not finite, or more than 10⁴ times its value at
+        the start) stops with a message naming the learning rate, or λ when the penalty
+        drowns the data term (warned about before the first epoch): the best earlier epoch's
+        weights are kept with a ``RuntimeWarning`` when it improved on the start, otherwise
+        ``fit`` raises ``ValueError`` (no weights worth keeping). See
+        :mod:`shrinkage.nn.training`.
     momentum : float, default=0.9
         For ``"momentum"`` and ``"nesterov"``.
     schedule : {"constant", "step", "exponential", "cosine", "cyclical"} or callable

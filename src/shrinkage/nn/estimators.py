@@ -52,6 +52,7 @@ from .._progress import ProgressBar
 from .._threads import blas_threads
 from .._validation import check_classification_y, check_X, check_X_y
 from . import schedules as S
+from ._inputs import check_val_X, to_dtype
 from ._params_doc import PARAMS_DOC as _PARAMS_DOC
 from .adaptive import get_adaptive
 from .layers import ACTIVATIONS, check_random_state
@@ -217,8 +218,7 @@ class _BaseMLP(BaseEstimator):
         if X_val is not None:
             if y_val is None:
                 raise ValueError("X_val was given without y_val; pass both or neither")
-            Xv = check_X(self, X_val, reset=False)
-            return X, t, np.ascontiguousarray(Xv, dtype=X.dtype), self._encode(y_val)
+            return X, t, check_val_X(self, X_val, X.dtype), self._encode(y_val, "y_val")
         if not (self.early_stopping or self.adaptive_lam is not None):
             return X, t, None, None
         seed = int(check_random_state(self.random_state).integers(2**31 - 1))
@@ -236,11 +236,10 @@ class _BaseMLP(BaseEstimator):
         hidden = self._check_params()
         first = not (partial and hasattr(self, "trainer_"))
         X, t, stratify = self._validate_and_encode(X, y, first, partial)
-        X = np.ascontiguousarray(X, dtype=np.dtype(self.dtype))
+        X = to_dtype(X, np.dtype(self.dtype), "X", getattr(self, "feature_names_in_", None),
+                     finite=True)
         if first:
             X, t, Xv, tv = self._split(X, t, X_val, y_val, None if partial else stratify)
-            if Xv is not None:
-                Xv = np.ascontiguousarray(Xv, dtype=X.dtype)
             self.trainer_ = self._build(hidden, X.shape[1], self._n_outputs, X.shape[0])
             if resume and self.checkpoint is not None and os.path.exists(self.checkpoint):
                 self.trainer_.load_checkpoint(self.checkpoint)
@@ -365,13 +364,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _n_outputs(self):
         return 1 if len(self.classes_) == 2 else len(self.classes_)
 
-    def _encode(self, y):
+    def _encode(self, y, name="y"):
         y = np.asarray(y).ravel()
         idx = np.searchsorted(self.classes_, y)
         idx = np.clip(idx, 0, len(self.classes_) - 1)
         if not np.all(self.classes_[idx] == y):
-            bad = y[self.classes_[idx] != y][0]
-            raise ValueError(f"y contains the label {bad!r}, not among the classes "
+            bad = np.asarray(y[self.classes_[idx] != y][0]).tolist()   # nan, not np.float64(nan)
+            raise ValueError(f"{name} contains the label {bad!r}, not among the classes "
                              f"{self.classes_.tolist()}; pass all labels in classes=")
         return (idx.astype(np.dtype(self.dtype)) if len(self.classes_) == 2
                 else idx.astype(np.int64))
@@ -457,13 +456,13 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     def _n_outputs(self):
         return self._n_targets
 
-    def _encode(self, y):
-        y = np.asarray(y, dtype=np.dtype(self.dtype))
-        y = y.reshape(-1, 1) if y.ndim == 1 else y
-        if y.shape[1] != self._n_targets:
-            raise ValueError(f"y has {y.shape[1]} targets but the model was fitted with "
+    def _encode(self, y, name="y"):
+        y0 = np.asarray(y, dtype=np.float64)
+        y0 = y0.reshape(-1, 1) if y0.ndim == 1 else y0
+        if y0.shape[1] != self._n_targets:
+            raise ValueError(f"{name} has {y0.shape[1]} targets but the model was fitted with "
                              f"{self._n_targets}")
-        return np.ascontiguousarray(y)
+        return to_dtype(y0, np.dtype(self.dtype), name)
 
     def _validate_and_encode(self, X, y, first, partial):
         if first:

@@ -51,6 +51,17 @@ stops cleanly: the half-finished epoch is dropped, the best weights so far are r
 committed together; an interrupt anywhere before that (the bookkeeping included) rolls them back,
 so the history always has one entry per counted epoch in every key.
 
+Divergence
+----------
+Before the first epoch the objective is measured on the first rows (``start_loss``); a penalty
+whose value leaves the data loss below the training dtype's precision (the data term then
+vanishes from every gradient) is warned about, naming λ. An epoch whose objective is not finite,
+or more than :data:`DIVERGENCE_RATIO` times ``start_loss`` (a finite loss can explode too: Adam's
+bounded steps at a huge learning rate), has diverged: training stops, the epoch stays in the
+history but never counts as the best, and the message names the cause (the learning rate, or λ).
+When the best earlier epoch improved on ``start_loss`` its weights are restored with a
+``RuntimeWarning``; otherwise there are no weights worth keeping and ``ValueError`` is raised.
+
 Checkpoints
 -----------
 With ``checkpoint="path.npz"`` the full state (weights, best weights, optimizer state, λ,
@@ -63,17 +74,21 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 
 import numpy as np
 
 from .._atomic import atomic_write
-
+from .._warn import warn
 from .layers import check_random_state
 from .optimizers import add_decayed_weights, apply_updates, chain
 from .prox import live_units
 
-__all__ = ["Trainer", "HISTORY_KEYS"]
+__all__ = ["Trainer", "HISTORY_KEYS", "DIVERGENCE_RATIO"]
+
+#: An epoch whose training objective exceeds this multiple of the objective at the start has
+#: diverged (a working run only goes down from there, give or take noise).
+DIVERGENCE_RATIO = 1e4
+_START_ROWS = 1024          # rows the objective at the start is measured on
 
 HISTORY_KEYS = ("epoch", "data_loss", "penalty", "loss", "val_loss", "val_score", "lam",
                 "weight_norms", "decay", "lr", "live_neurons")
@@ -119,6 +134,8 @@ class Trainer:
         Epochs and optimizer steps completed.
     best_params : list of ndarray or None
     interrupted : bool
+    start_loss : float or None
+        The objective before the first step (on up to 1024 rows), the reference for divergence.
     """
 
     def __init__(self, net, penalty, optimizer, *, batch_size=128, shuffle=True,
@@ -142,6 +159,7 @@ class Trainer:
         self.epoch = self.step = 0
         self.best_params, self.best_value, self.best_epoch, self.wait = None, np.inf, 0, 0
         self._spare = None                  # arrays the next best weights are copied into
+        self.start_loss, self._swamped = None, []
         self.interrupted = self.stopped = False
 
     # -- one epoch ----------------------------------------------------------------------------
@@ -201,7 +219,7 @@ class Trainer:
         }
         return record, (val_loss if has_val else data + pen)
 
-    def _commit(self, record, monitored, X_val, y_val):
+    def _commit(self, record, monitored, X_val, y_val, diverged=False):
         """Append ``record`` to the history, count the epoch, keep the best weights and let
         adaptive λ move: all of it or, when anything (Ctrl-C included) interrupts, none of it.
 
@@ -218,7 +236,7 @@ class Trainer:
                 self.history[key].append(value)
             self.epoch += 1
             self.wait = 0 if monitored < self.best_value - self.tol else self.wait + 1
-            if monitored < self.best_value:
+            if monitored < self.best_value and not diverged:
                 best = self._spare
                 if best is None:
                     best = [p.copy() for p in self.net.params]
@@ -244,6 +262,58 @@ class Trainer:
         if rule_state is not None:
             self.adaptive_lam.load_state_dict(rule_state)
 
+    # -- divergence ---------------------------------------------------------------------------
+    def _check_start(self, X, y):
+        """Measure :attr:`start_loss`; warn when a layer's penalty drowns the data term."""
+        data = self.net.data_loss(X[:_START_ROWS], y[:_START_ROWS])
+        pens = self.penalty.layer_values(self.net.params)
+        self.start_loss = data + float(pens.sum())
+        eps = float(np.finfo(self.net.dtype).eps)
+        # below eps·penalty the data gradient is lost in rounding beside 2λW
+        swamped = [l for l, p in enumerate(pens) if p > 0 and not data > eps * p]
+        self._swamped = swamped
+        if swamped:
+            names = ", ".join(self._lam_text(l) for l in swamped)
+            warn(f"the penalty on {names} is so large that the data term vanishes beside it in "
+                 f"{self.net.dtype} arithmetic (penalty {pens[swamped[0]]:.3g} against a data "
+                 f"loss of {data:.3g} at the start): training can only shrink those weights to "
+                 "zero, whatever the data; lower lam", RuntimeWarning)
+
+    def _lam_text(self, l):
+        return f"{self.penalty.layer_names[l]} (lam={self.penalty.lams[l]:.3g})"
+
+    def _diverged(self, record, monitored) -> bool:
+        loss = record["loss"]
+        return bool(not (np.isfinite(loss) and np.isfinite(monitored))
+                    or (self.start_loss is not None and self.start_loss > 0
+                        and loss > DIVERGENCE_RATIO * self.start_loss))
+
+    def _on_divergence(self, record, X):
+        """Stop: warn (best weights kept) or raise (none worth keeping), naming the cause."""
+        self.stopped = True
+        what = (f"training diverged at epoch {self.epoch}: the objective went from "
+                f"{self.start_loss:.3g} at the start to {record['loss']:.3g}")
+        if self._swamped:
+            cause = (f"the penalty on {', '.join(self._lam_text(l) for l in self._swamped)} "
+                     "drowns the data term; lower lam")
+        else:
+            lr, lam = record["lr"], float(np.max(self.penalty.lams, initial=0.0))
+            cause = "lower the learning_rate" + (f" (the last step's was {lr:.3g})"
+                                                 if np.isfinite(lr) else "")
+            if lr * lam >= 1:           # W ← (1 − 2λ·lr)W − lr·∇L overshoots past 2λ·lr = 2
+                cause += (f"; under plain SGD the L2 term alone needs it below 1/λ = "
+                          f"{1 / lam:.3g}")
+            scale = float(np.max(np.abs(X), initial=0.0))
+            if scale > 1e4:
+                cause += f"; the features reach {scale:.3g}: standardize them"
+        h = self.history
+        if self.best_params is None or not h["loss"][self.best_epoch - 1] < self.start_loss:
+            raise ValueError(f"{what}, and no epoch before it improved on the start, so there "
+                             f"are no weights worth keeping: {cause}")
+        warn(f"{what}; keeping the weights of epoch {self.best_epoch}, the best before it "
+             f"(objective {h['loss'][self.best_epoch - 1]:.3g}). To train further, {cause}",
+             RuntimeWarning)
+
     # -- the loop -----------------------------------------------------------------------------
     def run(self, X, y, X_val=None, y_val=None, epochs=1):
         """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self.
@@ -260,21 +330,22 @@ class Trainer:
         self.stopped = self.interrupted = False
         current = self.epoch + 1
         try:
+            if self.start_loss is None:
+                self._check_start(X, y)
             for _ in range(int(epochs)):
                 current = self.epoch + 1
                 running, decay = self._epoch(X, y)
                 record, monitored = self._record(X, y, X_val, y_val, running, decay)
-                self._commit(record, monitored, X_val, y_val)
+                diverged = self._diverged(record, monitored)
+                self._commit(record, monitored, X_val, y_val, diverged)
                 for cb in self.callbacks:
                     if hasattr(cb, "on_epoch_end"):
                         cb.on_epoch_end(self)
+                if diverged:                   # no checkpoint of diverged weights
+                    self._on_divergence(record, X)
+                    break
                 if self.checkpoint is not None and self.epoch % self.checkpoint_every == 0:
                     self.save_checkpoint(self.checkpoint)
-                if not np.isfinite(monitored):
-                    warnings.warn(f"training diverged at epoch {self.epoch} (loss {monitored}); "
-                                  "lower the learning_rate", RuntimeWarning, stacklevel=2)
-                    self.stopped = True
-                    break
                 if self.early_stopping and self.wait >= self.patience:
                     self.stopped = True
                     break
@@ -285,8 +356,7 @@ class Trainer:
             kept = (f"keeping the best weights so far (epoch {self.best_epoch})"
                     if self.best_params is not None else
                     f"no epoch completed, the weights are part-way through epoch {current}")
-            warnings.warn(f"training interrupted during epoch {current}; {kept}",
-                          RuntimeWarning, stacklevel=2)
+            warn(f"training interrupted during epoch {current}; {kept}", RuntimeWarning)
             if self.best_params is not None:
                 self.net.set_params(self.best_params)
         return self
@@ -302,6 +372,7 @@ class Trainer:
         arrays["lams"] = self.penalty.lams
         meta = dict(epoch=self.epoch, step=self.step, best_value=_jsonable(self.best_value),
                     best_epoch=self.best_epoch, wait=self.wait, n_opt=len(leaves),
+                    start_loss=_jsonable(self.start_loss),
                     rng=self.rng.bit_generator.state, history=_jsonable(self.history),
                     layer_sizes=list(self.net.layer_sizes), dtype=str(self.net.dtype),
                     adaptive=(self.adaptive_lam.state_dict()
@@ -337,6 +408,7 @@ class Trainer:
         self.best_value, self.best_epoch, self.wait = (float(meta["best_value"]),
                                                        meta["best_epoch"], meta["wait"])
         self.rng.bit_generator.state = meta["rng"]
+        self.start_loss = _unjson(meta.get("start_loss"))
         self.history = {k: [_unjson(v) for v in vals] for k, vals in meta["history"].items()}
         if meta.get("adaptive") is not None and hasattr(self.adaptive_lam, "load_state_dict"):
             self.adaptive_lam.load_state_dict(meta["adaptive"])
