@@ -1,4 +1,4 @@
-"""The networks' inputs after the cast to the training dtype, and the validation set.
+"""The networks' inputs: the cast to the training dtype, the validation set, row weights.
 
 scikit-learn's checks (:mod:`shrinkage._validation`) see ``X`` and ``y`` in float64; a network
 trains in its ``dtype`` (float32 by default), where a value beyond ±3.4e38 becomes ``inf`` and
@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
 
 from .._validation import check_X
 
-__all__ = ["to_dtype", "check_val_X"]
+__all__ = ["to_dtype", "check_val_X", "class_weights", "drop_weightless"]
 
 
 def to_dtype(original: np.ndarray, dtype, name: str, columns=None, *,
@@ -63,3 +64,27 @@ def check_val_X(estimator, X_val, dtype):
     return to_dtype(Xv, dtype, "X_val", getattr(estimator, "feature_names_in_", None),
                     finite=True)
 
+
+
+def class_weights(class_weight, classes, t) -> np.ndarray:
+    """Each row's weight from ``class_weight`` (``"balanced"``: ``n / (K · n_k)``, or a dict
+    label → weight, 1 for labels it leaves out), for rows of encoded labels ``t`` (indices
+    into ``classes``)."""
+    idx = np.asarray(t).astype(np.intp)
+    if isinstance(class_weight, str) and class_weight != "balanced":
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict label -> weight, "
+                         f"got {class_weight!r}")
+    per_class = compute_class_weight(class_weight, classes=classes,
+                                     y=classes[idx] if class_weight == "balanced" else classes)
+    return per_class[idx]
+
+
+def drop_weightless(X, t, sw, stratify):
+    """The rows of positive weight: a weight of zero contributes nothing to the loss, and
+    dropping the row makes such a fit equal the fit on the other rows, batch for batch."""
+    keep = sw > 0
+    if keep.all():
+        return X, t, sw, stratify
+    sw = sw[keep]
+    return (X[keep], t[keep], None if np.all(sw == sw[0]) else sw,
+            None if stratify is None else stratify[keep])

@@ -79,6 +79,7 @@ import numpy as np
 
 from .._atomic import atomic_write
 from .._warn import warn
+from ..datafits import normalized_weights
 from .layers import check_random_state
 from .optimizers import add_decayed_weights, apply_updates, chain
 from .prox import live_units
@@ -111,7 +112,8 @@ class Trainer:
     patience : int, default=10
     tol : float, default=1e-4
     score : callable ``(net, X, y) -> float``, optional
-        Validation score (higher is better) recorded as ``val_score``.
+        Validation score (higher is better) recorded as ``val_score``; called
+        ``score(net, X, y, sw)`` when the validation rows are weighted (``sw`` sums to one).
     adaptive_lam : object with ``update(trainer, X_val, y_val)``, optional
         See :mod:`shrinkage.nn.adaptive`; needs a validation set.
     learning_rate : callable ``step -> lr``, optional
@@ -161,6 +163,14 @@ class Trainer:
         self._spare = None                  # arrays the next best weights are copied into
         self.start_loss, self._swamped = None, []
         self.interrupted = self.stopped = False
+        self.weights = self.val_weights = self._row_scale = None   # of the current run's rows
+
+    def _set_weights(self, sample_weight, n, val_weight, n_val):
+        # normalised to sum to one (shrinkage.conventions); a batch weighs its rows by n·w_i/m,
+        # so that its mean loss is an unbiased estimate of the weighted mean over all rows
+        self.weights = None if sample_weight is None else normalized_weights(sample_weight, n)
+        self.val_weights = None if val_weight is None else normalized_weights(val_weight, n_val)
+        self._row_scale = None if sample_weight is None else self.weights * n
 
     # -- one epoch ----------------------------------------------------------------------------
     def _epoch(self, X, y):
@@ -174,6 +184,9 @@ class Trainer:
         params, grads = self.net.params, self.net.grads
         Xb_full = np.empty((bs,) + X.shape[1:], X.dtype)
         yb_full = np.empty((bs,) + y.shape[1:], y.dtype)
+        scale = self._row_scale
+        swb_full = None if scale is None else np.empty(bs)
+        swb = None
         running, keep = 0.0, 1.0
         pen, optimizer = self.penalty, self.optimizer
         for start in range(0, n, bs):
@@ -182,7 +195,10 @@ class Trainer:
             # mode="clip": the indices are valid, and the default "raise" buffers ``out``
             Xb = X.take(idx, axis=0, out=Xb_full[:m], mode="clip")    # the method: no wrapper
             yb = y.take(idx, axis=0, out=yb_full[:m], mode="clip")
-            running += m * self.net.loss_and_grad(Xb, yb)
+            if scale is not None:
+                swb = scale.take(idx, out=swb_full[:m], mode="clip")
+                swb *= 1.0 / m
+            running += m * self.net.loss_and_grad(Xb, yb, swb)
             if self.weight_decay and self.learning_rate is not None:
                 keep *= 1.0 - self.learning_rate(self.step) * self.weight_decay
             pen.add_gradient(params, grads, l2=False)      # L1, group (the chain adds the L2)
@@ -198,16 +214,19 @@ class Trainer:
 
     def _record(self, X, y, X_val, y_val, running, decay):
         """The epoch's history entries (module doc) and its monitored value; changes nothing."""
-        net, params = self.net, self.net.params
-        data = net.data_loss(X, y) if self.train_loss == "epoch_end" else running
+        net, params, wv = self.net, self.net.params, self.val_weights
+        data = (net.data_loss(X, y, sample_weight=self.weights) if self.train_loss == "epoch_end"
+                else running)
         pen = self.penalty.value(params)
         has_val = X_val is not None
-        val_loss = net.data_loss(X_val, y_val) if has_val else float("nan")
+        val_loss = net.data_loss(X_val, y_val, sample_weight=wv) if has_val else float("nan")
+        score = float("nan")
+        if has_val and self.score is not None:
+            score = float(self.score(net, X_val, y_val) if wv is None
+                          else self.score(net, X_val, y_val, wv))
         record = {
             "epoch": self.epoch + 1, "data_loss": data, "penalty": pen, "loss": data + pen,
-            "val_loss": val_loss,
-            "val_score": (float(self.score(net, X_val, y_val))
-                          if has_val and self.score is not None else float("nan")),
+            "val_loss": val_loss, "val_score": score,
             "lam": self.penalty.lams.tolist(),
             "weight_norms": [float(np.linalg.norm(W.astype(np.float64))) for W in params[0::2]],
             "decay": decay,
@@ -265,7 +284,9 @@ class Trainer:
     # -- divergence ---------------------------------------------------------------------------
     def _check_start(self, X, y):
         """Measure :attr:`start_loss`; warn when a layer's penalty drowns the data term."""
-        data = self.net.data_loss(X[:_START_ROWS], y[:_START_ROWS])
+        w = None if self.weights is None else self.weights[:_START_ROWS]
+        w = w / w.sum() if w is not None and w.sum() > 0 else None
+        data = self.net.data_loss(X[:_START_ROWS], y[:_START_ROWS], sample_weight=w)
         pens = self.penalty.layer_values(self.net.params)
         self.start_loss = data + float(pens.sum())
         eps = float(np.finfo(self.net.dtype).eps)
@@ -315,8 +336,12 @@ class Trainer:
              RuntimeWarning)
 
     # -- the loop -----------------------------------------------------------------------------
-    def run(self, X, y, X_val=None, y_val=None, epochs=1):
+    def run(self, X, y, X_val=None, y_val=None, epochs=1, sample_weight=None, val_weight=None):
         """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self.
+
+        ``sample_weight`` (n,) and ``val_weight`` (n_val,) weight the rows of the training and
+        the validation set (any positive scale; normalised to sum to one): every loss is then a
+        weighted mean, and ``score`` is called with the validation weights as a fourth argument.
 
         Ctrl-C (``KeyboardInterrupt``) anywhere in an epoch stops cleanly: an epoch counts once
         its history entry, best weights and adaptive λ are committed together (:meth:`_commit`);
@@ -330,6 +355,8 @@ class Trainer:
         self.stopped = self.interrupted = False
         current = self.epoch + 1
         try:
+            self._set_weights(sample_weight, X.shape[0], val_weight,
+                              0 if X_val is None else X_val.shape[0])
             if self.start_loss is None:
                 self._check_start(X, y)
             for _ in range(int(epochs)):
