@@ -126,3 +126,15 @@ def test_divergence_after_progress_keeps_the_best_weights_and_warns():
     assert np.all(np.isfinite(pred))
     resid = np.mean((pred - y) ** 2)
     assert resid == pytest.approx(h["data_loss"][3], rel=1e-5)   # epoch 4's weights
+
+
+def test_partial_fit_warns_about_lam_once_not_at_every_call():
+    X, y = _data()
+    net = _net(lam=1e8, dtype="float32", optimizer="adam")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            net.partial_fit(X, y)
+    assert [str(w.message).split(" is so large")[0] for w in caught] == [
+        "the penalty on dense_0 (lam=1e+08), dense_1 (lam=1e+08)"]
+    assert caught[0].filename == __file__

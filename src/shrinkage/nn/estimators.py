@@ -271,10 +271,10 @@ class _BaseMLP(BaseEstimator):
             X, t, sw, stratify = drop_weightless(X, t, sw, stratify)
         if first:
             (X, t, sw), val = self._split(X, t, sw, X_val, y_val, None if partial else stratify)
-            self.trainer_ = self._build(hidden, X.shape[1], self._n_outputs, X.shape[0])
+            trainer = self._build(hidden, X.shape[1], self._n_outputs, X.shape[0])
             if resume and self.checkpoint is not None and os.path.exists(self.checkpoint):
-                self.trainer_.load_checkpoint(self.checkpoint)
-            self._val = val
+                trainer.load_checkpoint(self.checkpoint)      # checked whole, or ValueError
+            self.trainer_, self._val = trainer, val
         Xv, tv, swv = self._val if not partial else (None, None, None)
         n_more = max(epochs if epochs is not None else self.max_epochs - self.trainer_.epoch, 0)
         # the bar's callback only when shown: the loop asks every callback for on_batch_end

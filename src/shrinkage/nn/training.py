@@ -65,21 +65,18 @@ When the best earlier epoch improved on ``start_loss`` its weights are restored 
 Checkpoints
 -----------
 With ``checkpoint="path.npz"`` the full state (weights, best weights, optimizer state, λ,
-history, random generator, adaptive-λ state) is written every ``checkpoint_every`` epochs, to a
-temporary file first and then moved into place with :func:`os.replace`, so a crash never leaves
-half a file. :meth:`Trainer.load_checkpoint` reads it back with ``allow_pickle=False``.
+history, random generator, adaptive-λ state) is written every ``checkpoint_every`` epochs
+(never for a diverged epoch), atomically; :meth:`Trainer.load_checkpoint` checks all of it
+against the trainer before restoring any (:mod:`shrinkage.nn.checkpoint`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-
 import numpy as np
 
-from .._atomic import atomic_write
 from .._warn import warn
 from ..datafits import normalized_weights
+from . import checkpoint
 from .layers import check_random_state
 from .optimizers import add_decayed_weights, apply_updates, chain
 from .prox import live_units
@@ -389,92 +386,14 @@ class Trainer:
         return self
 
     # -- checkpoints --------------------------------------------------------------------------
-    def _state_arrays(self):
-        arrays = {f"param_{i}": p for i, p in enumerate(self.net.params)}
-        if self.best_params is not None:
-            arrays.update({f"best_{i}": p for i, p in enumerate(self.best_params)})
-        leaves = []
-        _flatten(self.opt_state, leaves)
-        arrays.update({f"opt_{i}": np.asarray(v) for i, v in enumerate(leaves)})
-        arrays["lams"] = self.penalty.lams
-        meta = dict(epoch=self.epoch, step=self.step, best_value=_jsonable(self.best_value),
-                    best_epoch=self.best_epoch, wait=self.wait, n_opt=len(leaves),
-                    start_loss=_jsonable(self.start_loss),
-                    rng=self.rng.bit_generator.state, history=_jsonable(self.history),
-                    layer_sizes=list(self.net.layer_sizes), dtype=str(self.net.dtype),
-                    adaptive=(self.adaptive_lam.state_dict()
-                              if hasattr(self.adaptive_lam, "state_dict") else None))
-        arrays["meta"] = np.array(json.dumps(meta))
-        return arrays
-
     def save_checkpoint(self, path) -> None:
-        """Write the full training state to ``path`` (``.npz``), atomically."""
-        with atomic_write(path, "wb") as fh:
-            np.savez(fh, **self._state_arrays())
+        """Write the full training state to ``path`` (``.npz``), atomically
+        (:mod:`shrinkage.nn.checkpoint`)."""
+        checkpoint.write(self, path)
 
     def load_checkpoint(self, path) -> "Trainer":
-        """Restore the state written by :meth:`save_checkpoint` (same network shape)."""
-        try:
-            with np.load(os.fspath(path), allow_pickle=False) as f:
-                data = {k: f[k] for k in f.files}
-            meta = json.loads(str(data["meta"]))
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise ValueError(f"cannot read checkpoint {os.fspath(path)!r} ({exc}); it is not a "
-                             "shrinkage checkpoint or is corrupted: delete it to start afresh") from None
-        if meta["layer_sizes"] != list(self.net.layer_sizes):
-            raise ValueError(f"checkpoint {os.fspath(path)!r} is for layers {meta['layer_sizes']}, "
-                             f"this network has {list(self.net.layer_sizes)}; use a matching "
-                             "network or another checkpoint path")
-        self.net.set_params([data[f"param_{i}"] for i in range(len(self.net.params))])
-        self.best_params = ([data[f"best_{i}"].copy() for i in range(len(self.net.params))]
-                            if "best_0" in data else None)
-        leaves = iter(data[f"opt_{i}"] for i in range(meta["n_opt"]))
-        self.opt_state = _unflatten(self.optimizer.init(self.net.params), leaves)
-        self.penalty.lams[:] = data["lams"]
-        self.epoch, self.step = meta["epoch"], meta["step"]
-        self.best_value, self.best_epoch, self.wait = (float(meta["best_value"]),
-                                                       meta["best_epoch"], meta["wait"])
-        self.rng.bit_generator.state = meta["rng"]
-        self.start_loss = _unjson(meta.get("start_loss"))
-        self.history = {k: [_unjson(v) for v in vals] for k, vals in meta["history"].items()}
-        if meta.get("adaptive") is not None and hasattr(self.adaptive_lam, "load_state_dict"):
-            self.adaptive_lam.load_state_dict(meta["adaptive"])
+        """Restore the state written by :meth:`save_checkpoint`; every part is checked against
+        this trainer (same network and optimizer) before any is restored, and any problem is a
+        ``ValueError`` naming the file (:mod:`shrinkage.nn.checkpoint`)."""
+        checkpoint.restore(self, checkpoint.read(self, path))
         return self
-
-
-def _flatten(tree, out):
-    if isinstance(tree, (tuple, list)):
-        for t in tree:
-            _flatten(t, out)
-    else:
-        out.append(tree)
-
-
-def _unflatten(template, leaves):
-    if isinstance(template, (tuple, list)):
-        return type(template)(_unflatten(t, leaves) for t in template)
-    leaf = next(leaves)
-    if isinstance(template, np.ndarray):
-        if leaf.shape != template.shape:
-            raise ValueError("checkpoint optimizer state does not match the optimizer; resume "
-                             "with the optimizer it was written with")
-        return leaf.astype(template.dtype)
-    return type(template)(leaf.item())
-
-
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, float) and not np.isfinite(v):
-        return repr(v)               # "nan", "inf": JSON has no literals for them
-    return v
-
-
-def _unjson(v):
-    if isinstance(v, list):
-        return [_unjson(x) for x in v]
-    if isinstance(v, str) and v in ("nan", "inf", "-inf"):
-        return float(v)
-    return v
