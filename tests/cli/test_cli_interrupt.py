@@ -13,7 +13,6 @@ import pytest
 
 from shrinkage.cli.main import main
 from shrinkage.io import load
-from shrinkage.nn.training import Trainer
 
 
 @pytest.fixture
@@ -26,18 +25,6 @@ def data(tmp_path):
     return path
 
 
-@pytest.fixture
-def ctrl_c_in_epoch(monkeypatch):
-    """Ctrl-C during the third epoch of every training run."""
-    epoch = Trainer._epoch
-
-    def _epoch(self, X, y):
-        if self.epoch == 2:
-            raise KeyboardInterrupt
-        return epoch(self, X, y)
-    monkeypatch.setattr(Trainer, "_epoch", _epoch)
-
-
 def _fit(capsys, *args):
     capsys.readouterr()
     code = main(["fit", *map(str, args)])
@@ -46,7 +33,7 @@ def _fit(capsys, *args):
 
 
 def test_ctrl_c_exits_130_with_one_line_and_writes_no_model(data, tmp_path, capsys,
-                                                            ctrl_c_in_epoch):
+                                                            ctrl_c_in_third_epoch):
     model = tmp_path / "model.zip"
     code, out, err = _fit(capsys, data, "--target", "y", "--model", "mlp", "--epochs", 20,
                           "--out", model)
@@ -59,7 +46,7 @@ def test_ctrl_c_exits_130_with_one_line_and_writes_no_model(data, tmp_path, caps
 
 
 def test_keep_interrupted_writes_the_best_weights_and_says_so(data, tmp_path, capsys,
-                                                             ctrl_c_in_epoch):
+                                                             ctrl_c_in_third_epoch):
     model = tmp_path / "model.zip"
     code, out, err = _fit(capsys, data, "--target", "y", "--model", "mlp", "--epochs", 20,
                           "--out", model, "--keep-interrupted")
@@ -73,7 +60,7 @@ def test_keep_interrupted_writes_the_best_weights_and_says_so(data, tmp_path, ca
 
 
 def test_ctrl_c_in_a_cross_validation_fold_stops_the_search(data, tmp_path, capsys,
-                                                           ctrl_c_in_epoch):
+                                                           ctrl_c_in_third_epoch):
     """A fold's network returns cleanly on Ctrl-C; its score would describe a half-trained
     model, so the search stops instead of choosing λ from it."""
     model = tmp_path / "model.zip"

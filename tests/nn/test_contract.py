@@ -11,7 +11,6 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from shrinkage.nn import MLPClassifier, MLPRegressor
-from shrinkage.nn.training import Trainer
 
 
 def _data(n=100, seed=0):
@@ -49,15 +48,8 @@ def test_no_convergence_warning_after_early_stopping_a_plateau_or_partial_fit():
     assert _caught(lambda: MLPRegressor((8,), max_epochs=5).partial_fit(X, y)) == []
 
 
-def test_ctrl_c_warns_once_at_the_call_and_nothing_else(monkeypatch):
+def test_ctrl_c_warns_once_at_the_call_and_nothing_else(ctrl_c_in_third_epoch):
     X, y = _data()
-    epoch = Trainer._epoch
-
-    def _epoch(self, X, y):
-        if self.epoch == 2:
-            raise KeyboardInterrupt
-        return epoch(self, X, y)
-    monkeypatch.setattr(Trainer, "_epoch", _epoch)
     caught = _caught(lambda: MLPRegressor((8,), max_epochs=3, random_state=0).fit(X, y))
     assert [(w.category, w.filename) for w in caught] == [(RuntimeWarning, __file__)]
     assert str(caught[0].message) == ("training interrupted during epoch 3; keeping the best "

@@ -119,7 +119,8 @@ PARAMS_TEMPLATE = """
 PARAMS_DOC = PARAMS_TEMPLATE.replace("{extra}\n", "")
 
 #: The classifier's: the shared ones and ``class_weight``.
-CLASSIFIER_PARAMS_DOC = PARAMS_TEMPLATE.replace("{extra}\n", """    class_weight : None, "balanced" or dict, default=None
+CLASSIFIER_PARAMS_DOC = PARAMS_TEMPLATE.replace("{extra}\n", """\
+    class_weight : None, "balanced" or dict, default=None
         Weights of the classes, multiplying ``sample_weight``: ``"balanced"`` is
         ``n_samples / (n_classes · n_k)`` (counted in the ``y`` given to ``fit``), a dict maps
         labels to weights (1 for labels it leaves out). ``partial_fit`` takes a dict only.

@@ -272,7 +272,8 @@ class Trainer:
         epoch, best_value, best_epoch, wait, best_params, lams, rule_state = saved
         for values in self.history.values():
             del values[epoch:]
-        self.epoch, self.best_value, self.best_epoch, self.wait = epoch, best_value, best_epoch, wait
+        self.epoch, self.wait = epoch, wait
+        self.best_value, self.best_epoch = best_value, best_epoch
         self.best_params, self._spare = best_params, None
         self.penalty.lams[:] = lams
         if rule_state is not None:
