@@ -6,10 +6,19 @@ On a busy machine their threads fighting for the cores made a memory-bound pass 
 the cross-validation workers run their small products on one BLAS thread, and thread only the
 products large enough to pay (:data:`THREADED_WORK` multiply-adds), in row blocks of
 single-threaded calls (:func:`sum_over_row_blocks`).
+
+The thread count of a BLAS pool belongs to the whole process, so limits set from several
+threads at once must not restore each other's values (threadpoolctl's ``limit`` records what it
+found and puts it back on exit: two overlapping blocks in two threads left the process on one
+thread for good). :func:`blas_threads` keeps one lock-protected register of the blocks open in
+any thread: the first one records the libraries' thread counts, the limit in force is the
+smallest any open block asked for, and the last one to leave restores what the first found.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import pairwise
@@ -17,7 +26,7 @@ from itertools import pairwise
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["THREADED_WORK", "blas_controller", "one_blas_thread", "threads_for",
+__all__ = ["THREADED_WORK", "blas_controller", "blas_threads", "one_blas_thread", "threads_for",
            "sum_over_row_blocks"]
 
 #: A product of fewer multiply-adds than this runs on one BLAS thread: the passes over ``X``
@@ -25,6 +34,21 @@ __all__ = ["THREADED_WORK", "blas_controller", "one_blas_thread", "threads_for",
 #: them 5–20× slower. Forming a large Hessian (``n·p²``) keeps the threads the caller allowed.
 THREADED_WORK = 50_000_000
 _controller = None
+_lock = threading.Lock()
+_open = {}          # token -> the limit asked for by each block open now, in any thread
+_found = None       # the libraries' thread counts before the first open block
+_applied = None     # the limit in force (the smallest asked for), None when no block is open
+
+
+def _reset_after_fork():
+    # a forked child has none of its parent's threads: no block is open there, and the lock
+    # may have been held by a thread that does not exist in the child
+    global _lock, _found, _applied
+    _lock, _found, _applied = threading.Lock(), None, None
+    _open.clear()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def blas_controller():
@@ -35,17 +59,69 @@ def blas_controller():
     return _controller
 
 
+def _set(lc, n):
+    # threadpoolctl >= 3.8 lets only the first thread that sets OpenBLAS's process-wide pool
+    # change it while that thread lives, and silently ignores the others: the last block to
+    # leave could then not restore. The register makes every change under its own lock, so it
+    # calls the library's setter itself.
+    getattr(lc, "_real_set_num_threads", lc.set_num_threads)(n)
+
+
+def _apply(ctl, limit):
+    global _applied
+    if limit != _applied:
+        for lc in ctl.lib_controllers:
+            _set(lc, limit)
+        _applied = limit
+
+
 @contextmanager
-def one_blas_thread():
-    """BLAS pools (NumPy's and SciPy's) limited to one thread inside the block; yields the
-    number of threads the caller had, for the products worth threading."""
+def blas_threads(limit: int | None):
+    """BLAS pools (NumPy's and SciPy's) limited to ``limit`` threads inside the block, safely
+    when blocks open and close in several threads at once (module docstring).
+
+    While blocks are open in any thread the limit in force is the smallest they asked for;
+    when the last one closes, every library gets back the thread count found when the first
+    opened. ``limit=None`` limits nothing.
+
+    Yields
+    ------
+    int
+        The threads in force when the block opened (the caller's), for the products worth
+        threading (:func:`threads_for`).
+    """
+    global _found, _applied
     ctl = blas_controller()
-    outer = max((lc.num_threads for lc in ctl.lib_controllers), default=1)
-    if outer <= 1:
-        yield 1
+    if limit is None:
+        yield _applied if _applied is not None else max(
+            (lc.num_threads for lc in ctl.lib_controllers), default=1)
         return
-    with ctl.limit(limits=1):
+    token = object()
+    try:
+        with _lock:
+            if not _open:
+                _found = [lc.num_threads for lc in ctl.lib_controllers]
+                outer = max(_found, default=1)
+                _applied = outer if len(set(_found)) == 1 else None
+            else:
+                outer = _applied
+            _open[token] = int(limit)
+            _apply(ctl, min(_open.values()))
         yield outer
+    finally:
+        with _lock:
+            if _open.pop(token, None) is not None:
+                if _open:
+                    _apply(ctl, min(_open.values()))
+                else:
+                    for lc, n in zip(ctl.lib_controllers, _found):
+                        _set(lc, n)
+                    _found = _applied = None
+
+
+def one_blas_thread():
+    """:func:`blas_threads` with a limit of one thread: yields the threads the caller had."""
+    return blas_threads(1)
 
 
 def threads_for(threads: int, work: float) -> int:

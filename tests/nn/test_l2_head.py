@@ -16,7 +16,8 @@ import pytest
 from shrinkage.nn import MLP, LayerPenalty, MLPClassifier
 from shrinkage.nn import optimizers as O
 from shrinkage.nn.adaptive import HypergradientLam, PlateauLam
-from shrinkage.nn.training import Trainer, _flatten
+from shrinkage.nn.checkpoint import flatten as _flatten
+from shrinkage.nn.training import Trainer
 
 KINDS = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
 LR = 0.05

@@ -165,6 +165,10 @@ def _build_parser() -> argparse.ArgumentParser:
                                      "largest coefficients; save the model with --out.")
     _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file")
     _fit_args(fit)
+    fit.add_argument("--keep-interrupted", action="store_true",
+                     help="mlp: when Ctrl-C stops the training, still write the model (the best "
+                          "weights so far) to --out; without it nothing is written. Exit code "
+                          "130 either way")
     _common(fit)
 
     pred = sub.add_parser("predict", help="predict with a saved model",
@@ -320,8 +324,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"shrinkage: error: {_os_error_text(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("shrinkage: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:   # Ctrl-C; a network's fit says where it stopped
+        print(f"shrinkage: interrupted{': ' + _one_line(exc) if str(exc) else ''}",
+              file=sys.stderr)
         return 130
     except Exception as exc:           # a bug of ours: say so, in one line
         if os.environ.get("SHRINKAGE_DEBUG"):

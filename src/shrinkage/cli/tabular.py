@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 import zipfile
 
@@ -58,12 +59,24 @@ def fit_from_args(args, out):
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
                              hidden=hidden, epochs=args.epochs, seed=args.seed,
                              groups=_models.groups_of(spec))
-    est = _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule,
-                      seed=args.seed, out=out)
+    with warnings.catch_warnings():     # an interrupt is said once, by the command
+        warnings.filterwarnings("ignore", "training interrupted", RuntimeWarning)
+        est = _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule,
+                          seed=args.seed, out=out)
+    if getattr(est, "interrupted_", False) and not getattr(args, "keep_interrupted", False):
+        nothing = ("no model written (--keep-interrupted writes the best weights so far)"
+                   if hasattr(args, "keep_interrupted") else "nothing written")
+        raise KeyboardInterrupt(f"{_stopped_at(est)}; {nothing}")
     summ = _models.summary(est, X, y)
     summ.update(task=task, how=how, n_samples=int(X.shape[0]), n_features=int(X.shape[1]),
                 data=os.path.basename(args.data), target=args.target)
     return est, X, y, summ, spec
+
+
+def _stopped_at(est) -> str:
+    best = (f", best weights from epoch {est.best_epoch_}" if est.n_iter_ else
+            ", no epoch completed")
+    return f"training stopped after {est.n_iter_} of {est.max_epochs} epochs{best}"
 
 
 def print_summary(summ, out):
@@ -95,13 +108,21 @@ def print_summary(summ, out):
 # -- commands ---------------------------------------------------------------------------------
 def cmd_fit(args, out) -> int:
     est, X, y, summ, spec = fit_from_args(args, out)
-    print_summary(summ, out)
-    out.put(**summ)
+    interrupted = bool(getattr(est, "interrupted_", False))    # with --keep-interrupted
+    if not interrupted:
+        print_summary(summ, out)
+    out.put(**summ, interrupted=interrupted)
     if args.out:
         from ..io import save
         save(est, args.out, preprocessing=spec, extra={"summary": _jsonable(summ)})
-        out.say(f"\nmodel written to {args.out}")
+        if not interrupted:
+            out.say(f"\nmodel written to {args.out}")
         out.put(out_path=args.out)
+    if interrupted:
+        written = f"model written to {args.out}" if args.out else "no --out given, nothing written"
+        print(f"shrinkage: interrupted: {_stopped_at(est)}; {written}", file=sys.stderr)
+        out.finish()
+        return 130
     return out.finish()
 
 

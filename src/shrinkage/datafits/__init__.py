@@ -15,8 +15,9 @@ weights ``sw`` that are already normalised to sum to one (``sw_i = s_i / S``,
     hessian_product(y, η, sw, u) = (∂²value/∂η²) u                  (same shape as η)
     null_eta(y, sw)              = argmin_c value(y, c, sw): the intercept-only model's η
     curvature_bound              = sup_η ‖∂²ℓ/∂η²‖ (2 for squared error, ¼ logistic, ½ softmax)
-    batch_loss_and_grad(η, y)    = a network head: the unweighted mean loss (float64) and its
-                                   gradient written over η, in η's own dtype
+    batch_loss_and_grad(η, y, sw=None) = a network head: the mean loss (float64; weighted by
+                                   the batch's row weights sw when given) and its gradient
+                                   written over η, in η's own dtype
 
 The softmax's Hessian in η is not diagonal per row; it gives ``hessian_weights`` (the row
 weights of one class block), ``diagonal_curvature`` (the diagonal entries, (n, K)),

@@ -76,16 +76,21 @@ class Logistic:
             raise ValueError("y holds a single class; a logistic model needs both 0 and 1")
         return float(np.log(ybar / (1.0 - ybar)))
 
-    def batch_loss_and_grad(self, eta, y):
+    def batch_loss_and_grad(self, eta, y, sw=None):
         """Mean loss (float64) of 0/1 labels ``y`` (n,) on ``eta`` (n, 1), and ``(σ(η) − y)/n``
-        written over ``eta``."""
+        written over ``eta``; with row weights ``sw`` (n,) the loss is ``Σ sw_i ℓ_i`` and the
+        gradient ``sw_i (σ(η_i) − y_i)``."""
         n = eta.shape[0]
         e = eta[:, 0]
         yt = y.reshape(-1)
-        loss = -float(np.mean(log_expit((2.0 * yt - 1.0) * e.astype(np.float64))))
+        terms = log_expit((2.0 * yt - 1.0) * e.astype(np.float64))
+        loss = -float(np.mean(terms) if sw is None else sw @ terms)
         np.tanh(e * 0.5, out=e)                            # σ(η) = ½(1 + tanh(η/2))
         e += 1
         e *= 0.5
         e -= yt
-        e *= e.dtype.type(1.0 / n)
+        if sw is None:
+            e *= e.dtype.type(1.0 / n)
+        else:
+            e *= sw
         return loss, eta

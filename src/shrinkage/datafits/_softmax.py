@@ -87,10 +87,11 @@ class SoftmaxCrossEntropy:
         prior = np.clip(sw @ Y, 1e-12, None)
         return np.log(prior) - np.log(prior).mean()
 
-    def batch_loss_and_grad(self, eta, y):
+    def batch_loss_and_grad(self, eta, y, sw=None):
         """Mean cross-entropy (float64) of class indices ``y`` (n,) on the C-contiguous
-        ``eta`` (n, K), and ``(softmax − onehot)/n`` written over ``eta``."""
-        return value_and_gradient_inplace(eta, y, _uniform(eta.shape[0])), eta
+        ``eta`` (n, K), and ``(softmax − onehot)/n`` written over ``eta``; with row weights
+        ``sw`` (n,, float64) ``Σ sw_i ℓ_i`` and ``sw_i (softmax − onehot)``."""
+        return value_and_gradient_inplace(eta, y, _uniform(eta.shape[0]) if sw is None else sw), eta
 
 
 @lru_cache(maxsize=8)

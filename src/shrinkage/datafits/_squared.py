@@ -41,12 +41,17 @@ class SquaredError:
         """The weighted mean of ``y`` (per target)."""
         return sw @ y
 
-    def batch_loss_and_grad(self, eta, y):
-        """``mean_i Σ_k (η_ik − y_ik)²`` (float64) and ``2(η − y)/n`` written over ``eta``."""
+    def batch_loss_and_grad(self, eta, y, sw=None):
+        """``mean_i Σ_k (η_ik − y_ik)²`` (float64) and ``2(η − y)/n`` written over ``eta``; with
+        row weights ``sw`` (n,) ``Σ_i sw_i Σ_k (η_ik − y_ik)²`` and ``2 sw_i (η_i − y_i)``."""
         n = eta.shape[0]
         eta -= y.reshape(eta.shape)
-        loss = float(np.einsum("ik,ik->", eta, eta, dtype=np.float64)) / n
-        eta *= eta.dtype.type(2.0 / n)
+        if sw is None:
+            loss = float(np.einsum("ik,ik->", eta, eta, dtype=np.float64)) / n
+            eta *= eta.dtype.type(2.0 / n)
+        else:
+            loss = float(sw @ np.einsum("ik,ik->i", eta, eta, dtype=np.float64))
+            eta *= (2.0 * sw).astype(eta.dtype)[:, None]
         return loss, eta
 
 

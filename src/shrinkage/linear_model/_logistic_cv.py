@@ -12,9 +12,9 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from .._docs import fill_doc
+from .._threads import one_blas_thread
 from .._validation import check_lams, store_init_args
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
@@ -245,7 +245,7 @@ class LogisticRegressionCV(LogisticBase):
         if path is not None and choose_solver(X.shape[1], k_eff) == "newton-cholesky":
             # the Hessian is small enough that the solver forms it at every Newton step anyway;
             # one BLAS thread, as in the solver (numpy's and scipy's OpenBLAS pools contend)
-            with threadpool_limits(limits=1, user_api="blas"):
+            with one_blas_thread():
                 df = np.array([logistic_effective_df(
                     X, r.coef, r.intercept, lam, penalty_factor=pf,
                     fit_intercept=self.fit_intercept, standardize=self.standardize,

@@ -1,7 +1,7 @@
 """The parameters and fitted attributes shared by :class:`~shrinkage.MLPClassifier` and
 :class:`~shrinkage.MLPRegressor`, documented once (their docstrings include it)."""
 
-PARAMS_DOC = """
+PARAMS_TEMPLATE = """
     Parameters
     ----------
     hidden_layer_sizes : tuple of int, default=(100,)
@@ -39,6 +39,12 @@ PARAMS_DOC = """
         (biases excluded), after the optimizer's scaling (AdamW with ``optimizer="adam"``).
     optimizer : {"adam", "sgd", "momentum", "nesterov", "rmsprop"} or GradientTransformation
     learning_rate : float, default=1e-3
+        Training that diverges (the objective not finite, or more than 10⁴ times its value at
+        the start) stops with a message naming the learning rate, or λ when the penalty
+        drowns the data term (warned about before the first epoch): the best earlier epoch's
+        weights are kept with a ``RuntimeWarning`` when it improved on the start, otherwise
+        ``fit`` raises ``ValueError`` (no weights worth keeping). See
+        :mod:`shrinkage.nn.training`.
     momentum : float, default=0.9
         For ``"momentum"`` and ``"nesterov"``.
     schedule : {"constant", "step", "exponential", "cosine", "cyclical"} or callable
@@ -49,6 +55,8 @@ PARAMS_DOC = """
     batch_size : int or "auto", default="auto"
         ``"auto"`` is ``min(200, n_samples)``.
     max_epochs : int, default=200
+        When ``fit`` ends here while the monitored loss still improved by ``tol`` within the
+        last ``patience`` epochs, it warns ``ConvergenceWarning`` (not after early stopping).
         Ctrl-C (``KeyboardInterrupt``) during training stops it cleanly instead of raising:
         ``fit`` returns with a ``RuntimeWarning``, the half-finished epoch dropped, the best
         weights so far restored, and ``interrupted_`` set.
@@ -78,7 +86,7 @@ PARAMS_DOC = """
         Show a progress bar over the epochs ("training") on stderr during ``fit`` and
         ``partial_fit``; silent when False. It changes nothing in the fit.
     random_state : None, int or numpy.random.Generator
-
+{extra}
     Attributes
     ----------
     coefs_ : list of ndarray of shape (d_l, d_{l+1})
@@ -106,3 +114,14 @@ PARAMS_DOC = """
         :mod:`shrinkage.datafits`).
     n_features_in_ : int
 """
+
+#: The regressor's parameters.
+PARAMS_DOC = PARAMS_TEMPLATE.replace("{extra}\n", "")
+
+#: The classifier's: the shared ones and ``class_weight``.
+CLASSIFIER_PARAMS_DOC = PARAMS_TEMPLATE.replace("{extra}\n", """\
+    class_weight : None, "balanced" or dict, default=None
+        Weights of the classes, multiplying ``sample_weight``: ``"balanced"`` is
+        ``n_samples / (n_classes · n_k)`` (counted in the ``y`` given to ``fit``), a dict maps
+        labels to weights (1 for labels it leaves out). ``partial_fit`` takes a dict only.
+""")

@@ -74,7 +74,8 @@ class HypergradientLam(_Rule):
     def hypergradient(self, trainer, X_val, y_val) -> np.ndarray:
         """``∂V(W⁺)/∂log λ_l`` per layer (see module doc), at the current weights."""
         net, lams = trainer.net, trainer.penalty.lams
-        net.loss_and_grad(X_val, y_val)            # ∇V into net.grads (the data loss only)
+        # ∇V into net.grads (the data loss only, weighted as the validation rows are)
+        net.loss_and_grad(X_val, y_val, getattr(trainer, "val_weights", None))
         lr = trainer.learning_rate(trainer.step) if trainer.learning_rate is not None else 1.0
         params, grads = net.params, net.grads
         return np.array([-2.0 * lr * lam * float(np.vdot(G.astype(np.float64), W))

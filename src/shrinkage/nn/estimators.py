@@ -38,6 +38,7 @@ SGD it equals ``lam = weight_decay / 2``; with Adam it is a different regularize
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import os
 from collections.abc import Mapping
@@ -45,14 +46,17 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from .._progress import ProgressBar
-from .._threads import blas_controller
-from .._validation import check_classification_y, check_X, check_X_y
+from .._threads import blas_threads
+from .._validation import check_classification_y, check_sample_weight, check_X, check_X_y
+from .._warn import warn
 from . import schedules as S
-from ._params_doc import PARAMS_DOC as _PARAMS_DOC
+from ._inputs import check_val_X, class_weights, drop_weightless, to_dtype
+from ._params_doc import CLASSIFIER_PARAMS_DOC, PARAMS_DOC
 from .adaptive import get_adaptive
 from .layers import ACTIVATIONS, check_random_state
 from .network import HEADS, MLP
@@ -84,6 +88,24 @@ def _schedule(spec, lr, max_epochs, steps_per_epoch):
         return S.cyclical(lr / 10, lr, half_cycle=max(1, max_epochs // 8) * steps_per_epoch)
     raise ValueError(f"schedule must be one of {SCHEDULES} or a callable step -> learning rate, "
                      f"got {spec!r}")
+
+
+# The validation scores: module-level functions, not bound methods, so that a fitted network's
+# trainer does not refer back to the estimator (skops walked that cycle until RecursionError).
+def _accuracy(net, X, t, sw=None):
+    """The (weighted) share of rows whose most probable class is ``t``."""
+    eta = net.forward(X)
+    pred = (eta[:, 0] > 0) if eta.shape[1] == 1 else eta.argmax(axis=1)
+    return float(np.average(pred == t, weights=sw))
+
+
+def _r2(net, X, t, sw=None):
+    """The (weighted) R², averaged over the targets."""
+    pred = net.forward(X).astype(np.float64)
+    w = np.full(len(t), 1.0 / len(t)) if sw is None else sw
+    ss_res = w @ (t - pred) ** 2
+    ss_tot = w @ (t - w @ t) ** 2
+    return float(np.mean(1 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
 
 
 class _BaseMLP(BaseEstimator):
@@ -209,63 +231,89 @@ class _BaseMLP(BaseEstimator):
         adaptive = copy.deepcopy(get_adaptive(self.adaptive_lam))
         return Trainer(net, penalty, opt, batch_size=bs, shuffle=self.shuffle, random_state=rng,
                        early_stopping=self.early_stopping, patience=self.patience, tol=self.tol,
-                       score=self._val_score, adaptive_lam=adaptive, learning_rate=schedule,
+                       score=self._score, adaptive_lam=adaptive, learning_rate=schedule,
                        weight_decay=float(self.weight_decay), checkpoint=self.checkpoint,
                        train_loss=self.train_loss)
 
-    def _split(self, X, t, X_val, y_val, stratify):
+    def _split(self, X, t, sw, X_val, y_val, stratify):
+        """``(X, t, sw), (X_val, t_val, sw_val)``: the training rows and the validation set
+        (``X_val``, or ``validation_fraction`` held out when needed, weights split alike)."""
         if X_val is not None:
             if y_val is None:
                 raise ValueError("X_val was given without y_val; pass both or neither")
-            Xv = check_X(self, X_val, reset=False)
-            return X, t, np.ascontiguousarray(Xv, dtype=X.dtype), self._encode(y_val)
+            return (X, t, sw), (check_val_X(self, X_val, X.dtype), self._encode(y_val, "y_val"),
+                                None)
         if not (self.early_stopping or self.adaptive_lam is not None):
-            return X, t, None, None
+            return (X, t, sw), (None, None, None)
         seed = int(check_random_state(self.random_state).integers(2**31 - 1))
         n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
         if X.shape[0] - n_val < 1:
             raise ValueError(f"{X.shape[0]} rows are too few to hold out a validation set; "
                              "pass more data or set early_stopping=False, adaptive_lam=None")
+        arrays = (X, t) if sw is None else (X, t, sw)
         try:
-            parts = train_test_split(X, t, test_size=n_val, random_state=seed, stratify=stratify)
+            parts = train_test_split(*arrays, test_size=n_val, random_state=seed,
+                                     stratify=stratify)
         except ValueError:                      # too few rows per class to stratify
-            parts = train_test_split(X, t, test_size=n_val, random_state=seed)
-        return [np.ascontiguousarray(a) for a in (parts[0], parts[2], parts[1], parts[3])]
+            parts = train_test_split(*arrays, test_size=n_val, random_state=seed)
+        parts = [np.ascontiguousarray(a) for a in parts] + [None, None]
+        return tuple(parts[0:6:2]), tuple(parts[1:6:2])
 
-    def _fit(self, X, y, X_val=None, y_val=None, resume=False, epochs=None, partial=False):
+    def _fit(self, X, y, sample_weight=None, X_val=None, y_val=None, resume=False, epochs=None,
+             partial=False):
         hidden = self._check_params()
         first = not (partial and hasattr(self, "trainer_"))
         X, t, stratify = self._validate_and_encode(X, y, first, partial)
-        X = np.ascontiguousarray(X, dtype=np.dtype(self.dtype))
+        sw = self._row_weights(X, t, sample_weight, partial)
+        X = to_dtype(X, np.dtype(self.dtype), "X", getattr(self, "feature_names_in_", None),
+                     finite=True)
+        if sw is not None:
+            X, t, sw, stratify = drop_weightless(X, t, sw, stratify)
         if first:
-            X, t, Xv, tv = self._split(X, t, X_val, y_val, None if partial else stratify)
-            if Xv is not None:
-                Xv = np.ascontiguousarray(Xv, dtype=X.dtype)
-            self.trainer_ = self._build(hidden, X.shape[1], self._n_outputs, X.shape[0])
+            (X, t, sw), val = self._split(X, t, sw, X_val, y_val, None if partial else stratify)
+            trainer = self._build(hidden, X.shape[1], self._n_outputs, X.shape[0])
             if resume and self.checkpoint is not None and os.path.exists(self.checkpoint):
-                self.trainer_.load_checkpoint(self.checkpoint)
-            self._val = (Xv, tv)
-        Xv, tv = self._val if not partial else (None, None)
+                trainer.load_checkpoint(self.checkpoint)      # checked whole, or ValueError
+            self.trainer_, self._val = trainer, val
+        Xv, tv, swv = self._val if not partial else (None, None, None)
         n_more = max(epochs if epochs is not None else self.max_epochs - self.trainer_.epoch, 0)
         # the bar's callback only when shown: the loop asks every callback for on_batch_end
         ticks = [_EpochTick(ProgressBar(n_more, "training"))] if self.progress else []
         self.trainer_.callbacks.extend(ticks)
         try:
-            with blas_controller().limit(limits=self._blas_threads(hidden, X.shape[1])):
-                self.trainer_.run(X, t, Xv, tv, epochs=n_more)
+            with blas_threads(self._blas_threads(hidden, X.shape[1])):
+                self.trainer_.run(X, t, Xv, tv, epochs=n_more, sample_weight=sw,
+                                  val_weight=swv)
         finally:
             for tick in ticks:
                 tick.bar.close()
                 self.trainer_.callbacks.remove(tick)
-        net = self.trainer_.net
-        self.net_ = net
-        self.history_ = self.trainer_.history
-        self.n_iter_ = self.trainer_.epoch
-        self.lam_ = self.trainer_.penalty.lams.copy()
-        self.best_epoch_ = self.trainer_.best_epoch
-        self.interrupted_ = bool(self.trainer_.interrupted)
-        self.loss_ = self.history_["loss"][-1] if self.history_["loss"] else float("nan")
+        tr = self.trainer_
+        # one dict update: a Ctrl-C here leaves the previous attributes or all of the new ones
+        self.__dict__.update(
+            net_=tr.net, history_=tr.history, n_iter_=tr.epoch, lam_=tr.penalty.lams.copy(),
+            best_epoch_=tr.best_epoch, interrupted_=bool(tr.interrupted),
+            loss_=tr.history["loss"][-1] if tr.history["loss"] else float("nan"))
+        if (not partial and n_more and tr.epoch >= self.max_epochs and tr.wait < self.patience
+                and not (tr.stopped or tr.interrupted)):
+            warn(f"{type(self).__name__} stopped at max_epochs={self.max_epochs} while its "
+                 f"{'validation' if Xv is not None else 'training'} loss was still improving "
+                 f"(by more than tol={self.tol:g} within the last patience={self.patience} "
+                 "epochs); increase max_epochs, or set early_stopping=True to stop when it "
+                 "levels off", ConvergenceWarning)
         return self
+
+    def _row_weights(self, X, t, sample_weight, partial):
+        """Each row's weight, ``sample_weight`` times its class's ``class_weight``; None when
+        they are all equal (normalised weights are then the unweighted mean's)."""
+        sw = check_sample_weight(sample_weight, X)
+        cw = self._class_weights(t, partial)
+        if cw is not None:
+            sw = cw if sw is None else sw * cw
+        return None if sw is None or np.all(sw == sw[0]) else sw
+
+    def _class_weights(self, t, partial):
+        return None
 
     def _blas_threads(self, hidden, n_features):
         """BLAS threads for training: ``n_threads``, or 1 when the largest per-batch product is
@@ -304,6 +352,13 @@ class _BaseMLP(BaseEstimator):
         return tags
 
 
+def _with_keyword(func, name, default):
+    """``func``'s signature with one more keyword-only parameter ``name=default``."""
+    sig = inspect.signature(func)
+    extra = inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+    return sig.replace(parameters=[*sig.parameters.values(), extra])
+
+
 class _EpochTick:
     """A training callback that advances a :class:`~shrinkage._progress.ProgressBar` per epoch."""
 
@@ -319,7 +374,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     Softmax cross-entropy for three or more classes; for two, one output unit with the logistic
     loss (as scikit-learn does, so ``lam = α/(2n)`` reproduces ``MLPClassifier(alpha=α)``).
-    """ + _PARAMS_DOC + r"""classes_ : ndarray of shape (n_classes,)
+    """ + CLASSIFIER_PARAMS_DOC + r"""classes_ : ndarray of shape (n_classes,)
 
     Examples
     --------
@@ -339,24 +394,44 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     False
     """
 
-    def fit(self, X, y, X_val=None, y_val=None, resume: bool = False):
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, class_weight=None,
+                 **params):
+        super().__init__(hidden_layer_sizes, activation, **params)
+        self.class_weight = class_weight
+
+    # scikit-learn reads the parameters from the signature: the shared ones and class_weight
+    __init__.__signature__ = _with_keyword(_BaseMLP.__init__, "class_weight", None)
+
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, resume: bool = False):
         """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` class labels.
 
-        ``X_val, y_val`` give an explicit validation set (history ``val_loss``, early
-        stopping, adaptive λ); ``resume=True`` continues from ``checkpoint`` if it exists.
+        ``sample_weight`` ``(n_samples,)`` weights the rows (times ``class_weight``): the loss
+        is their weighted mean. ``X_val, y_val`` give an explicit validation set (history
+        ``val_loss``, early stopping, adaptive λ), unweighted; ``resume=True`` continues from
+        ``checkpoint`` if it exists.
         """
         for attr in ("trainer_", "net_"):
             self.__dict__.pop(attr, None)
-        return self._fit(X, y, X_val, y_val, resume)
+        return self._fit(X, y, sample_weight, X_val, y_val, resume)
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch on ``(X, y)``; ``classes`` (all labels) is required on the first call."""
         if not hasattr(self, "trainer_"):
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit "
                                  "(all labels that will ever appear)")
             self._partial_classes = np.unique(classes)
-        return self._fit(X, y, epochs=1, partial=True)
+        return self._fit(X, y, sample_weight, epochs=1, partial=True)
+
+    def _class_weights(self, t, partial):
+        """Per-row ``class_weight`` of the encoded labels ``t`` (None without one)."""
+        if self.class_weight is None:
+            return None
+        if partial and isinstance(self.class_weight, str):
+            raise ValueError(f"class_weight={self.class_weight!r} is not supported by "
+                             "partial_fit, whose calls see part of the data; pass a dict "
+                             "(sklearn.utils.class_weight.compute_class_weight over all the data)")
+        return class_weights(self.class_weight, self.classes_, t)
 
     @property
     def head_(self) -> str:
@@ -367,13 +442,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _n_outputs(self):
         return 1 if len(self.classes_) == 2 else len(self.classes_)
 
-    def _encode(self, y):
+    def _encode(self, y, name="y"):
         y = np.asarray(y).ravel()
         idx = np.searchsorted(self.classes_, y)
         idx = np.clip(idx, 0, len(self.classes_) - 1)
         if not np.all(self.classes_[idx] == y):
-            bad = y[self.classes_[idx] != y][0]
-            raise ValueError(f"y contains the label {bad!r}, not among the classes "
+            bad = np.asarray(y[self.classes_[idx] != y][0]).tolist()   # nan, not np.float64(nan)
+            raise ValueError(f"{name} contains the label {bad!r}, not among the classes "
                              f"{self.classes_.tolist()}; pass all labels in classes=")
         return (idx.astype(np.dtype(self.dtype)) if len(self.classes_) == 2
                 else idx.astype(np.int64))
@@ -392,10 +467,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
                 raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
         return X, self._encode(y), self._encode(y)
 
-    def _val_score(self, net, X, t):
-        eta = net.forward(X)
-        pred = (eta[:, 0] > 0) if eta.shape[1] == 1 else eta.argmax(axis=1)
-        return float(np.mean(pred == t))
+    _score = staticmethod(_accuracy)
 
     def predict_proba(self, X):
         """Class probabilities, shape ``(n_samples, n_classes)`` (rows sum to one)."""
@@ -419,7 +491,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     Squared error without ½, summed over outputs and averaged over rows, so ``lam = α/n``
     reproduces scikit-learn's ``MLPRegressor(alpha=α)`` (whose objective is half of ours).
-    """ + _PARAMS_DOC + r"""
+    """ + PARAMS_DOC + r"""
     Examples
     --------
     >>> import numpy as np
@@ -441,31 +513,32 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         check_is_fitted(self, "n_features_in_")
         return "squared"
 
-    def fit(self, X, y, X_val=None, y_val=None, resume: bool = False):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, resume: bool = False):
         """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` or ``(n_samples, n_targets)``.
 
+        ``sample_weight`` ``(n_samples,)`` weights the rows: the loss is their weighted mean.
         ``X_val, y_val`` give an explicit validation set; ``resume=True`` continues from
         ``checkpoint`` if it exists.
         """
         for attr in ("trainer_", "net_"):
             self.__dict__.pop(attr, None)
-        return self._fit(X, y, X_val, y_val, resume)
+        return self._fit(X, y, sample_weight, X_val, y_val, resume)
 
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, sample_weight=None):
         """One epoch on ``(X, y)``, continuing from the current weights."""
-        return self._fit(X, y, epochs=1, partial=True)
+        return self._fit(X, y, sample_weight, epochs=1, partial=True)
 
     @property
     def _n_outputs(self):
         return self._n_targets
 
-    def _encode(self, y):
-        y = np.asarray(y, dtype=np.dtype(self.dtype))
-        y = y.reshape(-1, 1) if y.ndim == 1 else y
-        if y.shape[1] != self._n_targets:
-            raise ValueError(f"y has {y.shape[1]} targets but the model was fitted with "
+    def _encode(self, y, name="y"):
+        y0 = np.asarray(y, dtype=np.float64)
+        y0 = y0.reshape(-1, 1) if y0.ndim == 1 else y0
+        if y0.shape[1] != self._n_targets:
+            raise ValueError(f"{name} has {y0.shape[1]} targets but the model was fitted with "
                              f"{self._n_targets}")
-        return np.ascontiguousarray(y)
+        return to_dtype(y0, np.dtype(self.dtype), name)
 
     def _validate_and_encode(self, X, y, first, partial):
         if first:
@@ -479,11 +552,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
                 raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}")
         return X, self._encode(y), None
 
-    def _val_score(self, net, X, t):
-        pred = net.forward(X).astype(np.float64)
-        ss_res = np.sum((t - pred) ** 2, axis=0)
-        ss_tot = np.sum((t - t.mean(axis=0)) ** 2, axis=0)
-        return float(np.mean(1 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
+    _score = staticmethod(_r2)
 
     def predict(self, X):
         """Predictions, shape ``(n_samples,)`` or ``(n_samples, n_targets)`` like ``y``."""

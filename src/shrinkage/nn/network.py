@@ -150,19 +150,22 @@ class MLP:
             dZ = self.activations[l - 1].backward(dA)
         self.dense[0].backward(dZ, need_dX=False)
 
-    def loss_and_grad(self, X: np.ndarray, y: np.ndarray) -> float:
+    def loss_and_grad(self, X: np.ndarray, y: np.ndarray, sw: np.ndarray | None = None) -> float:
         """Mean data loss on the batch ``(X, y)``; fills :attr:`grads` with its gradient.
 
         ``y`` is ``(n,)`` class indices for ``"softmax"``, ``(n,)`` zeros and ones for
         ``"logistic"``, ``(n, K)`` targets for ``"squared"``. The loss is accumulated in float64.
+        ``sw`` (n,) weights the rows (``Σ_i sw_i ℓ_i``; uniform ``1/n`` when None).
         """
         eta = self.forward(X, reuse=True)
-        loss, d = HEADS[self.head].batch_loss_and_grad(eta, y)   # d overwrites eta, (n, K)
+        loss, d = HEADS[self.head].batch_loss_and_grad(eta, y, sw)   # d overwrites eta, (n, K)
         self.backward(d, reuse=True)
         return loss
 
-    def data_loss(self, X: np.ndarray, y: np.ndarray, batch_size: int = 4096) -> float:
-        """Mean data loss on ``(X, y)`` computed in float64 by :mod:`shrinkage.datafits`."""
+    def data_loss(self, X: np.ndarray, y: np.ndarray, batch_size: int = 4096,
+                  sample_weight: np.ndarray | None = None) -> float:
+        """Mean data loss on ``(X, y)`` computed in float64 by :mod:`shrinkage.datafits`;
+        weighted by ``sample_weight`` (n,) summing to one when given."""
         n = X.shape[0]
         datafit = HEADS[self.head]
         total = 0.0
@@ -171,7 +174,7 @@ class MLP:
             eta = self.forward(X[sl]).astype(np.float64)
             yt = np.asarray(y[sl])
             m = eta.shape[0]
-            sw = np.full(m, 1.0 / n)
+            sw = np.full(m, 1.0 / n) if sample_weight is None else sample_weight[sl]
             if self.head == "softmax":
                 total += datafit.value(np.eye(eta.shape[1])[yt], eta, sw)
             elif self.head == "logistic":

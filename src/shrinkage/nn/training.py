@@ -47,31 +47,46 @@ The monitored quantity is ``val_loss`` when there is a validation set, else ``lo
 weights so far are kept; ``early_stopping=True`` stops after ``patience`` epochs without an
 improvement of at least ``tol`` and restores them. Ctrl-C (``KeyboardInterrupt``) during training
 stops cleanly: the half-finished epoch is dropped, the best weights so far are restored, and
-``interrupted`` is set.
+``interrupted`` is set. An epoch counts once its history entry, best weights and adaptive λ are
+committed together; an interrupt anywhere before that (the bookkeeping included) rolls them back,
+so the history always has one entry per counted epoch in every key.
+
+Divergence
+----------
+Before the first epoch the objective is measured on the first rows (``start_loss``); a penalty
+whose value leaves the data loss below the training dtype's precision (the data term then
+vanishes from every gradient) is warned about, naming λ. An epoch whose objective is not finite,
+or more than :data:`DIVERGENCE_RATIO` times ``start_loss`` (a finite loss can explode too: Adam's
+bounded steps at a huge learning rate), has diverged: training stops, the epoch stays in the
+history but never counts as the best, and the message names the cause (the learning rate, or λ).
+When the best earlier epoch improved on ``start_loss`` its weights are restored with a
+``RuntimeWarning``; otherwise there are no weights worth keeping and ``ValueError`` is raised.
 
 Checkpoints
 -----------
 With ``checkpoint="path.npz"`` the full state (weights, best weights, optimizer state, λ,
-history, random generator, adaptive-λ state) is written every ``checkpoint_every`` epochs, to a
-temporary file first and then moved into place with :func:`os.replace`, so a crash never leaves
-half a file. :meth:`Trainer.load_checkpoint` reads it back with ``allow_pickle=False``.
+history, random generator, adaptive-λ state) is written every ``checkpoint_every`` epochs
+(never for a diverged epoch), atomically; :meth:`Trainer.load_checkpoint` checks all of it
+against the trainer before restoring any (:mod:`shrinkage.nn.checkpoint`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import warnings
-
 import numpy as np
 
-from .._atomic import atomic_write
-
+from .._warn import warn
+from ..datafits import normalized_weights
+from . import checkpoint
 from .layers import check_random_state
 from .optimizers import add_decayed_weights, apply_updates, chain
 from .prox import live_units
 
-__all__ = ["Trainer", "HISTORY_KEYS"]
+__all__ = ["Trainer", "HISTORY_KEYS", "DIVERGENCE_RATIO"]
+
+#: An epoch whose training objective exceeds this multiple of the objective at the start has
+#: diverged (a working run only goes down from there, give or take noise).
+DIVERGENCE_RATIO = 1e4
+_START_ROWS = 1024          # rows the objective at the start is measured on
 
 HISTORY_KEYS = ("epoch", "data_loss", "penalty", "loss", "val_loss", "val_score", "lam",
                 "weight_norms", "decay", "lr", "live_neurons")
@@ -94,7 +109,8 @@ class Trainer:
     patience : int, default=10
     tol : float, default=1e-4
     score : callable ``(net, X, y) -> float``, optional
-        Validation score (higher is better) recorded as ``val_score``.
+        Validation score (higher is better) recorded as ``val_score``; called
+        ``score(net, X, y, sw)`` when the validation rows are weighted (``sw`` sums to one).
     adaptive_lam : object with ``update(trainer, X_val, y_val)``, optional
         See :mod:`shrinkage.nn.adaptive`; needs a validation set.
     learning_rate : callable ``step -> lr``, optional
@@ -117,6 +133,8 @@ class Trainer:
         Epochs and optimizer steps completed.
     best_params : list of ndarray or None
     interrupted : bool
+    start_loss : float or None
+        The objective before the first step (on up to 1024 rows), the reference for divergence.
     """
 
     def __init__(self, net, penalty, optimizer, *, batch_size=128, shuffle=True,
@@ -139,7 +157,17 @@ class Trainer:
         self.history = {k: [] for k in HISTORY_KEYS}
         self.epoch = self.step = 0
         self.best_params, self.best_value, self.best_epoch, self.wait = None, np.inf, 0, 0
+        self._spare = None                  # arrays the next best weights are copied into
+        self.start_loss, self._swamped = None, []
         self.interrupted = self.stopped = False
+        self.weights = self.val_weights = self._row_scale = None   # of the current run's rows
+
+    def _set_weights(self, sample_weight, n, val_weight, n_val):
+        # normalised to sum to one (shrinkage.conventions); a batch weighs its rows by n·w_i/m,
+        # so that its mean loss is an unbiased estimate of the weighted mean over all rows
+        self.weights = None if sample_weight is None else normalized_weights(sample_weight, n)
+        self.val_weights = None if val_weight is None else normalized_weights(val_weight, n_val)
+        self._row_scale = None if sample_weight is None else self.weights * n
 
     # -- one epoch ----------------------------------------------------------------------------
     def _epoch(self, X, y):
@@ -153,6 +181,9 @@ class Trainer:
         params, grads = self.net.params, self.net.grads
         Xb_full = np.empty((bs,) + X.shape[1:], X.dtype)
         yb_full = np.empty((bs,) + y.shape[1:], y.dtype)
+        scale = self._row_scale
+        swb_full = None if scale is None else np.empty(bs)
+        swb = None
         running, keep = 0.0, 1.0
         pen, optimizer = self.penalty, self.optimizer
         for start in range(0, n, bs):
@@ -161,7 +192,10 @@ class Trainer:
             # mode="clip": the indices are valid, and the default "raise" buffers ``out``
             Xb = X.take(idx, axis=0, out=Xb_full[:m], mode="clip")    # the method: no wrapper
             yb = y.take(idx, axis=0, out=yb_full[:m], mode="clip")
-            running += m * self.net.loss_and_grad(Xb, yb)
+            if scale is not None:
+                swb = scale.take(idx, out=swb_full[:m], mode="clip")
+                swb *= 1.0 / m
+            running += m * self.net.loss_and_grad(Xb, yb, swb)
             if self.weight_decay and self.learning_rate is not None:
                 keep *= 1.0 - self.learning_rate(self.step) * self.weight_decay
             pen.add_gradient(params, grads, l2=False)      # L1, group (the chain adds the L2)
@@ -175,157 +209,192 @@ class Trainer:
             return running / n, float("nan")
         return running / n, 1.0 - keep
 
-    def _log(self, X, y, X_val, y_val, running, decay):
-        net, params = self.net, self.net.params
-        data = net.data_loss(X, y) if self.train_loss == "epoch_end" else running
+    def _record(self, X, y, X_val, y_val, running, decay):
+        """The epoch's history entries (module doc) and its monitored value; changes nothing."""
+        net, params, wv = self.net, self.net.params, self.val_weights
+        data = (net.data_loss(X, y, sample_weight=self.weights) if self.train_loss == "epoch_end"
+                else running)
         pen = self.penalty.value(params)
-        h = self.history
-        h["epoch"].append(self.epoch)
-        h["data_loss"].append(data)
-        h["penalty"].append(pen)
-        h["loss"].append(data + pen)
         has_val = X_val is not None
-        h["val_loss"].append(net.data_loss(X_val, y_val) if has_val else float("nan"))
-        h["val_score"].append(float(self.score(net, X_val, y_val))
-                              if has_val and self.score is not None else float("nan"))
-        h["lam"].append(self.penalty.lams.tolist())
-        h["weight_norms"].append([float(np.linalg.norm(W.astype(np.float64))) for W in params[0::2]])
-        h["decay"].append(decay)
-        h["lr"].append(float(self.learning_rate(max(self.step - 1, 0)))
-                       if self.learning_rate is not None else float("nan"))
-        h["live_neurons"].append(self.penalty.live_neurons(params)
-                                 if hasattr(self.penalty, "live_neurons")
-                                 else [live_units(W, "in") for W in params[0::2]])
-        return h["val_loss"][-1] if has_val else h["loss"][-1]
+        val_loss = net.data_loss(X_val, y_val, sample_weight=wv) if has_val else float("nan")
+        score = float("nan")
+        if has_val and self.score is not None:
+            score = float(self.score(net, X_val, y_val) if wv is None
+                          else self.score(net, X_val, y_val, wv))
+        record = {
+            "epoch": self.epoch + 1, "data_loss": data, "penalty": pen, "loss": data + pen,
+            "val_loss": val_loss, "val_score": score,
+            "lam": self.penalty.lams.tolist(),
+            "weight_norms": [float(np.linalg.norm(W.astype(np.float64))) for W in params[0::2]],
+            "decay": decay,
+            "lr": (float(self.learning_rate(max(self.step - 1, 0)))
+                   if self.learning_rate is not None else float("nan")),
+            "live_neurons": (self.penalty.live_neurons(params)
+                             if hasattr(self.penalty, "live_neurons")
+                             else [live_units(W, "in") for W in params[0::2]]),
+        }
+        return record, (val_loss if has_val else data + pen)
+
+    def _commit(self, record, monitored, X_val, y_val, diverged=False):
+        """Append ``record`` to the history, count the epoch, keep the best weights and let
+        adaptive λ move: all of it or, when anything (Ctrl-C included) interrupts, none of it.
+
+        The best weights are copied into a spare set of arrays and swapped in, so the previous
+        best survives until the epoch is committed; an adaptive rule's state is restored through
+        its ``state_dict`` / ``load_state_dict`` (a rule without them keeps what it did).
+        """
+        rule = self.adaptive_lam
+        saved = (self.epoch, self.best_value, self.best_epoch, self.wait, self.best_params,
+                 self.penalty.lams.copy(),
+                 rule.state_dict() if hasattr(rule, "state_dict") else None)
+        try:
+            for key, value in record.items():
+                self.history[key].append(value)
+            self.epoch += 1
+            self.wait = 0 if monitored < self.best_value - self.tol else self.wait + 1
+            if monitored < self.best_value and not diverged:
+                best = self._spare
+                if best is None:
+                    best = [p.copy() for p in self.net.params]
+                else:                            # reuse the arrays: no new allocation
+                    for b, p in zip(best, self.net.params):
+                        np.copyto(b, p)
+                self._spare, self.best_params = self.best_params, best
+                self.best_value, self.best_epoch = monitored, self.epoch
+            if rule is not None:
+                rule.update(self, X_val, y_val)
+        except BaseException:
+            self._rollback(saved)
+            raise
+
+    def _rollback(self, saved):
+        """Back to the state :meth:`_commit` found (the last complete epoch)."""
+        epoch, best_value, best_epoch, wait, best_params, lams, rule_state = saved
+        for values in self.history.values():
+            del values[epoch:]
+        self.epoch, self.wait = epoch, wait
+        self.best_value, self.best_epoch = best_value, best_epoch
+        self.best_params, self._spare = best_params, None
+        self.penalty.lams[:] = lams
+        if rule_state is not None:
+            self.adaptive_lam.load_state_dict(rule_state)
+
+    # -- divergence ---------------------------------------------------------------------------
+    def _check_start(self, X, y):
+        """Measure :attr:`start_loss`; warn when a layer's penalty drowns the data term."""
+        w = None if self.weights is None else self.weights[:_START_ROWS]
+        w = w / w.sum() if w is not None and w.sum() > 0 else None
+        data = self.net.data_loss(X[:_START_ROWS], y[:_START_ROWS], sample_weight=w)
+        pens = self.penalty.layer_values(self.net.params)
+        self.start_loss = data + float(pens.sum())
+        eps = float(np.finfo(self.net.dtype).eps)
+        # below eps·penalty the data gradient is lost in rounding beside 2λW
+        swamped = [l for l, p in enumerate(pens) if p > 0 and not data > eps * p]
+        self._swamped = swamped
+        if swamped:
+            names = ", ".join(self._lam_text(l) for l in swamped)
+            warn(f"the penalty on {names} is so large that the data term vanishes beside it in "
+                 f"{self.net.dtype} arithmetic (penalty {pens[swamped[0]]:.3g} against a data "
+                 f"loss of {data:.3g} at the start): training can only shrink those weights to "
+                 "zero, whatever the data; lower lam", RuntimeWarning)
+
+    def _lam_text(self, l):
+        return f"{self.penalty.layer_names[l]} (lam={self.penalty.lams[l]:.3g})"
+
+    def _diverged(self, record, monitored) -> bool:
+        loss = record["loss"]
+        return bool(not (np.isfinite(loss) and np.isfinite(monitored))
+                    or (self.start_loss is not None and self.start_loss > 0
+                        and loss > DIVERGENCE_RATIO * self.start_loss))
+
+    def _on_divergence(self, record, X):
+        """Stop: warn (best weights kept) or raise (none worth keeping), naming the cause."""
+        self.stopped = True
+        what = (f"training diverged at epoch {self.epoch}: the objective went from "
+                f"{self.start_loss:.3g} at the start to {record['loss']:.3g}")
+        if self._swamped:
+            cause = (f"the penalty on {', '.join(self._lam_text(l) for l in self._swamped)} "
+                     "drowns the data term; lower lam")
+        else:
+            lr, lam = record["lr"], float(np.max(self.penalty.lams, initial=0.0))
+            cause = "lower the learning_rate" + (f" (the last step's was {lr:.3g})"
+                                                 if np.isfinite(lr) else "")
+            if lr * lam >= 1:           # W ← (1 − 2λ·lr)W − lr·∇L overshoots past 2λ·lr = 2
+                cause += (f"; under plain SGD the L2 term alone needs it below 1/λ = "
+                          f"{1 / lam:.3g}")
+            scale = float(np.max(np.abs(X), initial=0.0))
+            if scale > 1e4:
+                cause += f"; the features reach {scale:.3g}: standardize them"
+        h = self.history
+        if self.best_params is None or not h["loss"][self.best_epoch - 1] < self.start_loss:
+            raise ValueError(f"{what}, and no epoch before it improved on the start, so there "
+                             f"are no weights worth keeping: {cause}")
+        warn(f"{what}; keeping the weights of epoch {self.best_epoch}, the best before it "
+             f"(objective {h['loss'][self.best_epoch - 1]:.3g}). To train further, {cause}",
+             RuntimeWarning)
 
     # -- the loop -----------------------------------------------------------------------------
-    def run(self, X, y, X_val=None, y_val=None, epochs=1):
-        """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self."""
+    def run(self, X, y, X_val=None, y_val=None, epochs=1, sample_weight=None, val_weight=None):
+        """Train ``epochs`` more epochs (fewer if early stopping triggers); returns self.
+
+        ``sample_weight`` (n,) and ``val_weight`` (n_val,) weight the rows of the training and
+        the validation set (any positive scale; normalised to sum to one): every loss is then a
+        weighted mean, and ``score`` is called with the validation weights as a fourth argument.
+
+        Ctrl-C (``KeyboardInterrupt``) anywhere in an epoch stops cleanly: an epoch counts once
+        its history entry, best weights and adaptive λ are committed together (:meth:`_commit`);
+        an interrupt before that drops the epoch, one after it (in a callback or the
+        checkpoint) keeps it. Either way the history stays rectangular with one entry per
+        counted epoch, the best weights so far are restored and :attr:`interrupted` is set.
+        """
         if self.adaptive_lam is not None and X_val is None:
             raise ValueError("adaptive_lam needs a validation set; pass X_val, y_val or a "
                              "validation_fraction")
         self.stopped = self.interrupted = False
+        current = self.epoch + 1
         try:
+            self._set_weights(sample_weight, X.shape[0], val_weight,
+                              0 if X_val is None else X_val.shape[0])
+            if self.start_loss is None:
+                self._check_start(X, y)
             for _ in range(int(epochs)):
+                current = self.epoch + 1
                 running, decay = self._epoch(X, y)
-                self.epoch += 1
-                monitored = self._log(X, y, X_val, y_val, running, decay)
-                self.wait = 0 if monitored < self.best_value - self.tol else self.wait + 1
-                if monitored < self.best_value:
-                    self.best_value, self.best_epoch = monitored, self.epoch
-                    if self.best_params is None:
-                        self.best_params = [p.copy() for p in self.net.params]
-                    else:                            # reuse the arrays: no new allocation
-                        for b, p in zip(self.best_params, self.net.params):
-                            np.copyto(b, p)
-                if self.adaptive_lam is not None:
-                    self.adaptive_lam.update(self, X_val, y_val)
+                record, monitored = self._record(X, y, X_val, y_val, running, decay)
+                diverged = self._diverged(record, monitored)
+                self._commit(record, monitored, X_val, y_val, diverged)
                 for cb in self.callbacks:
                     if hasattr(cb, "on_epoch_end"):
                         cb.on_epoch_end(self)
+                if diverged:                   # no checkpoint of diverged weights
+                    self._on_divergence(record, X)
+                    break
                 if self.checkpoint is not None and self.epoch % self.checkpoint_every == 0:
                     self.save_checkpoint(self.checkpoint)
-                if not np.isfinite(monitored):
-                    warnings.warn(f"training diverged at epoch {self.epoch} (loss {monitored}); "
-                                  "lower the learning_rate", RuntimeWarning, stacklevel=2)
-                    self.stopped = True
-                    break
                 if self.early_stopping and self.wait >= self.patience:
                     self.stopped = True
                     break
+            if (self.early_stopping or self.stopped) and self.best_params is not None:
+                self.net.set_params(self.best_params)
         except KeyboardInterrupt:
             self.interrupted = True
-            warnings.warn(f"training interrupted during epoch {self.epoch + 1}; keeping the best "
-                          f"weights so far (epoch {self.best_epoch})", RuntimeWarning, stacklevel=2)
-        if (self.early_stopping or self.interrupted or self.stopped) and self.best_params is not None:
-            self.net.set_params(self.best_params)
+            kept = (f"keeping the best weights so far (epoch {self.best_epoch})"
+                    if self.best_params is not None else
+                    f"no epoch completed, the weights are part-way through epoch {current}")
+            warn(f"training interrupted during epoch {current}; {kept}", RuntimeWarning)
+            if self.best_params is not None:
+                self.net.set_params(self.best_params)
         return self
 
     # -- checkpoints --------------------------------------------------------------------------
-    def _state_arrays(self):
-        arrays = {f"param_{i}": p for i, p in enumerate(self.net.params)}
-        if self.best_params is not None:
-            arrays.update({f"best_{i}": p for i, p in enumerate(self.best_params)})
-        leaves = []
-        _flatten(self.opt_state, leaves)
-        arrays.update({f"opt_{i}": np.asarray(v) for i, v in enumerate(leaves)})
-        arrays["lams"] = self.penalty.lams
-        meta = dict(epoch=self.epoch, step=self.step, best_value=_jsonable(self.best_value),
-                    best_epoch=self.best_epoch, wait=self.wait, n_opt=len(leaves),
-                    rng=self.rng.bit_generator.state, history=_jsonable(self.history),
-                    layer_sizes=list(self.net.layer_sizes), dtype=str(self.net.dtype),
-                    adaptive=(self.adaptive_lam.state_dict()
-                              if hasattr(self.adaptive_lam, "state_dict") else None))
-        arrays["meta"] = np.array(json.dumps(meta))
-        return arrays
-
     def save_checkpoint(self, path) -> None:
-        """Write the full training state to ``path`` (``.npz``), atomically."""
-        with atomic_write(path, "wb") as fh:
-            np.savez(fh, **self._state_arrays())
+        """Write the full training state to ``path`` (``.npz``), atomically
+        (:mod:`shrinkage.nn.checkpoint`)."""
+        checkpoint.write(self, path)
 
     def load_checkpoint(self, path) -> "Trainer":
-        """Restore the state written by :meth:`save_checkpoint` (same network shape)."""
-        try:
-            with np.load(os.fspath(path), allow_pickle=False) as f:
-                data = {k: f[k] for k in f.files}
-            meta = json.loads(str(data["meta"]))
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise ValueError(f"cannot read checkpoint {os.fspath(path)!r} ({exc}); it is not a "
-                             "shrinkage checkpoint or is corrupted: delete it to start afresh") from None
-        if meta["layer_sizes"] != list(self.net.layer_sizes):
-            raise ValueError(f"checkpoint {os.fspath(path)!r} is for layers {meta['layer_sizes']}, "
-                             f"this network has {list(self.net.layer_sizes)}; use a matching "
-                             "network or another checkpoint path")
-        self.net.set_params([data[f"param_{i}"] for i in range(len(self.net.params))])
-        self.best_params = ([data[f"best_{i}"].copy() for i in range(len(self.net.params))]
-                            if "best_0" in data else None)
-        leaves = iter(data[f"opt_{i}"] for i in range(meta["n_opt"]))
-        self.opt_state = _unflatten(self.optimizer.init(self.net.params), leaves)
-        self.penalty.lams[:] = data["lams"]
-        self.epoch, self.step = meta["epoch"], meta["step"]
-        self.best_value, self.best_epoch, self.wait = (float(meta["best_value"]),
-                                                       meta["best_epoch"], meta["wait"])
-        self.rng.bit_generator.state = meta["rng"]
-        self.history = {k: [_unjson(v) for v in vals] for k, vals in meta["history"].items()}
-        if meta.get("adaptive") is not None and hasattr(self.adaptive_lam, "load_state_dict"):
-            self.adaptive_lam.load_state_dict(meta["adaptive"])
+        """Restore the state written by :meth:`save_checkpoint`; every part is checked against
+        this trainer (same network and optimizer) before any is restored, and any problem is a
+        ``ValueError`` naming the file (:mod:`shrinkage.nn.checkpoint`)."""
+        checkpoint.restore(self, checkpoint.read(self, path))
         return self
-
-
-def _flatten(tree, out):
-    if isinstance(tree, (tuple, list)):
-        for t in tree:
-            _flatten(t, out)
-    else:
-        out.append(tree)
-
-
-def _unflatten(template, leaves):
-    if isinstance(template, (tuple, list)):
-        return type(template)(_unflatten(t, leaves) for t in template)
-    leaf = next(leaves)
-    if isinstance(template, np.ndarray):
-        if leaf.shape != template.shape:
-            raise ValueError("checkpoint optimizer state does not match the optimizer; resume "
-                             "with the optimizer it was written with")
-        return leaf.astype(template.dtype)
-    return type(template)(leaf.item())
-
-
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, float) and not np.isfinite(v):
-        return repr(v)               # "nan", "inf": JSON has no literals for them
-    return v
-
-
-def _unjson(v):
-    if isinstance(v, list):
-        return [_unjson(x) for x in v]
-    if isinstance(v, str) and v in ("nan", "inf", "-inf"):
-        return float(v)
-    return v

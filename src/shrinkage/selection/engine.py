@@ -45,9 +45,8 @@ import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
-from threadpoolctl import threadpool_limits
 
-from .._threads import blas_controller
+from .._threads import one_blas_thread
 from .results import CVResult
 from .rules import select
 
@@ -137,7 +136,7 @@ class _OneBlasThread:
     def __call__(self, *args):
         if os.getpid() == self.caller:
             return self.func(*args)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return self.func(*args)
 
 
@@ -171,7 +170,7 @@ def parallel_map(func, items, *, n_jobs=None, prefer="threads", bar=None, weight
                 bar.update(w)
         return out
     task = _OneBlasThread(func)
-    with blas_controller().limit(limits=1):
+    with one_blas_thread():
         gen = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")(
             delayed(task)(*item) for item in items)
         for res, w in zip(gen, weights):
@@ -350,7 +349,12 @@ class RefitFold:
             params.setdefault("random_state", self.seed)
         model = clone(self.estimator).set_params(**params)
         kw = {} if self.sample_weight is None else {"sample_weight": self.sample_weight[self.train]}
-        return model.fit(_rows(self.X, self.train), self.y[self.train], **kw)
+        model.fit(_rows(self.X, self.train), self.y[self.train], **kw)
+        if getattr(model, "interrupted_", False):
+            # a network stops cleanly on Ctrl-C and returns; its score would describe a
+            # half-trained model, so the interrupt stops the whole search
+            raise KeyboardInterrupt
+        return model
 
     def predict(self, cands):
         Xt = _rows(self.X, self.test) if self.X_test is None else self.X_test
