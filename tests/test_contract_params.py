@@ -6,6 +6,7 @@ from _checks import regression
 
 from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
                        LogisticRegression, LogisticRegressionCV, Ridge, RidgeCV)
+from shrinkage.nn import MLPClassifier, MLPRegressor
 from shrinkage.selection import LamSearchCV
 
 
@@ -26,6 +27,14 @@ from shrinkage.selection import LamSearchCV
     (lambda: GroupLasso(group=[0, 1]), "did you mean 'groups'"),
     (lambda: GroupLassoClassifier(C=1.0), "takes lam"),
     (lambda: LamSearchCV(Ridge(), cvv=3), "did you mean 'cv'"),
+    (lambda: MLPClassifier(alpha=1e-4),
+     r"convert_strength\(alpha, source='sklearn-mlp', n_samples=n\)$"),
+    (lambda: MLPRegressor(alpha=1e-4),
+     r"convert_strength\(alpha, source='sklearn-mlp', n_samples=n, loss='squared'\)"),
+    (lambda: MLPRegressor(max_iter=10), "MLPRegressor calls it max_epochs"),
+    (lambda: MLPClassifier(learning_rate_init=0.1), "calls it learning_rate"),
+    (lambda: MLPClassifier(solver="sgd"), "calls it optimizer"),
+    (lambda: MLPClassifier(class_weigth="balanced"), "did you mean 'class_weight'"),
 ])
 def test_foreign_keywords_say_what_to_write_instead(make, match):
     """Before: a bare "__init__() got an unexpected keyword argument 'C'"."""
@@ -38,6 +47,8 @@ def test_the_signature_scikit_learn_reads_is_unchanged():
     assert list(inspect.signature(Ridge).parameters) == ["lam", "fit_intercept", "standardize",
                                                           "penalty_factor"]
     assert Ridge(lam=2.0).get_params()["lam"] == 2.0
+    assert list(inspect.signature(MLPClassifier).parameters)[-1] == "class_weight"
+    assert MLPClassifier(class_weight="balanced").get_params()["class_weight"] == "balanced"
 
 
 @pytest.mark.parametrize("fit, match", [

@@ -22,11 +22,19 @@ _SOURCES = {"Ridge": "sklearn-ridge", "RidgeCV": "sklearn-ridge", "Lasso": "skle
             "MLPClassifier": "sklearn-mlp", "MLPRegressor": "sklearn-mlp"}
 
 
+#: other libraries' names of a parameter we spell differently (used when ours is valid)
+_RENAMED = {"learning_rate_init": "learning_rate", "max_iter": "max_epochs",
+            "solver": "optimizer", "n_iter_no_change": "patience", "epochs": "max_epochs",
+            "alpha_": "lam", "lambda": "lam", "lmbda": "lam", "reg_lambda": "lam"}
+
+
 def _strength_hint(cls_name: str, name: str) -> str:
     source = _SOURCES.get(cls_name)
     if source is None:
         return f"{cls_name} takes lam (λ of the objective in shrinkage.conventions)"
     n = {"sklearn-lasso": "", "sklearn-elasticnet": ", l1_ratio=r"}.get(source, ", n_samples=n")
+    if cls_name == "MLPRegressor":
+        n += ", loss='squared'"
     return (f"{cls_name} takes lam, the λ of one objective for every model; convert a "
             f"scikit-learn {name} with shrinkage.convert_strength({name}, source='{source}'{n})")
 
@@ -46,6 +54,9 @@ def hint(cls_name: str, name: str, valid) -> str:
                        "other penalties")
     if name == "l1_ratio":
         return head + f"{cls_name} has no L1 part; use ElasticNet or LogisticRegression(l1_ratio=...)"
+    ours = _RENAMED.get(name)
+    if ours in valid:
+        return head + f"{cls_name} calls it {ours}"
     close = difflib.get_close_matches(name, valid, n=3)
     return head + (f"did you mean {' or '.join(map(repr, close))}? " if close else "") + \
         f"valid parameters are {sorted(valid)}"

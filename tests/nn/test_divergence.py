@@ -49,6 +49,22 @@ def test_y_beyond_float32_is_refused():
         _net().fit(X, y)
 
 
+def test_a_column_float32_flushes_to_zero_is_refused():
+    """Before: X × 1e-45 became a column of zeros in float32 and the network fit without it."""
+    X, y = _data()
+    X[:, 3] *= 1e-45
+    with pytest.raises(ValueError, match=r"^X column 3 holds values no larger than .*below the "
+                                         r"smallest normal float32 .*dtype='float64'"):
+        _net().fit(X, y)
+    with pytest.raises(ValueError, match=r"^y holds values no larger than .*float32"):
+        _net().fit(X[:, :3], y * 1e-40)
+    X[0, 3] = 1.0                            # one normal value: the column carries information
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.all(np.isfinite(_net(max_epochs=2).fit(X, y).predict(X)))
+        _net(max_epochs=2, dtype="float64").fit(X[:, :3], y * 1e-40)
+
+
 def test_nan_in_the_validation_set_is_refused():
     X, y = _data()
     yv = y[:20].copy()

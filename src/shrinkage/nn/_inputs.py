@@ -32,11 +32,14 @@ def to_dtype(original: np.ndarray, dtype, name: str, columns=None, *,
     """
     with np.errstate(over="ignore"):        # the overflow is reported below, with its cell
         A = np.ascontiguousarray(original, dtype=dtype)
-    if finite and A.dtype.itemsize >= original.dtype.itemsize:
+    narrowing = A.dtype.itemsize < np.asarray(original).dtype.itemsize
+    if finite and not narrowing:
         return A
     # a sum is finite iff every entry is (float32 entries cannot overflow a float64 sum)
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.sum(A, dtype=np.float64)):
+            if narrowing and A.size:
+                _check_underflow(original, A, name, columns)
             return A
     cell = tuple(int(v) for v in np.argwhere(~np.isfinite(A))[0])
     value = float(original[cell])
@@ -53,6 +56,24 @@ def to_dtype(original: np.ndarray, dtype, name: str, columns=None, *,
     kind = "NaN" if np.isnan(value) else "inf"
     raise ValueError(f"{name} contains {kind} {where}; drop or impute missing and infinite "
                      "values before fitting")
+
+
+def _check_underflow(original, A, name, columns):
+    """Refuse a column whose values are all below the dtype's smallest normal number in
+    magnitude (but not all zero): the cast would flush it to zeros and subnormals, and the
+    network would train on a column that carries nothing."""
+    tiny = float(np.finfo(A.dtype).tiny)
+    O = np.asarray(original).reshape(len(original), -1)
+    top = np.max(np.abs(O), axis=0)
+    lost = np.flatnonzero((top > 0) & (top < tiny))
+    if lost.size:
+        j = int(lost[0])
+        col = "" if O.shape[1] == 1 else (
+            f" column {columns[j]!r}" if columns is not None else f" column {j}")
+        raise ValueError(
+            f"{name}{col} holds values no larger than {top[j]:.3g}, below the smallest normal "
+            f"{A.dtype} ({tiny:.3g}), the network's training dtype, where they become 0; rescale "
+            "it (e.g. standardize the features) or pass dtype='float64'")
 
 
 def check_val_X(estimator, X_val, dtype):

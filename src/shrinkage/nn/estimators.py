@@ -53,7 +53,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._progress import ProgressBar
 from .._threads import blas_threads
 from .._validation import check_classification_y, check_sample_weight, check_X, check_X_y
-from .._warn import warn
+from .._params import ParamHints
+from .._warnings import warn_user
 from . import schedules as S
 from ._inputs import check_val_X, class_weights, drop_weightless, to_dtype
 from ._params_doc import CLASSIFIER_PARAMS_DOC, PARAMS_DOC
@@ -108,7 +109,7 @@ def _r2(net, X, t, sw=None):
     return float(np.mean(1 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
 
 
-class _BaseMLP(BaseEstimator):
+class _BaseMLP(ParamHints, BaseEstimator):
     _head = None
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, init="auto", lam=1e-4,
@@ -296,7 +297,7 @@ class _BaseMLP(BaseEstimator):
             loss_=tr.history["loss"][-1] if tr.history["loss"] else float("nan"))
         if (not partial and n_more and tr.epoch >= self.max_epochs and tr.wait < self.patience
                 and not (tr.stopped or tr.interrupted)):
-            warn(f"{type(self).__name__} stopped at max_epochs={self.max_epochs} while its "
+            warn_user(f"{type(self).__name__} stopped at max_epochs={self.max_epochs} while its "
                  f"{'validation' if Xv is not None else 'training'} loss was still improving "
                  f"(by more than tol={self.tol:g} within the last patience={self.patience} "
                  "epochs); increase max_epochs, or set early_stopping=True to stop when it "

@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._warn import warn
+from .._warnings import warn_user
 from ..datafits import normalized_weights
 from . import checkpoint
 from .layers import check_random_state
@@ -293,7 +293,7 @@ class Trainer:
         self._swamped = swamped
         if swamped:
             names = ", ".join(self._lam_text(l) for l in swamped)
-            warn(f"the penalty on {names} is so large that the data term vanishes beside it in "
+            warn_user(f"the penalty on {names} is so large that the data term vanishes beside it in "
                  f"{self.net.dtype} arithmetic (penalty {pens[swamped[0]]:.3g} against a data "
                  f"loss of {data:.3g} at the start): training can only shrink those weights to "
                  "zero, whatever the data; lower lam", RuntimeWarning)
@@ -329,7 +329,7 @@ class Trainer:
         if self.best_params is None or not h["loss"][self.best_epoch - 1] < self.start_loss:
             raise ValueError(f"{what}, and no epoch before it improved on the start, so there "
                              f"are no weights worth keeping: {cause}")
-        warn(f"{what}; keeping the weights of epoch {self.best_epoch}, the best before it "
+        warn_user(f"{what}; keeping the weights of epoch {self.best_epoch}, the best before it "
              f"(objective {h['loss'][self.best_epoch - 1]:.3g}). To train further, {cause}",
              RuntimeWarning)
 
@@ -381,7 +381,7 @@ class Trainer:
             kept = (f"keeping the best weights so far (epoch {self.best_epoch})"
                     if self.best_params is not None else
                     f"no epoch completed, the weights are part-way through epoch {current}")
-            warn(f"training interrupted during epoch {current}; {kept}", RuntimeWarning)
+            warn_user(f"training interrupted during epoch {current}; {kept}", RuntimeWarning)
             if self.best_params is not None:
                 self.net.set_params(self.best_params)
         return self
