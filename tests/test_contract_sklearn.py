@@ -16,9 +16,19 @@ DEFAULTS = [Ridge(), RidgeCV(), Lasso(), ElasticNet(), ElasticNetCV(), GroupLass
             MLPRegressor(), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
 
 
+def _expected_failures(estimator):
+    # a network trains in float32 on shuffled mini-batches: integer weights equal repeated rows
+    # up to round-off only (a batch holds the repeats); tests/nn/test_weights.py checks the
+    # equivalence to 1e-6 in float64 with full batches
+    if isinstance(estimator, (MLPClassifier, MLPRegressor)):
+        return {"check_sample_weight_equivalence_on_dense_data":
+                "float32 round-off and row order in a batch (nn/test_weights.py checks it)"}
+    return {}
+
+
 @pytest.mark.filterwarnings("ignore:the best λ")       # noise-free check data: λ → 0 is best
 @pytest.mark.filterwarnings("ignore:the smallest class has")
-@parametrize_with_checks(DEFAULTS)
+@parametrize_with_checks(DEFAULTS, expected_failed_checks=_expected_failures)
 def test_every_public_estimator_passes_at_its_defaults(estimator, check):
     check(estimator)
 

@@ -128,8 +128,15 @@ def _create(directory: str, base: str) -> tuple[int, str]:
             raise OSError(exc.errno, exc.strerror, directory) from None
         if fcntl is None:              # pragma: no cover
             return fd, tmp
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        if os.fstat(fd).st_nlink:      # not removed as stale between mkstemp and the lock
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            linked = os.fstat(fd).st_nlink     # not removed as stale between mkstemp and lock
+        except BaseException:          # Ctrl-C before the caller knows the name: clean up here
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        if linked:
             return fd, tmp
         os.close(fd)
     raise OSError(errno.EAGAIN, "could not create a temporary file", directory)  # pragma: no cover
@@ -200,9 +207,12 @@ def _catch_termination() -> dict:
 
 
 def _umask() -> int:
-    with contextlib.suppress(OSError, ValueError, StopIteration):
+    # a plain loop, no generator: a Ctrl-C inside a generator's finalizer would be swallowed
+    with contextlib.suppress(OSError, ValueError):
         with open("/proc/self/status", encoding="ascii") as fh:   # no race with other threads
-            return int(next(line for line in fh if line.startswith("Umask:")).split()[1], 8)
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
     mask = os.umask(0)                 # pragma: no cover - no /proc
     os.umask(mask)
     return mask
