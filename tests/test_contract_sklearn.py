@@ -20,7 +20,7 @@ def _expected_failures(estimator):
     # a network trains in float32 on shuffled mini-batches: integer weights equal repeated rows
     # up to round-off only (a batch holds the repeats); tests/nn/test_weights.py checks the
     # equivalence to 1e-6 in float64 with full batches
-    if isinstance(estimator, (MLPClassifier, MLPRegressor)):
+    if isinstance(estimator, MLPClassifier):
         return {"check_sample_weight_equivalence_on_dense_data":
                 "float32 round-off and row order in a batch (nn/test_weights.py checks it)"}
     return {}
@@ -43,3 +43,15 @@ def test_the_list_holds_every_public_estimator():
               if inspect.isclass(getattr(shrinkage, n)) and issubclass(getattr(shrinkage, n),
                                                                         BaseEstimator)}
     assert public == {type(e).__name__ for e in DEFAULTS} - {"LamSearchCV"}
+
+
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_the_networks_weight_equivalence_holds_in_float64(cls):
+    """The check expected to fail above at float32 passes in float64 (README's stated
+    exception): integer weights equal repeated rows."""
+    import warnings
+
+    from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_sample_weight_equivalence_on_dense_data(cls.__name__, cls(dtype="float64"))
