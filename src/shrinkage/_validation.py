@@ -5,6 +5,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
@@ -82,8 +83,32 @@ def _is_numeric_pandas(d):
     return is_numeric_dtype(d) or is_bool_dtype(d)
 
 
+#: the sparse formats the solvers read; others (COO, LIL, DOK, BSR, DIA) are converted to CSR
+SPARSE_FORMATS = ("csr", "csc")
+
+
+def _sparse_bad_cell(X):
+    """``(row, column)`` of the first stored NaN/inf of a CSR/CSC matrix, or None."""
+    bad = np.flatnonzero(~np.isfinite(X.data))
+    if bad.size == 0:
+        return None
+    k = int(bad[0])
+    outer = int(np.searchsorted(X.indptr, k, side="right")) - 1
+    inner = int(X.indices[k])
+    return (outer, inner) if X.format == "csr" else (inner, outer)
+
+
 def check_finite(X, name: str = "X", original=None):
     """Raise naming the first column and row that hold NaN or ±inf."""
+    if sp.issparse(X):
+        cell = _sparse_bad_cell(X)
+        if cell is None:
+            return
+        i, j = cell
+        kind = "NaN" if np.isnan(X[i, j]) else "inf"
+        raise ValueError(
+            f"{name} contains {kind} in column {_column_name(original, j)} (row {i}) of its "
+            "stored values (.data); drop or impute missing and infinite values before fitting")
     if X.dtype.kind in "fc":
         # a sum is finite iff no entry is NaN/inf, barring overflow: a cheap pass with no
         # n × p boolean temporary; the full scan below only runs to name the bad cell
@@ -119,10 +144,15 @@ def check_fit_values(X, name: str = "X", original=None, *, constant_warning: boo
     zero) that they underflow; with ``constant_warning`` a warning names the constant columns
     (with an intercept their coefficient is zero)."""
     check_finite(X, name, original)
-    if X.size == 0 or X.dtype.kind != "f":
+    if X.shape[0] * (X.shape[1] if X.ndim == 2 else 1) == 0 or X.dtype.kind != "f":
         return
-    X2 = X.reshape(len(X), -1)
-    hi, lo = X2.max(axis=0), X2.min(axis=0)
+    if sp.issparse(X):                 # implicit zeros count: max/min over the whole column
+        X2 = X
+        hi = X.max(axis=0).toarray().ravel()
+        lo = X.min(axis=0).toarray().ravel()
+    else:
+        X2 = X.reshape(len(X), -1)
+        hi, lo = X2.max(axis=0), X2.min(axis=0)
     size = np.maximum(np.abs(hi), np.abs(lo))
     small, large = magnitude_limits(X2.shape[0], X.dtype)
     what = (lambda j: f"column {_column_name(original, j)} of {name}") if X.ndim == 2 \
@@ -142,7 +172,10 @@ def check_fit_values(X, name: str = "X", original=None, *, constant_warning: boo
             f"{X.dtype} (limit {small:.3g}); rescale it (multiply by a power of ten, or use "
             "StandardScaler) before fitting")
     if constant_warning and X.ndim == 2 and X2.shape[0] > 1:
-        const = np.flatnonzero(hi == lo)
+        # a sparse matrix's empty columns (an unused hash bucket, a level absent from these
+        # rows) are expected, not a sign of a mistake: only a stored constant is named
+        const = np.flatnonzero((hi == lo) & (hi != 0)) if sp.issparse(X) else \
+            np.flatnonzero(hi == lo)
         if const.size:
             names = ", ".join(_column_name(original, int(j)) for j in const[:10])
             more = f" and {const.size - 10} more" if const.size > 10 else ""
@@ -169,30 +202,41 @@ def check_numpy_input(*arrays, names=("X", "y")) -> None:
                 "sklearn.set_config(array_api_dispatch=False)")
 
 
-def check_X(estimator, X, *, reset: bool, dtype=_FLOATS):
-    """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names."""
+def _sparse_formats(estimator, accept_sparse):
+    """What ``validate_data`` may accept: CSR/CSC where the estimator takes sparse input."""
+    if accept_sparse is None:
+        accept_sparse = bool(getattr(estimator, "_accepts_sparse", False))
+    return list(SPARSE_FORMATS) if accept_sparse else False
+
+
+def check_X(estimator, X, *, reset: bool, dtype=_FLOATS, accept_sparse=None):
+    """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names.
+
+    ``accept_sparse`` (default: the estimator's ``_accepts_sparse``) lets CSR/CSC through (other
+    sparse formats are converted to CSR); otherwise scikit-learn's TypeError names the fix."""
     check_numpy_input(X)
     check_numeric_columns(X)
     original = X
     X = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False,
-                      accept_sparse=False)
+                      accept_sparse=_sparse_formats(estimator, accept_sparse))
     check_finite(X, "X", original)
     return X
 
 
 def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = True,
-              dtype=_FLOATS):
+              dtype=_FLOATS, accept_sparse=None):
     """Validate ``X`` and ``y`` for ``fit`` (sets ``n_features_in_``, ``feature_names_in_``):
     finite values of a magnitude the dtype can square (:func:`check_fit_values`); an estimator
-    with ``fit_intercept=True`` warns about constant columns."""
+    with ``fit_intercept=True`` warns about constant columns. ``accept_sparse`` as in
+    :func:`check_X`."""
     check_numpy_input(X, y)
     check_numeric_columns(X)
     original = X
     if y is None:
         raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None")
     X, y = validate_data(estimator, X, y, reset=True, dtype=dtype, ensure_all_finite=False,
-                         accept_sparse=False, multi_output=multi_output, y_numeric=y_numeric,
-                         ensure_min_samples=1)
+                         accept_sparse=_sparse_formats(estimator, accept_sparse),
+                         multi_output=multi_output, y_numeric=y_numeric, ensure_min_samples=1)
     check_fit_values(X, "X", original,
                      constant_warning=bool(getattr(estimator, "fit_intercept", False)))
     if y_numeric:

@@ -13,8 +13,9 @@ forms scales, from the rows or from moments, goes through it.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
-__all__ = ["column_stats", "column_scale"]
+__all__ = ["column_stats", "column_scale", "sparse_columns"]
 
 
 def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
@@ -53,6 +54,8 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
     ``n·eps·|mean|`` that no relative cutoff can tell from a real one).
     """
     p = X.shape[1]
+    if sp.issparse(X):
+        return _sparse_column_stats(X, sw, fit_intercept, standardize)
     if not fit_intercept:
         mean = np.zeros(p, dtype=X.dtype)
         if not standardize:
@@ -72,3 +75,43 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
         idx = np.flatnonzero(risky)
         var[idx] = sw @ (X[:, idx] - mean[idx]) ** 2
     return mean, column_scale(var, mean, X.dtype)
+
+
+def sparse_columns(X):
+    """``(rows, cols, values)`` of the stored entries of a sparse matrix (CSC order for CSC,
+    CSR order otherwise); no dense temporary."""
+    if X.format == "csc":
+        cols = np.repeat(np.arange(X.shape[1]), np.diff(X.indptr))
+        return X.indices, cols, X.data
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    return rows, X.indices, X.data
+
+
+def _sparse_column_stats(X, sw, fit_intercept, standardize):
+    """:func:`column_stats` of a CSR/CSC matrix from its stored entries, never densifying.
+
+    The moments are those of ``X − x_r`` (``r`` the row of largest weight) as in the dense case:
+    a column whose every row holds the same value has exactly zero spread. A column's
+    unstored rows hold 0, i.e. ``−x_rj`` after the shift, and weigh ``1 − Σ_stored sw`` (exactly
+    0 when every row is stored)."""
+    p = X.shape[1]
+    dtype = X.dtype
+    rows, cols, vals = sparse_columns(X)
+    w = sw[rows]
+    nnz = np.bincount(cols, minlength=p)
+    if not fit_intercept:
+        mean = np.zeros(p, dtype=dtype)
+        if not standardize:
+            return mean, np.ones(p, dtype=dtype)
+        return mean, column_scale(np.bincount(cols, w * vals * vals, minlength=p), mean, dtype)
+    ref = X[[int(np.argmax(sw))]].toarray().ravel().astype(np.float64)
+    D = vals - ref[cols]
+    unstored = np.where(nnz == X.shape[0], 0.0,
+                        np.maximum(1.0 - np.bincount(cols, w, minlength=p), 0.0))
+    shift = np.bincount(cols, w * D, minlength=p) - ref * unstored
+    mean = (ref + shift).astype(dtype)
+    if not standardize:
+        return mean, np.ones(p, dtype=dtype)
+    D -= shift[cols]
+    var = np.bincount(cols, w * D * D, minlength=p) + unstored * (ref + shift) ** 2
+    return mean, column_scale(var, mean, dtype)

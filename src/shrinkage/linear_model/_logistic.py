@@ -16,6 +16,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -49,7 +50,8 @@ def prepare(est, X, y, sample_weight):
     """Validate and encode: float64 X, targets (``y ∈ {0,1}`` or one-hot), raw weights."""
     X, y = check_X_y(est, X, y, y_numeric=False)
     classes, y_idx = check_classification_y(y)
-    X = np.asarray(X, dtype=np.float64)  # float32 input: one conversion, float64 maths
+    # float32 input: one conversion, float64 maths; sparse X stays sparse
+    X = X.astype(np.float64, copy=False) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     s = class_weighted(est.class_weight, classes, y_idx, check_sample_weight(sample_weight, X))
     pf = check_penalty_factor(est.penalty_factor, X.shape[1])
     Y = (y_idx == 1).astype(np.float64) if classes.size == 2 else np.eye(classes.size)[y_idx]
@@ -85,8 +87,8 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         (n_samples, n_classes).
         """
         check_is_fitted(self)
-        X = check_X(self, X, reset=False)
-        eta = np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        X = check_X(self, X, reset=False, dtype=np.float64)
+        eta = np.asarray(X @ self.coef_.T) + self.intercept_
         return eta[:, 0] if eta.shape[1] == 1 else eta
 
     @fill_doc
@@ -233,6 +235,16 @@ class LogisticRegression(LamMax, LogisticBase):
     >>> clf.coef_.shape, clf.predict_proba([[1.5]]).round(3).tolist()
     ((1, 1), [[0.5, 0.5]])
     """
+
+    @property
+    def _accepts_sparse(self):
+        """Sparse X for the L2 fit (the L1 / elastic-net solver is dense for now)."""
+        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._accepts_sparse
+        return tags
 
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, solver: str = "auto",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -22,6 +23,7 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
+from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge
 from ._base import LinearPredictor
 from .._warnings import warn_user
 from .._params import ParamHints
@@ -35,8 +37,12 @@ _DECADES, _MAX_EXTENSIONS = 3.0, 5
 class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
     """Shared input handling and prediction."""
 
+    _accepts_sparse = False
+
     def _validate(self, X, y, sample_weight):
         X, y = check_X_y(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
+        if sp.issparse(X) and sp.issparse(y):
+            raise TypeError("y is a sparse matrix; pass a dense 1-D or 2-D target")
         if y.ndim == 2 and y.shape[1] == 0:
             raise ValueError("y has no columns; pass at least one target")
         if X.shape[0] < 2 and self.fit_intercept:
@@ -64,6 +70,9 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         lam_min : float, optional
             The smallest λ that will be asked for (an ill-conditioned design then gets an SVD).
         """
+        if sp.issparse(X):
+            raise TypeError("decompose needs a dense X (the decomposition is dense); pass "
+                            "X.toarray(), or fit Ridge on the sparse X")
         X = np.asarray(X, dtype=np.float64)
         f = check_penalty_factor(self.penalty_factor, X.shape[1])
         prob = RidgeProblem.build(X, np.asarray(y, dtype=np.float64), sample_weight,
@@ -73,7 +82,12 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
 
     def effective_df(self, X=None, sample_weight=None):
         """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``)."""
-        check_is_fitted(self, "df_")
+        check_is_fitted(self, "coef_")
+        if not hasattr(self, "df_"):
+            raise ValueError(
+                f"the effective degrees of freedom of a fit on sparse X with more than "
+                f"{GRAM_MAX_FEATURES} columns are not computed (they need a p × p "
+                "factorization); fit on fewer columns, or on X.toarray() if it fits in memory")
         return self.df_
 
     def __sklearn_tags__(self):
@@ -103,6 +117,14 @@ class Ridge(_RidgeBase):
         Per-feature factors ``f_j ≥ 0`` multiplying the penalty, used as given; ``0`` leaves a
         feature unpenalized.
 
+    Notes
+    -----
+    ``X`` may be a scipy sparse matrix or array (CSR or CSC; other formats are converted to
+    CSR). It is never densified: centring and scaling enter the products
+    (:mod:`shrinkage.solvers.ridge_sparse`), with the coefficients of the dense fit. Up to 2048
+    columns the solution is exact (one eigendecomposition of the Gram matrix); beyond, conjugate
+    gradients to a relative residual of 1e-10.
+
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
@@ -111,8 +133,10 @@ class Ridge(_RidgeBase):
         The strength used.
     df_ : float or ndarray of shape (n_targets,)
         Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the coefficients (intercept excluded).
+        Not set for sparse ``X`` with more than 2048 columns.
     n_iter_ : int
-        Always 1 (a direct solver).
+        1 (a direct solver); on sparse ``X`` with more than 2048 columns, the conjugate-gradient
+        iterations.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined when ``X`` has string column names.
@@ -127,9 +151,16 @@ class Ridge(_RidgeBase):
     array([1.27, 1.93, 4.  , 6.79])
     """
 
+    _accepts_sparse = True
+
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None):
         store_init_args(self, locals())
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     @fill_doc
     def fit(self, X, y, sample_weight=None):
@@ -151,13 +182,22 @@ class Ridge(_RidgeBase):
                 raise ValueError(f"lam has shape {lam.shape} but y has {t} target(s); pass one "
                                  "λ per target or a scalar")
             lam = np.array([check_lam(v) for v in lam])
-        prob = RidgeProblem.build(X, y, sw, fit_intercept=self.fit_intercept,
-                                  standardize=self.standardize, penalty_factor=f)
-        coef, intercept, df = solve_ridge(prob, lam)
+        n_iter = 1
+        if sp.issparse(X):
+            coef, intercept, df, n_iter = solve_sparse_ridge(
+                X, y, lam, sw, fit_intercept=self.fit_intercept, standardize=self.standardize,
+                penalty_factor=f)
+        else:
+            prob = RidgeProblem.build(X, y, sw, fit_intercept=self.fit_intercept,
+                                      standardize=self.standardize, penalty_factor=f)
+            coef, intercept, df = solve_ridge(prob, lam)
         self._set_coef(coef, intercept, y.ndim)
         self.lam_ = float(lam[0]) if y.ndim == 1 else lam
-        self.df_ = float(df[0]) if y.ndim == 1 else df
-        self.n_iter_ = 1
+        if df is not None:
+            self.df_ = float(df[0]) if y.ndim == 1 else df
+        elif hasattr(self, "df_"):
+            del self.df_
+        self.n_iter_ = n_iter
         return self
 
 

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg as sla
+import scipy.sparse as sp
 
 from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import L2
@@ -250,6 +251,8 @@ class SmoothObjective:
         eta = self.eta(theta) if eta is None else eta
         X, m, s, K, p = self.X, self.m, self.s, self.K, self.p
         centred = self.fit_intercept and np.any(m != 0)
+        if sp.issparse(X):
+            return self._sparse_data_hessian(eta, centred)
         if self.binary:
             d = self.datafit.hessian_diag(self.Y, eta, self.sw)
             sq = np.sqrt(d)
@@ -290,6 +293,45 @@ class SmoothObjective:
                     H[k * p:(k + 1) * p, base + l] = H[base + l, k * p:(k + 1) * p] = cross
                     H[l * p:(l + 1) * p, base + k] = H[base + k, l * p:(l + 1) * p] = cross
                     H[base + k, base + l] = H[base + l, base + k] = w.sum()
+        return H
+
+    def weighted_gram(self, w):
+        """``(Σ w z zᵀ, Σ w z, Σ w)`` in θ-coordinates (``z = (x − m)/s``) for row weights ``w``,
+        from a sparse ``X`` without densifying it: ``Σ w (x − m)(x − m)ᵀ = Xᵀ diag(w) X − m aᵀ −
+        a mᵀ + (Σ w) m mᵀ`` with ``a = Xᵀ w``."""
+        X, m, s = self.X, self.m, self.s
+        G = np.asarray((X.T @ X.multiply(w[:, None]).tocsc()).todense())
+        a = np.asarray(X.T @ w).ravel()
+        if self.fit_intercept and np.any(m != 0):
+            G -= np.outer(m, a) + np.outer(a, m) - w.sum() * np.outer(m, m)
+            a = a - w.sum() * m
+        return G / np.outer(s, s), a / s, w.sum()
+
+    def _sparse_data_hessian(self, eta, centred):
+        """:meth:`data_hessian` of a sparse ``X`` (full matrix), centring implicit:
+        ``Σ w (x − m)(x − m)ᵀ = Xᵀ diag(w) X − m aᵀ − a mᵀ + (Σ w) m mᵀ`` with ``a = Xᵀ w``."""
+        K, p = self.K, self.p
+        H = np.zeros((self.n_theta, self.n_theta))
+        block = self.weighted_gram
+
+        if self.binary:
+            G, a, tot = block(self.datafit.hessian_diag(self.Y, eta, self.sw))
+            H[:p, :p] = G
+            if self.fit_intercept:
+                H[:p, p] = H[p, :p] = a
+                H[p, p] = tot
+            return H
+        Pm = SoftmaxCrossEntropy.probabilities(eta)
+        base = K * p
+        for k in range(K):
+            for l in range(k, K):
+                G, a, tot = block(self.datafit.hessian_weights(Pm, self.sw, k, l))
+                H[k * p:(k + 1) * p, l * p:(l + 1) * p] = G
+                H[l * p:(l + 1) * p, k * p:(k + 1) * p] = G.T
+                if self.fit_intercept:
+                    H[k * p:(k + 1) * p, base + l] = H[base + l, k * p:(k + 1) * p] = a
+                    H[l * p:(l + 1) * p, base + k] = H[base + k, l * p:(l + 1) * p] = a
+                    H[base + k, base + l] = H[base + l, base + k] = tot
         return H
 
     def add_penalty_hessian(self, H):

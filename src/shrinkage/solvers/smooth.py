@@ -63,6 +63,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 import scipy.linalg as sla
 from sklearn.exceptions import ConvergenceWarning
 
@@ -188,7 +189,7 @@ def _newton_cholesky(obj, theta, tol, max_iter, cache):
     while gmax > tol and n_iter < max_iter:
         obj.check_separable(theta, eta)
         if fresh:
-            if obj.binary and cache.buf is None:
+            if obj.binary and cache.buf is None and isinstance(obj.X, np.ndarray):
                 cache.buf = np.empty_like(obj.X)
             threads = threads_for(cache.threads, obj.n * obj.p ** 2 // 2)
             cache.H = obj.data_hessian(theta, eta, cache.buf, threads)
@@ -261,6 +262,33 @@ def _newton_cg(obj, theta, tol, max_iter):
     return theta, n_iter, gmax, n_iter
 
 
+#: sparse X with more columns than this gets a diagonal L-BFGS preconditioner instead of the
+#: Kronecker one (whose Gram matrix is p × p)
+SPARSE_GRAM_MAX = 2048
+
+
+def _diagonal_preconditioner(obj, a, U, pen, q):
+    """The Kronecker preconditioner with ``C`` replaced by its diagonal: per rotated class
+    ``k`` and coordinate ``j``, ``1 / (a_k C_jj + 2π_j)``."""
+    K, p = obj.K, obj.p
+    diagC = np.ones(q)
+    X, sw = obj.X, obj.sw
+    sq = np.asarray(X.multiply(X).T @ sw).ravel()
+    m = obj.m if obj.fit_intercept else np.zeros(p)
+    diagC[:p] = np.maximum(sq - m * m, 0.0) / obj.s ** 2
+    D = a[:, None] * diagC[None, :] + pen[None, :]                  # (K, q)
+    inv = np.divide(1.0, D, out=np.zeros_like(D), where=D > 1e-12 * D.max())
+
+    def apply(v):
+        Vt = v[: K * p].reshape(K, p)
+        if obj.fit_intercept:
+            Vt = np.concatenate([Vt, v[K * p:, None]], axis=1)
+        R = U @ (inv * (U.T @ Vt))
+        out = R[:, :p].ravel()
+        return np.concatenate([out, R[:, p]]) if obj.fit_intercept else out
+    return apply
+
+
 def kronecker_preconditioner(obj, theta, eta=None):
     r"""``v ↦ (A ⊗ C + diag(2π))⁻¹ v``: the inverse of a Kronecker-factored Hessian at θ.
 
@@ -284,18 +312,28 @@ def kronecker_preconditioner(obj, theta, eta=None):
         A = np.array([[obj.datafit.hessian_diag(obj.Y, eta, sw).sum()]])
     else:
         A = obj.datafit.mean_hessian(eta, sw)
-    centred = obj.fit_intercept and np.any(obj.m != 0)
-    B = obj.X - obj.m if centred else obj.X.copy()
-    B *= np.sqrt(sw)[:, None]
     q = p + 1 if obj.fit_intercept else p
-    C = np.empty((q, q))
-    C[:p, :p] = (B.T @ B) / np.outer(obj.s, obj.s)
-    if obj.fit_intercept:
-        C[:p, p] = C[p, :p] = (np.sqrt(sw) @ B) / obj.s
-        C[p, p] = 1.0
     pen = np.zeros(q)
     pen[:p] = obj.penalty.hessian_diag(np.zeros(p))
     a, U = np.linalg.eigh(A)
+    if sp.issparse(obj.X):
+        G, cross, _ = obj.weighted_gram(sw) if p <= SPARSE_GRAM_MAX else (None, None, None)
+        if G is None:        # text-sized p: the diagonal of C (unit spread when standardized)
+            return _diagonal_preconditioner(obj, a, U, pen, q)
+        C = np.empty((q, q))
+        C[:p, :p] = G
+        if obj.fit_intercept:
+            C[:p, p] = C[p, :p] = cross
+            C[p, p] = 1.0
+    else:
+        centred = obj.fit_intercept and np.any(obj.m != 0)
+        B = obj.X - obj.m if centred else obj.X.copy()
+        B *= np.sqrt(sw)[:, None]
+        C = np.empty((q, q))
+        C[:p, :p] = (B.T @ B) / np.outer(obj.s, obj.s)
+        if obj.fit_intercept:
+            C[:p, p] = C[p, :p] = (np.sqrt(sw) @ B) / obj.s
+            C[p, p] = 1.0
     inv = np.empty((K, q, q))
     for k in range(K):
         if a[k] > 1e-10 * a[-1]:

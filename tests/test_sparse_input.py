@@ -1,0 +1,204 @@
+"""Sparse X (issue 12): Ridge and L2 LogisticRegression take CSR/CSC without densifying, with
+the coefficients of the dense fit and of scikit-learn's at the converted strength; bad sparse
+input is refused by name."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression as SkLogistic
+from sklearn.linear_model import Ridge as SkRidge
+
+import shrinkage.solvers.ridge_sparse as ridge_sparse
+import shrinkage.solvers.smooth as smooth
+from shrinkage import LogisticRegression, Ridge, RidgeCV, convert_strength
+from shrinkage.standardization import column_stats
+
+
+def _sparse(n=300, p=40, density=0.1, seed=0, fmt="csr"):
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, random_state=seed, format=fmt,
+                  data_rvs=lambda k: rng.normal(size=k) * 3 + 1)
+    return X, rng
+
+
+def _rel(a, b):
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("standardize", [True, False])
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_column_stats_equal_the_dense_ones(fit_intercept, standardize, fmt):
+    X, rng = _sparse(fmt=fmt)
+    D = X.toarray()
+    D[:, 3] = 2.5                                   # a stored constant: scale 1 in both
+    D[:7, 4], D[7:, 4] = 0.0, 1e6                   # a column shifted far from zero
+    sw = rng.random(D.shape[0])
+    sw /= sw.sum()
+    dense = column_stats(D, sw, fit_intercept, standardize)
+    sparse = column_stats(sp.csr_matrix(D) if fmt == "csr" else sp.csc_matrix(D), sw,
+                          fit_intercept, standardize)
+    np.testing.assert_allclose(sparse[0], dense[0], rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(sparse[1], dense[1], rtol=1e-12)
+    if fit_intercept and standardize:
+        assert sparse[1][3] == 1.0
+
+
+RIDGE_SETTINGS = [{}, {"standardize": False}, {"fit_intercept": False},
+                  {"penalty_factor": np.r_[0.0, 0.0, 2.0, np.ones(37)]}]
+
+
+@pytest.mark.parametrize("kw", RIDGE_SETTINGS)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("route", ["gram", "cg"])
+def test_sparse_ridge_equals_the_dense_fit(kw, weighted, route, monkeypatch):
+    X, rng = _sparse()
+    y = X @ rng.normal(size=X.shape[1]) + rng.normal(size=X.shape[0])
+    sw = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    if route == "cg":
+        monkeypatch.setattr(ridge_sparse, "GRAM_MAX_FEATURES", 5)
+    dense = Ridge(lam=0.05, **kw).fit(X.toarray(), y, sample_weight=sw)
+    sparse = Ridge(lam=0.05, **kw).fit(X, y, sample_weight=sw)
+    tol = 1e-12 if route == "gram" else 1e-8
+    assert _rel(sparse.coef_, dense.coef_) < tol
+    assert abs(sparse.intercept_ - dense.intercept_) < tol * max(1.0, abs(dense.intercept_))
+    pred = dense.predict(X.toarray())
+    np.testing.assert_allclose(sparse.predict(X), pred, rtol=0, atol=1e-7 * np.abs(pred).max())
+    if route == "gram":
+        assert sparse.df_ == pytest.approx(dense.df_, rel=1e-10)
+    else:
+        assert not hasattr(sparse, "df_") and sparse.n_iter_ > 1
+        with pytest.raises(ValueError, match="degrees of freedom of a fit on sparse X"):
+            sparse.effective_df()
+
+
+def test_sparse_ridge_several_targets_and_lambda_per_target():
+    X, rng = _sparse()
+    Y = np.column_stack([X @ rng.normal(size=X.shape[1]) for _ in range(3)])
+    lam = np.array([0.01, 0.1, 1.0])
+    dense = Ridge(lam=lam).fit(X.toarray(), Y)
+    sparse = Ridge(lam=lam).fit(X, Y)
+    assert _rel(sparse.coef_, dense.coef_) < 1e-12
+    np.testing.assert_allclose(sparse.df_, dense.df_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sparse_ridge_equals_scikit_learn_at_the_converted_strength(fit_intercept):
+    X, rng = _sparse(n=200, p=30)
+    y = X @ rng.normal(size=30) + rng.normal(size=200)
+    lam = 0.02
+    alpha = convert_strength(lam, source="shrinkage", target="sklearn-ridge",
+                             n_samples=200).value
+    ours = Ridge(lam=lam, standardize=False, fit_intercept=fit_intercept).fit(X, y)
+    theirs = SkRidge(alpha=alpha, fit_intercept=fit_intercept, solver="sparse_cg",
+                     tol=1e-12, max_iter=100000).fit(X, y)
+    assert _rel(ours.coef_, theirs.coef_) < 1e-6
+    assert ours.intercept_ == pytest.approx(theirs.intercept_, rel=1e-6, abs=1e-9)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("solver", ["auto", "newton-cholesky", "newton-cg", "lbfgs"])
+@pytest.mark.parametrize("kw", [{}, {"standardize": False}, {"fit_intercept": False}])
+def test_sparse_logistic_equals_the_dense_fit(n_classes, solver, kw):
+    X, rng = _sparse(n=300, p=25, density=0.2)
+    eta = X @ rng.normal(size=(25, n_classes))
+    y = np.argmax(eta + rng.gumbel(size=eta.shape), axis=1)
+    sw = rng.uniform(0.5, 2.0, 300)
+    common = dict(lam=0.01, solver=solver, tol=1e-10, **kw)
+    dense = LogisticRegression(**common).fit(X.toarray(), y, sample_weight=sw)
+    sparse = LogisticRegression(**common).fit(X, y, sample_weight=sw)
+    assert _rel(sparse.coef_, dense.coef_) < 1e-7
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X.toarray()),
+                               atol=1e-9)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_logistic_with_many_columns_uses_a_diagonal_preconditioner(n_classes,
+                                                                          monkeypatch):
+    """Above SPARSE_GRAM_MAX columns L-BFGS's preconditioner is diagonal (no p × p matrix);
+    the fit is the same."""
+    X, rng = _sparse(n=300, p=25, density=0.2, seed=1)
+    eta = X @ rng.normal(size=(25, n_classes))
+    y = np.argmax(eta + rng.gumbel(size=eta.shape), axis=1)
+    ref = LogisticRegression(lam=0.01, solver="lbfgs", tol=1e-10).fit(X, y)
+    monkeypatch.setattr(smooth, "SPARSE_GRAM_MAX", 5)
+    diag = LogisticRegression(lam=0.01, solver="lbfgs", tol=1e-10).fit(X, y)
+    assert _rel(diag.coef_, ref.coef_) < 1e-7
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_logistic_equals_scikit_learn_at_the_converted_strength(n_classes):
+    X, rng = _sparse(n=300, p=25, density=0.2, seed=2)
+    eta = X @ rng.normal(size=(25, n_classes))
+    y = np.argmax(eta + rng.gumbel(size=eta.shape), axis=1)
+    lam = 0.01
+    C = convert_strength(lam, source="shrinkage", target="sklearn-logistic",
+                         n_samples=300).value
+    ours = LogisticRegression(lam=lam, standardize=False, tol=1e-10).fit(X, y)
+    theirs = SkLogistic(C=C, tol=1e-12, max_iter=100000).fit(X, y)
+    assert _rel(ours.coef_, theirs.coef_) < 1e-5
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=1e-5, atol=1e-7)
+
+
+def test_a_model_fitted_dense_predicts_sparse_rows_and_back():
+    X, rng = _sparse()
+    y = X @ rng.normal(size=X.shape[1])
+    a = Ridge().fit(X.toarray(), y)
+    b = Ridge().fit(X, y)
+    np.testing.assert_allclose(a.predict(X), b.predict(X.toarray()), rtol=1e-9)
+    yc = (y > np.median(y)).astype(int)
+    c = LogisticRegression().fit(X.toarray(), yc)
+    np.testing.assert_allclose(c.predict_proba(X), c.predict_proba(X.toarray()), rtol=1e-12)
+
+
+def test_other_sparse_formats_are_converted_and_int64_indices_accepted():
+    X, rng = _sparse()
+    y = X @ rng.normal(size=X.shape[1])
+    ref = Ridge().fit(X, y).coef_
+    np.testing.assert_allclose(Ridge().fit(X.tocoo(), y).coef_, ref, rtol=1e-12)
+    np.testing.assert_allclose(Ridge().fit(X.tolil(), y).coef_, ref, rtol=1e-12)
+    big = X.copy()
+    big.indices = big.indices.astype(np.int64)
+    big.indptr = big.indptr.astype(np.int64)
+    np.testing.assert_allclose(Ridge().fit(big, y).coef_, ref, rtol=1e-12)
+    np.testing.assert_allclose(Ridge().fit(sp.csr_array(X), y).coef_, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("value, kind", [(np.nan, "NaN"), (np.inf, "inf")])
+def test_nan_or_inf_in_the_stored_values_is_named_by_row_and_column(value, kind):
+    X, rng = _sparse(fmt="csc")
+    y = rng.normal(size=X.shape[0])
+    X = X.tocsc()
+    j = 7
+    i = int(X.indices[X.indptr[j]])
+    X.data[X.indptr[j]] = value
+    for est in (Ridge(), LogisticRegression()):
+        target = y if isinstance(est, Ridge) else (y > 0).astype(int)
+        with pytest.raises(ValueError, match=rf"X contains {kind} in column {j} \(row {i}\)"):
+            est.fit(X, target)
+
+
+def test_bad_sparse_input_is_refused_by_name():
+    X, rng = _sparse()
+    y = rng.normal(size=X.shape[0])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        Ridge().fit(X, y[:-1])
+    model = Ridge().fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X[:, :-1])
+    with pytest.raises(TypeError, match="dense data is required"):
+        LogisticRegression(l1_ratio=0.5).fit(X, (y > 0).astype(int))
+    with pytest.raises(TypeError, match="dense data is required"):
+        RidgeCV().fit(X, y)
+    with pytest.raises(TypeError, match="sparse"):
+        Ridge().decompose(X, y)
+
+
+def test_empty_sparse_columns_do_not_warn_as_constant():
+    import warnings
+    X, rng = _sparse(p=50, density=0.1)
+    X = sp.hstack([X, sp.csr_matrix((X.shape[0], 5))]).tocsr()     # five empty columns
+    y = (rng.normal(size=X.shape[0]) > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LogisticRegression().fit(X, y)
