@@ -202,3 +202,30 @@ def test_empty_sparse_columns_do_not_warn_as_constant():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         LogisticRegression().fit(X, y)
+
+
+@pytest.mark.parametrize("splitter", ["kfold", "timeseries"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept, standardize", [(True, True), (True, False),
+                                                        (False, True)])
+def test_sparse_fold_moments_equal_the_dense_ones(splitter, weighted, fit_intercept,
+                                                  standardize):
+    """The Gram moments of all rows and of every training fold (covariance-mode CD, K-fold
+    ridge) from a sparse X, never densified, equal the dense ones."""
+    from sklearn.model_selection import KFold, TimeSeriesSplit
+
+    from shrinkage.solvers.moments import fold_moments
+    X, rng = _sparse(n=200, p=15, density=0.2)
+    y = rng.normal(size=200)
+    sw = rng.uniform(0.5, 2.0, 200) if weighted else None
+    cv = KFold(5) if splitter == "kfold" else TimeSeriesSplit(3)
+    splits = list(cv.split(np.zeros(200)))
+    dense = fold_moments(X.toarray(), y, sw, splits, fit_intercept=fit_intercept,
+                         standardize=standardize)
+    sparse = fold_moments(X.tocsc(), y, sw, splits, fit_intercept=fit_intercept,
+                          standardize=standardize)
+    for a, b in zip([dense[0], *dense[1]], [sparse[0], *sparse[1]]):
+        for key in ("G", "q", "mean", "scale", "y_mean"):
+            np.testing.assert_allclose(getattr(b, key), getattr(a, key), rtol=1e-12,
+                                       atol=1e-13)
+        assert (a.S, a.n_rows) == (b.S, b.n_rows)
