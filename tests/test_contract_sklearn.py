@@ -6,14 +6,16 @@ test_sparse, nn/test_sklearn_api)."""
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
-                       LogisticRegression, LogisticRegressionCV, MLPClassifier, MLPRegressor,
-                       Ridge, RidgeCV)
+from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GroupLasso,
+                       GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
+                       MLPClassifier, MLPRegressor, PoissonRegressor, Ridge, RidgeCV,
+                       TweedieRegressor)
 from shrinkage.selection import LamSearchCV
 
 DEFAULTS = [Ridge(), RidgeCV(), Lasso(), ElasticNet(), ElasticNetCV(), GroupLasso(),
             GroupLassoClassifier(), LogisticRegression(), LogisticRegressionCV(), MLPClassifier(),
-            MLPRegressor(), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
+            MLPRegressor(), PoissonRegressor(), GammaRegressor(), TweedieRegressor(),
+            LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
 
 
 def _expected_failures(estimator):

@@ -23,7 +23,7 @@ def rel(a, b):
 
 # ---------------------------------------------------------------- round trips and formulas
 
-L2_ONLY = {"sklearn-ridge", "sklearn-mlp", "torch-sgd", "keras-l2", "lambda-over-n"}
+L2_ONLY = {"sklearn-ridge", "sklearn-mlp", "sklearn-glm", "torch-sgd", "keras-l2", "lambda-over-n"}
 
 
 @pytest.mark.parametrize("name", sorted(STRENGTH_CONVENTIONS))

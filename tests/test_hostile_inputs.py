@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
-from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
-                       LogisticRegression, LogisticRegressionCV, MLPClassifier, MLPRegressor,
-                       Ridge, RidgeCV)
+from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GroupLasso,
+                       GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
+                       MLPClassifier, MLPRegressor, PoissonRegressor, Ridge, RidgeCV,
+                       TweedieRegressor)
 from shrinkage.selection import LamSearchCV
 
 NET = dict(hidden_layer_sizes=(4,), max_epochs=3, random_state=0)
@@ -35,12 +36,17 @@ ESTIMATORS = {
     "MLPClassifier": (lambda: MLPClassifier(**NET), "clf"),
     "LamSearchCV(Ridge)": (lambda: LamSearchCV(Ridge(), lams=[1.0], cv=2), "reg"),
     "LamSearchCV(Logistic)": (lambda: LamSearchCV(LogisticRegression(), lams=[1.0], cv=2), "clf"),
+    "PoissonRegressor": (lambda: PoissonRegressor(), "pos"),
+    "GammaRegressor": (lambda: GammaRegressor(), "pos"),
+    "TweedieRegressor": (lambda: TweedieRegressor(), "pos"),
 }
 
 _rng = np.random.default_rng(0)
 X0 = _rng.normal(size=(30, 4))
 Y_REG = X0 @ [1.0, -1.0, 0.5, 0.0] + 0.3 * _rng.normal(size=30)
 Y_CLF = np.where(Y_REG > np.median(Y_REG), "yes", "no")
+Y_POS = np.exp(Y_REG / 3)                  # the GLM families' positive targets
+_Y = {"reg": Y_REG, "clf": Y_CLF, "pos": Y_POS}
 
 
 def _with(value, row=3, col=2, X=X0):
@@ -87,6 +93,11 @@ REG_CASES = {
     "y huge": (lambda y: (X0, y * 1e300, None), r"y holds values up to .* rescale"),
     "y text": (lambda y: (X0, np.array(["a"] * 30), None), r"(could not convert|numeric)"),
 }
+POS_CASES = {
+    **REG_CASES,
+    "y negative": (lambda y: (X0, _y_with(y, -1.0), None), r"y holds -1 \(row 5\); the .* "
+                                                          r"family needs y >"),
+}
 CLF_CASES = {
     "one class": (lambda y: (X0, np.zeros(30), None), r"only one class"),
     "continuous y": (lambda y: (X0, Y_REG, None), r"Unknown label type"),
@@ -97,7 +108,7 @@ CLF_CASES = {
 
 def _fit_cases():
     for name, (_, task) in ESTIMATORS.items():
-        cases = {**FIT_CASES, **(REG_CASES if task == "reg" else CLF_CASES)}
+        cases = {**FIT_CASES, **{"reg": REG_CASES, "clf": CLF_CASES, "pos": POS_CASES}[task]}
         for case in cases:
             yield pytest.param(name, case, id=f"{name}-{case}")
 
@@ -106,8 +117,8 @@ def _fit_cases():
 @pytest.mark.parametrize("name, case", list(_fit_cases()))
 def test_bad_data_is_refused_by_name(name, case):
     make, task = ESTIMATORS[name]
-    build, match = {**FIT_CASES, **REG_CASES, **CLF_CASES}[case]
-    X, y, sw = build(Y_REG if task == "reg" else Y_CLF)
+    build, match = {**FIT_CASES, **POS_CASES, **CLF_CASES}[case]
+    X, y, sw = build(_Y[task])
     kw = {} if sw is None else {"sample_weight": sw}
     with pytest.raises((ValueError, TypeError), match=match):
         make().fit(X, y, **kw)
@@ -138,7 +149,7 @@ def _param_cases():
 @pytest.mark.parametrize("name, key, value, match", list(_param_cases()))
 def test_bad_hyper_parameters_are_refused_by_name(name, key, value, match):
     make, task = ESTIMATORS[name]
-    y = Y_REG if task == "reg" else Y_CLF
+    y = _Y[task]
     with pytest.raises((ValueError, TypeError), match=match):
         make().set_params(**{key: value}).fit(X0, y)
 
@@ -160,7 +171,7 @@ def fitted():
         warnings.simplefilter("ignore")
         for name, (make, task) in ESTIMATORS.items():
             X = pd.DataFrame(X0, columns=["w", "x", "y", "z"])
-            out[name] = make().fit(X, Y_REG if task == "reg" else Y_CLF)
+            out[name] = make().fit(X, _Y[task])
     return out
 
 
@@ -188,13 +199,14 @@ def test_other_numeric_forms_fit_like_the_float_array(name, form):
     """A list of lists, integers, booleans or float32 are numbers: a finite fit equal to the
     one of the same values as a float64 array (float32 within its rounding)."""
     make, task = ESTIMATORS[name]
-    y = Y_REG if task == "reg" else Y_CLF
+    y = _Y[task]
     base = {"list": X0, "int": np.round(X0 * 3), "bool": X0 > 0, "float32": X0}[form]
     ref = make().fit(np.asarray(base, dtype=np.float64), y)
     given = {"list": base.tolist(), "int": base.astype(np.int64), "bool": base,
              "float32": base.astype(np.float32)}[form]
     got = make().fit(given, y)
-    p_ref = ref.predict_proba(base.astype(float)) if task == "clf" else ref.predict(base.astype(float))
+    p_ref = ref.predict_proba(base.astype(float)) if task == "clf" else \
+        ref.predict(base.astype(float))
     p_got = got.predict_proba(given) if task == "clf" else got.predict(given)
     assert np.all(np.isfinite(p_got))
     tol = 1e-3 if form == "float32" else 1e-9

@@ -6,12 +6,14 @@ Every model minimizes one objective, written once in :mod:`shrinkage.conventions
 """
 
 from .conventions import Strength, convert_strength
-from .linear_model import (ElasticNet, ElasticNetCV, GroupLasso, GroupLassoClassifier, Lasso,
-                           LogisticRegression, LogisticRegressionCV, Ridge, RidgeCV)
+from .linear_model import (ElasticNet, ElasticNetCV, GammaRegressor, GroupLasso,
+                           GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
+                           PoissonRegressor, Ridge, RidgeCV, TweedieRegressor)
 from .nn import MLPClassifier, MLPRegressor
 
 __version__ = "0.1.0"
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
            "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
-           "MLPRegressor", "convert_strength", "Strength", "__version__"]
+           "MLPRegressor", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
+           "convert_strength", "Strength", "__version__"]

@@ -19,7 +19,9 @@ __all__ = ["ParamHints"]
 _SOURCES = {"Ridge": "sklearn-ridge", "RidgeCV": "sklearn-ridge", "Lasso": "sklearn-lasso",
             "ElasticNet": "sklearn-elasticnet", "ElasticNetCV": "sklearn-elasticnet",
             "LogisticRegression": "sklearn-logistic", "LogisticRegressionCV": "sklearn-logistic",
-            "MLPClassifier": "sklearn-mlp", "MLPRegressor": "sklearn-mlp"}
+            "MLPClassifier": "sklearn-mlp", "MLPRegressor": "sklearn-mlp",
+            "PoissonRegressor": "sklearn-glm", "GammaRegressor": "sklearn-glm",
+            "TweedieRegressor": "sklearn-glm"}
 
 
 #: other libraries' names of a parameter we spell differently (used when ours is valid)
@@ -32,7 +34,8 @@ def _strength_hint(cls_name: str, name: str) -> str:
     source = _SOURCES.get(cls_name)
     if source is None:
         return f"{cls_name} takes lam (λ of the objective in shrinkage.conventions)"
-    n = {"sklearn-lasso": "", "sklearn-elasticnet": ", l1_ratio=r"}.get(source, ", n_samples=n")
+    n = {"sklearn-lasso": "", "sklearn-glm": "",
+         "sklearn-elasticnet": ", l1_ratio=r"}.get(source, ", n_samples=n")
     if cls_name == "MLPRegressor":
         n += ", loss='squared'"
     return (f"{cls_name} takes lam, the λ of one objective for every model; convert a "

@@ -46,6 +46,7 @@ sklearn-logistic   CΣℓ + (1−r)/2‖w‖² + r‖w‖₁                    
 sklearn-elasticnet (1/2n)‖y − Xw‖² + αr‖w‖₁ + α(1−r)/2‖w‖²               λ = α(1+r), ρ = 2r/(1+r)
 sklearn-lasso      (1/2n)‖y − Xw‖² + α‖w‖₁                               λ = 2α, ρ = 1
 sklearn-mlp        mean ℓ + α/(2n)Σ‖W‖² (classifier; regressor: ½ mean)  λ = α/(2n) (regressor α/n)
+sklearn-glm        (1/2n)Σ deviance + α/2‖w‖²  (Poisson, Gamma, Tweedie) λ = α/2
 glmnet-gaussian    (1/2n)Σ(y−ŷ)² + λ_g[(1−a)/2‖w‖² + a‖w‖₁]              λ = λ_g(1+a), ρ = 2a/(1+a)
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 torch-sgd          mean ℓ, gradient += wd·w  (SGD ``weight_decay``)     λ = wd/2
@@ -148,11 +149,14 @@ STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
         lambda lam, rho, n, loss: (2.0 * lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
         False,
     ),
+    "sklearn-glm": (lambda v, r, n, loss: (v / 2.0, 0.0), lambda lam, rho, n, loss: (2.0 * lam, 0.0),
+                    False),
     "torch-sgd": (lambda v, r, n, loss: (v / 2.0, 0.0), lambda lam, rho, n, loss: (2.0 * lam, 0.0), False),
     "keras-l2": (lambda v, r, n, loss: (v, 0.0), lambda lam, rho, n, loss: (lam, 0.0), False),
 }
 
-_L2_ONLY = {"sklearn-ridge", "sklearn-mlp", "torch-sgd", "keras-l2", "lambda-over-n"}
+_L2_ONLY = {"sklearn-ridge", "sklearn-mlp", "sklearn-glm", "torch-sgd", "keras-l2",
+            "lambda-over-n"}
 
 
 def convert_strength(

@@ -30,20 +30,24 @@ By the chain rule the gradient in ``w`` is ``Xᵀ gradient`` and a Hessian-vecto
 datafit a handful of vectorized lines and lets one solver serve all of them.
 
 Adding a datafit is one file in this package (``ARCHITECTURE.md`` walks through
-:class:`Poisson`) plus its entry in :data:`DATAFITS`.
+:class:`Poisson`) plus its entry in :data:`DATAFITS`. :class:`Gamma` and :class:`Tweedie` (log
+link, power > 1) complete the GLM families; :func:`tweedie` gives the datafit of a power.
 """
 
 from ._logistic import Logistic
 from ._poisson import Poisson
 from ._softmax import SoftmaxCrossEntropy, hessian_product_entry
 from ._squared import SquaredError
+from ._tweedie import Gamma, Tweedie, tweedie
 from ._weights import normalized_weights
 
-__all__ = ["SquaredError", "Logistic", "SoftmaxCrossEntropy", "Poisson", "normalized_weights",
+__all__ = ["SquaredError", "Logistic", "SoftmaxCrossEntropy", "Poisson", "Gamma", "Tweedie",
+           "tweedie", "normalized_weights",
            "DATAFITS", "get_datafit", "hessian_product_entry"]
 
 #: name -> datafit instance (the names the solvers and estimators accept)
-DATAFITS = {d.name: d for d in (SquaredError(), Logistic(), SoftmaxCrossEntropy(), Poisson())}
+DATAFITS = {d.name: d for d in (SquaredError(), Logistic(), SoftmaxCrossEntropy(), Poisson(),
+                                 Gamma())}
 
 
 def get_datafit(datafit):

@@ -32,9 +32,19 @@ class Poisson:
     name = "poisson"
     multi_output = False
     curvature_bound = np.inf
+    power = 1.0
+
+    def check_target(self, y) -> None:
+        """Refuse negative counts, or only zeros, naming the first bad row."""
+        from ._tweedie import check_target
+        check_target(1.0, y, self.name)
+
+    def loss(self, y, eta):
+        """The per-row loss ``ℓ(y_i, η_i)`` (n,)."""
+        return np.exp(eta) - y * eta
 
     def value(self, y, eta, sw):
-        return float(sw @ (np.exp(eta) - y * eta))
+        return float(sw @ self.loss(y, eta))
 
     def gradient(self, y, eta, sw):
         return sw * (np.exp(eta) - y)

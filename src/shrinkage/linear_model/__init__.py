@@ -3,13 +3,15 @@
 Thin: each validates its input, assembles a datafit, a penalty and a solver, solves, and sets
 its fitted attributes. ``_ridge`` (Ridge, RidgeCV), ``_logistic`` / ``_logistic_cv``
 (LogisticRegression, LogisticRegressionCV), ``_enet`` / ``_enet_cv`` (Lasso, ElasticNet,
-ElasticNetCV), ``_group`` (GroupLasso, GroupLassoClassifier). Every estimator exposes
+ElasticNetCV), ``_group`` (GroupLasso, GroupLassoClassifier), ``_glm`` (PoissonRegressor,
+GammaRegressor, TweedieRegressor). Every estimator exposes
 ``effective_df`` and the sparse ones ``lam_max``, so that diagnostics and the command line need
 not know which estimator they hold.
 """
 
 from ._enet import ElasticNet, Lasso
 from ._enet_cv import ElasticNetCV
+from ._glm import GammaRegressor, PoissonRegressor, TweedieRegressor
 from ._group import GroupLasso, GroupLassoClassifier
 from ._logistic import LogisticRegression
 from ._logistic_cv import LogisticRegressionCV
@@ -17,7 +19,8 @@ from ._ridge import Ridge, RidgeCV
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
            "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
-           "GroupLassoClassifier", "single_lam_estimator"]
+           "GroupLassoClassifier", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
+           "single_lam_estimator"]
 
 _SINGLE = {RidgeCV: Ridge, LogisticRegressionCV: LogisticRegression, ElasticNetCV: ElasticNet}
 

@@ -364,16 +364,19 @@ class SmoothObjective:
             raise Separable(theta)
 
 
-def logistic_objective(X, Y, sample_weight, lam, penalty_factor, fit_intercept, standardize):
+def logistic_objective(X, Y, sample_weight, lam, penalty_factor, fit_intercept, standardize,
+                       datafit=None):
     """The :class:`SmoothObjective` of L2 logistic (1-D ``Y`` in ``{0, 1}``) or softmax
     (one-hot ``Y``) regression as the estimators build it: θ-coordinates always standardized
-    with the weighted mean and sd of ``X``, ``f·sd²`` when ``standardize``."""
+    with the weighted mean and sd of ``X``, ``f·sd²`` when ``standardize``. Another one-output
+    ``datafit`` (Poisson, gamma, Tweedie) gives that GLM's objective, built the same way."""
     sw = normalized_weights(sample_weight, X.shape[0])
     mean, sd = column_stats(X, sw, fit_intercept, True)
     f = np.ones(X.shape[1]) if penalty_factor is None else np.asarray(penalty_factor, float)
     if standardize:
         f = f * sd ** 2      # penalize w_j·sd_j (see standardization.py)
-    return SmoothObjective(X, Y, sw, lam, f, fit_intercept=fit_intercept, x_mean=mean, x_scale=sd)
+    return SmoothObjective(X, Y, sw, lam, f, fit_intercept=fit_intercept, x_mean=mean, x_scale=sd,
+                           datafit=datafit)
 
 
 def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
