@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._params import ParamHints
+from ._summary import CoefficientSummary
 from .._validation import (check_lam, check_penalty_factor, check_positive_int,
                            check_sample_weight, check_tol, check_X, check_X_y, store_init_args)
 from ..datafits import normalized_weights, tweedie
@@ -67,7 +68,7 @@ _ATTRS = r"""
     of deviance explained, D², as in scikit-learn's GLMs."""
 
 
-class _GLMBase(ParamHints, RegressorMixin, BaseEstimator):
+class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
     """Fitting, prediction and D² for a log-link family given by ``_datafit()``."""
 
     _accepts_sparse = True
@@ -114,6 +115,9 @@ class _GLMBase(ParamHints, RegressorMixin, BaseEstimator):
         self.n_iter_ = int(res.n_iter)
         self.solver_ = res.solver
         return self
+
+    def _summary_datafit(self, y, s):
+        return self._datafit(), np.asarray(y, dtype=np.float64), s
 
     def _eta(self, X):
         check_is_fitted(self, "coef_")

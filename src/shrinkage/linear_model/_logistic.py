@@ -32,6 +32,7 @@ from ..solvers.prox_newton import solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
 from ._base import LamMax
 from .._params import ParamHints
+from ._summary import CoefficientSummary
 
 __all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba"]
 
@@ -162,7 +163,7 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         return tags
 
 
-class LogisticRegression(LamMax, LogisticBase):
+class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     r"""Logistic regression with an L2 penalty (binary or multinomial softmax).
 
     Minimizes ``(1/S) Σ s_i ℓ(y_i, W x_i + b) + λ Σ_kj f_j W_kj²`` (see
@@ -235,6 +236,14 @@ class LogisticRegression(LamMax, LogisticBase):
     >>> clf.coef_.shape, clf.predict_proba([[1.5]]).round(3).tolist()
     ((1, 1), [[0.5, 0.5]])
     """
+
+    def _summary_datafit(self, y, s):
+        classes, y_idx = np.unique(y, return_inverse=True)
+        if not np.array_equal(classes, self.classes_):
+            raise ValueError(f"y holds the classes {classes.tolist()}, the model was fitted on "
+                             f"{self.classes_.tolist()}; pass the training data")
+        s = class_weighted(self.class_weight, classes, y_idx, s)
+        return Logistic(), (y_idx == 1).astype(np.float64), s
 
     @property
     def _accepts_sparse(self):

@@ -27,6 +27,8 @@ from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge
 from ._base import LinearPredictor
 from .._warnings import warn_user
 from .._params import ParamHints
+from ..datafits import SquaredError
+from ._summary import CoefficientSummary
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -96,7 +98,7 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         return tags
 
 
-class Ridge(_RidgeBase):
+class Ridge(CoefficientSummary, _RidgeBase):
     r"""Linear least squares with an L2 penalty, solved exactly.
 
     Minimizes ``(1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_j f_j w_j²`` (see
@@ -156,6 +158,12 @@ class Ridge(_RidgeBase):
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None):
         store_init_args(self, locals())
+
+    def _summary_datafit(self, y, s):
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        return SquaredError(), y, s
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
