@@ -142,3 +142,35 @@ def test_a_power_without_a_log_link_family_is_refused(power):
         TweedieRegressor(power=power).fit(X, y)
     with pytest.raises(ValueError, match="power must be a number > 1"):
         Tweedie(power if power != "1.5" else None)
+
+
+def test_an_offset_is_the_log_exposure_of_a_rate_model():
+    """λ = 0: statsmodels' GLM with the same offset (and its standard errors); λ > 0:
+    scikit-learn's fit of the rate y/e with weights e, whose objective is ours times n/Σe."""
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(3)
+    n = 1000
+    X = rng.normal(size=(n, 3))
+    expo = rng.uniform(0.1, 1.0, n)
+    y = rng.poisson(expo * np.exp(-1.0 + X @ np.array([0.4, -0.2, 0.0]))).astype(float)
+    ours = PoissonRegressor(lam=0, tol=1e-12).fit(X, y, offset=np.log(expo))
+    res = sm.GLM(y, sm.add_constant(X), family=sm.families.Poisson(),
+                 offset=np.log(expo)).fit(tol=1e-12)
+    np.testing.assert_allclose(np.r_[ours.intercept_, ours.coef_], res.params, rtol=1e-8)
+    table = ours.summary(X, y, offset=np.log(expo))
+    np.testing.assert_allclose(table["std_err"], res.bse, rtol=1e-6)
+    np.testing.assert_allclose(ours.predict(X, offset=np.log(expo)), res.fittedvalues,
+                               rtol=1e-8)
+    alpha = 0.1
+    theirs = sk.PoissonRegressor(alpha=alpha, tol=1e-14, max_iter=10_000,
+                                 solver="newton-cholesky").fit(X, y / expo, sample_weight=expo)
+    ours = PoissonRegressor(lam=alpha / 2 * expo.mean(), standardize=False,
+                            tol=1e-12).fit(X, y, offset=np.log(expo))
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"offset contains nan \(row 2\)"):
+        PoissonRegressor().fit(X, y, offset=np.r_[0.0, 0.0, np.nan, np.zeros(n - 3)])
+    with pytest.raises(ValueError, match=r"offset must be numbers, one per row \(1000\)"):
+        PoissonRegressor().fit(X, y, offset=np.zeros(3))
+    with pytest.raises(TypeError, match="takes no offset"):
+        from shrinkage import Ridge
+        Ridge().fit(X, y).summary(X, y, offset=np.zeros(n))

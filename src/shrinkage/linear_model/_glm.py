@@ -83,10 +83,14 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         return tags
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
         {params: X, y, sample_weight}
+        offset : array-like of shape (n_samples,), optional
+            A fixed term added to the linear predictor, ``η = Xw + b + offset``: the log of
+            the exposure for counts over different lengths of time (then ``predict(X,
+            offset=log(exposure))`` gives the expected count, and ``predict(X)`` the rate).
 
         {returns_self}
         """
@@ -105,9 +109,12 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         obj = logistic_objective(X, y, s, lam, check_penalty_factor(self.penalty_factor,
                                                                       X.shape[1]),
                                  self.fit_intercept, self.standardize, datafit=datafit)
+        off = _check_offset(offset, X.shape[0])
+        obj.offset = off
         theta0 = np.zeros(obj.n_theta)
-        if self.fit_intercept:
-            theta0[-1] = datafit.null_eta(y, obj.sw)  # start at the intercept-only model
+        if self.fit_intercept:                        # start at the intercept-only model
+            theta0[-1] = datafit.null_eta(y, obj.sw) if off is None else \
+                float(np.log(obj.sw @ y) - np.log(obj.sw @ np.exp(off)))
         res = solve_smooth(obj, theta0=theta0, solver=self.solver, tol=tol, max_iter=max_iter)
         self.coef_ = np.asarray(res.coef, dtype=np.float64).reshape(-1)
         self.intercept_ = float(np.asarray(res.intercept).reshape(-1)[0])
@@ -119,22 +126,29 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
     def _summary_datafit(self, y, s):
         return self._datafit(), np.asarray(y, dtype=np.float64), s
 
-    def _eta(self, X):
+    def _summary_offset(self, offset, n):
+        return _check_offset(offset, n)
+
+    def _eta(self, X, offset=None):
         check_is_fitted(self, "coef_")
         X = check_X(self, X, reset=False, dtype=np.float64)
-        return np.asarray(X @ self.coef_).reshape(-1) + self.intercept_
+        eta = np.asarray(X @ self.coef_).reshape(-1) + self.intercept_
+        off = _check_offset(offset, X.shape[0])
+        return eta if off is None else eta + off
 
     @fill_doc
-    def predict(self, X):
-        """The predicted mean ``μ = exp(Xw + b)``.
+    def predict(self, X, offset=None):
+        """The predicted mean ``μ = exp(Xw + b + offset)``.
 
         {params: X}
+        offset : array-like of shape (n_samples,), optional
+            As in :meth:`fit` (e.g. the log-exposure of each row).
 
         Returns
         -------
         mu : ndarray of shape (n_samples,)
         """
-        return np.exp(self._eta(X))
+        return np.exp(self._eta(X, offset))
 
     @fill_doc
     def score(self, X, y, sample_weight=None):
@@ -158,6 +172,22 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         fitted = datafit.value(y, eta, sw) - sat
         null = datafit.value(y, np.full_like(eta, np.log(sw @ y)), sw) - sat
         return float(1.0 - fitted / null) if null > 0 else 0.0
+
+
+def _check_offset(offset, n):
+    """``offset`` as a finite float array of ``n`` rows, or None."""
+    if offset is None:
+        return None
+    off = np.asarray(offset, dtype=np.float64).reshape(-1) if not isinstance(offset, str) \
+        else None
+    if off is None or off.shape != (n,):
+        raise ValueError(f"offset must be numbers, one per row ({n}), got "
+                         f"{np.shape(offset) if off is not None else repr(offset)}")
+    bad = np.flatnonzero(~np.isfinite(off))
+    if bad.size:
+        raise ValueError(f"offset contains {off[bad[0]]} (row {bad[0]}); an offset is the log "
+                         "of a positive exposure: give every row a finite value")
+    return off
 
 
 class PoissonRegressor(_GLMBase):

@@ -29,16 +29,22 @@ _CAVEAT = {
 
 class CoefficientSummary:
     """Mixin: ``summary`` for an estimator with ``coef_``, ``intercept_``, ``lam_`` and a
-    ``_summary_datafit(y) -> (datafit, encoded y)``."""
+    ``_summary_datafit(y, s) -> (datafit, encoded y, weights)``."""
 
-    def summary(self, X, y, sample_weight=None, *, method="auto", level=0.95):
+    def _summary_offset(self, offset, n):
+        if offset is not None:
+            raise TypeError(f"{type(self).__name__} takes no offset")
+        return None
+
+    def summary(self, X, y, sample_weight=None, *, offset=None, method="auto", level=0.95):
         """The coefficient table: estimate, standard error, z (t for a Gaussian fit at λ = 0),
         p-value and confidence interval, one row per coefficient (the intercept first).
 
         Parameters
         ----------
-        X, y, sample_weight
-            The data the model was fitted on (a model does not keep its data).
+        X, y, sample_weight, offset
+            The data the model was fitted on (a model does not keep its data); ``offset`` only
+            for the GLMs fitted with one.
         method : {"auto", "mle", "bayes", "sandwich"}, default="auto"
             ``"auto"`` is ``"mle"`` at ``λ = 0`` and ``"bayes"`` otherwise
             (:mod:`shrinkage.solvers.inference`).
@@ -80,7 +86,8 @@ class CoefficientSummary:
         intercept = float(np.atleast_1d(self.intercept_)[0]) if self.fit_intercept else 0.0
         cov, dof = coefficient_covariance(Xc, target, coef, intercept, datafit, lam=lam,
                                           penalty_factor=f, sample_weight=s,
-                                          fit_intercept=self.fit_intercept, method=method)
+                                          fit_intercept=self.fit_intercept, method=method,
+                                          offset=self._summary_offset(offset, Xc.shape[0]))
         est = np.r_[intercept, coef] if self.fit_intercept else coef
         se = np.sqrt(np.maximum(np.diag(cov), 0.0))
         use_t = method == "mle" and datafit.name == "squared_error"

@@ -43,7 +43,7 @@ def _design(X, fit_intercept):
 
 
 def coefficient_covariance(X, y, coef, intercept, datafit, *, lam=0.0, penalty_factor=None,
-                           sample_weight=None, fit_intercept=True, method="mle"):
+                           sample_weight=None, fit_intercept=True, method="mle", offset=None):
     """Covariance of ``(intercept, coef)`` (intercept first when fitted; module docstring).
 
     Parameters
@@ -63,6 +63,8 @@ def coefficient_covariance(X, y, coef, intercept, datafit, *, lam=0.0, penalty_f
     method : {"mle", "bayes", "sandwich"}
         ``"mle"`` and ``"bayes"`` are the same formula (the posterior covariance, which is the
         maximum-likelihood one at ``λ = 0``).
+    offset : ndarray of shape (n_samples,), optional
+        The fit's fixed term in ``η``.
 
     Returns
     -------
@@ -75,6 +77,8 @@ def coefficient_covariance(X, y, coef, intercept, datafit, *, lam=0.0, penalty_f
     n, k = A.shape
     s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     eta = A @ (np.r_[intercept, coef] if fit_intercept else np.asarray(coef))
+    if offset is not None:
+        eta = eta + offset
     gaussian = isinstance(datafit, SquaredError)
     c = 2.0 if gaussian else 1.0
     power = getattr(datafit, "power", None)

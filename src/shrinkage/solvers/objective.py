@@ -119,6 +119,8 @@ class SmoothObjective:
         # labels exactly 0/1: one log-sigmoid per row (Logistic.value)
         self._sign = Logistic.label_sign(Y) if isinstance(datafit, Logistic) else None
         self._memo = {}
+        #: a fixed offset added to η (n,) (log-exposure of a rate model), or None
+        self.offset = None
         self.set_lam(lam)
 
     # -- parameters -------------------------------------------------------------------------
@@ -164,6 +166,8 @@ class SmoothObjective:
         if key is not None and key.shape == theta.shape and np.array_equal(key, theta):
             return self._memo["eta"]
         eta = self.linear_predictor(theta)
+        if self.offset is not None:
+            eta = eta + self.offset
         self._memo = {"theta": theta.copy(), "eta": eta}
         return eta
 
