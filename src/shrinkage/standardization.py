@@ -45,7 +45,10 @@ def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
 
 
 def column_stats(X, sw, fit_intercept: bool, standardize: bool):
-    """Weighted column means (or zeros) and population standard deviations (or ones).
+    """Weighted column means (zeros without an intercept) and population standard deviations
+    (ones without standardization). The standard deviation is the *centred* one with or without
+    an intercept, as glmnet's (without an intercept the model is not centred, but a column's
+    scale is still its spread, not its root mean square).
 
     ``sw`` are weights summing to one. Constant columns get scale 1 (:func:`column_scale`).
     With an intercept the moments are those of ``X − x_r``, ``r`` the row of largest weight: a
@@ -56,17 +59,16 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
     p = X.shape[1]
     if sp.issparse(X):
         return _sparse_column_stats(X, sw, fit_intercept, standardize)
-    if not fit_intercept:
-        mean = np.zeros(p, dtype=X.dtype)
-        if not standardize:
-            return mean, np.ones(p, dtype=X.dtype)
-        return mean, column_scale(sw @ (X * X), mean, X.dtype)
+    if not fit_intercept and not standardize:
+        return np.zeros(p, dtype=X.dtype), np.ones(p, dtype=X.dtype)
     ref = X[int(np.argmax(sw))]
     D = X - ref
     shift = sw @ D
     mean = ref + shift
     if not standardize:
         return mean, np.ones(p, dtype=X.dtype)
+    # without an intercept the scale is still the centred sd (as glmnet's): only the returned
+    # mean is zero, the model is not centred
     D *= D
     var = sw @ D - shift * shift
     # cancellation guard: recompute exactly where the shift dominates the spread
@@ -74,7 +76,8 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
     if np.any(risky):
         idx = np.flatnonzero(risky)
         var[idx] = sw @ (X[:, idx] - mean[idx]) ** 2
-    return mean, column_scale(var, mean, X.dtype)
+    scale = column_scale(var, mean, X.dtype)
+    return (mean if fit_intercept else np.zeros(p, dtype=X.dtype)), scale
 
 
 def sparse_columns(X):
@@ -99,11 +102,8 @@ def _sparse_column_stats(X, sw, fit_intercept, standardize):
     rows, cols, vals = sparse_columns(X)
     w = sw[rows]
     nnz = np.bincount(cols, minlength=p)
-    if not fit_intercept:
-        mean = np.zeros(p, dtype=dtype)
-        if not standardize:
-            return mean, np.ones(p, dtype=dtype)
-        return mean, column_scale(np.bincount(cols, w * vals * vals, minlength=p), mean, dtype)
+    if not fit_intercept and not standardize:
+        return np.zeros(p, dtype=dtype), np.ones(p, dtype=dtype)
     ref = X[[int(np.argmax(sw))]].toarray().ravel().astype(np.float64)
     D = vals - ref[cols]
     unstored = np.where(nnz == X.shape[0], 0.0,
@@ -114,4 +114,5 @@ def _sparse_column_stats(X, sw, fit_intercept, standardize):
         return mean, np.ones(p, dtype=dtype)
     D -= shift[cols]
     var = np.bincount(cols, w * D * D, minlength=p) + unstored * (ref + shift) ** 2
-    return mean, column_scale(var, mean, dtype)
+    scale = column_scale(var, mean, dtype)
+    return (mean if fit_intercept else np.zeros(p, dtype=dtype)), scale

@@ -140,8 +140,9 @@ def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize
         my = sy / S if fit_intercept else np.zeros(Y.shape[1])
         cov = Sxx / S - np.outer(mx, mx)
         cxy = Sxy / S - np.outer(mx, my)
-        if standardize:
-            scale = column_scale(np.diag(cov).copy(), mx + shift)
+        if standardize:      # the centred spread, with or without an intercept (as glmnet)
+            centre = sx / S
+            scale = column_scale(np.diag(Sxx) / S - centre * centre, centre + shift)
         else:
             scale = np.ones(p)
         return Moments(cov / np.outer(scale, scale), cxy / scale[:, None], mx + shift, scale,
