@@ -181,7 +181,7 @@ def test_glum_elastic_net_with_standardization():
     alpha, r = 0.05, 0.5
     g = glum.GeneralizedLinearRegressor(alpha=alpha, l1_ratio=r, scale_predictors=True,
                                         gradient_tol=1e-12).fit(X, y)
-    lam, rho = convert_strength(alpha, source="glmnet-gaussian", l1_ratio=r)
+    lam, rho = convert_strength(alpha, source="glum-gaussian", l1_ratio=r)
     ours = ElasticNet(lam, l1_ratio=rho, tol=1e-13).fit(X, y)
     assert rel(ours.coef_, g.coef_) < 1e-6
 

@@ -102,7 +102,7 @@ def test_convert_prints_the_converted_strength():
 
 def test_convert_with_mixing_prints_both_numbers():
     out = run("convert", "0.1", "--from", "sklearn-elasticnet", "--l1-ratio", "0.5",
-              "--to", "glmnet-gaussian")
+              "--to", "glum-gaussian")
     assert out.returncode == 0, out.stderr
     value, mix = out.stdout.split()
     assert float(value) == pytest.approx(0.1) and mix == "l1_ratio=0.5"

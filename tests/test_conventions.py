@@ -30,8 +30,11 @@ L2_ONLY = {"sklearn-ridge", "sklearn-mlp", "sklearn-glm", "torch-sgd", "keras-l2
 @pytest.mark.parametrize("value", [1e-3, 0.7, 25.0])
 def test_round_trip_through_every_convention(name, value):
     rho = 0.0 if name in L2_ONLY else (1.0 if name == "sklearn-lasso" else 0.4)
-    there = convert_strength(value, source="shrinkage", target=name, n_samples=40, l1_ratio=rho)
-    back = convert_strength(there.value, source=name, n_samples=40, l1_ratio=there.l1_ratio)
+    kw = {"y_scale": 3.0} if name == "glmnet-gaussian" else {}
+    there = convert_strength(value, source="shrinkage", target=name, n_samples=40, l1_ratio=rho,
+                             **kw)
+    back = convert_strength(there.value, source=name, n_samples=40, l1_ratio=there.l1_ratio,
+                            **kw)
     assert back.value == pytest.approx(value, rel=1e-12)
     assert back.l1_ratio == pytest.approx(rho, rel=1e-12)
 
@@ -45,8 +48,10 @@ def test_round_trip_through_every_convention(name, value):
     ("sklearn-lasso", 0.1, {}, (0.2, 1.0)),
     ("sklearn-mlp", 1e-4, {"n_samples": 200}, (1e-4 / 400, 0.0)),
     ("sklearn-mlp", 1e-4, {"n_samples": 200, "loss": "squared"}, (1e-4 / 200, 0.0)),
-    ("glmnet-gaussian", 0.2, {"l1_ratio": 1.0}, (0.4, 1.0)),
-    ("glmnet-gaussian", 0.2, {"l1_ratio": 0.0}, (0.2, 0.0)),
+    ("glmnet-gaussian", 0.2, {"l1_ratio": 1.0}, (0.4, 1.0)),            # the lasso: no y scale
+    ("glmnet-gaussian", 0.2, {"l1_ratio": 0.0, "y_scale": 4.0}, (0.05, 0.0)),
+    ("glmnet-gaussian", 0.2, {"l1_ratio": 0.5, "y_scale": 4.0}, (0.2 * 1.125, 1 / 1.125)),
+    ("glum-gaussian", 0.2, {"l1_ratio": 0.0}, (0.2, 0.0)),
     ("glmnet-binomial", 0.2, {"l1_ratio": 0.0}, (0.1, 0.0)),
     ("glmnet-binomial", 0.2, {"l1_ratio": 1.0}, (0.2, 1.0)),
     ("torch-sgd", 1e-3, {}, (5e-4, 0.0)),                                # grad += wd·w = 2λw
@@ -183,8 +188,11 @@ def test_negative_strength_is_refused():
     ({"value": 1.0, "source": "sklearn-ridge", "target": "sklearn-lasso", "n_samples": 10},
      "pure L1.*sklearn-elasticnet"),
     ({"value": 0.1, "source": "shrinkage", "target": "sklearn-lasso"}, "pure L1"),
-    ({"value": 0.1, "source": "glmnet-gaussian", "l1_ratio": 0.5, "target": "sklearn-lasso"},
-     "pure L1"),
+    ({"value": 0.1, "source": "glmnet-gaussian", "l1_ratio": 0.5, "target": "sklearn-lasso",
+      "y_scale": 1.0}, "pure L1"),
+    # before: glmnet's gaussian λ converted as if y had unit standard deviation
+    ({"value": 0.1, "source": "glmnet-gaussian", "l1_ratio": 0.5}, "pass y_scale=np.std"),
+    ({"value": 0.1, "source": "sklearn-lasso", "y_scale": 2.0}, "y_scale is glmnet-gaussian's"),
     # before: inf converted to inf
     ({"value": np.inf, "source": "sklearn-ridge", "n_samples": 10}, "finite"),
     ({"value": np.nan, "source": "shrinkage"}, "finite"),

@@ -42,7 +42,7 @@ def cv(prob):
 def enet_cv(prob):
     """``GeneralizedLinearRegressorCV(l1_ratio=[r], alphas=λ/(1+r))``, same folds: glum's
     ``(1/2n)Σ(y−ŷ)² + α r‖w‖₁ + ½α(1−r)‖w‖²`` is half ours at ``λ = α(1+r)``, ``ρ = 2r/(1+r)``
-    (``convert_strength(source="glmnet-gaussian")``); its default ``gradient_tol``."""
+    (``convert_strength(source="glum-gaussian")``); its default ``gradient_tol``."""
     glum = require("glum")
     r = prob.l1_ratio / (2.0 - prob.l1_ratio)
     alphas = prob.lams / (1.0 + r)

@@ -47,11 +47,19 @@ sklearn-elasticnet (1/2n)‖y − Xw‖² + αr‖w‖₁ + α(1−r)/2‖w‖²
 sklearn-lasso      (1/2n)‖y − Xw‖² + α‖w‖₁                               λ = 2α, ρ = 1
 sklearn-mlp        mean ℓ + α/(2n)Σ‖W‖² (classifier; regressor: ½ mean)  λ = α/(2n) (regressor α/n)
 sklearn-glm        (1/2n)Σ deviance + α/2‖w‖²  (Poisson, Gamma, Tweedie) λ = α/2
-glmnet-gaussian    (1/2n)Σ(y−ŷ)² + λ_g[(1−a)/2‖w‖² + a‖w‖₁]              λ = λ_g(1+a), ρ = 2a/(1+a)
+glum-gaussian      (1/2n)Σ(y−ŷ)² + α[(1−r)/2‖w‖² + r‖w‖₁]                λ = α(1+r), ρ = 2r/(1+r)
+glmnet-gaussian    the same on y/s, λ reported × s (s = sd of y)         λ = λ_g[(1−a)/s + 2a],
+                                                                         ρ = 2a/[(1−a)/s + 2a]
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 torch-sgd          mean ℓ, gradient += wd·w  (SGD ``weight_decay``)     λ = wd/2
 keras-l2           mean ℓ + l2·Σw²                                       λ = l2
 ================== ===================================================== ==========================
+
+glmnet's gaussian family fits ``y/s`` (``s`` the population standard deviation of ``y``, or its
+root mean square without an intercept) and reports ``λ·s``, so its L2 part depends on ``s``:
+pass ``y_scale=s`` (verified against glmnet 4.1 to its convergence tolerance). glmnet also
+rescales ``penalty.factor`` to sum to the number of features; ours is used as given, so
+glmnet's factors ``g`` are ours as ``f = p·g/Σg``.
 
 Where the seeds are inexact
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -83,6 +91,35 @@ class Strength(NamedTuple):
 
     value: float
     l1_ratio: float
+
+
+def _y_scale(y_scale, a):
+    if a == 1.0:
+        return 1.0                      # the lasso: glmnet's y scaling cancels
+    if y_scale is None:
+        raise ValueError(
+            "glmnet's gaussian family divides y by its scale before applying lambda, so its "
+            "L2 part depends on it: pass y_scale=np.std(y) (with an intercept; "
+            "np.sqrt(np.mean(y**2)) without one)")
+    s = float(y_scale)
+    if not np.isfinite(s) or s <= 0:
+        raise ValueError(f"y_scale must be a positive number, got {y_scale!r}")
+    return s
+
+
+def _glmnet_gaussian_to_ours(v, a, n, loss, y_scale=None):
+    # glmnet fits y/s and reports λ·s: on the raw y its penalty is λ_g[(1−a)/s ‖w‖² + 2a‖w‖₁]
+    # against our mean squared error (no ½), so λ = λ_g[(1−a)/s + 2a], ρ = 2a/[(1−a)/s + 2a]
+    s = _y_scale(y_scale, a)
+    c = (1.0 - a) / s + 2.0 * a
+    return v * c, (2.0 * a / c if c > 0 else 0.0)
+
+
+def _glmnet_gaussian_from_ours(lam, rho, n, loss, y_scale=None):
+    s = _y_scale(y_scale, rho)
+    l2, l1 = s * lam * (1.0 - rho), lam * rho / 2.0      # λ_g(1−a) and λ_g a
+    lam_g = l2 + l1
+    return lam_g, (l1 / lam_g if lam_g > 0 else rho)
 
 
 def _need_n(n_samples, source):
@@ -139,11 +176,12 @@ STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
         lambda lam, rho, n, loss: (lam * _sk_mlp_factor(loss) * n, 0.0),
         True,
     ),
-    "glmnet-gaussian": (
+    "glum-gaussian": (
         lambda v, a, n, loss: (v * (1.0 + a), _mix_to_ours(a)),
         lambda lam, rho, n, loss: (lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
         False,
     ),
+    "glmnet-gaussian": (_glmnet_gaussian_to_ours, _glmnet_gaussian_from_ours, False),
     "glmnet-binomial": (
         lambda v, a, n, loss: (v * (1.0 + a) / 2.0, _mix_to_ours(a)),
         lambda lam, rho, n, loss: (2.0 * lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
@@ -167,6 +205,7 @@ def convert_strength(
     n_samples: float | None = None,
     l1_ratio: float = 0.0,
     loss: str | None = None,
+    y_scale: float | None = None,
 ) -> Strength:
     """Convert a regularization strength between libraries, through our ``(λ, ρ)``.
 
@@ -191,6 +230,12 @@ def convert_strength(
     loss : {"log", "squared"}, optional
         Only for ``"sklearn-mlp"``: ``"log"`` for MLPClassifier (default), ``"squared"`` for
         MLPRegressor, whose data term carries a ½.
+    y_scale : float, optional
+        Only for ``"glmnet-gaussian"`` with an L2 part (``alpha < 1``): glmnet divides ``y`` by
+        its population standard deviation (with an intercept; its root mean square without
+        one) before applying ``lambda``, so ``np.std(y)`` (or ``np.sqrt(np.mean(y**2))``) of
+        the training ``y`` (weighted, with weights). ``"glum-gaussian"`` is the same objective
+        without that scaling.
 
     Returns
     -------
@@ -225,8 +270,13 @@ def convert_strength(
     n = _need_n(n_samples, source if src_needs_n else target) if (src_needs_n or tgt_needs_n) else None
     if source == "sklearn-logistic" and value == 0:
         raise ValueError("C must be positive (C = 0 is infinite regularization)")
+    if y_scale is not None and "glmnet-gaussian" not in (source, target):
+        raise ValueError("y_scale is glmnet-gaussian's (glmnet scales y); the conventions "
+                         f"{source!r} and {target!r} do not use it")
+    scaled = {"y_scale": y_scale}
     try:
-        lam, rho = to_ours(value, rho_in, n, loss)
+        lam, rho = to_ours(value, rho_in, n, loss,
+                           **(scaled if source == "glmnet-gaussian" else {}))
     except ZeroDivisionError:
         lam, rho = np.inf, 0.0
     if not np.isfinite(lam):
@@ -241,7 +291,8 @@ def convert_strength(
             f"'sklearn-lasso' is a pure L1 strength (Lasso's alpha), but the source strength has "
             f"an L2 part (our l1_ratio={rho:g}); convert to 'sklearn-elasticnet' instead")
     try:
-        out, out_rho = from_ours(lam, rho, n, loss)
+        out, out_rho = from_ours(lam, rho, n, loss,
+                                 **(scaled if target == "glmnet-gaussian" else {}))
     except ZeroDivisionError:
         out, out_rho = np.inf, rho
     if not np.isfinite(out) and lam > 0:

@@ -242,12 +242,16 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="the source's L1 mixing")
     conv.add_argument("--loss", choices=["log", "squared"], default=None,
                       help="sklearn-mlp only: classifier (log) or regressor (squared)")
+    conv.add_argument("--y-scale", type=_finite(0.0, True, "a positive number"), default=None,
+                      help="glmnet-gaussian with --l1-ratio < 1: the standard deviation of y "
+                           "(glmnet scales y by it)")
     _common(conv)
     return parser
 
 
 _BINOMIAL = {"sklearn-logistic", "glmnet-binomial"}
-_GAUSSIAN = {"sklearn-ridge", "sklearn-elasticnet", "sklearn-lasso", "glmnet-gaussian"}
+_GAUSSIAN = {"sklearn-ridge", "sklearn-elasticnet", "sklearn-lasso", "glmnet-gaussian",
+             "glum-gaussian"}
 
 
 def _convert(args, out) -> int:
@@ -267,7 +271,8 @@ def _convert(args, out) -> int:
                          f"number of training rows, or the sum of the sample weights), as "
                          f"{needs_n[0]} scales with it")
     res = convert_strength(args.value, source=args.source, target=args.target,
-                           n_samples=args.n_samples, l1_ratio=args.l1_ratio, loss=args.loss)
+                           n_samples=args.n_samples, l1_ratio=args.l1_ratio, loss=args.loss,
+                           y_scale=args.y_scale)
     if not (out.quiet or out.as_json):
         print(f"{res.value:.10g}" + (f"  l1_ratio={res.l1_ratio:.10g}" if res.l1_ratio else ""))
     out.put(value=res.value, l1_ratio=res.l1_ratio, source=args.source, target=args.target,
