@@ -3,6 +3,7 @@ them (the installed ``shrinkage`` console script in a subprocess, see ``cli_cons
 breadth of flags runs ``main()`` in-process, which is the same code without the interpreter
 start-up (seconds each on a busy machine)."""
 
+import io
 import json
 import re
 import sys
@@ -325,13 +326,14 @@ def test_every_command_has_help_quiet_and_json(command, capsys):
                                             ("shrinkage", "gaussian")])
 def test_convert_to_glmnet_takes_the_family_of_the_other_side_with_a_note(capsys, source, family):
     """Before: a logistic strength through --to glmnet came back as the Gaussian value."""
-    assert main(["convert", "1.0", "--from", source, "--to", "glmnet",
-                 "--n-samples", "200", "--json"]) == 0
+    scale = {"y_scale": 2.0} if family == "gaussian" else {}     # glmnet scales a gaussian y
+    assert main(["convert", "1.0", "--from", source, "--to", "glmnet", "--n-samples", "200",
+                 "--json", *(["--y-scale", "2"] if scale else [])]) == 0
     captured = capsys.readouterr()
     out = json.loads(captured.out)
     assert out["target"] == f"glmnet-{family}"
     assert out["value"] == pytest.approx(shrinkage.convert_strength(
-        1.0, source=source, target=f"glmnet-{family}", n_samples=200).value)
+        1.0, source=source, target=f"glmnet-{family}", n_samples=200, **scale).value)
     assert f"glmnet-{family}" in captured.err
 
 
@@ -365,3 +367,19 @@ def test_progress_bars_only_for_a_terminal(monkeypatch):
     assert not Output(quiet=True).progress_enabled and not Output(as_json=True).progress_enabled
     monkeypatch.undo()
     assert not Output().progress_enabled            # pytest captures stdout: not a terminal
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_predict_to_stdout_is_a_clean_csv_and_the_score_goes_to_stderr(tmp_path, call, quiet):
+    """Before: the accuracy line was the CSV's last row, and --quiet wrote nothing at all."""
+    df = table()
+    df.to_csv(tmp_path / "d.csv", index=False)
+    model = tmp_path / "m.shrinkage"
+    assert call("fit", tmp_path / "d.csv", "--target", "sold", "--lam", "0.1", "--out", model,
+                "--quiet").returncode == 0
+    r = call("predict", model, tmp_path / "d.csv", *(["--quiet"] if quiet else []))
+    assert r.returncode == 0
+    back = pd.read_csv(io.StringIO(r.stdout))
+    assert list(back.columns) == ["prediction"] and len(back) == len(df)
+    assert set(back["prediction"]) <= {"yes", "no"}
+    assert ("accuracy against the 'sold' column" in r.stderr) is not quiet

@@ -170,10 +170,15 @@ def cmd_predict(args, out) -> int:
             with atomic_write(args.out, "w", encoding="utf-8", newline="") as fh:
                 result.to_csv(fh, index=False)
         out.say(f"{len(result)} predictions written to {args.out}")
-    elif not (out.as_json or out.quiet):
+    elif not out.as_json:
+        # the CSV is the command's output on stdout (also with --quiet); remarks go to stderr
         print(result.to_csv(index=False), end="")
     if score is not None:
-        out.say(f"{score[0]} against the {target!r} column in the data: {score[1]:.4f}")
+        message = f"{score[0]} against the {target!r} column in the data: {score[1]:.4f}"
+        if args.out:
+            out.say(message)
+        else:
+            out.note(message)       # stdout holds the CSV: keep it parseable
     out.put(n_rows=len(result), out_path=args.out, model=type(model).__name__,
             predictions=result["prediction"].tolist(),
             score=None if score is None else {"name": score[0], "value": score[1]})
