@@ -183,7 +183,8 @@ def split_target(frame, target: str, task: str | None = None):
         y = y.astype(float)
     elif task == "classification":
         if y.nunique() < 2:
-            raise ValueError(f"target column {target!r} has a single value ({y.iloc[0]!r}); "
+            raise ValueError(f"target column {target!r} has a single value "
+                             f"({plain(y.iloc[0])!r}); "
                              "a classifier needs at least two classes")
         if _is_numeric(y) and y.nunique() > 50:
             raise ValueError(f"target column {target!r} has {y.nunique()} distinct numbers; "
@@ -324,6 +325,17 @@ class TablePreprocessor:
 
 
 _SPEC_KEYS = ("impute", "columns", "target", "task", "dropped")
+
+
+def plain(v):
+    """A NumPy scalar as the Python value it holds (so messages and column names read ``2`` or
+    ``22.1``, not ``np.int64(2)``); a float with an integer value as an int (``proba_0``, not
+    ``proba_0.0``); anything else unchanged."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
 
 
 def _is_number(v) -> bool:

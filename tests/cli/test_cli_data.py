@@ -383,3 +383,18 @@ def test_predict_to_stdout_is_a_clean_csv_and_the_score_goes_to_stderr(tmp_path,
     assert list(back.columns) == ["prediction"] and len(back) == len(df)
     assert set(back["prediction"]) <= {"yes", "no"}
     assert ("accuracy against the 'sold' column" in r.stderr) is not quiet
+
+
+def test_numeric_class_labels_and_values_print_as_plain_numbers(tmp_path, call):
+    """Before: columns proba_0.0 / proba_1.0 and 'single value (np.int64(2))'."""
+    df = table()
+    df["label"] = (df["sold"] == "yes").astype(float)
+    df.drop(columns=["sold", "price"]).to_csv(tmp_path / "d.csv", index=False)
+    model = tmp_path / "m.shrinkage"
+    assert call("fit", tmp_path / "d.csv", "--target", "label", "--lam", "0.1", "--out", model,
+                "--quiet").returncode == 0
+    r = call("predict", model, tmp_path / "d.csv", "--proba")
+    assert r.stdout.splitlines()[0] == "prediction,proba_0,proba_1"
+    df.assign(label=2).drop(columns=["sold", "price"]).to_csv(tmp_path / "one.csv", index=False)
+    r = call("fit", tmp_path / "one.csv", "--target", "label")
+    assert r.returncode == 2 and "single value (2)" in r.stderr and "np." not in r.stderr

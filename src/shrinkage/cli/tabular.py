@@ -147,8 +147,9 @@ def cmd_predict(args, out) -> int:
     cols = {"prediction": pred}
     if hasattr(model, "predict_proba") and args.proba:
         P = model.predict_proba(X)
+        from .._preprocess import plain
         for k, c in enumerate(model.classes_):
-            cols[f"proba_{c}"] = P[:, k]
+            cols[f"proba_{plain(c)}"] = P[:, k]
     result = pd.DataFrame(cols, index=frame.index)
     spec = meta.get("preprocessing") or {}
     target = spec.get("target")
