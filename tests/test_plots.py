@@ -291,7 +291,7 @@ def _drew_only_on(fig, before, targets, others=()):
 def test_plot_cv_on_the_callers_ax(ridge_cv):
     fig, (a, b), before = _caller()
     assert plot_cv(ridge_cv, ax=b) is fig
-    assert b.get_title() == "Cross-validation curve"
+    assert b.get_title().endswith("by 3-fold CV against λ") or "CV against λ" in b.get_title()
     _drew_only_on(fig, before, [b], [a])
 
 
@@ -365,3 +365,24 @@ def test_plot_weights_on_the_callers_ax_or_axes():
     fig, axs, before = _caller()
     assert plot_weights(net, axes=axs) is fig
     _drew_only_on(fig, before, axs)
+
+
+def test_titles_say_what_each_figure_shows_and_big_paths_name_their_largest_lines():
+    """Before: every CV figure was titled "Cross-validation curve", and a path of more than a
+    legend's worth of lines named none of them."""
+    import numpy as np
+
+    from shrinkage import RidgeCV
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 20))
+    y = X[:, 3] * 5 + X[:, 7] * 3 + rng.normal(size=80)
+    cv = RidgeCV(lams=15, cv=4).fit(X, y)
+    fig = plot_cv(cv)
+    assert fig.axes[0].get_title() == "RidgeCV: mean squared error by 4-fold CV against λ"
+    assert plot_cv(cv, title="mine").axes[0].get_title() == "mine"
+    fig = plot_path(cv, X, y, label_top=3)
+    ax = fig.axes[0]
+    assert ax.get_title() == "Regularization path of RidgeCV"
+    assert [t.get_text() for t in ax.texts] == ["x3", "x7", ax.texts[2].get_text()]
+    assert ax.get_legend() is None
+    plt.close("all")

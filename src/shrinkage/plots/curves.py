@@ -13,7 +13,7 @@ __all__ = ["plot_cv", "plot_path", "plot_bias_variance", "plot_l1_vs_l2"]
 _MAX_LEGEND = 12
 
 
-def plot_cv(cv, *, ax=None, flip_neg: bool = True):
+def plot_cv(cv, *, ax=None, flip_neg: bool = True, title: str | None = None):
     """The cross-validation curve with standard-error bars, λ_min and λ_1se marked.
 
     Parameters
@@ -27,6 +27,9 @@ def plot_cv(cv, *, ax=None, flip_neg: bool = True):
     flip_neg : bool, default=True
         Show a ``neg_…`` score as the positive loss (``neg_mean_squared_error`` → mean squared
         error), as glmnet does.
+    title : str, optional
+        Default: what the curve shows, e.g. ``"RidgeCV: mean squared error by 5-fold CV"``
+        (the estimator's name when ``cv`` is one).
 
     Returns
     -------
@@ -58,12 +61,15 @@ def plot_cv(cv, *, ax=None, flip_neg: bool = True):
     folds = res.get("fold_scores")
     how = f"{np.shape(folds)[1]}-fold CV" if folds is not None else "CV"
     ax.set_ylabel(f"{label} ({how})")
-    ax.set_title("Cross-validation curve")
+    owner = "" if isinstance(cv, dict) or not hasattr(cv, "get_params") else \
+        f"{type(cv).__name__}: "
+    ax.set_title(title if title is not None else f"{owner}{label} by {how} against λ")
     ax.legend(fontsize="small")
     return fig
 
 
-def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True, ax=None):
+def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True, ax=None,
+              label_top: int = 8, title: str | None = None):
     """The regularization path: one line per coefficient against λ (log scale).
 
     Parameters
@@ -80,6 +86,11 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
     show_df : bool, default=True
         Effective degrees of freedom on a twin y-axis (one dashed line).
     ax : matplotlib Axes, optional
+    label_top : int, default=8
+        With more lines than a legend can hold, the ``label_top`` largest coefficients (at the
+        smallest λ) are named at the left end of their lines (``ax.texts``).
+    title : str, optional
+        Default: ``"Regularization path"`` and, when known, the estimator's name.
 
     Returns
     -------
@@ -95,6 +106,7 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
     >>> fig = plot_path(RidgeCV(lams=30).fit(X, y), X, y)
     """
     from ..diagnostics import PathResult, coefficient_path
+    owner = "" if isinstance(path, PathResult) else f" of {type(path).__name__}"
     if not isinstance(path, PathResult):
         if X is None or y is None:
             raise ValueError("plot_path needs X and y to compute the path of an estimator; or "
@@ -122,7 +134,13 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
             mark_lam(ax, lam_1se, f"λ_1se = {lam_1se:.3g}", color="C2", linestyle=":")
     lam_axis(ax, path.lams)
     ax.set_ylabel("coefficient (original scale)")
-    ax.set_title("Regularization path")
+    ax.set_title(title if title is not None else f"Regularization path{owner}")
+    if C.shape[1] > _MAX_LEGEND and label_top > 0:     # too many for a legend: name the largest
+        first = C[order[0]]
+        for j in np.argsort(-np.abs(first))[:label_top]:
+            ax.annotate(str(names[j]), xy=(path.lams[order[0]], first[j]), xytext=(-3, 0),
+                        textcoords="offset points", ha="right", va="center",
+                        fontsize="x-small", color=ax.lines[j].get_color())
     if show_df:
         twin = ax.twinx()
         twin.plot(path.lams[order], path.df[order], color="0.4", linestyle="--", linewidth=1.0,
