@@ -386,3 +386,47 @@ def test_titles_say_what_each_figure_shows_and_big_paths_name_their_largest_line
     assert [t.get_text() for t in ax.texts] == ["x3", "x7", ax.texts[2].get_text()]
     assert ax.get_legend() is None
     plt.close("all")
+
+
+def test_residual_and_qq_panels_hold_the_residuals():
+    import numpy as np
+
+    from shrinkage import Ridge
+    from shrinkage.plots import plot_residuals
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = X @ [1.0, 2.0, 0.0] + rng.normal(size=60)
+    model = Ridge().fit(X, y)
+    fig = plot_residuals(model, X, y, data="held-out data")
+    a, b = fig.axes
+    pts = a.collections[0].get_offsets()
+    np.testing.assert_allclose(pts[:, 0], model.predict(X))
+    np.testing.assert_allclose(pts[:, 1], y - model.predict(X))
+    z = b.collections[0].get_offsets()[:, 1]
+    assert np.all(np.diff(z) >= 0) and abs(z.mean()) < 1e-12
+    assert a.get_title() == "Residuals against fitted values (held-out data)"
+    plt.close(fig)
+
+
+def test_roc_and_calibration_equal_scikit_learns():
+    import numpy as np
+    from sklearn.calibration import calibration_curve
+    from sklearn.metrics import roc_auc_score
+
+    from shrinkage import LogisticRegression
+    from shrinkage.plots import plot_classification
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(300, 3))
+    y = np.where(X[:, 0] + rng.normal(size=300) > 0, "yes", "no")
+    model = LogisticRegression().fit(X, y)
+    fig = plot_classification(model, X, y)
+    a, b = fig.axes
+    p = model.predict_proba(X)[:, 1]
+    assert a.lines[0].get_label() == f"yes (AUC {roc_auc_score(y == 'yes', p):.3f})"
+    frac, mean = calibration_curve(y == "yes", p, n_bins=10)
+    np.testing.assert_allclose(b.lines[0].get_xdata(), mean)
+    np.testing.assert_allclose(b.lines[0].get_ydata(), frac)
+    y3 = np.digitize(X[:, 1] + rng.normal(size=300), [-0.5, 0.5])
+    fig3 = plot_classification(LogisticRegression().fit(X, y3), X, y3)
+    assert len(fig3.axes[0].lines) == 3 + 1                  # one per class and the diagonal
+    plt.close("all")

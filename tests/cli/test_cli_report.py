@@ -33,13 +33,13 @@ def test_report_is_self_contained(report):
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
     assert "http://" not in page and "https://" not in page
     assert "default-src 'none'" in page                   # the browser may fetch nothing
-    assert page.count("<img") == 3                        # CV curve, path, weights
+    assert page.count("<img") == 4          # CV curve, path, residuals, weights
     assert "λ_min" in page and "Largest coefficients" in page and "colour=red" in page
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_report_renders_in_headless_chromium(report, tmp_path):
     attrs, console = render_in_chromium(report, tmp_path / "profile")
-    assert attrs["data-images"] == "3" and attrs["data-images-ok"] == "3", attrs
+    assert attrs["data-images"] == "4" and attrs["data-images-ok"] == "4", attrs
     assert attrs["data-errors"] == "0", attrs["data-error-messages"]
     assert not console, console

@@ -182,6 +182,20 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
                 "Coefficients (original scale) against λ, effective degrees of freedom dashed.",
                 notes)
 
+    if X is not None and y is not None and hasattr(model, "predict"):
+        from ..plots import plot_classification, plot_residuals
+        if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
+            blocks.append(Heading("How well it classifies"))
+            _figure(blocks, lambda: plot_classification(model, X, y),
+                    "ROC curve (with its AUC) and calibration: the observed frequency of a class "
+                    "against the predicted probability, on the training data (optimistic).",
+                    notes)
+        elif not hasattr(model, "classes_"):
+            blocks.append(Heading("Residuals"))
+            _figure(blocks, lambda: plot_residuals(model, X, y),
+                    "Residuals against fitted values (no pattern is good) and a normal Q-Q plot, "
+                    "on the training data.", notes)
+
     if hasattr(model, "history_"):
         blocks.append(Heading("Training"))
         _figure(blocks, lambda: plot_history(model),
