@@ -47,6 +47,10 @@ CASES.update({
                                         Y_THREE),
     "GroupLassoClassifier": (lambda: shrinkage.GroupLassoClassifier(lam=0.02, groups=[0, 0, 1, 1]),
                              Y_TEXT),
+    "PoissonRegressor": (lambda: shrinkage.PoissonRegressor(lam=0.01), np.round(np.exp(Y_REG / 4))),
+    "GammaRegressor": (lambda: shrinkage.GammaRegressor(lam=0.01), np.exp(Y_REG / 4)),
+    "TweedieRegressor": (lambda: shrinkage.TweedieRegressor(power=1.5, lam=0.01),
+                         np.exp(Y_REG / 4)),
 })
 
 

@@ -76,7 +76,7 @@ __all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE",
 #: the estimators a model file may name (every public estimator of ``shrinkage``)
 LOADABLE = ("Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
             "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
-            "MLPRegressor")
+            "MLPRegressor", "PoissonRegressor", "GammaRegressor", "TweedieRegressor")
 #: the most one member (array) may inflate to, unless ``load`` is told otherwise
 MAX_MEMBER_BYTES = 256 << 20
 #: the most all members together may inflate to, unless ``load`` is told otherwise
