@@ -142,4 +142,4 @@ def test_lam_max_is_infinite_for_ridge_and_null_gradient_checks_datafit():
     X, y, s = _data()
     assert null_lam_max(ElasticNet(1.0, 0.0), X, y) == np.inf
     with pytest.raises(ValueError, match="datafit must be"):
-        null_gradient(X, y, datafit="gamma")
+        null_gradient(X, y, datafit="hinge")

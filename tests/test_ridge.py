@@ -29,7 +29,8 @@ def closed_form(X, y, lam, sw=None, f=None, standardize=True, fit_intercept=True
     s = np.ones(n) if sw is None else sw
     S = s.sum()
     mu = s @ X / S if fit_intercept else np.zeros(p)
-    sd = np.sqrt(s @ (X - mu) ** 2 / S) if standardize else np.ones(p)
+    centre = s @ X / S              # the sd is the centred one, with or without an intercept
+    sd = np.sqrt(s @ (X - centre) ** 2 / S) if standardize else np.ones(p)
     F = (np.ones(p) if f is None else f) * sd ** 2
     A = np.c_[np.ones(n), X] if fit_intercept else X
     M = A.T @ (s[:, None] * A) / S
