@@ -229,3 +229,45 @@ def test_sparse_fold_moments_equal_the_dense_ones(splitter, weighted, fit_interc
             np.testing.assert_allclose(getattr(b, key), getattr(a, key), rtol=1e-12,
                                        atol=1e-13)
         assert (a.S, a.n_rows) == (b.S, b.n_rows)
+
+
+ENET_SETTINGS = [lambda **k: __import__("shrinkage").Lasso(lam=0.05, tol=1e-12, **k),
+                 lambda **k: __import__("shrinkage").ElasticNet(lam=0.05, tol=1e-12, **k),
+                 lambda **k: __import__("shrinkage").Lasso(lam=0.05, tol=1e-12, relax=True, **k)]
+
+
+@pytest.mark.parametrize("make", ENET_SETTINGS)
+@pytest.mark.parametrize("kw", [{}, {"standardize": False}, {"fit_intercept": False},
+                                {"penalty_factor": np.r_[0.0, np.ones(29)]}])
+def test_sparse_lasso_and_elastic_net_equal_the_dense_fit(make, kw):
+    """Covariance-mode coordinate descent on the Gram moments of a sparse X."""
+    X, rng = _sparse(n=300, p=30, density=0.2)
+    y = X @ np.r_[2.0 * np.ones(5), np.zeros(25)] + rng.normal(size=300)
+    sw = rng.uniform(0.5, 2.0, 300)
+    dense = make(**kw).fit(X.toarray(), y, sample_weight=sw)
+    sparse = make(**kw).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-10)
+    assert sparse.intercept_ == pytest.approx(dense.intercept_, abs=1e-10)
+    assert sparse.lam_max_ == pytest.approx(dense.lam_max_, rel=1e-12)
+
+
+def test_sparse_lasso_equals_scikit_learn_at_the_converted_strength():
+    from sklearn.linear_model import Lasso as SkLasso
+
+    from shrinkage import Lasso
+    X, rng = _sparse(n=300, p=30, density=0.2, seed=3)
+    y = X @ np.r_[2.0 * np.ones(5), np.zeros(25)] + rng.normal(size=300)
+    alpha = 0.025
+    lam = convert_strength(alpha, source="sklearn-lasso").value
+    ours = Lasso(lam=lam, standardize=False, tol=1e-12).fit(X, y)
+    theirs = SkLasso(alpha=alpha, tol=1e-14, max_iter=100_000).fit(X, y)
+    assert _rel(ours.coef_, theirs.coef_) < 1e-6
+
+
+def test_sparse_lasso_beyond_the_gram_limit_is_refused_by_name(monkeypatch):
+    import shrinkage.solvers.cd as cd
+    from shrinkage import Lasso
+    monkeypatch.setattr(cd, "SPARSE_GRAM_MAX_FEATURES", 10)
+    X, rng = _sparse()
+    with pytest.raises(TypeError, match="at most 10 columns; X has 40"):
+        Lasso().fit(X, rng.normal(size=X.shape[0]))

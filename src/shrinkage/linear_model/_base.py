@@ -10,6 +10,7 @@ coefficients (the lasso's degrees of freedom); ridge and L2 logistic regression 
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
@@ -49,7 +50,8 @@ class LamMax:
 
         {returns_float}
         """
-        X = np.asarray(X, dtype=np.float64)
+        X = X.astype(np.float64, copy=False) if sp.issparse(X) else \
+            np.asarray(X, dtype=np.float64)
         if getattr(self, "class_weight", None) is not None:     # classifiers: class × sample
             classes, y_idx = np.unique(np.asarray(y), return_inverse=True)
             sample_weight = class_weighted(self.class_weight, classes, y_idx, sample_weight)

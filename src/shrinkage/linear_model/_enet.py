@@ -29,6 +29,7 @@ relaxed model*.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._docs import fill_doc
@@ -59,16 +60,38 @@ def relaxed_fit(X, y, sw, coef, fit_intercept):
     """
     support = np.flatnonzero(coef)
     out = np.zeros_like(coef)
+    if sp.issparse(X):                  # the support's columns only, dense
+        X = _SupportColumns(X, support)
     mx = sw @ X[:, support] if fit_intercept else np.zeros(support.size)
     my = float(sw @ y) if fit_intercept else 0.0
     out[support] = least_squares_on(X, y - my, sw, support, mx)
     return out, my - float(mx @ out[support])
 
 
+class _SupportColumns:
+    """A sparse ``X`` seen through its support's columns, densified (``X[:, support]``)."""
+
+    def __init__(self, X, support):
+        self._dense = X[:, support].toarray()
+        self._index = {int(j): k for k, j in enumerate(support)}
+
+    def __getitem__(self, key):
+        rows, cols = key
+        return self._dense[rows, [self._index[int(j)] for j in np.atleast_1d(cols)]]
+
+
 class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorMixin,
                       BaseEstimator):
     """Input handling shared by the sparse regressors (a subclass gives its penalty at
-    ``λ = 1`` through ``_penalty``)."""
+    ``λ = 1`` through ``_penalty``). Where ``_accepts_sparse``, ``X`` may be scipy sparse
+    (covariance-mode coordinate descent on its Gram moments, up to 2048 columns)."""
+
+    _accepts_sparse = False        # ElasticNet and Lasso say True (ElasticNetCV: not yet)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = self._accepts_sparse
+        return tags
 
     def _validate(self, X, y, sample_weight):
         X, y = check_X_y(self, X, y, multi_output=False, y_numeric=True, dtype=np.float64)
@@ -146,6 +169,8 @@ class ElasticNet(SparseRegressor):
     >>> model.coef_.round(2)
     array([ 2.25, -1.46,  0.  , -0.02,  0.  ])
     """
+
+    _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, relax: bool = False,

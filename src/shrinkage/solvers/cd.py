@@ -62,11 +62,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._docs import fill_doc
 from ..penalties import ElasticNet
 from ..standardization import column_stats
+from .ridge_sparse import GRAM_MAX_FEATURES as SPARSE_GRAM_MAX_FEATURES
 from ._cd_kernels import _cd_gram, _cd_naive
 from .moments import Moments, fold_moments
 from .null import least_squares_on
@@ -277,6 +279,13 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
 
 def make_problem(X, y, sw, *, fit_intercept=True, standardize=True, mode="auto"):
     """``gram_problem`` when ``n > p`` (and ``mode="auto"``), else ``naive_problem``."""
+    if sp.issparse(X):       # sparse X: the Gram moments from sparse products, never dense X
+        if X.shape[1] > SPARSE_GRAM_MAX_FEATURES:
+            raise TypeError(
+                f"coordinate descent on sparse X works on its Gram matrix, for at most "
+                f"{SPARSE_GRAM_MAX_FEATURES} columns; X has {X.shape[1]}: select columns, or "
+                "pass X.toarray() if it fits in memory")
+        mode = "gram"
     if mode == "auto":
         mode = "gram" if X.shape[0] > X.shape[1] else "naive"
     build = gram_problem if mode == "gram" else naive_problem

@@ -14,6 +14,7 @@ for squared error, the λ = 0 proximal-Newton fit for the logistic and softmax l
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..datafits import get_datafit, normalized_weights
 from ..standardization import column_stats
@@ -66,8 +67,10 @@ def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None):
     """
     n = X.shape[0]
     unpen = np.zeros(X.shape[1], bool) if unpenalized is None else np.asarray(unpenalized, bool)
-    if unpen.any():
-        return _unpenalized_fit(X[:, unpen], Y, sw, datafit, fit_intercept)
+    if unpen.any():      # the few unpenalized columns, dense even when X is sparse
+        XU = X[:, unpen]
+        return _unpenalized_fit(XU.toarray() if sp.issparse(XU) else XU, Y, sw, datafit,
+                                fit_intercept)
     if datafit.multi_output:
         c = datafit.null_eta(Y, sw) if fit_intercept else np.zeros(Y.shape[1])
         return np.broadcast_to(c, (n, Y.shape[1]))
@@ -129,14 +132,14 @@ def null_gradient(X, y, sample_weight=None, *, datafit="squared_error",
     array([-2.])
     """
     datafit = get_datafit(datafit)
-    X = np.asarray(X, dtype=np.float64)
+    X = X.astype(np.float64, copy=False) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     Y = np.asarray(y, dtype=np.float64)
     sw = normalized_weights(sample_weight, X.shape[0])
     mean, scale = column_stats(X, sw, fit_intercept, standardize)
     unpen = np.zeros(X.shape[1], bool) if unpenalized is None else np.asarray(unpenalized, bool)
     eta = null_eta(X, Y, sw, datafit, fit_intercept=fit_intercept, unpenalized=unpen)
     G = datafit.gradient(Y, np.asarray(eta, dtype=np.float64), sw)
-    g = ((G.T @ X) - np.multiply.outer(G.sum(axis=0), mean)) / scale
+    g = (np.asarray(G.T @ X) - np.multiply.outer(G.sum(axis=0), mean)) / scale
     g[..., unpen] = 0.0
     return g
 
