@@ -209,6 +209,17 @@ def _sparse_formats(estimator, accept_sparse):
     return list(SPARSE_FORMATS) if accept_sparse else False
 
 
+def input_dtype(X):
+    """``np.float32`` when ``X`` holds float32 values (an array, a sparse matrix, or a DataFrame
+    whose columns are all float32), else ``np.float64``: the dtype of the fitted coefficients
+    and predictions (float32 in, float32 out, as scikit-learn's linear models)."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "__iter__") and not hasattr(X, "format"):
+        return np.float32 if len(dtypes) and all(str(d) == "float32" for d in dtypes) \
+            else np.float64
+    return np.float32 if str(getattr(X, "dtype", "")) == "float32" else np.float64
+
+
 def check_X(estimator, X, *, reset: bool, dtype=_FLOATS, accept_sparse=None):
     """Validate a feature matrix; with ``reset`` record ``n_features_in_`` and feature names.
 

@@ -34,8 +34,8 @@ class LinearPredictor:
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self, "coef_")
-        X = check_X(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_.T + self.intercept_
+        X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
 
 class LamMax:

@@ -34,7 +34,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._docs import fill_doc
 from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
-                           check_sample_weight, check_tol, check_X_y, store_init_args)
+                           check_sample_weight, check_tol, check_X_y, input_dtype,
+                           store_init_args)
 from ..datafits import normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
@@ -110,11 +111,12 @@ class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorM
     def _null_problem(self, X, y):
         return self._penalty(X.shape[1]), y.astype(np.float64), "squared_error"
 
-    def _finish(self, X, y, sw_norm, coef, intercept):
+    def _finish(self, X, y, sw_norm, coef, intercept, dtype=np.float64):
         self.penalized_coef_ = coef
         if self.relax:
             coef, intercept = relaxed_fit(X, y, sw_norm, coef, self.fit_intercept)
-        self.coef_, self.intercept_ = coef, float(intercept)
+        self.coef_ = np.asarray(coef).astype(dtype)          # float32 X: float32 out
+        self.intercept_ = float(intercept) if dtype == np.float64 else dtype(intercept)
         self.n_nonzero_ = int(np.count_nonzero(coef))
 
 
@@ -190,6 +192,7 @@ class ElasticNet(SparseRegressor):
         """
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
+        dtype = input_dtype(X)
         X, y, _, sw = self._validate(X, y, sample_weight)
         f = self._penalty_factor(X.shape[1])
         prob = make_problem(X, y, sw, fit_intercept=self.fit_intercept,
@@ -197,7 +200,7 @@ class ElasticNet(SparseRegressor):
         self.lam_max_ = self.lam_max(X, y, sw)
         path = enet_path(prob, [lam], l1_ratio=rho, penalty_factor=f, tol=tol, max_iter=max_iter)
         coef, intercept = prob.to_original(path.beta[0])
-        self._finish(X, y, sw, coef, intercept)
+        self._finish(X, y, sw, coef, intercept, dtype)
         self.lam_ = lam
         self.n_iter_ = int(path.n_iter[0])
         return self

@@ -27,7 +27,8 @@ from .._docs import fill_doc
 from .._params import ParamHints
 from ._summary import CoefficientSummary
 from .._validation import (check_lam, check_penalty_factor, check_positive_int,
-                           check_sample_weight, check_tol, check_X, check_X_y, store_init_args)
+                           check_sample_weight, check_tol, check_X, check_X_y, input_dtype,
+                           store_init_args)
 from ..datafits import normalized_weights, tweedie
 from ..solvers.objective import logistic_objective
 from ..solvers.smooth import SOLVERS, solve_smooth
@@ -101,6 +102,7 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         if self.solver not in SOLVERS:
             raise ValueError(f"solver must be one of {SOLVERS}, got {self.solver!r}")
         datafit = self._datafit()
+        dtype = input_dtype(X)
         X, y = check_X_y(self, X, y, y_numeric=True, dtype=np.float64)
         if sp.issparse(X):
             X = X.astype(np.float64, copy=False)
@@ -116,8 +118,9 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
             theta0[-1] = datafit.null_eta(y, obj.sw) if off is None else \
                 float(np.log(obj.sw @ y) - np.log(obj.sw @ np.exp(off)))
         res = solve_smooth(obj, theta0=theta0, solver=self.solver, tol=tol, max_iter=max_iter)
-        self.coef_ = np.asarray(res.coef, dtype=np.float64).reshape(-1)
-        self.intercept_ = float(np.asarray(res.intercept).reshape(-1)[0])
+        self.coef_ = np.asarray(res.coef).reshape(-1).astype(dtype)   # float32 X: float32 out
+        b = np.asarray(res.intercept).reshape(-1)[0]
+        self.intercept_ = float(b) if dtype == np.float64 else dtype(b)
         self.lam_ = lam
         self.n_iter_ = int(res.n_iter)
         self.solver_ = res.solver
@@ -131,7 +134,7 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
 
     def _eta(self, X, offset=None):
         check_is_fitted(self, "coef_")
-        X = check_X(self, X, reset=False, dtype=np.float64)
+        X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
         eta = np.asarray(X @ self.coef_).reshape(-1) + self.intercept_
         off = _check_offset(offset, X.shape[0])
         return eta if off is None else eta + off

@@ -24,7 +24,7 @@ from .._docs import fill_doc
 from .._validation import (check_classification_y, check_lam, check_penalty_factor,
                            class_weighted,
                            check_sample_weight, check_weighted_classes, check_X, check_X_y,
-                           store_init_args)
+                           input_dtype, store_init_args)
 from ..datafits import Logistic, SoftmaxCrossEntropy
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.objective import logistic_effective_df, logistic_objective
@@ -88,7 +88,7 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         (n_samples, n_classes).
         """
         check_is_fitted(self)
-        X = check_X(self, X, reset=False, dtype=np.float64)
+        X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
         eta = np.asarray(X @ self.coef_.T) + self.intercept_
         return eta[:, 0] if eta.shape[1] == 1 else eta
 
@@ -149,10 +149,10 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
                                      fit_intercept=self.fit_intercept,
                                      standardize=self.standardize, sample_weight=sample_weight)
 
-    def _set_fitted(self, res, classes, lam):
+    def _set_fitted(self, res, classes, lam, dtype=np.float64):
         self.classes_ = classes
-        self.coef_ = res.coef
-        self.intercept_ = res.intercept
+        self.coef_ = np.asarray(res.coef).astype(dtype)       # float32 X: float32 out
+        self.intercept_ = np.asarray(res.intercept).astype(dtype)
         self.n_iter_ = int(res.n_iter)
         self.lam_ = float(lam)
         self.solver_ = res.solver
@@ -223,7 +223,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
 
     Notes
     -----
-    Input of dtype float32 is converted once to float64; all computation is in float64.
+    Input of dtype float32 is converted once to float64 and all computation is in float64;
+    the coefficients, decision function and probabilities then come back as float32.
 
     Examples
     --------
@@ -273,12 +274,16 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         rho = self.l1_ratio
         if isinstance(rho, bool) or not isinstance(rho, Real) or not 0.0 <= rho <= 1.0:
             raise ValueError(f"l1_ratio must be a number in [0, 1], got {rho!r}")
+        dtype = input_dtype(X)
         X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
         if rho > 0:
-            return self._fit_enet(X, y_idx, classes, s, pf, lam, float(rho))
+            self._fit_enet(X, y_idx, classes, s, pf, lam, float(rho))
+            self.coef_, self.intercept_ = (self.coef_.astype(dtype),
+                                           self.intercept_.astype(dtype))
+            return self
         obj = logistic_objective(X, Y, s, lam, pf, self.fit_intercept, self.standardize)
         res = solve_smooth(obj, solver=self.solver, tol=float(self.tol), max_iter=self.max_iter)
-        self._set_fitted(res, classes, lam)
+        self._set_fitted(res, classes, lam, dtype)
         return self
 
     def _null_problem(self, X, y):

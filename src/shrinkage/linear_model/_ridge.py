@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
-                           check_X_y, store_init_args)
+                           check_X_y, input_dtype, store_init_args)
 from ..datafits import normalized_weights
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam
@@ -54,10 +54,13 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         f = check_penalty_factor(self.penalty_factor, X.shape[1])
         return X, y, sw, f
 
-    def _set_coef(self, coef, intercept, y_ndim):
-        # coef (t, p), intercept (t,) -> scikit-learn shapes: (p,) and float for 1-D y
+    def _set_coef(self, coef, intercept, y_ndim, dtype=np.float64):
+        # coef (t, p), intercept (t,) -> scikit-learn shapes: (p,) and float for 1-D y; float32
+        # X gives float32 coefficients (computed in float64)
+        coef, intercept = np.asarray(coef).astype(dtype), np.asarray(intercept).astype(dtype)
         if y_ndim == 1:
-            self.coef_, self.intercept_ = coef[0], float(intercept[0])
+            self.coef_ = coef[0]
+            self.intercept_ = float(intercept[0]) if dtype == np.float64 else intercept[0]
         else:
             self.coef_, self.intercept_ = coef, intercept
 
@@ -180,6 +183,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         -------
         self : Ridge
         """
+        dtype = input_dtype(X)
         X, y, sw, f = self._validate(X, y, sample_weight)
         t = 1 if y.ndim == 1 else y.shape[1]
         lam = np.asarray(self.lam, dtype=object)
@@ -199,7 +203,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
             prob = RidgeProblem.build(X, y, sw, fit_intercept=self.fit_intercept,
                                       standardize=self.standardize, penalty_factor=f)
             coef, intercept, df = solve_ridge(prob, lam)
-        self._set_coef(coef, intercept, y.ndim)
+        self._set_coef(coef, intercept, y.ndim, dtype)
         self.lam_ = float(lam[0]) if y.ndim == 1 else lam
         if df is not None:
             self.df_ = float(df[0]) if y.ndim == 1 else df

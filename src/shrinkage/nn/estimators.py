@@ -52,7 +52,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._progress import ProgressBar
 from .._threads import blas_threads
-from .._validation import check_classification_y, check_sample_weight, check_X, check_X_y
+from .._validation import (check_classification_y, check_sample_weight, check_X, check_X_y,
+                           input_dtype)
 from .._params import ParamHints
 from .._warnings import warn_user
 from . import schedules as S
@@ -347,6 +348,12 @@ class _BaseMLP(ParamHints, BaseEstimator):
         X = check_X(self, X, reset=False)
         return self.net_.predict(X)           # float64, independent of batching
 
+    @staticmethod
+    def _out(values, X):
+        """Outputs in the input's dtype: float32 rows give float32 (computed in float64
+        whatever the batching)."""
+        return values.astype(input_dtype(X), copy=False)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = False
@@ -473,12 +480,14 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def predict_proba(self, X):
         """Class probabilities, shape ``(n_samples, n_classes)`` (rows sum to one)."""
         eta = self._forward(X)
-        return HEADS[self.head_].probabilities(eta[:, 0] if eta.shape[1] == 1 else eta)
+        return self._out(HEADS[self.head_].probabilities(eta[:, 0] if eta.shape[1] == 1 else eta),
+                         X)
 
     def predict_log_proba(self, X):
         """``log`` of :meth:`predict_proba`, computed stably (the head's datafit)."""
         eta = self._forward(X)
-        return HEADS[self.head_].log_probabilities(eta[:, 0] if eta.shape[1] == 1 else eta)
+        return self._out(HEADS[self.head_].log_probabilities(eta[:, 0] if eta.shape[1] == 1
+                                                             else eta), X)
 
     def predict(self, X):
         """Most probable class, shape ``(n_samples,)``."""
@@ -557,7 +566,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def predict(self, X):
         """Predictions, shape ``(n_samples,)`` or ``(n_samples, n_targets)`` like ``y``."""
-        eta = self._forward(X)
+        eta = self._out(self._forward(X), X)
         return eta.ravel() if self._y_ndim == 1 else eta
 
     def __sklearn_tags__(self):
