@@ -218,11 +218,15 @@ class ElasticNetCV(SparseRegressor):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
         return max(min(check_ratio(r) for r in ratios), 1e-3)
 
-    def _grid(self, X, y, sw, rho, f):
+    def _grid(self, X, y, sw, rho, f, full):
         if not isinstance(self._lams, int):
             return self._lams
-        top = null_model_lam_max(ENPenalty(1.0, max(rho, 1e-3), f), X, y, sw,
-                                 fit_intercept=self.fit_intercept, standardize=self.standardize)
+        pen = ENPenalty(1.0, max(rho, 1e-3), f)
+        if f is None or np.all(f > 0):   # null gradient: −2q of the all-data problem
+            top = pen.lam_max(-2.0 * full.q)
+        else:
+            top = null_model_lam_max(pen, X, y, sw, fit_intercept=self.fit_intercept,
+                                     standardize=self.standardize)
         n, p = X.shape
         ratio = self.lam_min_ratio if self.lam_min_ratio is not None else (1e-3 if n > p else 1e-2)
         return sparse_grid(top, self._lams, ratio)
@@ -304,7 +308,7 @@ class ElasticNetCV(SparseRegressor):
                 walk(r, c["grid"][-1] * step ** np.arange(1, new.size + 1))
 
         with bar:
-            grids = [self._grid(X, y, sw, rho, f) for rho in ratios]
+            grids = [self._grid(X, y, sw, rho, f, full) for rho in ratios]
             size = grids[0].size
             user_grid = not isinstance(self._lams, int)
             step = _EXIT_CHUNK if self.early_exit and not user_grid else size

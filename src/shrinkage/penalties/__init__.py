@@ -29,5 +29,5 @@ from ._group import GroupL2, block_soft_threshold, slice_norms
 from ._kernels import enet_center, enet_coordinate, enet_distance, soft_threshold
 
 __all__ = ["L2", "L1", "ElasticNet", "GroupL2", "enet_value", "enet_prox", "enet_distances",
-           "enet_conjugate", "slice_norms", "block_soft_threshold", "soft_threshold", "enet_coordinate",
-           "enet_distance", "enet_center"]
+           "enet_conjugate", "slice_norms", "block_soft_threshold", "soft_threshold",
+           "enet_coordinate", "enet_distance", "enet_center"]

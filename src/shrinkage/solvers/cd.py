@@ -46,6 +46,23 @@ answer is therefore exact: the solver stops only when the largest subdifferentia
 over all features is at most ``tol · max_j |2 X̃ᵀ(sw ⊙ ỹ)|_j`` (``tol`` relative to the null
 gradient, i.e. to ``ρλ_max`` for unit factors; the units of ``y`` cancel).
 
+What ``tol`` means, and glmnet's ``thresh``: on standardized columns (``G_jj = 1``) a
+coordinate whose residual is ``d_j`` moves by about ``d_j/2`` and lowers the objective by about
+``d_j²/4``; with ``max|2q| = 2 r_max √yy`` (``r_max = max_j |corr(x_j, y)|``, ``yy`` the null
+datafit) the rule bounds that change by ``(tol · r_max)² · yy``, which is the quantity glmnet
+compares with ``thresh`` (its largest ``G_jj Δβ_j²`` over a pass, relative to the null deviance).
+glmnet measures the *last pass's* change, which on correlated columns understates the distance
+to the optimum; the residual does not. Measured (``benchmarks/results/defaults_enet.md``, a
+20,000 × 1,000 AR(0.9) design, glmnet's α = 1/3 path): glmnet's default ``thresh = 1e-7`` left
+coefficients 3e-2 (median over λ) to 1.4e-1 (worst) from the exact path; ``tol = 1e-3`` 1.5e-2
+to 5e-2; the estimators' default ``tol = 1e-4`` 8e-4 to 6e-3, with a quarter of the passes of
+``tol = 1e-7``.
+
+Each solution also gets its **duality gap** (:func:`duality_gap`, relative to ``yy``): an
+upper bound on its suboptimality in objective units, reported in :class:`EnetPath` with the
+fraction of ``yy`` explained (``dev_ratio``, glmnet's ``dev.ratio``); it is computed once per λ
+(``O(p)`` given ``h``), not used to stop.
+
 In covariance mode a full sweep over the working set alternates with *settling* its non-zeros
 (the active set ``A``) on a contiguous copy of ``G[A, A]`` — ``O(|A|)`` per update instead of
 ``O(p)``, the rest of ``h`` brought up to date once afterwards — and every
