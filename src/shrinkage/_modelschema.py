@@ -68,7 +68,8 @@ _NUMBER_ATTRIBUTES = ("lam_", "lam_min_", "lam_1se_", "l1_ratio_", "df_", "lam_m
 PARAM_KINDS = {
     "activation": ("str",), "adaptive_lam": ("none", "str"), "batch_size": ("int", "str"),
     "checkpoint": ("none",), "compute_df": ("bool",), "cv": ("none", "int", "str", "labels"),
-    "cv_tol": ("none", "number"), "dtype": ("str",), "early_stopping": ("bool",),
+    "cv_tol": ("none", "number"), "dtype": ("str",), "early_exit": ("bool",),
+    "early_stopping": ("bool",),
     "fit_intercept": ("bool",), "group_axis": ("str",),
     "group_lam": ("number", "numbers", "mapping"), "group_weights": ("none", "numbers", "mapping"),
     "groups": ("none", "labels"), "hidden_layer_sizes": ("int", "ints"), "init": ("str",),

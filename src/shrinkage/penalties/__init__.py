@@ -24,10 +24,10 @@ together with the per-coordinate formulas of :mod:`shrinkage.penalties._kernels`
 features by label, or the columns / rows of a matrix (``axis``: the networks' neurons).
 """
 
-from ._enet import L1, L2, ElasticNet, enet_distances, enet_prox, enet_value
+from ._enet import L1, L2, ElasticNet, enet_conjugate, enet_distances, enet_prox, enet_value
 from ._group import GroupL2, block_soft_threshold, slice_norms
 from ._kernels import enet_center, enet_coordinate, enet_distance, soft_threshold
 
 __all__ = ["L2", "L1", "ElasticNet", "GroupL2", "enet_value", "enet_prox", "enet_distances",
-           "slice_norms", "block_soft_threshold", "soft_threshold", "enet_coordinate",
-           "enet_distance", "enet_center"]
+           "enet_conjugate", "slice_norms", "block_soft_threshold", "soft_threshold",
+           "enet_coordinate", "enet_distance", "enet_center"]

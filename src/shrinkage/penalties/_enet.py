@@ -46,7 +46,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ElasticNet", "L1", "L2", "enet_value", "enet_prox", "enet_distances"]
+__all__ = ["ElasticNet", "L1", "L2", "enet_value", "enet_prox", "enet_distances",
+           "enet_conjugate"]
 
 
 def enet_value(w, l1, l2) -> float:
@@ -78,6 +79,17 @@ def enet_distances(w, g, l1, l2):
     on = np.abs(g + 2.0 * l2 * w + l1 * np.sign(w))
     off = np.maximum(np.abs(g) - l1, 0.0)
     return np.where(w != 0, on, off)
+
+
+def enet_conjugate(v, l1, l2) -> float:
+    """Fenchel conjugate ``Σ_j sup_w [v_j w − l1_j|w| − l2_j w²]`` of the penalty (what a
+    duality gap needs): ``max(|v_j| − l1_j, 0)² / (4 l2_j)`` where ``l2_j > 0``; where
+    ``l2_j = 0`` it is 0 if ``|v_j| ≤ l1_j``, else ``inf``."""
+    excess = np.maximum(np.abs(v) - l1, 0.0)
+    smooth = l2 > 0
+    if np.any(excess[~smooth] > 0):
+        return np.inf
+    return float(np.sum(excess[smooth] ** 2 / (4.0 * l2[smooth])))
 
 
 class ElasticNet:

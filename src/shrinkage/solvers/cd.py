@@ -46,6 +46,23 @@ answer is therefore exact: the solver stops only when the largest subdifferentia
 over all features is at most ``tol · max_j |2 X̃ᵀ(sw ⊙ ỹ)|_j`` (``tol`` relative to the null
 gradient, i.e. to ``ρλ_max`` for unit factors; the units of ``y`` cancel).
 
+What ``tol`` means, and glmnet's ``thresh``: on standardized columns (``G_jj = 1``) a
+coordinate whose residual is ``d_j`` moves by about ``d_j/2`` and lowers the objective by about
+``d_j²/4``; with ``max|2q| = 2 r_max √yy`` (``r_max = max_j |corr(x_j, y)|``, ``yy`` the null
+datafit) the rule bounds that change by ``(tol · r_max)² · yy``, which is the quantity glmnet
+compares with ``thresh`` (its largest ``G_jj Δβ_j²`` over a pass, relative to the null deviance).
+glmnet measures the *last pass's* change, which on correlated columns understates the distance
+to the optimum; the residual does not. Measured (``benchmarks/results/defaults_enet.md``, a
+20,000 × 1,000 AR(0.9) design, glmnet's α = 1/3 path): glmnet's default ``thresh = 1e-7`` left
+coefficients 3e-2 (median over λ) to 1.4e-1 (worst) from the exact path; ``tol = 1e-3`` 1.5e-2
+to 5e-2; the estimators' default ``tol = 1e-4`` 8e-4 to 6e-3, with a quarter of the passes of
+``tol = 1e-7``.
+
+Each solution also gets its **duality gap** (:func:`duality_gap`, relative to ``yy``): an
+upper bound on its suboptimality in objective units, reported in :class:`EnetPath` with the
+fraction of ``yy`` explained (``dev_ratio``, glmnet's ``dev.ratio``); it is computed once per λ
+(``O(p)`` given ``h``), not used to stop.
+
 In covariance mode a full sweep over the working set alternates with *settling* its non-zeros
 (the active set ``A``) on a contiguous copy of ``G[A, A]`` — ``O(|A|)`` per update instead of
 ``O(p)``, the rest of ``h`` brought up to date once afterwards — and every
@@ -66,7 +83,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._docs import fill_doc
-from ..penalties import ElasticNet
+from ..penalties import ElasticNet, enet_conjugate, enet_value
 from ..standardization import column_stats
 from .ridge_sparse import GRAM_MAX_FEATURES as SPARSE_GRAM_MAX_FEATURES
 from ._cd_kernels import _cd_gram, _cd_naive
@@ -75,7 +92,7 @@ from .null import least_squares_on
 from .._warnings import warn_user
 
 __all__ = ["QuadraticProblem", "gram_problem", "naive_problem", "make_problem",
-           "fold_gram_problems", "null_beta", "enet_path", "EnetPath"]
+           "fold_gram_problems", "null_beta", "enet_path", "EnetPath", "duality_gap"]
 
 
 @dataclass
@@ -84,7 +101,9 @@ class QuadraticProblem:
 
     ``mode == "gram"`` holds ``G`` (p, p) and ``q`` (p,); ``mode == "naive"`` holds ``X``
     (n, p, Fortran order, raw), ``sw`` (n,) and the centred target ``ytil`` (n,). Both hold the
-    column ``mean`` and ``scale`` (original units), ``ybar`` and ``colsq = diag(G)``.
+    column ``mean`` and ``scale`` (original units), ``ybar``, ``colsq = diag(G)`` and
+    ``yy = Σ_i sw_i ỹ_i²`` (the null model's datafit: the unit of the duality gap; NaN when
+    unknown).
     """
 
     mode: str
@@ -97,6 +116,7 @@ class QuadraticProblem:
     X: np.ndarray | None = None
     sw: np.ndarray | None = None
     ytil: np.ndarray | None = None
+    yy: float = np.nan
 
     @property
     def n_features(self) -> int:
@@ -113,10 +133,11 @@ class QuadraticProblem:
         return coef, self.ybar - coef @ self.mean
 
     @classmethod
-    def from_moments(cls, m: Moments) -> "QuadraticProblem":
-        """The covariance-mode problem of one target's :class:`~shrinkage.solvers.moments.Moments`."""
+    def from_moments(cls, m: Moments, yy: float = np.nan) -> "QuadraticProblem":
+        """The covariance-mode problem of one target's :class:`~shrinkage.solvers.moments.Moments`
+        (``yy`` its target's weighted sum of squares about its mean)."""
         return cls("gram", m.mean, m.scale, float(m.y_mean[0]), np.diag(m.G).copy(),
-                   m.q[:, 0].copy(), G=m.G)
+                   m.q[:, 0].copy(), G=m.G, yy=float(yy))
 
 
 @fill_doc
@@ -133,7 +154,7 @@ def naive_problem(X, y, sw, *, fit_intercept=True, standardize=True) -> Quadrati
     q = (swy @ X - mean * swy.sum()) / scale
     colsq = (sw @ (X * X) - 2 * mean * (sw @ X) + mean ** 2 * sw.sum()) / scale ** 2
     return QuadraticProblem("naive", mean, scale, ybar, np.maximum(colsq, 0.0), q, X=X,
-                            sw=np.ascontiguousarray(sw), ytil=ytil)
+                            sw=np.ascontiguousarray(sw), ytil=ytil, yy=float(sw @ ytil ** 2))
 
 
 def gram_problem(X, y, sw, *, fit_intercept=True, standardize=True) -> QuadraticProblem:
@@ -157,7 +178,17 @@ def fold_gram_problems(X, y, s, splits, *, fit_intercept=True, standardize=True)
     """
     full, folds = fold_moments(X, y, s, splits, fit_intercept=fit_intercept,
                                standardize=standardize)
-    return QuadraticProblem.from_moments(full), [QuadraticProblem.from_moments(m) for m in folds]
+    y = np.asarray(y, dtype=np.float64).ravel()
+    w = np.ones(y.size) if s is None else np.asarray(s, dtype=np.float64)
+
+    def yy(rows):
+        yr, wr = y[rows], w[rows]
+        c = (wr @ yr) / wr.sum() if fit_intercept else 0.0
+        return float(wr @ (yr - c) ** 2 / wr.sum())
+
+    return (QuadraticProblem.from_moments(full, yy(slice(None))),
+            [QuadraticProblem.from_moments(m, yy(np.asarray(tr))) for m, (tr, _) in
+             zip(folds, splits)])
 
 
 @dataclass
@@ -172,12 +203,60 @@ class EnetPath:
         CD passes per λ.
     kkt : ndarray of shape (n_lams,)
         Largest subdifferential distance at each solution (absolute).
+    gap : ndarray of shape (n_lams,)
+        Duality gap at each solution, relative to ``yy`` (:func:`duality_gap`; NaN when the
+        problem does not know ``yy``).
+    dev_ratio : ndarray of shape (n_lams,)
+        Fraction of ``yy`` explained by each solution, ``1 − F(β)/yy`` (glmnet's ``dev.ratio``).
     """
 
     lams: np.ndarray
     beta: np.ndarray
     n_iter: np.ndarray
     kkt: np.ndarray
+    gap: np.ndarray | None = None
+    dev_ratio: np.ndarray | None = None
+
+
+def duality_gap(problem: QuadraticProblem, beta, h, l1, l2):
+    r"""Duality gap of ``β`` (standardized) and its datafit value, in the units of the objective.
+
+    With the datafit ``F(β) = Σ_i sw_i r_i² = yy − qᵀβ − βᵀh`` (``r = ỹ − X̃β``,
+    ``h = X̃ᵀ(sw ⊙ r)``) and the penalty ``P(β) = Σ l1_j|β_j| + l2_j β_j²``, the Fenchel dual
+    of ``min F + P`` at the point ``θ = −2s sw ⊙ r`` is::
+
+        D = 2s (yy − qᵀβ) − s² F(β) − P*(2s h),
+
+    ``P*`` the penalty's conjugate (:func:`~shrinkage.penalties.enet_conjugate`) and ``s ≤ 1``
+    the largest scale that keeps ``|2s h_j| ≤ l1_j`` on the pure-L1 coordinates (where ``P*``
+    is finite only there). ``F + P − D ≥ F + P − min(F + P) ≥ 0``: the gap bounds the
+    suboptimality, and it is zero exactly at the optimum. Unpenalized coordinates
+    (``l1_j = l2_j = 0``) are taken at their optimum (``h_j = 0``; their subdifferential
+    distance is in the KKT certificate).
+
+    Returns
+    -------
+    gap : float
+        ``F + P − D`` (NaN when ``problem.yy`` is unknown).
+    datafit : float
+        ``F(β)``.
+    """
+    yy = problem.yy
+    qb = float(problem.q @ beta)
+    F = yy - qb - float(beta @ h)
+    pen = enet_value(beta, l1, l2)
+    v = 2.0 * h
+    lasso = (l2 == 0) & (l1 > 0)
+    smooth = l2 > 0
+    scale = 1.0
+    if np.any(lasso):
+        m = np.abs(v[lasso])
+        over = m > l1[lasso]
+        if np.any(over):
+            scale = float(np.min(l1[lasso][over] / m[over]))
+    dual = (2.0 * scale * (yy - qb) - scale * scale * F
+            - enet_conjugate(scale * v[smooth], l1[smooth], l2[smooth]))
+    return F + pen - dual, F
 
 
 def null_beta(problem: QuadraticProblem, penalty_factor=None) -> np.ndarray:
@@ -255,6 +334,9 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
     out = np.empty((lams.size, p))
     n_iter = np.zeros(lams.size, dtype=np.int64)
     kkt = np.zeros(lams.size)
+    gap = np.full(lams.size, np.nan)
+    dev = np.full(lams.size, np.nan)
+    yy = problem.yy if problem.yy > 0 else np.nan
     for k, lam in enumerate(lams):
         l1, l2 = ElasticNet(lam, rho, f).weights(p)
         # strong rule, less the tolerance: a zero within tol of its bound is optimal to tol, so
@@ -269,12 +351,14 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
             it, cert = _cd_naive(X, sw, mean, scale, problem.colsq, r, h, l1, l2, beta, ws,
                                  tol_abs, max_iter)
         out[k], n_iter[k], kkt[k] = beta, it, cert
+        g, F = duality_gap(problem, beta, h, l1, l2)
+        gap[k], dev[k] = g / yy, 1.0 - F / yy
         lam_prev = lam
         if warn and cert > tol_abs:
             warn_user(f"coordinate descent did not converge at λ = {lam:.4g} in {max_iter} "
                       f"passes (optimality gap {cert:.3g} > {tol_abs:.3g}); raise max_iter or "
                       "tol", ConvergenceWarning)
-    return EnetPath(lams, out, n_iter, kkt)
+    return EnetPath(lams, out, n_iter, kkt, gap, dev)
 
 
 def make_problem(X, y, sw, *, fit_intercept=True, standardize=True, mode="auto"):
