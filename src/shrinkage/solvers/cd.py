@@ -363,13 +363,19 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
 
 def make_problem(X, y, sw, *, fit_intercept=True, standardize=True, mode="auto"):
     """``gram_problem`` when ``n > p`` (and ``mode="auto"``), else ``naive_problem``."""
-    if sp.issparse(X):       # sparse X: the Gram moments from sparse products, never dense X
+    if sp.issparse(X):
+        # sparse X: covariance mode on the Gram moments from sparse products; with fewer rows
+        # than columns the naive mode on a dense copy, which is smaller than the p × p Gram
+        # matrix the covariance mode would form (so X is never densified beyond that size)
         if X.shape[1] > SPARSE_GRAM_MAX_FEATURES:
             raise TypeError(
                 f"coordinate descent on sparse X works on its Gram matrix, for at most "
                 f"{SPARSE_GRAM_MAX_FEATURES} columns; X has {X.shape[1]}: select columns, or "
                 "pass X.toarray() if it fits in memory")
-        mode = "gram"
+        if X.shape[0] > X.shape[1]:
+            mode = "gram"
+        else:
+            X, mode = X.toarray(), "naive"
     if mode == "auto":
         mode = "gram" if X.shape[0] > X.shape[1] else "naive"
     build = gram_problem if mode == "gram" else naive_problem
