@@ -458,3 +458,28 @@ def test_bias_variance_with_only_a_sampling_callable_and_a_test_set():
     assert res.variance[0] < res.variance[1] and res.bias2[0] > res.bias2[1]
     with pytest.raises(ValueError, match="X and y are needed"):
         bias_variance(Ridge(), None, None, [1.0], n_rounds=3)
+
+
+@pytest.mark.parametrize("make", [lambda: __import__("shrinkage").Lasso(tol=1e-10),
+                                  lambda: __import__("shrinkage").ElasticNet(tol=1e-10),
+                                  lambda: __import__("shrinkage").Lasso(tol=1e-10, relax=True),
+                                  lambda: __import__("shrinkage").ElasticNetCV(tol=1e-10)])
+def test_the_elastic_net_path_is_one_warm_path_equal_to_a_fit_per_lambda(make):
+    """Issue 11: coefficient_path refitted from scratch (a Gram matrix per λ); now one
+    problem and one screened path, with the coefficients of separate fits."""
+    from sklearn.base import clone
+
+    from shrinkage.diagnostics import coefficient_path
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 20))
+    y = X[:, :3] @ [2.0, -1.0, 1.0] + rng.normal(size=300)
+    lams = np.r_[np.geomspace(1.0, 1e-3, 14), 0.5]       # not sorted: path.lams is
+    est = make()
+    path = coefficient_path(est, X, y, lams)
+    from shrinkage.linear_model import single_lam_estimator
+    one = single_lam_estimator(est)
+    for k, lam in enumerate(path.lams):
+        ref = clone(one).set_params(lam=float(lam)).fit(X, y)
+        np.testing.assert_allclose(path.coef[k], ref.coef_, rtol=0, atol=1e-8)
+        assert path.intercept[k] == pytest.approx(ref.intercept_, abs=1e-8)
+        assert path.df[k] == np.count_nonzero(ref.coef_)

@@ -136,6 +136,10 @@ def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathR
     ridge = _decomposable(estimator)
     if ridge is not None:
         return _ridge_path(ridge, X, y, lams, names)
+    from ..linear_model import ElasticNet
+    enet = single_lam_estimator(estimator) if hasattr(estimator, "fit") else None
+    if isinstance(enet, ElasticNet):                      # and Lasso
+        return _enet_path(enet, X, y, lams, names)
     fits = _fitted_along(estimator, X, y, lams, warm_start)
     coefs, icpts, dfs = [], [], []
     for est in fits:
@@ -314,6 +318,27 @@ def _ridge_path(est, X, y, lams, names):
     if y.ndim == 1:
         coef, icpt = coef[:, 0], icpt[:, 0]
     return PathResult(lams, coef, icpt, dec.df(lams), names)
+
+
+def _enet_path(est, X, y, lams, names):
+    """Lasso / elastic net: one problem (one Gram matrix) and one warm-started, screened path
+    over the whole grid (:func:`~shrinkage.solvers.cd.enet_path`), equal to a fit per λ."""
+    from ..linear_model._enet import relaxed_fit
+    from ..solvers.cd import enet_path, make_problem
+    order = np.argsort(-lams, kind="stable")           # the path walks λ falling
+    X, y, _, sw = est._validate(X, y, None)
+    prob = make_problem(X, y, sw, fit_intercept=est.fit_intercept, standardize=est.standardize)
+    path = enet_path(prob, lams[order], l1_ratio=est._rho(),
+                     penalty_factor=est._penalty_factor(X.shape[1]), tol=float(est.tol),
+                     max_iter=int(est.max_iter))
+    p = X.shape[1]
+    coef, icpt = np.empty((lams.size, p)), np.empty(lams.size)
+    for k, idx in enumerate(order):
+        c, b = prob.to_original(path.beta[k])
+        if est.relax:
+            c, b = relaxed_fit(X, y, sw, c, est.fit_intercept)
+        coef[idx], icpt[idx] = c, b
+    return PathResult(lams, coef, icpt, np.count_nonzero(coef, axis=1).astype(float), names)
 
 
 def _fitted_along(estimator, X, y, lams, warm_start):
