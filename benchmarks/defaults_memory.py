@@ -6,9 +6,11 @@ without it, reading the peak resident set size. Reported, relative to ``X.nbytes
 
 * ``tracemalloc``: the peak of memory allocated during ``fit`` above what was allocated before
   it (``X`` and ``y`` are allocated before);
-* ``RSS``: the peak resident set size during ``fit`` (``ru_maxrss``) minus the resident set
-  size just before it (``X`` is written in place, so no temporary of the data generation raises
-  the peak before ``fit``).
+* ``RSS``: the peak resident set size during ``fit`` (``VmHWM``, reset just before ``fit``
+  through ``/proc/self/clear_refs``) minus the resident set size just before it.
+
+The subprocess gets the environment this script started with (importing torch to describe the
+machine sets OpenMP variables that changed the child's memory before ``fit``).
 
 Usage::
 
@@ -45,13 +47,19 @@ def rss():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * resource.getpagesize()
 
+def hwm():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM"))
+
 if traced:
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
     tracemalloc.reset_peak()
 else:
+    with open("/proc/self/clear_refs", "w") as fh:   # resets the peak (VmHWM) to the current RSS
+        fh.write("5")
     before = rss()
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak_before = hwm()
 t0 = time.perf_counter()
 model = RidgeCV(cv=cv).fit(X, y)
 elapsed = time.perf_counter() - t0
@@ -60,15 +68,18 @@ out = {"n": n, "p": p, "cv": cv, "targets": targets, "X_bytes": X.nbytes, "secon
 if traced:
     out["traced_peak"] = tracemalloc.get_traced_memory()[1] - base
 else:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = hwm()
     out["rss_peak"] = peak - before
     out["rss_peak_before_fit_above_current"] = peak_before - before
 print(json.dumps(out))
 """
 
 
+_ENV = dict(os.environ)
+
+
 def run_case(n, p, cv, traced, targets):
-    env = dict(os.environ)
+    env = dict(_ENV)
     res = subprocess.run([sys.executable, "-c", _CHILD, str(n), str(p), cv, "1" if traced else "0",
                           str(targets)], capture_output=True, text=True, env=env, check=False)
     if res.returncode != 0:

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 
+from .._threads import one_blas_thread
 from ..datafits import normalized_weights
 from ..standardization import column_stats
 from .moments import fold_moments
@@ -326,14 +327,15 @@ class RidgeDecomposition:
         rows = self.block_rows(L)
         for start in range(0, n, rows):
             b = slice(start, min(n, start + rows))
-            P = self._P_rows(b)
-            P2 = P * P
-            out = np.empty((P.shape[0], L, t))
-            for li, lam in enumerate(lams):
-                G = 1.0 / (self.d2[None, :] + ((prob.S - sw[b]) * lam)[:, None])   # (r, k)
-                h = (P2 * G).sum(axis=1) + h0[b]
-                fit = (P * G) @ self.q                                            # (r, t)
-                out[:, li] = (prob.y[b] - fit) / (prob.sqrt_sw[b] * (1.0 - h))[:, None]
+            with one_blas_thread():
+                P = self._P_rows(b)
+                P2 = P * P
+                out = np.empty((P.shape[0], L, t))
+                for li, lam in enumerate(lams):
+                    G = 1.0 / (self.d2[None, :] + ((prob.S - sw[b]) * lam)[:, None])  # (r, k)
+                    h = (P2 * G).sum(axis=1) + h0[b]
+                    fit = (P * G) @ self.q                                           # (r, t)
+                    out[:, li] = (prob.y[b] - fit) / (prob.sqrt_sw[b] * (1.0 - h))[:, None]
             yield b, out
 
     def _loo_uniform(self, alphas, h0, sqrt_sw):
@@ -348,15 +350,16 @@ class RidgeDecomposition:
         rows = self.block_rows(L)
         for start in range(0, n, rows):
             b = slice(start, min(n, start + rows))
-            P = self._P_rows(b)
-            H = (P * P) @ G                                  # (r, L) leverage, penalized part
-            H += h0[b, None]
-            denom = np.subtract(1.0, H, out=H)
-            if sqrt_sw is not None:
-                denom *= sqrt_sw[b, None]
-            res = (P @ C).reshape(-1, L, t)
-            np.subtract(y[b, None, :], res, out=res)
-            res /= denom[:, :, None]
+            with one_blas_thread():
+                P = self._P_rows(b)
+                H = (P * P) @ G                              # (r, L) leverage, penalized part
+                H += h0[b, None]
+                denom = np.subtract(1.0, H, out=H)
+                if sqrt_sw is not None:
+                    denom *= sqrt_sw[b, None]
+                res = (P @ C).reshape(-1, L, t)
+                np.subtract(y[b, None, :], res, out=res)
+                res /= denom[:, :, None]
             yield b, res
 
     def gcv_term_blocks(self, lams):
@@ -374,7 +377,8 @@ class RidgeDecomposition:
         rows = self.block_rows(L)
         for start in range(0, n, rows):
             b = slice(start, min(n, start + rows))
-            res = (self._P_rows(b) @ C).reshape(-1, L, t)
+            with one_blas_thread():
+                res = (self._P_rows(b) @ C).reshape(-1, L, t)
             np.subtract(prob.y[b, None, :], res, out=res)
             if prob.sqrt_sw is not None:
                 res /= prob.sqrt_sw[b, None, None]
