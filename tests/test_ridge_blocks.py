@@ -134,3 +134,22 @@ def test_pooled_scores_in_lam_chunks_equal_one_chunk(monkeypatch):
     for name in ref:
         assert rel(extra[name], ref[name]) < 1e-12
     assert tiny.lam_ == whole.lam_
+
+
+@pytest.mark.parametrize("signal", [0.0, 1.0])
+def test_default_grid_stops_where_the_fit_no_longer_depends_on_lam(signal):
+    """No signal: the best λ is the largest, the grid extends upward; an exact linear signal:
+    the smallest, it extends downward. Either way no value lies beyond the first one past the
+    range where the gains d²/(d² + Sλ) still change (ridge_flat_limits)."""
+    from shrinkage.selection.grid import ridge_flat_limits, spacing
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(80, 3))
+    y = signal * (X @ np.array([1.0, -2.0, 0.5])) + (1 - signal) * rng.normal(size=80)
+    m = RidgeCV().fit(X, y)
+    lams = m.cv_results_["lam"]
+    dec = decompose(RidgeProblem.build(X, y))
+    lo, hi = ridge_flat_limits(dec.d2, dec.problem.S)
+    r = spacing(lams)
+    assert lams.size <= 100 + 5 * 50
+    assert lams.min() >= lo / r * (1 - 1e-9) and lams.max() <= hi * r * (1 + 1e-9)
+    assert (lams.max() >= hi) if signal == 0.0 else (lams.min() <= lo)

@@ -16,7 +16,7 @@ from .._validation import (check_lam, check_lams, check_penalty_factor, check_sa
                            check_X_y, store_init_args)
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam
-from ..selection.grid import extend_while_on_edge, ridge_grid
+from ..selection.grid import extend_while_on_edge, ridge_flat_limits, ridge_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
@@ -178,7 +178,9 @@ class RidgeCV(_RidgeBase):
         The λ grid, or its size. The default grid is geometric over six decades, from a λ at which
         the effective degrees of freedom are small (``10² · d²_max / S``) down; it is extended (up
         to five times, three decades each, rounded up to whole steps of its spacing) while the best
-        λ sits on its edge. A user-given grid is never extended; a warning says when the best λ
+        λ sits on its edge, never past the λ range where the fit stops depending on λ to rounding
+        (:func:`~shrinkage.selection.grid.ridge_flat_limits`): at most 350 values from the
+        default 100. A user-given grid is never extended; a warning says when the best λ
         sits on its edge.
     cv : {"loo", "gcv"}, int, fold ids or cross-validation splitter, default="loo"
         ``"loo"``: exact leave-one-out, each fold at its own penalty ``(S − s_i)λ``.
@@ -296,7 +298,8 @@ class RidgeCV(_RidgeBase):
             warn_on_edge(sel, curve["lam"])
         else:
             sel, _, _ = extend_while_on_edge(lams, extend, choose, decades=_DECADES,
-                                             max_extensions=_MAX_EXTENSIONS)
+                                             max_extensions=_MAX_EXTENSIONS,
+                                             limits=ridge_flat_limits(full.d2, full.problem.S))
 
         self.cv_results_ = result
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
