@@ -422,14 +422,14 @@ class _MeanSE:
             M2b = ((terms - mb) ** 2).sum(axis=0)
         else:
             Wb, W2b = float(w.sum()), float(w @ w)
-            if not Wb > 0:
-                return
-            mb = (w @ terms) / Wb
+            with np.errstate(invalid="ignore", divide="ignore"):   # NaN as all rows at once
+                mb = (w @ terms) / Wb
             M2b = w @ (terms - mb) ** 2
         W = self.W + Wb
         delta = mb - self.mean
-        self.M2 = self.M2 + M2b + delta * delta * (self.W * Wb / W)
-        self.mean = self.mean + delta * (Wb / W)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.M2 = self.M2 + M2b + delta * delta * (self.W * Wb / W)
+            self.mean = self.mean + delta * (Wb / W)
         self.W, self.W2 = W, self.W2 + W2b
 
     def result(self):
