@@ -94,7 +94,7 @@ def main(argv=None):
     ap.add_argument("--targets", type=int, default=1)
     args = ap.parse_args(argv)
     sys.path.insert(0, os.path.dirname(__file__))
-    from machine import as_markdown, describe  # noqa: E402
+    from machine import as_markdown, describe
     print(as_markdown(describe(), threads=0).replace("all pools pinned to 0 threads",
                                                      "default thread counts"))
     print("| n × p | targets | cv | λ grid size | λ chosen | fit (s) | tracemalloc peak / X | "
