@@ -15,13 +15,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._docs import fill_doc
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
                            check_X_y, input_dtype, store_init_args)
-from ..datafits import normalized_weights
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam
-from ..selection.grid import extend_while_on_edge, ridge_grid
+from ..selection.grid import extend_while_on_edge, ridge_flat_limits, ridge_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
+from ..solvers import ridge as ridge_solver
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge
 from ._base import LinearPredictor
@@ -34,6 +34,10 @@ __all__ = ["Ridge", "RidgeCV"]
 
 #: the automatic grid is extended by this many decades past its edge, at most this many times
 _DECADES, _MAX_EXTENSIONS = 3.0, 5
+#: leave-one-out with a score that is not a mean of per-row terms (r2, scorers, callables)
+#: gathers all rows' predictions for this many bytes' worth of λ at a time (and no more than the
+#: size of X), at least one λ
+_POOLED_BYTES = 256 * 2**20
 
 
 class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
@@ -226,7 +230,9 @@ class RidgeCV(_RidgeBase):
         The λ grid, or its size. The default grid is geometric over six decades, from a λ at which
         the effective degrees of freedom are small (``10² · d²_max / S``) down; it is extended (up
         to five times, three decades each, rounded up to whole steps of its spacing) while the best
-        λ sits on its edge. A user-given grid is never extended; a warning says when the best λ
+        λ sits on its edge, never past the λ range where the fit stops depending on λ to rounding
+        (:func:`~shrinkage.selection.grid.ridge_flat_limits`): at most 350 values from the
+        default 100. A user-given grid is never extended; a warning says when the best λ
         sits on its edge.
     cv : {"loo", "gcv"}, int, fold ids or cross-validation splitter, default="loo"
         ``"loo"``: exact leave-one-out, each fold at its own penalty ``(S − s_i)λ``.
@@ -344,7 +350,8 @@ class RidgeCV(_RidgeBase):
             warn_on_edge(sel, curve["lam"])
         else:
             sel, _, _ = extend_while_on_edge(lams, extend, choose, decades=_DECADES,
-                                             max_extensions=_MAX_EXTENSIONS)
+                                             max_extensions=_MAX_EXTENSIONS,
+                                             limits=ridge_flat_limits(full.d2, full.problem.S))
 
         self.cv_results_ = result
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
@@ -393,7 +400,6 @@ class RidgeCV(_RidgeBase):
         λ grid to a curve dict — ``lam`` and either ``mean``/``se`` (leave-one-out, GCV) or
         ``fold_scores`` (K-fold), and ``"extra:<name>"`` (n_lams, n_folds or 1) for every
         further metric."""
-        score = scores[0]
         y2 = y[:, None] if y.ndim == 1 else y
         alpha_min = _alpha(lam_floor, sw, X)
         if isinstance(self.cv, str):
@@ -406,14 +412,9 @@ class RidgeCV(_RidgeBase):
             full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
 
             def evaluate(lams):
-                if self.cv == "loo":
-                    pred = y2[:, None, :] - full.loo_residuals(lams)   # (n, L, t)
-                    mean, se = _pooled_scores(score, y2, pred, sw)
-                    extra = {"extra:" + sc.name: _pooled_scores(sc, y2, pred, sw)[0][:, None]
-                             for sc in scores[1:]}
-                else:
-                    mean, se = _weighted_mean_se(-full.gcv_terms(lams).mean(axis=2), sw)
-                    extra = {}
+                curves = _blocked_curves(full, lams, scores, y2, sw, self.cv, X.size)
+                (mean, se), *others = curves
+                extra = {"extra:" + sc.name: m[:, None] for sc, (m, _) in zip(scores[1:], others)}
                 return {"lam": lams, "mean": mean, "se": se, **extra}
             return full, evaluate, 1
 
@@ -456,22 +457,93 @@ def _alpha(lam, sw, X):
     return (X.shape[0] if sw is None else float(sw.sum())) * lam
 
 
-def _weighted_mean_se(terms, sw):
-    """Mean over rows (weighted) and its standard error, ``terms`` of shape (n, L)."""
-    w = normalized_weights(sw, terms.shape[0])
-    mean = w @ terms
-    var = w @ (terms - mean) ** 2              # weighted population variance
-    n_eff = 1.0 / np.sum(w * w)                # Kish effective sample size (n for equal weights)
-    return mean, np.sqrt(var / max(n_eff - 1.0, 1.0))
+class _MeanSE:
+    """Weighted mean over rows and its standard error, accumulated a block of rows at a time
+    (Chan et al.'s pairwise update of the mean and the sum of squared deviations): equal to the
+    mean and standard error over all rows at once to rounding."""
+
+    def __init__(self):
+        self.W = self.W2 = 0.0
+        self.mean = self.M2 = 0.0
+
+    def add(self, terms, w):
+        """Rows ``terms`` (r, L) with weights ``w`` (r,) or None (unit weights)."""
+        if w is None:
+            Wb, W2b = float(terms.shape[0]), float(terms.shape[0])
+            mb = terms.mean(axis=0)
+            M2b = ((terms - mb) ** 2).sum(axis=0)
+        else:
+            Wb, W2b = float(w.sum()), float(w @ w)
+            with np.errstate(invalid="ignore", divide="ignore"):   # NaN as all rows at once
+                mb = (w @ terms) / Wb
+            M2b = w @ (terms - mb) ** 2
+        W = self.W + Wb
+        delta = mb - self.mean
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.M2 = self.M2 + M2b + delta * delta * (self.W * Wb / W)
+            self.mean = self.mean + delta * (Wb / W)
+        self.W, self.W2 = W, self.W2 + W2b
+
+    def result(self):
+        """``(mean, se)``: the weighted population variance over the Kish effective sample
+        size (n for equal weights) less one."""
+        var = self.M2 / self.W
+        n_eff = self.W * self.W / self.W2
+        return self.mean, np.sqrt(var / max(n_eff - 1.0, 1.0))
 
 
-def _pooled_scores(score, y2, pred, sw):
-    """Scores of leave-one-out predictions ``pred`` (n, L, t): pointwise → mean ± se."""
-    if score.pointwise is not None:
-        terms = score.pointwise(y2[:, None, :], pred).mean(axis=2)   # (n, L)
-        return _weighted_mean_se(terms, sw)
-    mean = np.array([score(y2, pred[:, li], sw) for li in range(pred.shape[1])])
-    return mean, np.full_like(mean, np.nan)
+def _blocked_curves(full, lams, scores, y2, sw, cv, x_size):
+    """``[(mean, se), …]`` of each score along ``lams`` for leave-one-out (``cv="loo"``) or GCV,
+    from row blocks of the residuals (:meth:`~shrinkage.solvers.ridge.RidgeDecomposition.
+    loo_residual_blocks`): the (n, L, t) arrays are never formed.
+
+    A pointwise score (a mean of per-row terms) is accumulated block by block, with its
+    standard error. Any other score needs all rows' predictions at once: they are gathered for
+    as many λ at a time as fit in :data:`_POOLED_BYTES` and the size of ``X`` (at least one λ),
+    and have no standard error (NaN). GCV estimates the mean squared error only.
+    """
+    lams = np.asarray(lams, dtype=np.float64)
+    n, t = y2.shape
+    L = lams.size
+    step = max(1, ridge_solver._LOO_BLOCK // t)   # λ per pass: a block row ≤ _LOO_BLOCK entries
+    if cv == "gcv":
+        out = []
+        for c in range(0, L, step):
+            acc = _MeanSE()
+            for rows, terms in full.gcv_term_blocks(lams[c:c + step]):
+                acc.add(-terms.mean(axis=2), None if sw is None else sw[rows])
+            out.append(acc.result())
+        return [tuple(np.concatenate(part) for part in zip(*out))]
+    results = [None] * len(scores)
+    pointwise = [i for i, sc in enumerate(scores) if sc.pointwise is not None]
+    if pointwise:
+        parts = []
+        for c in range(0, L, step):
+            accs = [_MeanSE() for _ in pointwise]
+            for rows, res in full.loo_residual_blocks(lams[c:c + step]):
+                yb = y2[rows, None, :]
+                pred = np.subtract(yb, res, out=res)
+                w = None if sw is None else sw[rows]
+                for acc, i in zip(accs, pointwise):
+                    acc.add(scores[i].pointwise(yb, pred).mean(axis=2), w)
+            parts.append([acc.result() for acc in accs])
+        for j, i in enumerate(pointwise):
+            results[i] = tuple(np.concatenate([part[j][m] for part in parts]) for m in (0, 1))
+    pooled = [i for i, sc in enumerate(scores) if sc.pointwise is None]
+    if pooled:
+        width = max(1, min(_POOLED_BYTES // 8, x_size) // (n * t))
+        means = {i: np.empty(L) for i in pooled}
+        for c in range(0, L, width):
+            chunk = lams[c:c + width]
+            pred = np.empty((n, chunk.size, t))
+            for rows, res in full.loo_residual_blocks(chunk):
+                np.subtract(y2[rows, None, :], res, out=pred[rows])
+            for i in pooled:
+                means[i][c:c + chunk.size] = [scores[i](y2, pred[:, li], sw)
+                                              for li in range(chunk.size)]
+        for i in pooled:
+            results[i] = (means[i], np.full(L, np.nan))
+    return results
 
 
 def _merge(curve, new):

@@ -25,7 +25,8 @@ optimum may lie beyond, so :func:`extend_while_on_edge` adds the values of a few
 beyond that edge, at the grid's own spacing (:func:`extension`), evaluates only the new
 candidates (warm-started paths continue from where they stopped), and repeats — at most
 ``max_extensions`` times. Each estimator says how many decades a step adds and on which sides
-it may extend; a user's grid is never extended, a warning says when its best λ is on an edge
+it may extend (and, where the score provably stops changing, at which λ: ridge's range is
+bounded by its spectrum, :func:`ridge_flat_limits`); a user's grid is never extended, a warning says when its best λ is on an edge
 (:func:`~shrinkage.selection.rules.warn_on_edge`).
 """
 
@@ -35,7 +36,7 @@ import numpy as np
 
 from ..solvers.null import null_gradient
 
-__all__ = ["ridge_grid", "l2_grid_top", "smooth_grid_top", "logistic_grid", "sparse_grid", "search_grid",
+__all__ = ["ridge_grid", "ridge_flat_limits", "l2_grid_top", "smooth_grid_top", "logistic_grid", "sparse_grid", "search_grid",
            "evidence_ridge_grid", "evidence_logistic_grid", "extension", "extend_while_on_edge",
            "L2_COEF", "L2_RATIO"]
 
@@ -56,6 +57,18 @@ def ridge_grid(d2_max: float, S: float, size: int) -> np.ndarray:
     """``size`` values from ``10² d²_max / S`` down six decades (one value: ``d²_max/(10 S)``)."""
     hi = 1e2 * (d2_max if d2_max > 0 else 1.0) / S
     return _geometric(hi, 1e-6, size, single=hi * 1e-3)
+
+
+def ridge_flat_limits(d2, S: float) -> tuple[float, float]:
+    """The λ range outside which a ridge fit no longer depends on λ to rounding: below
+    ``Sλ = eps·d²_min`` every gain ``d²/(d² + Sλ)`` is 1, above ``Sλ = d²_max/eps`` every
+    direction is shrunk below ``eps`` of its least-squares size (``d2`` the spectrum of the
+    penalized part). The automatic grid's extensions stop there."""
+    d2 = np.asarray(d2, dtype=np.float64)
+    if d2.size == 0 or not d2.max() > 0:
+        return 0.0, np.inf
+    eps = np.finfo(np.float64).eps
+    return eps * float(d2.min()) / S, float(d2.max()) / eps / S
 
 
 def l2_grid_top(null_grad, weights, coef: float = L2_COEF) -> float:
@@ -152,7 +165,7 @@ def edge(sel, grid) -> str | None:
 
 
 def extend_while_on_edge(grid, evaluate, choose, *, decades: float, max_extensions: int = 3,
-                         sides=("low", "high")):
+                         sides=("low", "high"), limits=(0.0, np.inf)):
     """Extend ``grid`` past the edge holding the best λ until it is interior (module docstring).
 
     Parameters
@@ -168,6 +181,10 @@ def extend_while_on_edge(grid, evaluate, choose, *, decades: float, max_extensio
     max_extensions : int, default=3
     sides : tuple of str
         The edges that may be extended.
+    limits : (float, float), default=(0, inf)
+        The λ range past which the score cannot change (e.g. ridge's, where the fit no longer
+        depends on λ to rounding): an edge at or beyond its limit is not extended, and an
+        extension stops at the first value beyond it.
 
     Returns
     -------
@@ -177,11 +194,16 @@ def extend_while_on_edge(grid, evaluate, choose, *, decades: float, max_extensio
         The edge the best λ still sits on after the last extension.
     """
     sel, grid = choose()
+    lo, hi = limits
     for _ in range(max_extensions):
         side = edge(sel, grid)
-        if side not in sides:
+        if side not in sides or (np.min(grid) <= lo if side == "low" else np.max(grid) >= hi):
             break
-        evaluate(extension(grid, side, decades), side)
+        new = extension(grid, side, decades)
+        beyond = np.flatnonzero(new <= lo if side == "low" else new >= hi)
+        if beyond.size:               # largest first: keep up to the first value beyond
+            new = new[:beyond[0] + 1] if side == "low" else new[beyond[-1]:]
+        evaluate(new, side)
         sel, grid = choose()
     side = edge(sel, grid)
     return sel, grid, side if side in sides else None

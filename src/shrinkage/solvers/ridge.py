@@ -52,15 +52,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg as sla
 
+from .._threads import one_blas_thread
 from ..datafits import normalized_weights
 from ..standardization import column_stats
 from .moments import fold_moments
 
 __all__ = ["RidgeProblem", "RidgeDecomposition", "GridPredictor", "decompose", "solve_ridge"]
 
-#: entries of the block of ``P = ZV`` formed at a time by the LOO evaluation (set by timing
-#: 2^16 … 2^22 on the 50,000 × 500 benchmark: 2^18, about 2 MB, was fastest, 1.6× faster than
-#: forming the whole of P and P∘P)
+#: entries of the blocks formed at a time by the LOO and GCV evaluations: of ``P = ZV`` (set by
+#: timing 2^16 … 2^22 on the 50,000 × 500 benchmark: 2^18, about 2 MB, was fastest, 1.6× faster
+#: than forming the whole of P and P∘P) and of the (rows, L, t) results, so their working set is
+#: a few MB whatever n, the grid size L and the number of targets t
 _LOO_BLOCK = 1 << 18
 
 _EPS = np.finfo(np.float64).eps
@@ -269,67 +271,120 @@ class RidgeDecomposition:
     def loo_residuals(self, lams):
         """Exact leave-one-out residuals ``y_i − ŷ_{−i}`` for each λ, shape (n, L, t).
 
-        Each row is evaluated at its fold's penalty ``α_i = (S − s_i)λ``.
+        Each row is evaluated at its fold's penalty ``α_i = (S − s_i)λ``. This holds the whole
+        (n, L, t) array; :meth:`loo_residual_blocks` gives the same values a block of rows at a
+        time.
+        """
+        return self._gather(self.loo_residual_blocks(lams), lams)
+
+    def gcv_terms(self, lams):
+        """Per-row GCV terms ``e_i² / (1 − tr(H)/n)²`` (weighted mean = GCV), shape (n, L, t).
+
+        This holds the whole (n, L, t) array; :meth:`gcv_term_blocks` gives the same values a
+        block of rows at a time."""
+        return self._gather(self.gcv_term_blocks(lams), lams)
+
+    def _gather(self, blocks, lams):
+        out = np.empty((self.problem.n_rows, np.size(lams), self.q.shape[1]))
+        for rows, block in blocks:
+            out[rows] = block
+        return out
+
+    def block_rows(self, n_lams: int) -> int:
+        """Rows per block of the blocked evaluations: the block of ``P = ZV`` and the
+        (rows, L, t) blocks of results each hold at most :data:`_LOO_BLOCK` entries (one row at
+        least)."""
+        k, t = max(self.d2.size, 1), self.q.shape[1]
+        return max(1, min(self.problem.n_rows, _LOO_BLOCK // max(k, n_lams * t, 1)))
+
+    def _P_rows(self, b):
+        """Rows ``b`` of ``P = ZV = UD``, without forming the whole of ``P``."""
+        if self._P is not None:
+            return self._P[b]
+        if self.U is not None:
+            return self.U[b] * np.sqrt(self.d2)
+        return self.problem.Z[b] @ self.V
+
+    def loo_residual_blocks(self, lams):
+        """:meth:`loo_residuals` a block of rows at a time: yields ``(rows, residuals)`` with
+        ``rows`` a slice and ``residuals`` of shape (rows, L, t).
+
+        The working set is a few blocks of :meth:`block_rows` rows, whatever n, L and t: ``P``
+        (n × k) and the (n, L, t) residuals are never formed. Blocks also keep ``P_b`` in cache
+        (forming all of ``P`` and ``P∘P`` costs as much memory traffic as the products).
         """
         prob = self.problem
         lams = np.asarray(lams, dtype=np.float64).reshape(-1)
-        n, t = prob.n_rows, self.q.shape[1]
         h0 = prob.base_leverage()
         if prob.sqrt_sw is None:
-            alphas = (prob.S - 1.0) * lams
-            return self._loo_uniform(alphas, h0, None)
+            yield from self._loo_uniform((prob.S - 1.0) * lams, h0, None)
+            return
         sw = prob.sqrt_sw ** 2
         if np.all(sw == sw[0]):
-            return self._loo_uniform((prob.S - sw[0]) * lams, h0, prob.sqrt_sw)
-        out = np.empty((n, lams.size, t))
-        chunk = max(1, int(2e7 // max(self.d2.size, 1)))
-        for start in range(0, n, chunk):
-            rows = slice(start, min(n, start + chunk))
-            P = self.P[rows]
-            P2 = P * P
-            for li, lam in enumerate(lams):
-                G = 1.0 / (self.d2[None, :] + ((prob.S - sw[rows]) * lam)[:, None])  # (r, k)
-                h = (P2 * G).sum(axis=1) + h0[rows]
-                fit = (P * G) @ self.q                                            # (r, t)
-                res = prob.y[rows] - fit
-                out[rows, li] = res / (prob.sqrt_sw[rows] * (1.0 - h))[:, None]
-        return out
+            yield from self._loo_uniform((prob.S - sw[0]) * lams, h0, prob.sqrt_sw)
+            return
+        n, t, L = prob.n_rows, self.q.shape[1], lams.size
+        rows = self.block_rows(L)
+        for start in range(0, n, rows):
+            b = slice(start, min(n, start + rows))
+            with one_blas_thread():
+                P = self._P_rows(b)
+                P2 = P * P
+                out = np.empty((P.shape[0], L, t))
+                for li, lam in enumerate(lams):
+                    G = 1.0 / (self.d2[None, :] + ((prob.S - sw[b]) * lam)[:, None])  # (r, k)
+                    h = (P2 * G).sum(axis=1) + h0[b]
+                    fit = (P * G) @ self.q                                           # (r, t)
+                    out[:, li] = (prob.y[b] - fit) / (prob.sqrt_sw[b] * (1.0 - h))[:, None]
+            yield b, out
 
     def _loo_uniform(self, alphas, h0, sqrt_sw):
-        """LOO residuals when every row's fold has the same penalty: per block of rows,
-        ``P_b = Z_b V`` (unless ``P`` is already known), leverages ``(P_b∘P_b) G + h0`` and fitted
-        values ``P_b C`` for the whole grid. Blocks keep ``P_b`` in cache: the n × k matrices
-        ``P`` and ``P∘P`` are never written to memory (they cost as much traffic as the
-        products)."""
+        """LOO residual blocks when every row's fold has the same penalty: per block of rows,
+        ``P_b``, leverages ``(P_b∘P_b) G + h0`` and fitted values ``P_b C`` for the whole grid."""
         G = self._gains(alphas)                              # (k, L)
         k, L = G.shape
         t = self.q.shape[1]
         C = (self.q[:, None, :] * G[:, :, None]).reshape(k, L * t)
         y = self.problem.y
         n = y.shape[0]
-        out = np.empty((n, L, t))
-        primal = self._P is None and self.V is not None
-        rows = max(64, min(n, _LOO_BLOCK // max(k, 1)))     # P_b of _LOO_BLOCK entries
+        rows = self.block_rows(L)
         for start in range(0, n, rows):
             b = slice(start, min(n, start + rows))
-            P = self.problem.Z[b] @ self.V if primal else self.P[b]
-            H = (P * P) @ G                                  # (r, L) leverage, penalized part
-            H += h0[b, None]
-            denom = 1.0 - H
-            if sqrt_sw is not None:
-                denom *= sqrt_sw[b, None]
-            res = y[b, None, :] - (P @ C).reshape(-1, L, t)
-            np.divide(res, denom[:, :, None], out=out[b])
-        return out
+            with one_blas_thread():
+                P = self._P_rows(b)
+                H = (P * P) @ G                              # (r, L) leverage, penalized part
+                H += h0[b, None]
+                denom = np.subtract(1.0, H, out=H)
+                if sqrt_sw is not None:
+                    denom *= sqrt_sw[b, None]
+                res = (P @ C).reshape(-1, L, t)
+                np.subtract(y[b, None, :], res, out=res)
+                res /= denom[:, :, None]
+            yield b, res
 
-    def gcv_terms(self, lams):
-        """Per-row GCV terms ``e_i² / (1 − tr(H)/n)²`` (weighted mean = GCV), shape (n, L, t)."""
+    def gcv_term_blocks(self, lams):
+        """:meth:`gcv_terms` a block of rows at a time: yields ``(rows, terms)`` with ``terms``
+        of shape (rows, L, t); the working set as in :meth:`loo_residual_blocks`."""
         prob = self.problem
+        lams = np.asarray(lams, dtype=np.float64).reshape(-1)
         tr = self.df(lams) + (1.0 if prob.fit_intercept else 0.0)
-        res = prob.y[:, None, :] - self.fitted_transformed(lams)
-        if prob.sqrt_sw is not None:
-            res = res / prob.sqrt_sw[:, None, None]
-        return res ** 2 / ((1.0 - tr / prob.n_rows) ** 2)[None, :, None]
+        scale = (1.0 / (1.0 - tr / prob.n_rows) ** 2)[None, :, None]
+        G = self._gains(self._alphas(lams))
+        k, L = G.shape
+        t = self.q.shape[1]
+        C = (self.q[:, None, :] * G[:, :, None]).reshape(k, L * t)
+        n = prob.n_rows
+        rows = self.block_rows(L)
+        for start in range(0, n, rows):
+            b = slice(start, min(n, start + rows))
+            with one_blas_thread():
+                res = (self._P_rows(b) @ C).reshape(-1, L, t)
+            np.subtract(prob.y[b, None, :], res, out=res)
+            if prob.sqrt_sw is not None:
+                res /= prob.sqrt_sw[b, None, None]
+            res *= res
+            res *= scale
+            yield b, res
 
 
 @dataclass
