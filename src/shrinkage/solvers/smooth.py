@@ -103,6 +103,9 @@ class SmoothResult:
     df : float
         Effective degrees of freedom at the solution when :func:`solve_smooth_path` was asked
         for them (``df=True``), else NaN.
+    hessian : ndarray or None
+        On the last result of :func:`solve_smooth_path`: the data Hessian it kept (Newton-
+        Cholesky), to continue the path later.
     """
 
     coef: np.ndarray
@@ -115,6 +118,7 @@ class SmoothResult:
     solver: str
     n_hessian: int = 0
     df: float = float("nan")
+    hessian: np.ndarray | None = None
 
 
 
@@ -460,7 +464,7 @@ def solve_smooth(obj: SmoothObjective, *, theta0=None, solver: str = "auto", tol
 
 def solve_smooth_path(obj: SmoothObjective, lams, *, solver: str = "auto", tol: float = 1e-8,
                       max_iter: int | None = None, theta0=None, warn: bool = True,
-                      df: bool = False):
+                      df: bool = False, hessian=None):
     """Solve for each λ in ``lams`` in the given order (largest first), warm-starting each fit
     at the previous solution and sharing the Newton-Cholesky Hessian along the path.
 
@@ -469,6 +473,10 @@ def solve_smooth_path(obj: SmoothObjective, lams, *, solver: str = "auto", tol: 
     predictor of the path (``dθ/dλ = −(H + 2Π)⁻¹ 2 (dΠ/dλ) V``) and, at the spacing of the
     default grids, usually meets ``tol`` after one or two such steps. When the previous
     solution already meets ``tol`` at the new λ nothing is computed (its gradient is known).
+
+    ``hessian``: a data Hessian to start from (``path[-1].hessian`` of an earlier call on the
+    same objective, continuing the path; ``(n_theta, n_theta)``, a few KB): the walk then goes
+    on as if it had never stopped.
 
     ``df=True`` (Newton-Cholesky only; NaN otherwise): the data Hessian is formed once more at
     each solution, giving the effective degrees of freedom there
@@ -481,6 +489,7 @@ def solve_smooth_path(obj: SmoothObjective, lams, *, solver: str = "auto", tol: 
     list of SmoothResult, one per λ.
     """
     cache = _HessianCache()
+    cache.H = hessian
     out = []
     theta = theta0
     resolved = choose_solver(obj.p, obj.K) if solver == "auto" else solver
@@ -499,4 +508,6 @@ def solve_smooth_path(obj: SmoothObjective, lams, *, solver: str = "auto", tol: 
             cache.H, cache.factor = H, None
             cache.n_hessian += 1
         out.append(res)
+    if out:
+        out[-1].hessian = cache.H
     return out
