@@ -193,7 +193,6 @@ def write_report(args, X, rows, loss, info_ours, sk, done):
 
 def multinomial_section(repeats):
     from sklearn.datasets import load_digits
-    from shrinkage import LogisticRegressionCV
     out = ["## Multinomial", "", "| data | ours (s) | sklearn (s) | ours log-loss | sklearn log-loss |",
            "|---|---:|---:|---:|---:|"]
     Xd, yd = load_digits(return_X_y=True)
