@@ -478,7 +478,9 @@ def solve_smooth_path(obj: SmoothObjective, lams, *, solver: str = "auto", tol: 
     same objective, continuing the path; ``(n_theta, n_theta)``, a few KB): the walk then goes
     on as if it had never stopped.
 
-    ``df=True`` (Newton-Cholesky only; NaN otherwise): the data Hessian is formed once more at
+    ``df=True`` (where the ``"auto"`` rule forms the Hessian, whatever ``solver``; NaN
+    otherwise, as forming it per λ would cost more than the path): the data Hessian is formed
+    once more at
     each solution, giving the effective degrees of freedom there
     (:func:`~shrinkage.solvers.objective.smooth_effective_df`, ``SmoothResult.df``), and kept
     as the first Newton matrix of the next λ, so that the df cost one Hessian per λ and no
@@ -492,13 +494,13 @@ def solve_smooth_path(obj: SmoothObjective, lams, *, solver: str = "auto", tol: 
     cache.H = hessian
     out = []
     theta = theta0
-    resolved = choose_solver(obj.p, obj.K) if solver == "auto" else solver
+    small = choose_solver(obj.p, obj.K) == "newton-cholesky"   # the Hessian is cheap to form
     for lam in lams:
         obj.set_lam(lam)
         res = solve_smooth(obj, theta0=theta, solver=solver, tol=tol, max_iter=max_iter,
                            cache=cache, warn=warn)
         theta = res.theta
-        if df and resolved == "newton-cholesky":
+        if df and small:
             with one_blas_thread() as threads:
                 if obj.binary and cache.buf is None:
                     cache.buf = np.empty_like(obj.X)
