@@ -34,7 +34,8 @@ from ._base import LamMax
 from .._params import ParamHints
 from ._summary import CoefficientSummary
 
-__all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba"]
+__all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba",
+           "proba_from_eta"]
 
 
 def check_params(est):
@@ -63,10 +64,10 @@ def prepare(est, X, y, sample_weight):
 
 def proba(X, W, b):
     """Class probabilities (n, K_classes) from coefficients (K, p), (K,)."""
-    return _probabilities(X @ W.T + b)
+    return proba_from_eta(X @ W.T + b)
 
 
-def _probabilities(eta):
+def proba_from_eta(eta):
     """Probabilities from the linear predictor (n, 1) or (n, K) (:mod:`shrinkage.datafits`)."""
     if eta.shape[1] == 1:
         return Logistic.probabilities(eta[:, 0])
@@ -117,7 +118,7 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples, n_classes), columns in the order of ``classes_``.
         """
         eta = self.decision_function(X)
-        return _probabilities(eta[:, None] if eta.ndim == 1 else eta)
+        return proba_from_eta(eta[:, None] if eta.ndim == 1 else eta)
 
     @fill_doc
     def predict_log_proba(self, X):

@@ -64,7 +64,8 @@ from ..penalties import L2
 from ..standardization import column_stats
 from .._threads import sum_over_row_blocks
 
-__all__ = ["SmoothObjective", "Separable", "logistic_objective", "logistic_effective_df"]
+__all__ = ["SmoothObjective", "Separable", "logistic_objective", "logistic_effective_df",
+           "smooth_effective_df"]
 
 
 class Separable(Exception):
@@ -369,13 +370,16 @@ class SmoothObjective:
 
 
 def logistic_objective(X, Y, sample_weight, lam, penalty_factor, fit_intercept, standardize,
-                       datafit=None):
+                       stats=None, datafit=None):
     """The :class:`SmoothObjective` of L2 logistic (1-D ``Y`` in ``{0, 1}``) or softmax
     (one-hot ``Y``) regression as the estimators build it: θ-coordinates always standardized
-    with the weighted mean and sd of ``X``, ``f·sd²`` when ``standardize``. Another one-output
-    ``datafit`` (Poisson, gamma, Tweedie) gives that GLM's objective, built the same way."""
+    with the weighted mean and sd of ``X``, ``f·sd²`` when ``standardize``. ``stats``: the
+    ``(mean, sd)`` of an earlier call on the same rows and weights (two passes over ``X``
+    saved; a cross-validation fold rebuilds its objective for each stretch of the grid).
+    Another one-output ``datafit`` (Poisson, gamma, Tweedie) gives that GLM's objective,
+    built the same way."""
     sw = normalized_weights(sample_weight, X.shape[0])
-    mean, sd = column_stats(X, sw, fit_intercept, True)
+    mean, sd = column_stats(X, sw, fit_intercept, True) if stats is None else stats
     f = np.ones(X.shape[1]) if penalty_factor is None else np.asarray(penalty_factor, float)
     if standardize:
         f = f * sd ** 2      # penalize w_j·sd_j (see standardization.py)
@@ -433,7 +437,13 @@ def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
     obj = logistic_objective(X, Y, sample_weight, float(lam), penalty_factor, fit_intercept,
                              standardize)
     theta = obj.from_original(W, b)
-    H = obj.data_hessian(theta)
+    return smooth_effective_df(obj, obj.data_hessian(theta))
+
+
+def smooth_effective_df(obj, H) -> float:
+    """``tr(H (H + P)⁺) − c`` of :func:`logistic_effective_df` from the data Hessian ``H`` of
+    ``obj`` (:meth:`SmoothObjective.data_hessian` at the fit, upper triangle read for one
+    output) at the objective's λ: what a path that forms the Hessian at each solution reuses."""
     if obj.binary:                                  # upper triangle valid
         H = np.triu(H) + np.triu(H, 1).T
     M = obj.add_penalty_hessian(H)
@@ -441,6 +451,6 @@ def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
         df = float(np.trace(sla.cho_solve(sla.cho_factor(M), H)))
     except np.linalg.LinAlgError:    # singular (λ = 0 with collinear features): pseudo-inverse
         df = float(np.trace(np.linalg.lstsq(M, H, rcond=None)[0]))
-    if fit_intercept:
-        df -= 1.0 if K == 1 else K - 1.0
+    if obj.fit_intercept:
+        df -= 1.0 if obj.K == 1 else obj.K - 1.0
     return df
