@@ -58,11 +58,19 @@ def _anderson_step(Ga, ha, ba, la, ra, hist):
     """Anderson extrapolation of the last CD iterates (hist, oldest first; Bertrand & Massias
     2021): β' = Σ c_k β_k with c minimizing ‖Σ c_k (β_k − β_{k−1})‖, Σc = 1. Taken (ba, ha
     updated in place) only if it lowers the objective ``βᵀGβ − 2qᵀβ + penalty``, whose change
-    for ``d = β' − β`` is ``−2dᵀh + dᵀGd`` plus the penalty's change."""
+    for ``d = β' − β`` is ``−2dᵀh + dᵀGd`` plus the penalty's change. Written with scalar
+    loops (the K × K system by Cholesky): NumPy's linear algebra and array expressions take
+    numba seconds to compile, these loops a fraction of one."""
     K = hist.shape[0] - 1
     a = ba.shape[0]
-    U = hist[1:] - hist[:-1]
-    M = U @ U.T
+    M = np.empty((K, K))
+    for k in range(K):
+        for m in range(k + 1):
+            v = 0.0
+            for s in range(a):
+                v += (hist[k + 1, s] - hist[k, s]) * (hist[m + 1, s] - hist[m, s])
+            M[k, m] = v
+            M[m, k] = v
     tr = 0.0
     for k in range(K):
         tr += M[k, k]
@@ -70,14 +78,49 @@ def _anderson_step(Ga, ha, ba, la, ra, hist):
         return
     for k in range(K):
         M[k, k] += 1e-10 * tr
-    c = np.linalg.solve(M, np.ones(K))
-    cs = c.sum()
+    # M = L Lᵀ (L in the lower triangle of M), then c = M⁻¹ 1
+    for k in range(K):
+        for m in range(k + 1):
+            v = M[k, m]
+            for t in range(m):
+                v -= M[k, t] * M[m, t]
+            if m == k:
+                if not v > 0.0:
+                    return
+                M[k, k] = np.sqrt(v)
+            else:
+                M[k, m] = v / M[m, m]
+    c = np.empty(K)
+    for k in range(K):
+        c[k] = 1.0
+        for t in range(k):
+            c[k] -= M[k, t] * c[t]
+        c[k] /= M[k, k]
+    for k in range(K - 1, -1, -1):
+        for t in range(k + 1, K):
+            c[k] -= M[t, k] * c[t]
+        c[k] /= M[k, k]
+    cs = 0.0
+    for k in range(K):
+        cs += c[k]
     if not np.isfinite(cs) or cs == 0.0:
         return
-    c /= cs
-    acc = c @ hist[1:]
-    d = acc - ba
-    gd = Ga @ d
+    for k in range(K):
+        c[k] /= cs
+    d = np.empty(a)
+    acc = np.empty(a)
+    for s in range(a):
+        v = 0.0
+        for k in range(K):
+            v += c[k] * hist[k + 1, s]
+        acc[s] = v
+        d[s] = acc[s] - ba[s]
+    gd = np.empty(a)
+    for s in range(a):
+        v = 0.0
+        for t in range(a):
+            v += Ga[s, t] * d[t]
+        gd[s] = v
     dF = 0.0
     for s in range(a):
         dF += d[s] * (gd[s] - 2.0 * ha[s])
@@ -132,7 +175,8 @@ def _gram_settle(G, h, l1, l2, beta, act, tol, max_pass):
                 kkt = dj
         if kkt <= tol:
             break
-        hist[nh] = ba
+        for s in range(a):        # hist[nh] = ba without numba's shape-error path
+            hist[nh, s] = ba[s]
         nh += 1
         if nh == _ANDERSON + 1:
             nh = 0
