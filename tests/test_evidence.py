@@ -21,8 +21,8 @@ def _brute_ridge(X, y, s, lams, sigma2, fit_intercept, standardize, pf):
     marginal covariance σ²(diag(1/s) + X̃X̃ᵀ/(Sλ)), X̃ the penalized columns / (sd √f)."""
     n, p = X.shape
     sw = s / s.sum()
-    mean = sw @ X if fit_intercept else np.zeros(p)
-    sd = np.sqrt(sw @ (X - mean) ** 2) if standardize else np.ones(p)
+    centre = sw @ X                  # the centred sd, with or without an intercept
+    sd = np.sqrt(sw @ (X - centre) ** 2) if standardize else np.ones(p)
     A = ([np.ones(n)] if fit_intercept else []) + [X[:, j] for j in np.flatnonzero(pf == 0)]
     rs = np.sqrt(s)
     K = sla.null_space((rs[:, None] * np.column_stack(A)).T) if A else np.eye(n)
