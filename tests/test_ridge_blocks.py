@@ -153,3 +153,20 @@ def test_default_grid_stops_where_the_fit_no_longer_depends_on_lam(signal):
     assert lams.size <= 100 + 5 * 50
     assert lams.min() >= lo / r * (1 - 1e-9) and lams.max() <= hi * r * (1 + 1e-9)
     assert (lams.max() >= hi) if signal == 0.0 else (lams.min() <= lo)
+
+
+@pytest.mark.parametrize("cv", ["loo", "gcv", "evidence"])
+def test_rows_of_weight_zero_are_rows_left_out(cv):
+    """Before: a sample weight of 0 made LOO and GCV fail with "every cross-validation score
+    is NaN" (its transformed residual was 0/0)."""
+    from shrinkage import RidgeCV
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ [1.0, 2.0, 3.0] + rng.normal(size=50)
+    w = rng.uniform(0.5, 2.0, 50)
+    w[[3, 17]] = 0.0
+    keep = w > 0
+    a = RidgeCV(cv=cv).fit(X, y, sample_weight=w)
+    b = RidgeCV(cv=cv).fit(X[keep], y[keep], sample_weight=w[keep])
+    assert a.lam_ == b.lam_
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-12)

@@ -317,6 +317,11 @@ class RidgeCV(_RidgeBase):
         self : RidgeCV
         """
         X, y, sw, f = self._validate(X, y, sample_weight)
+        if sw is not None and isinstance(self.cv, str) and np.any(sw == 0):
+            # a row of weight 0 is a row left out (scikit-learn's convention): it changes
+            # neither the fit nor a weighted score, and its leave-one-out residual would be 0/0
+            keep = sw > 0
+            X, y, sw = X[keep], y[keep], sw[keep]
         lams = check_lams(self.lams)
         scores = get_scores(self.scoring, classification=False)
         parse_rule(self.rule)
