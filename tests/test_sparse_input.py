@@ -271,3 +271,17 @@ def test_sparse_lasso_beyond_the_gram_limit_is_refused_by_name(monkeypatch):
     X, rng = _sparse()
     with pytest.raises(TypeError, match="at most 10 columns; X has 40"):
         Lasso().fit(X, rng.normal(size=X.shape[0]))
+
+
+@pytest.mark.parametrize("kw", [{}, {"relax": True}, {"l1_ratio": [0.5, 1.0]}])
+def test_sparse_elastic_net_cv_equals_the_dense_one(kw):
+    from shrinkage import ElasticNetCV
+    X, rng = _sparse(n=300, p=30, density=0.2)
+    y = X @ np.r_[2.0 * np.ones(5), np.zeros(25)] + rng.normal(size=300)
+    sw = rng.uniform(0.5, 2.0, 300)
+    dense = ElasticNetCV(lams=20, cv=3, tol=1e-10, **kw).fit(X.toarray(), y, sample_weight=sw)
+    sparse = ElasticNetCV(lams=20, cv=3, tol=1e-10, **kw).fit(X, y, sample_weight=sw)
+    assert sparse.lam_ == pytest.approx(dense.lam_, rel=1e-12)
+    np.testing.assert_allclose(sparse.cv_results_["mean_score"], dense.cv_results_["mean_score"],
+                               rtol=1e-10)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-10)

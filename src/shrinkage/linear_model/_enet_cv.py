@@ -13,6 +13,7 @@ from __future__ import annotations
 
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._docs import fill_doc
 from .._validation import check_lams, check_positive_int, check_ratio, check_tol, store_init_args
@@ -24,7 +25,7 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
-from ..solvers.cd import enet_path, fold_gram_problems, naive_problem
+from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
 from ._enet import SparseRegressor, relaxed_fit
 from .._warnings import warn_user
 
@@ -205,6 +206,8 @@ class ElasticNetCV(SparseRegressor):
     λ = 10.38 is the simplest candidate whose mean score ... within 1 standard error(s) ...
     """
 
+    _accepts_sparse = True
+
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
                  lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, relax: bool = False, tol: float = 1e-4,
@@ -250,6 +253,16 @@ class ElasticNetCV(SparseRegressor):
         parse_rule(self.rule)
         X, y, s, sw = self._validate(X, y, sample_weight)
         n, p = X.shape
+        if sp.issparse(X):
+            # the folds' Gram moments come from sparse products (covariance mode); with fewer
+            # rows than columns, a dense copy, smaller than the Gram matrix would be
+            if p > SPARSE_GRAM_MAX_FEATURES:
+                raise TypeError(
+                    f"ElasticNetCV on sparse X works on its Gram matrix, for at most "
+                    f"{SPARSE_GRAM_MAX_FEATURES} columns; X has {p}: select columns, or pass "
+                    "X.toarray() if it fits in memory")
+            if n <= p:
+                X = X.toarray()
         f = self._penalty_factor(p)
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
         build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize)

@@ -89,7 +89,7 @@ class FoldIds:
 def make_splits(cv, X, y=None, groups=None, *, classification=False, random_state=None):
     """Resolve ``cv`` into a list of ``(train, test)`` index pairs and the number of repeats
     (``cv=None`` is 5 folds, as in scikit-learn)."""
-    n = len(X)
+    n = X.shape[0]
     cv = 5 if cv is None else cv
     if isinstance(cv, (Integral, np.integer)) and not isinstance(cv, (bool, np.bool_)):
         if cv < 2:
