@@ -285,3 +285,22 @@ def test_sparse_elastic_net_cv_equals_the_dense_one(kw):
     np.testing.assert_allclose(sparse.cv_results_["mean_score"], dense.cv_results_["mean_score"],
                                rtol=1e-10)
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("compute_df", [False, True])
+def test_sparse_logistic_regression_cv_equals_the_dense_one(n_classes, compute_df):
+    from shrinkage import LogisticRegressionCV
+    X, rng = _sparse(n=400, p=25, density=0.2)
+    eta = X @ rng.normal(size=(25, n_classes))
+    y = np.argmax(eta + rng.gumbel(size=eta.shape), axis=1)
+    sw = rng.uniform(0.5, 2.0, 400)
+    common = dict(cv=3, tol=1e-10, cv_tol=1e-10, compute_df=compute_df)
+    dense = LogisticRegressionCV(**common).fit(X.toarray(), y, sample_weight=sw)
+    sparse = LogisticRegressionCV(**common).fit(X, y, sample_weight=sw)
+    assert sparse.lam_ == pytest.approx(dense.lam_, rel=1e-12)
+    np.testing.assert_allclose(sparse.cv_results_["mean_score"], dense.cv_results_["mean_score"],
+                               rtol=1e-10)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-9)
+    if compute_df:
+        np.testing.assert_allclose(sparse.cv_results_["df"], dense.cv_results_["df"], rtol=1e-8)

@@ -248,6 +248,13 @@ class LogisticRegressionCV(LogisticBase):
     True
     """
 
+    _accepts_sparse = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def __init__(self, lams=20, *, cv=5, rule: str = "min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
