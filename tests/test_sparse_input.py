@@ -188,7 +188,7 @@ def test_bad_sparse_input_is_refused_by_name():
         model.predict(X[:, :-1])
     with pytest.raises(TypeError, match="dense data is required"):
         LogisticRegression(l1_ratio=0.5).fit(X, (y > 0).astype(int))
-    with pytest.raises(TypeError, match="dense data is required"):
+    with pytest.raises(TypeError, match="RidgeCV on sparse X takes K-fold"):
         RidgeCV().fit(X, y)
     with pytest.raises(TypeError, match="sparse"):
         Ridge().decompose(X, y)
@@ -304,3 +304,21 @@ def test_sparse_logistic_regression_cv_equals_the_dense_one(n_classes, compute_d
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-9)
     if compute_df:
         np.testing.assert_allclose(sparse.cv_results_["df"], dense.cv_results_["df"], rtol=1e-8)
+
+
+@pytest.mark.parametrize("kw", [{"cv": 5}, {"cv": 3, "standardize": False},
+                                {"cv": 4, "fit_intercept": False}])
+def test_sparse_ridge_cv_by_k_fold_equals_the_dense_one(kw):
+    """K-fold RidgeCV on sparse X: the folds' Gram moments from sparse products, the held-out
+    predictions from sparse products with the centring and scaling folded in."""
+    X, rng = _sparse()
+    y = X @ rng.normal(size=X.shape[1]) + rng.normal(size=X.shape[0])
+    sw = rng.uniform(0.5, 2.0, X.shape[0])
+    dense = RidgeCV(**kw).fit(X.toarray(), y, sample_weight=sw)
+    sparse = RidgeCV(**kw).fit(X, y, sample_weight=sw)
+    assert sparse.lam_ == pytest.approx(dense.lam_, rel=1e-12)
+    np.testing.assert_allclose(sparse.cv_results_["mean_score"], dense.cv_results_["mean_score"],
+                               rtol=1e-10)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-10)
+    with pytest.raises(TypeError, match="no unpenalized column"):
+        RidgeCV(cv=3, penalty_factor=np.r_[0.0, np.ones(X.shape[1] - 1)]).fit(X, y)

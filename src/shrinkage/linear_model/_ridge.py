@@ -301,6 +301,10 @@ class RidgeCV(_RidgeBase):
     0.52
     """
 
+    #: sparse X with K-fold CV (LOO, GCV and evidence need the dense design); the estimator
+    #: tag stays False because the default cv="loo" refuses sparse X
+    _accepts_sparse = True
+
     def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  n_jobs=None, progress: bool = False, random_state=None):
@@ -317,6 +321,10 @@ class RidgeCV(_RidgeBase):
         self : RidgeCV
         """
         X, y, sw, f = self._validate(X, y, sample_weight)
+        if sp.issparse(X) and (isinstance(self.cv, str) or self.cv is None):
+            raise TypeError(
+                f"RidgeCV on sparse X takes K-fold cross-validation (cv=5, or a splitter); "
+                f"cv={self.cv!r} needs the dense design (or pass X.toarray())")
         if sw is not None and isinstance(self.cv, str) and np.any(sw == 0):
             # a row of weight 0 is a row left out (scikit-learn's convention): it changes
             # neither the fit nor a weighted score, and its leave-one-out residual would be 0/0
@@ -433,6 +441,11 @@ class RidgeCV(_RidgeBase):
                 bar.update(len(splits))
                 engine = FoldEngine(predictors, splits, y2, scores, sw, self.n_jobs)
             else:
+                if sp.issparse(X):
+                    raise TypeError(
+                        "RidgeCV on sparse X decomposes the folds' Gram moments, which needs "
+                        "every training fold to have at least as many rows as columns and no "
+                        "unpenalized column (penalty_factor == 0); pass X.toarray() otherwise")
                 full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
                 args = [(X, y, sw, tr, te, build, lam_floor) for tr, te in splits]
                 engine = FoldEngine.fit(_ridge_fold, args, splits, y2, scores, sw, self.n_jobs,

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg as sla
+import scipy.sparse as sp
 
 from .._threads import one_blas_thread
 from ..datafits import normalized_weights
@@ -247,6 +248,13 @@ class RidgeDecomposition:
 
     def grid_predictor(self, X_new) -> "GridPredictor":
         """Predictions on ``X_new`` for any λ grid, after one projection onto the basis."""
+        if sp.issparse(X_new) and self.V is not None and not self.problem.unpen_idx.size:
+            # sparse rows: the centring and scaling enter the product, X_new stays sparse
+            pr = self.problem
+            W = self.V / pr.x_scale[pr.pen_idx][:, None]
+            T = np.asarray(X_new[:, pr.pen_idx] @ W) - pr.x_mean[pr.pen_idx] @ W
+            base = np.broadcast_to(pr.y_mean, (X_new.shape[0], pr.y_mean.shape[0])).copy()
+            return GridPredictor(base, T, self)
         base, Zp = self.problem.transform_rows(X_new)
         if self.V is not None:
             T = Zp @ self.V
@@ -539,7 +547,7 @@ def kfold_decompositions(X, y, sample_weight, splits, *, fit_intercept=True, sta
         All data, then one per split; primal form (``V``, ``d2``, ``q``, no ``Z``): they give
         paths, degrees of freedom and ``grid_predictor``, not leave-one-out.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = X.astype(np.float64, copy=False) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     n, p = X.shape
     f = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
     if np.any(f == 0) or any(len(tr) < p for tr, _ in splits):
