@@ -398,3 +398,21 @@ def test_numeric_class_labels_and_values_print_as_plain_numbers(tmp_path, call):
     df.assign(label=2).drop(columns=["sold", "price"]).to_csv(tmp_path / "one.csv", index=False)
     r = call("fit", tmp_path / "one.csv", "--target", "label")
     assert r.returncode == 2 and "single value (2)" in r.stderr and "np." not in r.stderr
+
+
+def test_fit_summary_prints_the_coefficient_table(tmp_path, call):
+    """Issue 16: `fit --summary` prints (and --json returns) the table of summary()."""
+    df = table()
+    df.to_csv(tmp_path / "d.csv", index=False)
+    r = call("fit", tmp_path / "d.csv", "--target", "price", "--drop", "sold", "--summary")
+    assert r.returncode == 0, r.stderr
+    assert "coefficient table (bayes:" in r.stdout and "p_value" in r.stdout
+    r = call("fit", tmp_path / "d.csv", "--target", "price", "--drop", "sold", "--summary",
+             "--lam", "0", "--json")
+    out = json.loads(r.stdout)
+    rows = out["coefficient_table"]["rows"]
+    assert out["coefficient_table"]["method"].startswith("mle")
+    assert set(rows["size"]) == {"coef", "std_err", "t", "p_value", "ci_low", "ci_high"}
+    r = call("fit", tmp_path / "d.csv", "--target", "price", "--model", "lasso", "--summary")
+    assert r.returncode == 2 and "--summary covers ridge and L2 logistic" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -165,6 +165,10 @@ def _build_parser() -> argparse.ArgumentParser:
                                      "largest coefficients; save the model with --out.")
     _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file")
     _fit_args(fit)
+    fit.add_argument("--summary", action="store_true",
+                     help="also print the coefficient table (estimate, standard error, z, "
+                          "p-value, 95%% interval; ridge and L2 logistic models): maximum "
+                          "likelihood at λ = 0, the Gaussian-prior posterior otherwise")
     fit.add_argument("--keep-interrupted", action="store_true",
                      help="mlp: when Ctrl-C stops the training, still write the model (the best "
                           "weights so far) to --out; without it nothing is written. Exit code "

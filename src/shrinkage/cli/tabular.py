@@ -107,11 +107,17 @@ def print_summary(summ, out):
 
 # -- commands ---------------------------------------------------------------------------------
 def cmd_fit(args, out) -> int:
+    if getattr(args, "summary", False) and args.model in ("lasso", "elasticnet", "grouplasso",
+                                                          "mlp"):
+        raise ValueError(f"--summary covers ridge and L2 logistic models, not --model "
+                         f"{args.model} (after an L1 penalty standard errors would not hold)")
     est, X, y, summ, spec = fit_from_args(args, out)
     interrupted = bool(getattr(est, "interrupted_", False))    # with --keep-interrupted
     if not interrupted:
         print_summary(summ, out)
     out.put(**summ, interrupted=interrupted)
+    if getattr(args, "summary", False) and not interrupted:
+        _print_coefficient_table(est, X, y, out)
     if args.out:
         from ..io import save
         save(est, args.out, preprocessing=spec, extra={"summary": _jsonable(summ)})
@@ -124,6 +130,21 @@ def cmd_fit(args, out) -> int:
         out.finish()
         return 130
     return out.finish()
+
+
+def _print_coefficient_table(est, X, y, out):
+    """``fit --summary``: the estimator's :meth:`summary` table, or why there is none."""
+    if not hasattr(est, "summary"):
+        raise ValueError(f"--summary covers ridge and L2 logistic models; {type(est).__name__} "
+                         "has no standard errors (after an L1 penalty they would not hold)")
+    tab = est.summary(X, y)
+    out.say(f"\ncoefficient table ({tab.attrs['method']}):")
+    rows = [[str(name)] + [fmt(v, ".4g") for v in row] for name, row in
+            zip(tab.index, tab.to_numpy())]
+    out.say(table(rows, ["", *tab.columns]))
+    out.put(coefficient_table={"method": tab.attrs["method"],
+                               "rows": {str(k): {c: float(v) for c, v in row.items()}
+                                        for k, row in tab.iterrows()}})
 
 
 def _jsonable(d):

@@ -150,6 +150,15 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
                                      fit_intercept=self.fit_intercept,
                                      standardize=self.standardize, sample_weight=sample_weight)
 
+    def _summary_datafit(self, y, s):
+        """For :meth:`summary`: the logistic loss, ``y`` as 0/1 and the class-weighted rows."""
+        classes, y_idx = np.unique(y, return_inverse=True)
+        if not np.array_equal(classes, self.classes_):
+            raise ValueError(f"y holds the classes {classes.tolist()}, the model was fitted on "
+                             f"{self.classes_.tolist()}; pass the training data")
+        s = class_weighted(self.class_weight, classes, y_idx, s)
+        return Logistic(), (y_idx == 1).astype(np.float64), s
+
     def _set_fitted(self, res, classes, lam, dtype=np.float64):
         self.classes_ = classes
         self.coef_ = np.asarray(res.coef).astype(dtype)       # float32 X: float32 out
@@ -238,14 +247,6 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     >>> clf.coef_.shape, clf.predict_proba([[1.5]]).round(3).tolist()
     ((1, 1), [[0.5, 0.5]])
     """
-
-    def _summary_datafit(self, y, s):
-        classes, y_idx = np.unique(y, return_inverse=True)
-        if not np.array_equal(classes, self.classes_):
-            raise ValueError(f"y holds the classes {classes.tolist()}, the model was fitted on "
-                             f"{self.classes_.tolist()}; pass the training data")
-        s = class_weighted(self.class_weight, classes, y_idx, s)
-        return Logistic(), (y_idx == 1).astype(np.float64), s
 
     @property
     def _accepts_sparse(self):

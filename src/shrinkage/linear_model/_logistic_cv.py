@@ -24,6 +24,7 @@ from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.objective import logistic_objective, smooth_effective_df
 from ..solvers.smooth import solve_smooth, solve_smooth_path
+from ._summary import CoefficientSummary
 from ._logistic import LogisticBase, check_params, prepare, proba_from_eta
 from .._warnings import warn_user
 
@@ -129,7 +130,7 @@ class _LogisticFold:
         return P.reshape(eta.shape[0], L, P.shape[1])
 
 
-class LogisticRegressionCV(LogisticBase):
+class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     r"""L2 logistic regression with λ chosen by K-fold cross-validation, then refit on all data.
 
     Each fold standardizes with its own training rows (honest CV) and walks the λ grid from the

@@ -58,6 +58,13 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         f = check_penalty_factor(self.penalty_factor, X.shape[1])
         return X, y, sw, f
 
+    def _summary_datafit(self, y, s):
+        """For :meth:`summary`: the squared error, one target."""
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        return SquaredError(), y, s
+
     def _set_coef(self, coef, intercept, y_ndim, dtype=np.float64):
         # coef (t, p), intercept (t,) -> scikit-learn shapes: (p,) and float for 1-D y; float32
         # X gives float32 coefficients (computed in float64)
@@ -166,11 +173,6 @@ class Ridge(CoefficientSummary, _RidgeBase):
                  penalty_factor=None):
         store_init_args(self, locals())
 
-    def _summary_datafit(self, y, s):
-        y = np.asarray(y, dtype=np.float64)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        return SquaredError(), y, s
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -217,7 +219,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         return self
 
 
-class RidgeCV(_RidgeBase):
+class RidgeCV(CoefficientSummary, _RidgeBase):
     r"""Ridge regression with λ chosen by exact leave-one-out, GCV or K-fold cross-validation.
 
     One decomposition of the design serves the whole λ grid (see
