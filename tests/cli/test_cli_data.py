@@ -416,3 +416,29 @@ def test_fit_summary_prints_the_coefficient_table(tmp_path, call):
     r = call("fit", tmp_path / "d.csv", "--target", "price", "--model", "lasso", "--summary")
     assert r.returncode == 2 and "--summary covers ridge and L2 logistic" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_fit_warns_about_identifiers_intercept_only_choices_and_no_penalty(tmp_path, call):
+    """Issue 16: an identifier column, a 1se choice that keeps no coefficient, and λ ≈ 1e-16
+    with a perfect training fit were all printed without a word."""
+    rng = np.random.default_rng(0)
+    n = 60
+    ident = pd.DataFrame({"a": rng.normal(size=n), "state": [f"s{i}" for i in range(n)]})
+    ident["y"] = 2 * ident["a"] + 0.1 * rng.normal(size=n)
+    ident.to_csv(tmp_path / "ident.csv", index=False)
+    r = call("fit", tmp_path / "ident.csv", "--target", "y")
+    assert "column 'state' has 60 distinct values for 60 rows: an identifier?" in r.stderr
+    noise = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                          "y": rng.normal(size=n)})
+    noise.to_csv(tmp_path / "noise.csv", index=False)
+    r = call("fit", tmp_path / "noise.csv", "--target", "y", "--model", "lasso", "--rule", "1se",
+             "--json")
+    assert any("keeps none of the 2 coefficients" in w for w in json.loads(r.stdout)["warnings"])
+    exact = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    exact["y"] = 3 * exact["a"] - exact["b"]
+    exact.to_csv(tmp_path / "exact.csv", index=False)
+    r = call("fit", tmp_path / "exact.csv", "--target", "y")
+    assert "is the bottom of the grid and leaves the fit unpenalized" in r.stderr
+    assert "no penalty is best" in r.stderr and "near-perfect training fit" in r.stderr
+    r = call("fit", tmp_path / "exact.csv", "--target", "y", "--quiet")
+    assert r.stderr == ""                                       # --quiet silences the remarks

@@ -73,6 +73,41 @@ def fit_from_args(args, out):
     return est, X, y, summ, spec
 
 
+def fit_warnings(est, summ, spec, args) -> list:
+    """What a person should know about a fit before trusting it (each a sentence with the
+    fix): an intercept-only choice, a λ at the bottom of the grid that leaves the fit
+    unpenalized, a near-perfect training fit there, identifier-like text columns."""
+    notes = []
+    n = summ.get("n_samples") or 0
+    for col in (spec or {}).get("columns", []):
+        levels = col.get("levels") or []
+        if col.get("kind") == "categorical" and n and len(levels) >= max(0.5 * n, 3):
+            notes.append(f"column {col['name']!r} has {len(levels)} distinct values for {n} rows: "
+                         "an identifier? it lets the model memorize rows; drop it with --drop")
+    if summ.get("n_nonzero") == 0 and summ.get("n_coef"):
+        rule = " (--rule 1se; --rule min keeps the best-scoring λ)" \
+            if getattr(args, "rule", "min") == "1se" else ""
+        notes.append(f"the chosen model keeps none of the {summ['n_coef']} coefficients: it "
+                     f"predicts the mean (or the class frequencies) only{rule}")
+    res = getattr(est, "cv_results_", None)
+    lam = summ.get("lam")
+    if res is not None and isinstance(lam, (int, float)) and "lam" in res:
+        grid = np.asarray(res["lam"], dtype=float)
+        p = summ.get("n_features") or 0
+        at_bottom = grid.size > 1 and lam <= grid.min() * (1 + 1e-12)
+        df = summ.get("df")
+        if at_bottom and p and isinstance(df, (int, float)) and df >= 0.99 * p:
+            notes.append(f"λ = {lam:.3g} is the bottom of the grid and leaves the fit "
+                         f"unpenalized in practice (df = {df:.3g} of {p}): no penalty is best on "
+                         "these data")
+            train = summ.get("train_score")
+            if isinstance(train, (int, float)) and train >= 0.999:
+                notes.append(f"a near-perfect training fit ({train:.4f}) with no penalty: a "
+                             "column that identifies the rows, or one that leaks the target? "
+                             "check the largest coefficients")
+    return notes
+
+
 def _stopped_at(est) -> str:
     best = (f", best weights from epoch {est.best_epoch_}" if est.n_iter_ else
             ", no epoch completed")
@@ -115,6 +150,10 @@ def cmd_fit(args, out) -> int:
     interrupted = bool(getattr(est, "interrupted_", False))    # with --keep-interrupted
     if not interrupted:
         print_summary(summ, out)
+        notes = fit_warnings(est, summ, spec, args)
+        for note in notes:
+            out.note(f"shrinkage: warning: {note}")
+        out.put(warnings=notes)
     out.put(**summ, interrupted=interrupted)
     if getattr(args, "summary", False) and not interrupted:
         _print_coefficient_table(est, X, y, out)
