@@ -26,6 +26,12 @@ DOCS = {
     "lam": "lam : float\n    Strength ``λ ≥ 0``.",
     "penalty_factor": ("penalty_factor : ndarray of shape (n_features,), optional\n"
                        "    Per-coefficient factors ``f_j ≥ 0`` (0 leaves a coefficient unpenalized)."),
+    "linear_settings": ("fit_intercept : bool, default=True\n"
+                        "standardize : bool, default=True\n"
+                        "    Penalize the coefficients of the standardized features (weighted "
+                        "population standard\n    deviation); ``coef_`` is on the original scale.\n"
+                        "penalty_factor : array-like of shape (n_features,), optional\n"
+                        "    ``f_j ≥ 0``, used as given; 0 leaves a feature unpenalized."),
     "X_y_sw_arrays": ("X : ndarray of shape (n_samples, n_features)\n"
                       "y : ndarray of shape (n_samples,)\n"
                       "sw : ndarray of shape (n_samples,)\n"

@@ -61,24 +61,12 @@ def relaxed_fit(X, y, sw, coef, fit_intercept):
     """
     support = np.flatnonzero(coef)
     out = np.zeros_like(coef)
-    if sp.issparse(X):                  # the support's columns only, dense
-        X = _SupportColumns(X, support)
-    mx = sw @ X[:, support] if fit_intercept else np.zeros(support.size)
+    XS = X[:, support]                  # the support's columns (dense also for sparse X)
+    XS = XS.toarray() if sp.issparse(XS) else XS
+    mx = sw @ XS if fit_intercept else np.zeros(support.size)
     my = float(sw @ y) if fit_intercept else 0.0
-    out[support] = least_squares_on(X, y - my, sw, support, mx)
+    out[support] = least_squares_on(XS, y - my, sw, np.arange(support.size), mx)
     return out, my - float(mx @ out[support])
-
-
-class _SupportColumns:
-    """A sparse ``X`` seen through its support's columns, densified (``X[:, support]``)."""
-
-    def __init__(self, X, support):
-        self._dense = X[:, support].toarray()
-        self._index = {int(j): k for k, j in enumerate(support)}
-
-    def __getitem__(self, key):
-        rows, cols = key
-        return self._dense[rows, [self._index[int(j)] for j in np.atleast_1d(cols)]]
 
 
 class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorMixin,
@@ -120,6 +108,7 @@ class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorM
         self.n_nonzero_ = int(np.count_nonzero(coef))
 
 
+@fill_doc
 class ElasticNet(SparseRegressor):
     r"""Linear least squares with the elastic-net penalty, by coordinate descent.
 
@@ -133,12 +122,7 @@ class ElasticNet(SparseRegressor):
         Strength ``λ ≥ 0``.
     l1_ratio : float, default=0.5
         ``ρ ∈ [0, 1]``: 1 is the lasso, 0 ridge.
-    fit_intercept : bool, default=True
-    standardize : bool, default=True
-        Penalize the coefficients of the standardized features (weighted population standard
-        deviation); ``coef_`` is on the original scale.
-    penalty_factor : array-like of shape (n_features,), optional
-        ``f_j ≥ 0``, used as given; 0 leaves a feature unpenalized.
+    {linear_settings}
     relax : bool, default=False
         Report the relaxed fit (unpenalized refit on the selected support; module docstring).
     tol : float, default=1e-4

@@ -38,12 +38,7 @@ __all__ = ["PoissonRegressor", "GammaRegressor", "TweedieRegressor"]
 _PARAMS = r"""
     lam : float, default=0.01
         Strength ``λ ≥ 0`` of ``λ Σ f_j w_j²``.
-    fit_intercept : bool, default=True
-    standardize : bool, default=True
-        Penalize the coefficients of the standardized features (weighted population standard
-        deviation); ``coef_`` is on the original scale.
-    penalty_factor : array-like of shape (n_features,), optional
-        ``f_j ≥ 0``, used as given; 0 leaves a feature unpenalized.
+    {linear_settings}
     solver : {"auto", "newton-cholesky", "newton-cg", "lbfgs"}, default="auto"
     tol : float, default=1e-8
         Stop when the largest entry of the objective's gradient (in centred, scaled
@@ -70,12 +65,19 @@ _ATTRS = r"""
 
 
 class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
-    """Fitting, prediction and D² for a log-link family given by ``_datafit()``."""
+    """Fitting, prediction and D² for the log-link family of Tweedie power ``_power`` (a class
+    attribute; :class:`TweedieRegressor` takes it as a parameter)."""
 
     _accepts_sparse = True
+    _power = 1.0
+
+    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor=None, solver: str = "auto", tol: float = 1e-8,
+                 max_iter: int | None = None):
+        store_init_args(self, locals())
 
     def _datafit(self):
-        raise NotImplementedError
+        return tweedie(self._power)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -193,6 +195,7 @@ def _check_offset(offset, n):
     return off
 
 
+@fill_doc
 class PoissonRegressor(_GLMBase):
     __doc__ = r"""Poisson regression (log link) with an L2 penalty.
 
@@ -214,15 +217,10 @@ class PoissonRegressor(_GLMBase):
     (array([0.8, 0. ]), 0.5)
     """
 
-    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, solver: str = "auto", tol: float = 1e-8,
-                 max_iter: int | None = None):
-        store_init_args(self, locals())
-
-    def _datafit(self):
-        return tweedie(1.0)
+    _power = 1.0
 
 
+@fill_doc
 class GammaRegressor(_GLMBase):
     __doc__ = r"""Gamma regression (log link) with an L2 penalty.
 
@@ -243,15 +241,10 @@ class GammaRegressor(_GLMBase):
     array([0. , 0.5])
     """
 
-    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, solver: str = "auto", tol: float = 1e-8,
-                 max_iter: int | None = None):
-        store_init_args(self, locals())
-
-    def _datafit(self):
-        return tweedie(2.0)
+    _power = 2.0
 
 
+@fill_doc
 class TweedieRegressor(_GLMBase):
     __doc__ = r"""Tweedie regression of power ``p ≥ 1`` (log link) with an L2 penalty.
 
