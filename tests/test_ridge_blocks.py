@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from shrinkage import Ridge, RidgeCV
-from shrinkage.linear_model import _ridge
+from shrinkage.linear_model import _ridge_loo
 from shrinkage.solvers import ridge as ridge_solver
 from shrinkage.solvers.ridge import RidgeProblem, decompose
 
@@ -125,7 +125,7 @@ def test_pooled_scores_in_lam_chunks_equal_one_chunk(monkeypatch):
         return RidgeCV(lams=lams, scoring=["r2", "neg_mean_squared_error"]).fit(X, y, sw)
 
     whole = fit()
-    monkeypatch.setattr(_ridge, "_POOLED_BYTES", 8)     # one λ per chunk
+    monkeypatch.setattr(_ridge_loo, "_POOLED_BYTES", 8)     # one λ per chunk
     tiny = with_block(monkeypatch, 1, fit)
     assert rel(tiny.cv_results_["mean_score"], whole.cv_results_["mean_score"]) < 1e-12
     assert np.all(np.isnan(tiny.cv_results_["se_score"]))

@@ -16,12 +16,15 @@ from sklearn.utils.validation import check_is_fitted
 from .._docs import fill_doc
 from .._validation import check_X, class_weighted
 from ..solvers import lam_max as null_model_lam_max
+from ..solvers.blockwise import is_dask_collection
+from ._dask import DaskMethods, is_dask_input
 
 __all__ = ["LinearPredictor", "LamMax", "SupportDf"]
 
 
-class LinearPredictor:
-    """``predict(X) = X wᵀ + b`` for regressors (one target or several)."""
+class LinearPredictor(DaskMethods):
+    """``predict(X) = X wᵀ + b`` for regressors (one target or several); on a Dask array a
+    Dask array, block by block, and ``score`` reduced blockwise."""
 
     @fill_doc
     def predict(self, X):
@@ -33,9 +36,18 @@ class LinearPredictor:
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
+        if is_dask_collection(X):
+            return self._dask_map("predict", X)
         check_is_fitted(self, "coef_")
         X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
         return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def score(self, X, y, sample_weight=None):
+        """R² of ``predict(X)`` against ``y`` (scikit-learn's; reduced blockwise on Dask
+        data)."""
+        if is_dask_input(X, y, sample_weight):
+            return self._dask_score(X, y, sample_weight, classifier=False)
+        return super().score(X, y, sample_weight)
 
 
 class LamMax:

@@ -41,6 +41,7 @@ from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
 from ._base import LamMax, LinearPredictor, SupportDf
 from ..solvers.cd import enet_path, make_problem
+from ._dask import fit_enet, is_dask_input
 from .._params import ParamHints
 
 __all__ = ["Lasso", "ElasticNet", "relaxed_fit", "SparseRegressor"]
@@ -184,6 +185,8 @@ class ElasticNet(SparseRegressor):
         """
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
+        if is_dask_input(X, y, sample_weight):         # covariance mode on the reduced Gram
+            return fit_enet(self, X, y, sample_weight, lam, rho, tol, max_iter)
         dtype = input_dtype(X)
         X, y, _, sw = self._validate(X, y, sample_weight)
         f = self._penalty_factor(X.shape[1])

@@ -11,6 +11,7 @@ its smallest (:func:`~shrinkage.selection.grid.extend_while_on_edge`). The objec
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +28,7 @@ from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
 from ._enet import SparseRegressor, relaxed_fit
+from ._dask import enet_cv_data, is_dask_input
 from .._warnings import warn_user
 
 __all__ = ["ElasticNetCV"]
@@ -90,13 +92,18 @@ class _EnetFold:
             out.append(self._walk(rho, lams))
         return np.concatenate(out, axis=1)
 
-    def _walk(self, rho, lams):
+    def path_coefs(self, rho, lams):
+        """The penalized path's coefficients (L, p) and intercepts (L,) at ``lams``,
+        continuing the walk at ``rho``."""
         last = self.resume.get(rho)
         beta0, lam_prev = (last[1], last[0]) if last is not None and lams[0] < last[0] else (None, None)
         path = enet_path(self.problem, lams, l1_ratio=rho, penalty_factor=self.f, tol=self.tol,
                          max_iter=self.max_iter, beta0=beta0, lam_prev=lam_prev, warn=False)
         self.resume[rho] = (float(lams[-1]), path.beta[-1].copy())
-        coef, intercept = self.problem.to_original(path.beta)        # (L, p), (L,)
+        return self.problem.to_original(path.beta)
+
+    def _walk(self, rho, lams):
+        coef, intercept = self.path_coefs(rho, lams)                 # (L, p), (L,)
         if self.relax:
             Xtr, ytr, swtr = self.parts
             pairs = [relaxed_fit(Xtr, ytr, swtr, c, self.fit_intercept) for c in coef]
@@ -221,36 +228,12 @@ class ElasticNetCV(SparseRegressor):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
         return max(min(check_ratio(r) for r in ratios), 1e-3)
 
-    def _grid(self, X, y, sw, rho, f, full):
-        if not isinstance(self._lams, int):
-            return self._lams
-        pen = ENPenalty(1.0, max(rho, 1e-3), f)
-        if f is None or np.all(f > 0):   # null gradient: −2q of the all-data problem
-            top = pen.lam_max(-2.0 * full.q)
-        else:
-            top = null_model_lam_max(pen, X, y, sw, fit_intercept=self.fit_intercept,
-                                     standardize=self.standardize)
-        n, p = X.shape
-        ratio = self.lam_min_ratio if self.lam_min_ratio is not None else (1e-3 if n > p else 1e-2)
-        return sparse_grid(top, self._lams, ratio)
-
-    @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
-
-        {params: X, y, sample_weight}
-        groups : array-like of shape (n_samples,), optional
-            Folds never split a group (with an integer ``cv``).
-
-        {returns_self}
-        """
-        ratios = [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
-        self._lams = check_lams(self.lams)
-        tol = check_tol(self.tol)
-        cv_tol = 10.0 * tol if self.cv_tol is None else check_tol(self.cv_tol, "cv_tol")
-        max_iter = check_positive_int(self.max_iter, "max_iter")
-        score = get_score(self.scoring, classification=False)
-        parse_rule(self.rule)
+    def _memory_data(self, X, y, sample_weight, groups, score, cv_tol, max_iter):
+        """What :meth:`fit` needs from in-memory data: the all-data problem ``full``, the fold
+        ``engine`` (``scores(candidates)``, ``folds``), ``n_repeats``, ``n``, ``p``, ``f``,
+        ``lam_max(rho)`` (the top of the grid) and ``finish(coef, intercept)`` (the fitted
+        attributes); :func:`~shrinkage.linear_model._dask.enet_cv_data` gives the same from
+        Dask data."""
         X, y, s, sw = self._validate(X, y, sample_weight)
         n, p = X.shape
         if sp.issparse(X):
@@ -271,16 +254,63 @@ class ElasticNetCV(SparseRegressor):
         else:
             full = naive_problem(X, y, sw, **build)
             fold_probs = [None] * len(splits)
-        n_paths = len(ratios) * len(splits)
-        bar = ProgressBar(n_paths, "elastic-net paths (l1_ratio × fold)", self.progress)
+        bar = ProgressBar(len(np.atleast_1d(self.l1_ratio)) * len(splits),
+                          "elastic-net paths (l1_ratio × fold)", self.progress)
         args = [(X, y, s, tr, te, prob, f, cv_tol, max_iter, self.fit_intercept,
                  self.standardize, self.relax) for (tr, te), prob in zip(splits, fold_probs)]
         engine = FoldEngine.fit(_enet_fold, args, splits, y[:, None], score, s, self.n_jobs,
                                 bar=bar, count="folds")
 
+        def lam_max(rho):
+            pen = ENPenalty(1.0, max(rho, 1e-3), f)
+            if f is None or np.all(f > 0):   # null gradient: −2q of the all-data problem
+                return pen.lam_max(-2.0 * full.q)
+            return null_model_lam_max(pen, X, y, sw, fit_intercept=self.fit_intercept,
+                                      standardize=self.standardize)
+
+        def finish(coef, intercept):
+            self._finish(X, y, sw, coef, intercept)
+
+        return SimpleNamespace(full=full, engine=engine, n_repeats=n_repeats, n=n, p=p, f=f,
+                               lam_max=lam_max, finish=finish, bar=bar)
+
+    def _grid(self, data, rho):
+        if not isinstance(self._lams, int):
+            return self._lams
+        top = data.lam_max(rho)
+        n, p = data.n, data.p
+        ratio = self.lam_min_ratio if self.lam_min_ratio is not None else (1e-3 if n > p else 1e-2)
+        return sparse_grid(top, self._lams, ratio)
+
+    @fill_doc
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
+
+        {params: X, y, sample_weight}
+        groups : array-like of shape (n_samples,), optional
+            Folds never split a group (with an integer ``cv``).
+
+        {returns_self}
+        """
+        ratios = [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
+        self._lams = check_lams(self.lams)
+        tol = check_tol(self.tol)
+        cv_tol = 10.0 * tol if self.cv_tol is None else check_tol(self.cv_tol, "cv_tol")
+        max_iter = check_positive_int(self.max_iter, "max_iter")
+        score = get_score(self.scoring, classification=False)
+        parse_rule(self.rule)
+        if is_dask_input(X, y, sample_weight):
+            data = enet_cv_data(self, X, y, sample_weight, groups, score, cv_tol, max_iter)
+        else:
+            data = self._memory_data(X, y, sample_weight, groups, score, cv_tol, max_iter)
+        full, engine, n_repeats, f, p = data.full, data.engine, data.n_repeats, data.f, data.p
+        n_folds = len(engine.folds)
+        n_paths = len(ratios) * n_folds
+        bar = data.bar
+
         # per l1_ratio: the grid, the all-data path and the fold scores, extended together
         curves = [{"grid": np.empty(0), "beta": np.empty((0, p)), "n_iter": np.empty(0, int),
-                   "dev_ratio": np.empty(0), "scores": np.empty((0, len(splits)))}
+                   "dev_ratio": np.empty(0), "scores": np.empty((0, n_folds))}
                   for _ in ratios]
 
         def walk(r, lams):
@@ -321,7 +351,7 @@ class ElasticNetCV(SparseRegressor):
                 walk(r, c["grid"][-1] * step ** np.arange(1, new.size + 1))
 
         with bar:
-            grids = [self._grid(X, y, sw, rho, f, full) for rho in ratios]
+            grids = [self._grid(data, rho) for rho in ratios]
             size = grids[0].size
             user_grid = not isinstance(self._lams, int)
             step = _EXIT_CHUNK if self.early_exit and not user_grid else size
@@ -361,6 +391,6 @@ class ElasticNetCV(SparseRegressor):
                          tol=tol * 1e-3, max_iter=max_iter,
                          beta0=curves[r_idx]["beta"][l_idx], lam_prev=lam_sel)
         coef, intercept = full.to_original(best.beta[0])
-        self._finish(X, y, sw, coef, intercept)
+        data.finish(coef, intercept)
         self.n_iter_ = int(curves[r_idx]["n_iter"][l_idx] + best.n_iter[0])
         return self

@@ -31,6 +31,9 @@ from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.prox_newton import solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
 from ._base import LamMax
+from ._dask import DaskMethods, is_dask_input
+from ._dask_logistic import fit_logistic
+from ..solvers.blockwise import is_dask_collection
 from .._params import ParamHints
 from ._summary import CoefficientSummary
 
@@ -74,8 +77,14 @@ def proba_from_eta(eta):
     return SoftmaxCrossEntropy.probabilities(eta)
 
 
-class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
-    """Prediction methods shared by both estimators."""
+class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
+    """Prediction methods shared by both estimators (on a Dask array, Dask arrays)."""
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of ``predict(X)`` (scikit-learn's; reduced blockwise on Dask data)."""
+        if is_dask_input(X, y, sample_weight):
+            return self._dask_score(X, y, sample_weight, classifier=True)
+        return super().score(X, y, sample_weight)
 
     @fill_doc
     def decision_function(self, X):
@@ -88,6 +97,8 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples,) for two classes (the log-odds of ``classes_[1]``), or
         (n_samples, n_classes).
         """
+        if is_dask_collection(X):
+            return self._dask_map("decision_function", X)
         check_is_fitted(self)
         X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
         eta = np.asarray(X @ self.coef_.T) + self.intercept_
@@ -103,6 +114,8 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,), values from ``classes_``.
         """
+        if is_dask_collection(X):
+            return self._dask_map("predict", X)
         eta = self.decision_function(X)
         idx = (eta > 0).astype(int) if eta.ndim == 1 else np.argmax(eta, axis=1)
         return self.classes_[idx]
@@ -117,6 +130,8 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes), columns in the order of ``classes_``.
         """
+        if is_dask_collection(X):
+            return self._dask_map("predict_proba", X)
         eta = self.decision_function(X)
         return proba_from_eta(eta[:, None] if eta.ndim == 1 else eta)
 
@@ -130,6 +145,8 @@ class LogisticBase(ParamHints, ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_classes)
         """
+        if is_dask_collection(X):
+            return self._dask_map("predict_log_proba", X)
         eta = self.decision_function(X)
         if eta.ndim == 1:
             return Logistic.log_probabilities(eta)
@@ -276,6 +293,13 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         rho = self.l1_ratio
         if isinstance(rho, bool) or not isinstance(rho, Real) or not 0.0 <= rho <= 1.0:
             raise ValueError(f"l1_ratio must be a number in [0, 1], got {rho!r}")
+        if is_dask_input(X, y, sample_weight):
+            if rho > 0:
+                raise ValueError("LogisticRegression on Dask data fits the L2 penalty "
+                                 "(l1_ratio=0); for an L1 / elastic-net fit pass data in memory")
+            res, classes = fit_logistic(self, X, y, sample_weight, lam)
+            self._set_fitted(res, classes, lam)
+            return self
         dtype = input_dtype(X)
         X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
         if rho > 0:

@@ -25,6 +25,8 @@ from ..selection.scoring import get_scores
 from ..solvers.objective import logistic_objective, smooth_effective_df
 from ..solvers.smooth import solve_smooth, solve_smooth_path
 from ._summary import CoefficientSummary
+from ._dask import is_dask_input
+from ._dask_logistic import logistic_cv_parts
 from ._logistic import LogisticBase, check_params, prepare, proba_from_eta
 from .._warnings import warn_user
 
@@ -294,24 +296,36 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         parse_rule(self.rule)
         lams = check_lams(self.lams)
         if isinstance(self.cv, str) and self.cv == "evidence":
+            if is_dask_input(X, y, sample_weight):
+                raise ValueError("cv='evidence' needs the rows in memory; on Dask data use "
+                                 "K-fold (cv=5) or fold ids")
             return self._fit_evidence(X, y, sample_weight, lams)
-        X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
-        scores = get_scores(self.scoring, classification=True, classes=classes)
-        splits, n_repeats = self._splits(X, y_idx, groups)
-        full = logistic_objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
+        tol = float(self.tol)
+        cv_tol = self._cv_tol(tol)
+        solver = self.solver
+        if is_dask_input(X, y, sample_weight):      # folds' Newton passes over the blocks
+            scores = get_scores(self.scoring, classification=True)
+            full, engine, n_repeats, classes = logistic_cv_parts(self, X, y, sample_weight,
+                                                                  groups, scores, cv_tol)
+            folds, solver = engine.folds, "newton-cholesky"
+            engine.bar = bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
+        else:
+            X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
+            scores = get_scores(self.scoring, classification=True, classes=classes)
+            splits, n_repeats = self._splits(X, y_idx, groups)
+            full = logistic_objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
+            settings = (pf, self.fit_intercept, self.standardize, self.solver, cv_tol,
+                        self.max_iter)
+            folds = [_LogisticFold(X, Y, s, tr, te, settings, keep_coefs=(k == 0))
+                     for k, (tr, te) in enumerate(splits)]
+            Y_eval = np.column_stack([1.0 - Y, Y]) if Y.ndim == 1 else Y
+            bar = ProgressBar(0, "cross-validation (fold × λ fits)", self.progress)
+            engine = FoldEngine(folds, splits, Y_eval, scores, s, self.n_jobs,
+                                prefer="processes", bar=bar)
         auto = isinstance(lams, int)
         if auto:
             lams = logistic_grid(smooth_grid_top(full), lams)
-        tol = float(self.tol)
-        cv_tol = self._cv_tol(tol)
-        settings = (pf, self.fit_intercept, self.standardize, self.solver, cv_tol, self.max_iter)
-        folds = [_LogisticFold(X, Y, s, tr, te, settings, keep_coefs=(k == 0))
-                 for k, (tr, te) in enumerate(splits)]
-        Y_eval = np.column_stack([1.0 - Y, Y]) if Y.ndim == 1 else Y
-        bar = ProgressBar(len(folds) * len(lams), "cross-validation (fold × λ fits)",
-                          self.progress)
-        engine = FoldEngine(folds, splits, Y_eval, scores, s, self.n_jobs, prefer="processes",
-                            bar=bar)
+        bar.add_total(len(folds) * len(lams))
         early = bool(self.early_stopping) and not callable(self.rule)
         with bar:
             lams, values = _walk(engine, lams, None, early, bar, len(folds))
@@ -335,7 +349,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             path = None
             if self.compute_df:       # the all-data path: df along the grid, and the refit
                 bar.add_total(len(lams))
-                path = solve_smooth_path(full, lams, solver=self.solver, tol=cv_tol,
+                path = solve_smooth_path(full, lams, solver=solver, tol=cv_tol,
                                          max_iter=self.max_iter, warn=False, df=True)
                 bar.update(len(lams))
         df = np.array([r.df for r in path]) if path is not None else np.full(lams.size, np.nan)
@@ -354,11 +368,11 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         else:                       # refit, warm-started at the first fold's solution
             W0, b0 = engine.folds[0].coefs[float(sel.lam)]
             theta0 = full.from_original(W0, b0)
-        res = solve_smooth(full, theta0=theta0, solver=self.solver, tol=tol,
+        res = solve_smooth(full, theta0=theta0, solver=solver, tol=tol,
                            max_iter=self.max_iter)
         if path is not None and np.isfinite(df[sel.index]):   # df of the refit itself
             with one_blas_thread() as threads:
-                H = full.data_hessian(res.theta, threads=threads_for(threads, X.shape[0] * X.shape[1] ** 2 // 2))
+                H = full.data_hessian(res.theta, threads=threads_for(threads, full.n * full.p ** 2 // 2))
                 result["df"][sel.index] = smooth_effective_df(full, H)
         self._set_fitted(res, classes, sel.lam)
         return self

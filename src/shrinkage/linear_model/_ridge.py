@@ -21,7 +21,6 @@ from ..selection.grid import extend_while_on_edge, ridge_flat_limits, ridge_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
-from ..solvers import ridge as ridge_solver
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge
 from ._base import LinearPredictor
@@ -29,15 +28,13 @@ from .._warnings import warn_user
 from .._params import ParamHints
 from ..datafits import SquaredError
 from ._summary import CoefficientSummary
+from ._dask import fit_ridge, is_dask_input, ridge_cv_evaluator
+from ._ridge_loo import _blocked_curves
 
 __all__ = ["Ridge", "RidgeCV"]
 
 #: the automatic grid is extended by this many decades past its edge, at most this many times
 _DECADES, _MAX_EXTENSIONS = 3.0, 5
-#: leave-one-out with a score that is not a mean of per-row terms (r2, scorers, callables)
-#: gathers all rows' predictions for this many bytes' worth of λ at a time (and no more than the
-#: size of X), at least one λ
-_POOLED_BYTES = 256 * 2**20
 
 
 class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
@@ -179,6 +176,16 @@ class Ridge(CoefficientSummary, _RidgeBase):
         tags.input_tags.sparse = True
         return tags
 
+    def _lam_values(self, t):
+        """The checked λ of each of ``t`` targets."""
+        lam = np.asarray(self.lam, dtype=object)
+        if lam.ndim == 0:
+            return np.full(t, check_lam(self.lam))
+        if lam.shape != (t,):
+            raise ValueError(f"lam has shape {lam.shape} but y has {t} target(s); pass one "
+                             "λ per target or a scalar")
+        return np.array([check_lam(v) for v in lam])
+
     @fill_doc
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
@@ -189,17 +196,17 @@ class Ridge(CoefficientSummary, _RidgeBase):
         -------
         self : Ridge
         """
+        if is_dask_input(X, y, sample_weight):           # blockwise on the cluster
+            coef, intercept, df, y_ndim = fit_ridge(self, X, y, sample_weight, self._lam_values)
+            self._set_coef(coef, intercept, y_ndim)
+            lam = self._lam_values(coef.shape[0])
+            self.lam_ = float(lam[0]) if y_ndim == 1 else lam
+            self.df_ = float(df[0]) if y_ndim == 1 else df
+            self.n_iter_ = 1
+            return self
         dtype = input_dtype(X)
         X, y, sw, f = self._validate(X, y, sample_weight)
-        t = 1 if y.ndim == 1 else y.shape[1]
-        lam = np.asarray(self.lam, dtype=object)
-        if lam.ndim == 0:
-            lam = np.full(t, check_lam(self.lam))
-        else:
-            if lam.shape != (t,):
-                raise ValueError(f"lam has shape {lam.shape} but y has {t} target(s); pass one "
-                                 "λ per target or a scalar")
-            lam = np.array([check_lam(v) for v in lam])
+        lam = self._lam_values(1 if y.ndim == 1 else y.shape[1])
         n_iter = 1
         if sp.issparse(X):
             coef, intercept, df, n_iter = solve_sparse_ridge(
@@ -322,6 +329,8 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         -------
         self : RidgeCV
         """
+        if is_dask_input(X, y, sample_weight):
+            return self._fit_dask(X, y, sample_weight, groups)
         X, y, sw, f = self._validate(X, y, sample_weight)
         if sp.issparse(X) and (isinstance(self.cv, str) or self.cv is None):
             raise TypeError(
@@ -346,6 +355,25 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         if isinstance(self.cv, str) and self.cv == "evidence":
             return self._fit_evidence(X, y, sw, build, lams if user_grid else None, lam_floor)
         full, evaluate, n_repeats = self._evaluator(X, y, sw, groups, build, scores, lam_floor)
+        return self._select(full, evaluate, n_repeats, lams, scores, y.ndim)
+
+    def _fit_dask(self, X, y, sample_weight, groups):
+        """:meth:`fit` on Dask data (:mod:`shrinkage.linear_model._dask`): the decompositions
+        come from Gram moments reduced over the blocks, the scores from blockwise sums."""
+        lams = check_lams(self.lams)
+        scores = get_scores(self.scoring, classification=False)
+        parse_rule(self.rule)
+        full, evaluate, n_repeats, y_ndim = ridge_cv_evaluator(self, X, y, sample_weight, groups,
+                                                               scores, None)
+        if evaluate is None:                                  # cv="evidence"
+            _evidence_rule(self.rule)
+            return self._evidence_choice(full, None if isinstance(lams, int) else lams, y_ndim)
+        return self._select(full, evaluate, n_repeats, lams, scores, y_ndim)
+
+    def _select(self, full, evaluate, n_repeats, lams, scores, y_ndim):
+        """Evaluate the grid (extending the automatic one while the best λ is on its edge),
+        choose by ``rule`` and set the fitted attributes from ``full`` at the choice."""
+        user_grid = not isinstance(lams, int)
         if not user_grid:
             lams = ridge_grid(full.d2.max() if full.d2.size else 1.0, full.problem.S, lams)
         curve = evaluate(lams)
@@ -371,17 +399,18 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         self.cv_results_ = result
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
         coef, intercept = full.path([self.lam_])
-        self._set_coef(coef[0], intercept[0], y.ndim)
+        self._set_coef(coef[0], intercept[0], y_ndim)
         self.df_ = float(full.df([self.lam_])[0])
         self.n_iter_ = 1
         return self
 
     def _fit_evidence(self, X, y, sw, build, grid, lam_floor):
         """λ maximizing the exact marginal likelihood (see :mod:`shrinkage.selection.evidence`)."""
-        if self.rule != "min":
-            raise ValueError("rule applies to cross-validation; cv='evidence' takes the λ that "
-                             "maximizes the marginal likelihood (use rule='min')")
+        _evidence_rule(self.rule)
         full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=_alpha(lam_floor, sw, X))
+        return self._evidence_choice(full, grid, y.ndim)
+
+    def _evidence_choice(self, full, grid, y_ndim):
         lam, info = ridge_evidence_lam(full, grid)
         lams = np.append(info["lams"], lam)
         order = np.argsort(-lams, kind="stable")
@@ -398,7 +427,7 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         self.lam_ = self.lam_min_ = self.lam_1se_ = lam
         self.sigma2_ = info["sigma2"]
         coef, intercept = full.path([lam])
-        self._set_coef(coef[0], intercept[0], y.ndim)
+        self._set_coef(coef[0], intercept[0], y_ndim)
         self.df_ = float(full.df([lam])[0])
         self.n_iter_ = 1
         return self
@@ -460,6 +489,12 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         return full, evaluate, n_repeats
 
 
+def _evidence_rule(rule):
+    if rule != "min":
+        raise ValueError("rule applies to cross-validation; cv='evidence' takes the λ that "
+                         "maximizes the marginal likelihood (use rule='min')")
+
+
 def _ridge_fold(X, y, sw, train, test, build, lam_floor):
     """A fold of K-fold ridge CV: the training rows' decomposition, as predictions of the test
     rows for any λ grid (:class:`~shrinkage.solvers.ridge.GridPredictor`)."""
@@ -475,95 +510,6 @@ def _ridge_fold(X, y, sw, train, test, build, lam_floor):
 def _alpha(lam, sw, X):
     """``α = Sλ`` for rows ``X`` with weights ``sw``."""
     return (X.shape[0] if sw is None else float(sw.sum())) * lam
-
-
-class _MeanSE:
-    """Weighted mean over rows and its standard error, accumulated a block of rows at a time
-    (Chan et al.'s pairwise update of the mean and the sum of squared deviations): equal to the
-    mean and standard error over all rows at once to rounding."""
-
-    def __init__(self):
-        self.W = self.W2 = 0.0
-        self.mean = self.M2 = 0.0
-
-    def add(self, terms, w):
-        """Rows ``terms`` (r, L) with weights ``w`` (r,) or None (unit weights)."""
-        if w is None:
-            Wb, W2b = float(terms.shape[0]), float(terms.shape[0])
-            mb = terms.mean(axis=0)
-            M2b = ((terms - mb) ** 2).sum(axis=0)
-        else:
-            Wb, W2b = float(w.sum()), float(w @ w)
-            with np.errstate(invalid="ignore", divide="ignore"):   # NaN as all rows at once
-                mb = (w @ terms) / Wb
-            M2b = w @ (terms - mb) ** 2
-        W = self.W + Wb
-        delta = mb - self.mean
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.M2 = self.M2 + M2b + delta * delta * (self.W * Wb / W)
-            self.mean = self.mean + delta * (Wb / W)
-        self.W, self.W2 = W, self.W2 + W2b
-
-    def result(self):
-        """``(mean, se)``: the weighted population variance over the Kish effective sample
-        size (n for equal weights) less one."""
-        var = self.M2 / self.W
-        n_eff = self.W * self.W / self.W2
-        return self.mean, np.sqrt(var / max(n_eff - 1.0, 1.0))
-
-
-def _blocked_curves(full, lams, scores, y2, sw, cv, x_size):
-    """``[(mean, se), …]`` of each score along ``lams`` for leave-one-out (``cv="loo"``) or GCV,
-    from row blocks of the residuals (:meth:`~shrinkage.solvers.ridge.RidgeDecomposition.
-    loo_residual_blocks`): the (n, L, t) arrays are never formed.
-
-    A pointwise score (a mean of per-row terms) is accumulated block by block, with its
-    standard error. Any other score needs all rows' predictions at once: they are gathered for
-    as many λ at a time as fit in :data:`_POOLED_BYTES` and the size of ``X`` (at least one λ),
-    and have no standard error (NaN). GCV estimates the mean squared error only.
-    """
-    lams = np.asarray(lams, dtype=np.float64)
-    n, t = y2.shape
-    L = lams.size
-    step = max(1, ridge_solver._LOO_BLOCK // t)   # λ per pass: a block row ≤ _LOO_BLOCK entries
-    if cv == "gcv":
-        out = []
-        for c in range(0, L, step):
-            acc = _MeanSE()
-            for rows, terms in full.gcv_term_blocks(lams[c:c + step]):
-                acc.add(-terms.mean(axis=2), None if sw is None else sw[rows])
-            out.append(acc.result())
-        return [tuple(np.concatenate(part) for part in zip(*out))]
-    results = [None] * len(scores)
-    pointwise = [i for i, sc in enumerate(scores) if sc.pointwise is not None]
-    if pointwise:
-        parts = []
-        for c in range(0, L, step):
-            accs = [_MeanSE() for _ in pointwise]
-            for rows, res in full.loo_residual_blocks(lams[c:c + step]):
-                yb = y2[rows, None, :]
-                pred = np.subtract(yb, res, out=res)
-                w = None if sw is None else sw[rows]
-                for acc, i in zip(accs, pointwise):
-                    acc.add(scores[i].pointwise(yb, pred).mean(axis=2), w)
-            parts.append([acc.result() for acc in accs])
-        for j, i in enumerate(pointwise):
-            results[i] = tuple(np.concatenate([part[j][m] for part in parts]) for m in (0, 1))
-    pooled = [i for i, sc in enumerate(scores) if sc.pointwise is None]
-    if pooled:
-        width = max(1, min(_POOLED_BYTES // 8, x_size) // (n * t))
-        means = {i: np.empty(L) for i in pooled}
-        for c in range(0, L, width):
-            chunk = lams[c:c + width]
-            pred = np.empty((n, chunk.size, t))
-            for rows, res in full.loo_residual_blocks(chunk):
-                np.subtract(y2[rows, None, :], res, out=pred[rows])
-            for i in pooled:
-                means[i][c:c + chunk.size] = [scores[i](y2, pred[:, li], sw)
-                                              for li in range(chunk.size)]
-        for i in pooled:
-            results[i] = (means[i], np.full(L, np.nan))
-    return results
 
 
 def _merge(curve, new):

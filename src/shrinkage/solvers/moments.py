@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from ..datafits import normalized_weights
 from ..standardization import column_scale
 
-__all__ = ["Moments", "fold_moments"]
+__all__ = ["Moments", "fold_moments", "moments_from_raw", "raw_moments"]
 
 
 @dataclass
@@ -92,39 +92,15 @@ def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize
     sw = normalized_weights(s, n)
     shift = np.asarray(X.T @ sw).ravel() if fit_intercept else np.zeros(p)
     yshift = sw @ Y if fit_intercept else np.zeros(Y.shape[1])
-    unit = bool(np.all(s == 1.0))
-    rs = np.sqrt(s)
-
-    def raw_sparse(idx):
-        """:func:`raw` of CSR rows without densifying them: the shift enters as rank-one terms
-        (``Σ s (x − c)(x − c)ᵀ = Xᵀ S X − c aᵀ − a cᵀ + (Σ s) c cᵀ``, ``a = Xᵀ s``)."""
-        Xr, sr = X[idx], s[idx]
-        yt = Y[idx] - yshift
-        a = np.asarray(Xr.T @ sr).ravel()
-        Sr = float(sr.sum())
-        A = np.asarray((Xr.T @ Xr.multiply(sr[:, None]).tocsr()).todense())
-        Sxx = A - np.outer(shift, a) - np.outer(a, shift) + Sr * np.outer(shift, shift)
-        syt = sr @ yt
-        Sxy = np.asarray(Xr.T @ (sr[:, None] * yt)) - np.outer(shift, syt)
-        return (Sxx, Sxy, a - Sr * shift, syt, Sr, Xr.shape[0])
-
     def raw(rows):
-        """Raw moments Σs x̃x̃ᵀ, Σs x̃ỹᵀ, Σs x̃, Σs ỹ, Σs, count of the shifted rows."""
+        """Raw moments of the rows ``rows`` (all rows when None; :func:`raw_moments`)."""
         if rows is None:
             idx = slice(None)
         elif rows.size and rows[-1] - rows[0] == rows.size - 1 and np.all(np.diff(rows) == 1):
             idx = slice(int(rows[0]), int(rows[-1]) + 1)      # a contiguous range: a view
         else:
             idx = rows
-        if sparse:
-            return raw_sparse(idx)
-        B = X[idx] - shift
-        yt = Y[idx] - yshift
-        r = rs[idx]
-        if not unit:
-            B *= r[:, None]
-            yt = yt * r[:, None]
-        return (B.T @ B, B.T @ yt, r @ B, r @ yt, float(s[idx].sum()), B.shape[0])
+        return raw_moments(X[idx], Y[idx], s[idx], shift, yshift)
 
     tests = [raw(te) for _, te in splits]
     counts = (np.bincount(np.concatenate([te for _, te in splits]), minlength=n) if splits
@@ -135,9 +111,31 @@ def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize
     else:
         full = raw(None)
 
+    folds = []
+    for (tr, te), tm in zip(splits, tests):
+        if _complement(tr, te, n):       # all data minus the test fold
+            folds.append(tuple(f - t for f, t in zip(full, tm)))
+        else:                            # e.g. TimeSeriesSplit: the training rows themselves
+            folds.append(raw(np.asarray(tr)))
+    return moments_from_raw(full, folds, shift, yshift, fit_intercept=fit_intercept,
+                            standardize=standardize)
+
+
+def moments_from_raw(full, folds, shift, yshift, *, fit_intercept=True, standardize=True):
+    """:class:`Moments` of all rows and of each training fold from their *raw* moments.
+
+    A raw moment set is the tuple ``(Σs x̃x̃ᵀ, Σs x̃ỹᵀ, Σs x̃, Σs ỹ, Σs, count)`` of rows shifted
+    by ``shift`` (p,) and ``yshift`` (t,) (``x̃ = x − shift``), which sum over any partition of
+    the rows: :func:`fold_moments` forms them from arrays, and
+    :func:`shrinkage.solvers.blockwise.dask_fold_moments` from the row blocks of a Dask array
+    (a training fold is then all blocks' moments minus its test fold's). Each set is centred
+    on its own mean and standardized with its own standard deviations here.
+    """
+    p, t = shift.shape[0], yshift.shape[0]
+
     def build(Sxx, Sxy, sx, sy, S, n_rows):
         mx = sx / S if fit_intercept else np.zeros(p)
-        my = sy / S if fit_intercept else np.zeros(Y.shape[1])
+        my = sy / S if fit_intercept else np.zeros(t)
         cov = Sxx / S - np.outer(mx, mx)
         cxy = Sxy / S - np.outer(mx, my)
         if standardize:      # the centred spread, with or without an intercept (as glmnet)
@@ -148,13 +146,31 @@ def fold_moments(X, Y, sample_weight, splits, *, fit_intercept=True, standardize
         return Moments(cov / np.outer(scale, scale), cxy / scale[:, None], mx + shift, scale,
                        my + yshift, float(S), int(round(n_rows)))
 
-    folds = []
-    for (tr, te), tm in zip(splits, tests):
-        if _complement(tr, te, n):       # all data minus the test fold
-            folds.append(build(*(f - t for f, t in zip(full, tm))))
-        else:                            # e.g. TimeSeriesSplit: the training rows themselves
-            folds.append(build(*raw(np.asarray(tr))))
-    return build(*full), folds
+    return build(*full), [build(*f) for f in folds]
+
+
+def raw_moments(X, Y, s, shift, yshift):
+    """Raw moments ``(Σs x̃x̃ᵀ, Σs x̃ỹᵀ, Σs x̃, Σs ỹ, Σs, count)`` of rows ``X`` (dense, or CSR
+    without densifying), targets ``Y`` (rows, t) and raw weights ``s``, shifted by ``shift``
+    and ``yshift`` (``x̃ = x − shift``, ``ỹ = y − yshift``). They add up over any partition of
+    the rows (:func:`moments_from_raw`)."""
+    yt = Y - yshift
+    Sr = float(s.sum())
+    if sp.issparse(X):
+        # the shift enters as rank-one terms: Σ s (x − c)(x − c)ᵀ = XᵀSX − c aᵀ − a cᵀ + (Σs) c cᵀ
+        a = np.asarray(X.T @ s).ravel()
+        A = np.asarray((X.T @ X.multiply(s[:, None]).tocsr()).todense())
+        Sxx = A - np.outer(shift, a) - np.outer(a, shift) + Sr * np.outer(shift, shift)
+        syt = s @ yt
+        Sxy = np.asarray(X.T @ (s[:, None] * yt)) - np.outer(shift, syt)
+        return (Sxx, Sxy, a - Sr * shift, syt, Sr, X.shape[0])
+    B = X - shift
+    if np.all(s == 1.0):
+        return (B.T @ B, B.T @ yt, B.sum(axis=0), yt.sum(axis=0), Sr, B.shape[0])
+    r = np.sqrt(s)
+    B *= r[:, None]
+    yt = yt * r[:, None]
+    return (B.T @ B, B.T @ yt, r @ B, r @ yt, Sr, B.shape[0])
 
 
 def _complement(train, test, n) -> bool:

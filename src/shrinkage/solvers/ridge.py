@@ -58,7 +58,8 @@ from ..datafits import normalized_weights
 from ..standardization import column_stats
 from .moments import fold_moments
 
-__all__ = ["RidgeProblem", "RidgeDecomposition", "GridPredictor", "decompose", "solve_ridge"]
+__all__ = ["RidgeProblem", "RidgeDecomposition", "GridPredictor", "decompose", "solve_ridge",
+           "decomposition_from_moments"]
 
 #: entries of the blocks formed at a time by the LOO and GCV evaluations: of ``P = ZV`` (set by
 #: timing 2^16 … 2^22 on the 50,000 × 500 benchmark: 2^18, about 2 MB, was fastest, 1.6× faster
@@ -370,13 +371,16 @@ class RidgeDecomposition:
                 res /= denom[:, :, None]
             yield b, res
 
-    def gcv_term_blocks(self, lams):
+    def gcv_term_blocks(self, lams, n_rows=None):
         """:meth:`gcv_terms` a block of rows at a time: yields ``(rows, terms)`` with ``terms``
-        of shape (rows, L, t); the working set as in :meth:`loo_residual_blocks`."""
+        of shape (rows, L, t); the working set as in :meth:`loo_residual_blocks`. ``n_rows``:
+        the number of rows of the whole fit when this problem holds only some of them (a Dask
+        block; default: its own rows)."""
         prob = self.problem
         lams = np.asarray(lams, dtype=np.float64).reshape(-1)
         tr = self.df(lams) + (1.0 if prob.fit_intercept else 0.0)
-        scale = (1.0 / (1.0 - tr / prob.n_rows) ** 2)[None, :, None]
+        n_all = prob.n_rows if n_rows is None else n_rows
+        scale = (1.0 / (1.0 - tr / n_all) ** 2)[None, :, None]
         G = self._gains(self._alphas(lams))
         k, L = G.shape
         t = self.q.shape[1]
@@ -554,29 +558,36 @@ def kfold_decompositions(X, y, sample_weight, splits, *, fit_intercept=True, sta
         return None
     full, folds = fold_moments(X, y, sample_weight, splits, fit_intercept=fit_intercept,
                                standardize=standardize)
-    root_f = np.sqrt(f)
-
-    def decomposition(m):
-        if not m.S > 0:
-            raise ValueError("a training fold has zero total sample weight")
-        w, V = np.linalg.eigh(m.G / np.outer(root_f, root_f))
-        w *= m.S
-        keep = w > max(m.n_rows, p) * _EPS * max(w[-1], 0.0)
-        d2, V = w[keep], V[:, keep]
-        full_rank = min(m.n_rows - int(fit_intercept), p)
-        ill = d2.size == 0 or d2.min() < 1e-10 * d2.max() or d2.size < full_rank
-        if ill and (alpha_min is None or alpha_min < 1e-6 * d2.max()):
-            return None
-        prob = RidgeProblem(Z=None, y=None, sqrt_sw=None, S=m.S, n_rows=m.n_rows,
-                            x_mean=m.mean, x_scale=m.scale * root_f, y_mean=m.y_mean,
-                            pen_idx=np.arange(p), unpen_idx=np.zeros(0, dtype=int),
-                            fit_intercept=fit_intercept)
-        return RidgeDecomposition(prob, d2, V, None, V.T @ (m.S * m.q / root_f[:, None]),
-                                  "eigh-downdate")
-
     decs = []
     for m in [full, *folds]:
-        decs.append(decomposition(m))
+        decs.append(decomposition_from_moments(m, f, fit_intercept=fit_intercept,
+                                               alpha_min=alpha_min))
         if decs[-1] is None:
             return None
     return decs[0], decs[1:]
+
+
+def decomposition_from_moments(m, penalty_factor, *, fit_intercept=True, alpha_min=None):
+    """The primal :class:`RidgeDecomposition` of one set of rows from their
+    :class:`~shrinkage.solvers.moments.Moments` (every ``f_j > 0``): ``ZᵀZ = S · G / (√f √fᵀ)``
+    is decomposed. It gives paths, degrees of freedom and ``grid_predictor`` (no ``Z``).
+    Returns None when the Gram matrix is too ill-conditioned for ``alpha_min`` (the caller
+    then needs the rows themselves)."""
+    if not m.S > 0:
+        raise ValueError("a training fold has zero total sample weight")
+    p = m.G.shape[0]
+    root_f = np.sqrt(np.asarray(penalty_factor, dtype=np.float64))
+    w, V = np.linalg.eigh(m.G / np.outer(root_f, root_f))
+    w *= m.S
+    keep = w > max(m.n_rows, p) * _EPS * max(w[-1], 0.0)
+    d2, V = w[keep], V[:, keep]
+    full_rank = min(m.n_rows - int(fit_intercept), p)
+    ill = d2.size == 0 or d2.min() < 1e-10 * d2.max() or d2.size < full_rank
+    if ill and (alpha_min is None or alpha_min < 1e-6 * d2.max()):
+        return None
+    prob = RidgeProblem(Z=None, y=None, sqrt_sw=None, S=m.S, n_rows=m.n_rows,
+                        x_mean=m.mean, x_scale=m.scale * root_f, y_mean=m.y_mean,
+                        pen_idx=np.arange(p), unpen_idx=np.zeros(0, dtype=int),
+                        fit_intercept=fit_intercept)
+    return RidgeDecomposition(prob, d2, V, None, V.T @ (m.S * m.q / root_f[:, None]),
+                              "eigh-downdate")

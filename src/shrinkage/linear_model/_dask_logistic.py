@@ -1,0 +1,235 @@
+r"""L2 logistic regression on Dask collections (see :mod:`shrinkage.linear_model._dask`).
+
+Newton-Cholesky (:mod:`shrinkage.solvers.smooth`) on a
+:class:`~shrinkage.solvers.blockwise.BlockwiseObjective` per training set: each iteration
+sums the blocks' value, gradient and (when refreshed) Hessian; cross-validation walks every
+fold's warm-started path and sums the held-out scores of all folds and λ in one pass.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from .._validation import check_penalty_factor
+from ..solvers.blockwise import BlockwiseObjective, block_totals, check_totals
+from ._dask import _pointwise_only, _refuse_groups, blocks_for
+
+__all__ = ["logistic_blocks", "logistic_cv_parts", "fit_logistic"]
+
+
+def logistic_blocks(est, X, y, sample_weight, n_folds=0, cv=None):
+    """Blocks, classes, class multipliers and the all-data (and training folds') weight sums,
+    means and scales of a logistic fit on Dask data."""
+    from .._validation import class_weighted
+
+    blocks = blocks_for(est, X, y, sample_weight, numeric_y=False)
+    labels = None
+    if cv is not None:
+        blocks, labels = blocks.with_folds(cv, est.random_state)
+    tot = blocks.reduce(block_totals, False)
+    check_totals(tot)
+    classes = np.array(sorted(tot["classes"]))
+    if classes.size < 2:
+        raise ValueError(f"y has only one class ({classes[0]!r}); a classifier needs at least "
+                         "two classes")
+    if classes.dtype.kind == "f" and not np.all(classes == np.round(classes)):
+        raise ValueError("Unknown label type: y looks continuous; a classifier needs class "
+                         "labels (for a numeric target use a regressor such as Ridge)")
+    totals = np.array([tot["classes"][c.item() if hasattr(c, "item") else c] for c in classes])
+    mult = np.ones(classes.size)
+    if est.class_weight is not None:
+        weighted = class_weighted(est.class_weight, classes, np.arange(classes.size), totals)
+        mult = np.where(totals > 0, weighted / np.where(totals > 0, totals, 1.0), 0.0)
+    n_sets = 0 if labels is None else labels.size
+    stats = blocks.reduce(_class_moments, classes, mult, n_sets)
+    return SimpleNamespace(blocks=blocks, classes=classes, mult=mult, stats=stats,
+                           totals=totals * mult, n_folds=n_sets)
+
+
+def _class_moments(xb, yb, sb, fb, start, classes, mult, n_folds):
+    """Per training set (all rows, then each training fold): weighted column sums and weight
+    sum, class-weight sums (for the null model) and the smallest positive weight."""
+    from ..solvers.blockwise import _label_index
+
+    xb = np.asarray(xb, dtype=np.float64)
+    idx = _label_index(yb, classes)
+    s = (np.ones(xb.shape[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel())
+    s = s * mult[idx]
+    out = []
+    for k in [None, *range(n_folds)]:
+        rows = slice(None) if k is None else np.asarray(fb).ravel() != k
+        sr = s[rows]
+        pos = sr[sr > 0]
+        out.append({"S": float(sr.sum()), "sx": sr @ xb[rows],
+                    "class": np.bincount(idx[rows], weights=sr, minlength=classes.size),
+                    "min": -float(pos.min()) if pos.size else -np.inf})
+    return out
+
+
+def _fold_stats(est, info):
+    """Means and scales of all rows (key None) and each training fold (key k), as the
+    in-memory fits compute them (the centred weighted spread)."""
+    from ..standardization import column_scale
+
+    sets = [None, *range(info.n_folds)]
+    means = [st["sx"] / st["S"] for st in info.stats]
+    spread = info.blocks.reduce(_spread_block, info.classes, info.mult, means, info.n_folds)
+    out = {}
+    for key, st, m, (ss, _, S) in zip(sets, info.stats, means, spread):
+        scale = column_scale(ss / S, m)
+        out[key] = (st["S"], m if est.fit_intercept else np.zeros_like(m), scale,
+                    -st["min"], st["class"])
+    return out
+
+
+def _spread_block(xb, yb, sb, fb, start, classes, mult, means, n_folds):
+    from ..solvers.blockwise import _label_index
+
+    idx = _label_index(yb, classes)
+    s = (np.ones(np.shape(xb)[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel())
+    res = []
+    xb = np.asarray(xb, dtype=np.float64)
+    for j, k in enumerate([None, *range(n_folds)]):
+        rows = slice(None) if k is None else np.asarray(fb).ravel() != k
+        D = xb[rows] - means[j]
+        sr = (s * mult[idx])[rows]
+        res.append((sr @ (D * D), sr @ xb[rows], float(sr.sum())))
+    return res
+
+
+def logistic_objective_dask(est, info, stats, fold, lam, pf):
+    """The :class:`~shrinkage.solvers.blockwise.BlockwiseObjective` of one training set, set
+    up as :func:`~shrinkage.solvers.objective.logistic_objective` sets up an in-memory one."""
+    S, mean, scale, min_w, _ = stats[fold]
+    f = np.ones(info.blocks.p) if pf is None else np.asarray(pf, float)
+    if est.standardize:
+        f = f * scale ** 2
+    obj = BlockwiseObjective(info.blocks, info.classes, fold, S, mean, scale, lam, f,
+                             fit_intercept=est.fit_intercept, min_weight=min_w)
+    obj._consts["cw"] = info.mult
+    return obj
+
+
+def null_gradient_dask(obj, class_sums):
+    """The data gradient at the null model (zero coefficients, the intercept of the class
+    shares), in standardized coordinates, shape (K, p): what
+    :func:`~shrinkage.selection.grid.smooth_grid_top` reads."""
+    shares = class_sums / class_sums.sum()
+    K = class_sums.size
+    Y = (np.arange(K) == 1).astype(float) if obj.binary else np.eye(K)
+    c = np.atleast_1d(obj.datafit.null_eta(Y, shares)).astype(float)
+    theta = np.zeros(obj.n_theta)
+    if obj.fit_intercept:
+        theta[obj.K * obj.p:] = c
+    g = obj._pass(theta)["gradient"]
+    return g[: obj.K * obj.p].reshape(obj.K, obj.p)
+
+
+class _DaskLogisticFold:
+    """One fold's warm-started path on Dask data; keeps ``n_iter`` and ``coefs`` per λ as
+    :class:`~shrinkage.linear_model._logistic_cv._LogisticFold` does."""
+
+    def __init__(self, obj, settings, keep_coefs):
+        self.obj, self.settings, self.keep_coefs = obj, settings, keep_coefs
+        self.last = None
+        self.n_iter, self.coefs = {}, {}
+
+    def walk(self, lams):
+        from ..solvers.smooth import solve_smooth_path
+
+        solver, tol, max_iter = self.settings
+        down = self.last is not None and lams[0] < self.last[0]
+        results = solve_smooth_path(self.obj, lams, solver="newton-cholesky", tol=tol,
+                                    max_iter=max_iter, theta0=self.last[1] if down else None,
+                                    warn=False, hessian=self.last[2] if down else None)
+        if self.last is None or lams[-1] < self.last[0]:
+            self.last = (float(lams[-1]), results[-1].theta, results[-1].hessian)
+        for lam, r in zip(lams, results):
+            self.n_iter[float(lam)] = int(r.n_iter)
+            if self.keep_coefs:
+                self.coefs[float(lam)] = (r.coef, r.intercept)
+        return results
+
+
+class _DaskLogisticEngine:
+    """LogisticRegressionCV's engine on Dask data: ``score_all(lams)`` walks every fold's path
+    and sums the held-out scores of all folds and λ in one pass (:func:`_logistic_score_block`)."""
+
+    def __init__(self, info, folds, scoring, n_scores):
+        self.info, self.folds, self.scoring, self.n_scores = info, folds, scoring, n_scores
+
+    def score_all(self, lams):
+        lams = np.asarray(lams, dtype=float)
+        coefs = []
+        for fold in self.folds:
+            res = fold.walk(lams)
+            coefs.append((np.stack([r.coef for r in res]), np.stack([r.intercept for r in res])))
+        sums = self.info.blocks.reduce(_logistic_score_block, coefs, self.info.classes,
+                                       self.info.mult, self.scoring)
+        out = [np.empty((lams.size, len(self.folds))) for _ in range(self.n_scores)]
+        for k, (tot, S) in enumerate(sums):
+            for m in range(self.n_scores):
+                out[m][:, k] = (tot[m] / S).reshape(lams.size, -1).mean(axis=1) if S > 0 \
+                    else np.nan
+        return out
+
+
+def _logistic_score_block(xb, yb, sb, fb, start, coefs, classes, mult, scoring):
+    """Per fold: ``(Σ s·score terms per λ, Σ s)`` of the block's rows in that test fold."""
+    from ..selection.scoring import get_scores
+    from ..solvers.blockwise import _label_index
+    from ._logistic import proba_from_eta
+
+    xb = np.asarray(xb, dtype=np.float64)
+    idx = _label_index(yb, classes)
+    s = (np.ones(xb.shape[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel())
+    s = s * mult[idx]
+    scores = get_scores(scoring, classification=True, classes=classes)
+    Y_eval = np.eye(classes.size)[idx]
+    out = []
+    for k, (W, b) in enumerate(coefs):                   # W (L, K', p), b (L, K')
+        rows = np.asarray(fb).ravel() == k
+        L, Kp = b.shape
+        if not rows.any():
+            out.append(([np.zeros(L)] * len(scores), 0.0))
+            continue
+        eta = xb[rows] @ W.reshape(L * Kp, -1).T + b.ravel()
+        P = proba_from_eta(eta.reshape(-1, Kp)).reshape(int(rows.sum()), L, -1)
+        yk, sk = Y_eval[rows], s[rows]
+        terms = []
+        for sc in scores:
+            vals = np.stack([sc.pointwise(yk, P[:, i]) for i in range(L)], axis=1)  # (r, L, …)
+            terms.append(np.tensordot(sk, vals, axes=(0, 0)))
+        out.append((terms, float(sk.sum())))
+    return out
+
+
+def logistic_cv_parts(est, X, y, sample_weight, groups, scores, cv_tol):
+    """``(full, engine, n_repeats, classes, info)`` of LogisticRegressionCV on Dask data."""
+    _refuse_groups(groups)
+    _pointwise_only(scores, est.scoring)
+    cv = 5 if est.cv is None else est.cv
+    info = logistic_blocks(est, X, y, sample_weight, cv=cv)
+    stats = _fold_stats(est, info)
+    pf = check_penalty_factor(est.penalty_factor, info.blocks.p)
+    full = logistic_objective_dask(est, info, stats, None, 1.0, pf)
+    settings = (est.solver, cv_tol, est.max_iter)
+    folds = [_DaskLogisticFold(logistic_objective_dask(est, info, stats, k, 1.0, pf), settings,
+                               keep_coefs=(k == 0)) for k in range(info.n_folds)]
+    full.null_grad = null_gradient_dask(full, stats[None][4])
+    return full, _DaskLogisticEngine(info, folds, est.scoring, len(scores)), 1, info.classes
+
+
+def fit_logistic(est, X, y, sample_weight, lam, pf_check=True):
+    """``LogisticRegression.fit`` (L2) on Dask data: the solver's result and the classes."""
+    from ..solvers.smooth import solve_smooth
+
+    info = logistic_blocks(est, X, y, sample_weight)
+    stats = _fold_stats(est, info)
+    pf = check_penalty_factor(est.penalty_factor, info.blocks.p)
+    obj = logistic_objective_dask(est, info, stats, None, lam, pf)
+    res = solve_smooth(obj, solver="newton-cholesky", tol=float(est.tol), max_iter=est.max_iter)
+    return res, info.classes
+
