@@ -202,6 +202,31 @@ def check_numpy_input(*arrays, names=("X", "y")) -> None:
                 "sklearn.set_config(array_api_dispatch=False)")
 
 
+def is_dask_collection(x) -> bool:
+    """Whether ``x`` is a Dask array, DataFrame or Series (without importing Dask)."""
+    mod = type(x).__module__
+    return (mod.startswith("dask.") or mod.startswith("dask_expr")) and \
+        hasattr(x, "__dask_graph__")
+
+
+#: the estimators that fit Dask collections blockwise (shrinkage.linear_model._dask)
+DASK_ESTIMATORS = ("Ridge", "RidgeCV", "Lasso", "ElasticNet", "ElasticNetCV",
+                   "LogisticRegression", "LogisticRegressionCV")
+
+
+def check_not_dask(estimator, *arrays) -> None:
+    """Refuse Dask collections where an estimator would otherwise gather them into memory."""
+    if not any(a is not None and is_dask_collection(a) for a in arrays):
+        return
+    name = type(estimator).__name__
+    hint = ("train it block by block with partial_fit (e.g. dask_ml.wrappers.Incremental)"
+            if hasattr(estimator, "partial_fit") else
+            "call .compute() if the data fit in memory")
+    raise TypeError(f"{name} does not take Dask collections (they would be gathered into this "
+                    f"process's memory); {', '.join(DASK_ESTIMATORS)} fit them blockwise on the "
+                    f"cluster; for {name}, {hint}")
+
+
 def _sparse_formats(estimator, accept_sparse):
     """What ``validate_data`` may accept: CSR/CSC where the estimator takes sparse input."""
     if accept_sparse is None:
@@ -225,6 +250,7 @@ def check_X(estimator, X, *, reset: bool, dtype=_FLOATS, accept_sparse=None):
 
     ``accept_sparse`` (default: the estimator's ``_accepts_sparse``) lets CSR/CSC through (other
     sparse formats are converted to CSR); otherwise scikit-learn's TypeError names the fix."""
+    check_not_dask(estimator, X)
     check_numpy_input(X)
     check_numeric_columns(X)
     original = X
@@ -240,6 +266,7 @@ def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = 
     finite values of a magnitude the dtype can square (:func:`check_fit_values`); an estimator
     with ``fit_intercept=True`` warns about constant columns. ``accept_sparse`` as in
     :func:`check_X`."""
+    check_not_dask(estimator, X, y)
     check_numpy_input(X, y)
     check_numeric_columns(X)
     original = X

@@ -88,13 +88,14 @@ class DaskMethods:
     """Prediction on Dask input: ``_dask_map(method, X)`` applies the in-memory ``method`` to
     every row block (a Dask array back); ``_dask_score`` reduces R² or accuracy blockwise."""
 
-    def _dask_map(self, method, X):
+    def _dask_map(self, method, X, *, with_frame=False):
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self)
         import dask.array as da
 
-        if hasattr(X, "columns"):
+        from_frame = getattr(X, "ndim", 0) == 2 and hasattr(X, "columns")
+        if from_frame:
             names = [str(c) for c in X.columns]
             known = getattr(self, "feature_names_in_", None)
             if known is not None and list(known) != names:
@@ -105,23 +106,23 @@ class DaskMethods:
             raise ValueError("X must be a 2-D Dask array or DataFrame")
         if len(X.chunks[1]) > 1:
             X = X.rechunk({1: -1})
-        probe = getattr(self, method)(np.zeros((1, X.shape[1]), dtype=X.dtype))
-        chunks = (X.chunks[0],) if probe.ndim == 1 else (X.chunks[0], (probe.shape[1],))
-        state = {k: v for k, v in vars(self).items() if k == "feature_names_in_"}
         est = self
-        if state:        # blocks are plain arrays: predict them as such
+        if hasattr(self, "feature_names_in_"):     # blocks are plain arrays: predict them so
             import copy
 
             est = copy.copy(self)
             del est.feature_names_in_
-        return X.map_blocks(lambda b: _predict_block(est, method, b), dtype=probe.dtype,
+        probe = getattr(est, method)(np.zeros((1, X.shape[1]), dtype=X.dtype))
+        chunks = (X.chunks[0],) if probe.ndim == 1 else (X.chunks[0], (probe.shape[1],))
+        out = X.map_blocks(lambda b: _predict_block(est, method, b), dtype=probe.dtype,
                             chunks=chunks, drop_axis=1 if probe.ndim == 1 else None)
+        return (out, from_frame) if with_frame else out
 
     def _dask_score(self, X, y, sample_weight, classifier):
         """R² (regressors) or accuracy (classifiers), reduced blockwise."""
-        pred = self._dask_map("predict", X)
-        blocks = RowBlocks.from_inputs(pred[:, None] if pred.ndim == 1 else pred, y,
-                                       sample_weight, numeric_y=not classifier)
+        pred, from_frame = self._dask_map("predict", X, with_frame=True)
+        blocks = RowBlocks.of_rows(pred, from_frame)
+        blocks.y, blocks.s = blocks.align(y, "y"), blocks.align(sample_weight, "sample_weight")
         parts = blocks.reduce(_score_block, classifier)
         if classifier:
             return float(parts["hit"] / parts["S"])
@@ -179,7 +180,7 @@ def fit_ridge(est, X, y, sample_weight, lam_values):
 
 
 def _y_ndim(y):
-    return 2 if (getattr(y, "ndim", 1) == 2 or hasattr(y, "columns")) else 1
+    return 2 if getattr(y, "ndim", 1) == 2 else 1
 
 
 def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, lam_floor):

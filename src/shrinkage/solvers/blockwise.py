@@ -28,19 +28,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import is_dask_collection
 from ..datafits import Logistic, SoftmaxCrossEntropy
 from .moments import moments_from_raw, raw_moments
 from .objective import SmoothObjective
 
 __all__ = ["is_dask_collection", "RowBlocks", "dask_fold_moments", "test_sse",
            "BlockwiseObjective"]
-
-
-def is_dask_collection(x) -> bool:
-    """Whether ``x`` is a Dask array, DataFrame or Series (without importing Dask)."""
-    mod = type(x).__module__
-    return (mod.startswith("dask.") or mod.startswith("dask_expr")) and \
-        hasattr(x, "__dask_graph__")
 
 
 def _add(a, b):
@@ -70,7 +64,7 @@ def _as_array(obj, what, *, numeric):
     partitions' lengths); text columns refused by name when ``numeric``."""
     import pandas as pd
 
-    if hasattr(obj, "dtypes") and hasattr(obj, "columns"):
+    if getattr(obj, "ndim", 0) == 2 and hasattr(obj, "columns"):          # a DataFrame
         if numeric:
             bad = [str(c) for c, t in obj.dtypes.items() if not pd.api.types.is_numeric_dtype(t)
                    or pd.api.types.is_bool_dtype(t)]
@@ -109,7 +103,7 @@ class RowBlocks:
         split into ``X``'s row blocks)."""
         names = None
         x_parts = None
-        if hasattr(X, "columns"):
+        if getattr(X, "ndim", 0) == 2 and hasattr(X, "columns"):            # a DataFrame
             names = _column_names(X)
             x_parts = X.npartitions
             for other, what in ((y, "y"), (sample_weight, "sample_weight")):
@@ -145,6 +139,15 @@ class RowBlocks:
         out.s = out.align(sample_weight, "sample_weight")
         out.fold = out.align(fold_ids, "fold ids")
         return out
+
+    @classmethod
+    def of_rows(cls, arr, from_frame=False):
+        """Blocks of a Dask array whose rows are already validated (predictions), to align
+        targets and weights with."""
+        rows = arr.chunks[0]
+        starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
+        return cls(list(arr.to_delayed().ravel()), None, None, None, starts, int(arr.shape[0]),
+                   1, None, rows, from_frame)
 
     def align(self, v, what):
         """``v`` (one entry or row per row of ``X``) as delayed blocks matching ``X``'s."""
