@@ -161,11 +161,15 @@ class _DaskLogisticEngine:
         self.info, self.folds, self.scoring, self.n_scores = info, folds, scoring, n_scores
 
     def score_all(self, lams):
+        from concurrent.futures import ThreadPoolExecutor
+
         lams = np.asarray(lams, dtype=float)
-        coefs = []
-        for fold in self.folds:
-            res = fold.walk(lams)
-            coefs.append((np.stack([r.coef for r in res]), np.stack([r.intercept for r in res])))
+        # the folds walk at once, each in a thread of this process: their passes are round
+        # trips to the cluster, which serves them side by side
+        with ThreadPoolExecutor(max_workers=len(self.folds)) as pool:
+            walks = list(pool.map(lambda fold: fold.walk(lams), self.folds))
+        coefs = [(np.stack([r.coef for r in res]), np.stack([r.intercept for r in res]))
+                 for res in walks]
         sums = self.info.blocks.reduce(_logistic_score_block, coefs, self.info.classes,
                                        self.info.mult, self.scoring)
         out = [np.empty((lams.size, len(self.folds))) for _ in range(self.n_scores)]

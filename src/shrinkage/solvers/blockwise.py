@@ -415,6 +415,10 @@ def block_smooth(xb, yb, sb, fb, start, thetas, consts, what):
     return out
 
 
+#: a Newton pass forms the Hessian whether asked or not up to this many parameters
+_HESSIAN_ALWAYS = 256
+
+
 class BlockwiseObjective(SmoothObjective):
     """The :class:`SmoothObjective` of one set of training rows spread over Dask row blocks,
     for the Newton-Cholesky solver of :mod:`shrinkage.solvers.smooth`: the data term's value,
@@ -459,7 +463,9 @@ class BlockwiseObjective(SmoothObjective):
         key = self._memo.get("theta")
         if key is not None and np.array_equal(key, theta) and (not hessian or "hessian" in self._memo):
             return self._memo
-        what = ("hessian",) if hessian else ()
+        # a pass costs a round trip to the cluster: with a small Hessian (the rows' work is
+        # then negligible) every pass forms it, so the solver's request for it is free
+        what = ("hessian",) if hessian or self.n_theta <= _HESSIAN_ALWAYS else ()
         (res,) = self.blocks.reduce(block_smooth, [(self.fold, np.array(theta, dtype=float))],
                                     self._consts, what)
         self.n_passes += 1
