@@ -29,6 +29,7 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .._atomic import atomic_write
+from .._optional import require
 
 REPORT = "report.html"
 SUMMARY = "summary.json"
@@ -328,8 +329,7 @@ def _report(sections, seed: int, seconds: float) -> str:
 def run_demo(seed: int = 0, out_dir: str = "shrinkage-demo") -> dict:
     """Run every part, print its table, write figures, ``report.html`` and ``summary.json``
     into ``out_dir``; return the summary (what ``summary.json`` holds)."""
-    import matplotlib
-    matplotlib.use("Agg")                      # files only: the demo opens no window
+    require("matplotlib", "shrinkage demo").use("Agg")                      # files only: the demo opens no window
     from ._output import jsonable
     os.makedirs(out_dir, exist_ok=True)
     t0 = time.perf_counter()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._optional import require
+
 LAM_LABEL = "λ (lam)"
 
 
@@ -16,7 +18,7 @@ def axes_grid(ax, n: int = 1, *, figsize=None, sharey=False):
             raise ValueError(f"this figure needs {n} axes, got {len(axes)}; pass axes=None to "
                              "create them or pass as many as needed")
         return axes[0].figure, axes[:n]
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "shrinkage.plots")
     fig, axs = plt.subplots(1, n, figsize=figsize or (5.0 * n, 3.8), sharey=sharey,
                             squeeze=False, layout="constrained")
     return fig, list(axs[0])

@@ -15,6 +15,8 @@ import html
 import io
 from dataclasses import dataclass, field
 
+from .._optional import require
+
 __all__ = ["Heading", "Paragraph", "Table", "Figure", "figure_png", "render"]
 
 _CSS = """
@@ -82,7 +84,7 @@ class Figure:
 
 def figure_png(fig, dpi: int = 100) -> bytes:
     """A matplotlib figure as PNG bytes (the figure is closed)."""
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "an HTML report's figures")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .._atomic import atomic_write
+from .._optional import require
 from .html import Figure, Heading, Paragraph, Table, figure_png, render
 
 __all__ = ["model_report", "write_report", "summary_problem"]
@@ -111,8 +112,7 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
     str
         The page; see :func:`shrinkage.report.render`.
     """
-    import matplotlib
-    matplotlib.use("Agg")
+    require("matplotlib", "the HTML report").use("Agg")
     from .. import __version__
     from ..plots import plot_cv, plot_history, plot_path, plot_weights
     name = type(model).__name__
