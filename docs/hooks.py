@@ -172,7 +172,7 @@ def gallery(seed: int = 0):
             sec = part(seed, tmp)
             lines += [f"## {sec.title}", "", sec.intro, "", _table(sec.headers, sec.rows), ""]
             lines += [n + "\n" for n in sec.notes if not n.startswith("per-epoch data loss")]
-            for name, caption, png in sec.figures:
+            for name, caption, png, _ in sec.figures:
                 figures[name] = png
                 lines += [f"![{caption}](gallery/{name})", "", f"*{caption}*", ""]
     lines += [demo.CLOSING, ""]

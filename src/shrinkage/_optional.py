@@ -23,7 +23,8 @@ Examples
 >>> require("no_such_package_xyz", "this example", extra="plots")
 Traceback (most recent call last):
 ...
-shrinkage._optional.MissingDependencyError: this example needs no_such_package_xyz, which is not installed: pip install "shrinkage[plots]" (or "shrinkage[all]")
+shrinkage._optional.MissingDependencyError: this example needs no_such_package_xyz, ...: pip
+install "shrinkage[plots]" (or "shrinkage[all]")
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def require_all(modules, purpose: str) -> None:
     >>> require_all(["numpy", "no_such_package_xyz"], "this example")
     Traceback (most recent call last):
     ...
-    shrinkage._optional.MissingDependencyError: this example needs no_such_package_xyz, which is not installed: pip install "shrinkage[all]"
+    shrinkage._optional.MissingDependencyError: this example needs no_such_package_xyz, which
+    is not installed: pip install "shrinkage[all]"
     """
     missing = []
     for module in modules:
