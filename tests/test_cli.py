@@ -8,8 +8,8 @@ import sys
 
 import numpy as np
 import pytest
-from cli.cli_console import (CHROMIUM, NO_CHROMIUM, console_command, render_in_chromium,
-                             run_cli)
+from cli.cli_console import (CHROMIUM, NO_CHROMIUM, assert_readable, console_command,
+                             layout_in_chromium, render_in_chromium, run_cli)
 
 from shrinkage import convert_strength
 
@@ -91,6 +91,21 @@ def test_demo_report_renders_every_figure_in_headless_chromium(demo, tmp_path):
     assert attrs["data-images"] == attrs["data-images-ok"] == str(n_figures), attrs
     assert attrs["data-errors"] == "0", attrs["data-error-messages"]
     assert not console, console
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
+@pytest.mark.parametrize("width, min_scale", [(1280, 0.8), (420, 0.0)])
+def test_demo_report_is_readable_at_desktop_and_phone_width(demo, tmp_path, width, min_scale):
+    """Issue 16: the multi-panel figures (L1 vs L2, training history, weights) are no longer
+    shrunk to half their size at 1280 px; eleven figures with eleven titles; the network's
+    eight-column table stays within a 420 px phone screen."""
+    out, folder = demo
+    assert out.returncode == 0, out.stderr
+    layout = layout_in_chromium(folder / "report.html", width, tmp_path)
+    assert_readable(layout, width, min_scale=min_scale)
+    assert len(layout["images"]) == 11
+    assert "LOO MSE" in (folder / "report.html").read_text(encoding="utf-8")
+    assert ">nan<" not in (folder / "report.html").read_text(encoding="utf-8")
 
 
 def test_convert_prints_the_converted_strength():

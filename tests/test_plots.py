@@ -215,6 +215,21 @@ def test_plot_history_network_and_mapping():
         plot_history(Ridge())
 
 
+def test_figures_of_several_panels_wrap_at_two_per_row_and_carry_one_title():
+    """Issue 16: three or four panels in one row were shrunk to half size on a page; at most two
+    per row keeps a multi-panel figure as wide as two one-panel figures, with one title."""
+    from shrinkage.plots._axes import MAX_COLUMNS, PANEL
+    h = {"data_loss": [1.0, 0.5, 0.4], "penalty": [0.1, 0.1, 0.1], "loss": [1.1, 0.6, 0.5]}
+    fig = render(plot_history({"λ = 0": h, "λ = 0.1": h, "λ = 1": h}))
+    assert MAX_COLUMNS == 2 and len(fig.axes) == 3
+    width, height = fig.get_size_inches()
+    assert width == pytest.approx(2 * PANEL[0]) and height == pytest.approx(2 * PANEL[1])
+    lefts = sorted({round(a.get_position().x0, 3) for a in fig.axes})
+    assert len(lefts) == 2                                   # two columns, two rows
+    assert fig._suptitle.get_text() == ("Training: data loss, penalty and their sum per epoch "
+                                        "(3 runs)")
+
+
 # -- plot_weights ----------------------------------------------------------------------------------
 def test_plot_weights_layers_and_comparison():
     rng = np.random.default_rng(0)
@@ -230,9 +245,30 @@ def test_plot_weights_layers_and_comparison():
         assert len(ax.patches) == 2 and ax.get_xlabel() == "weight"
         norms = [np.linalg.norm(m.coefs_[layer]) for m in nets.values()]
         assert legend_texts(ax) == [f"{k}  ‖W‖_F = {n:.3g}" for k, n in zip(nets, norms)]
-    single = render(plot_weights(Ridge().fit(X, y)))
+        ticks = ax.yaxis.get_majorticklocs()       # counts: whole numbers only
+        assert np.array_equal(ticks, np.round(ticks))
+    ridge = Ridge().fit(X, y)
+    single = render(plot_weights(ridge))
     assert len(single.axes) == 1 and single.axes[0].get_xlabel() == "coefficient"
-    assert single.axes[0].get_title() == "3 coefficients"
+    assert single.axes[0].get_title() == "3 coefficients of Ridge"
+
+
+def test_plot_weights_draws_a_handful_of_coefficients_as_named_bars():
+    """A linear model's few coefficients: one bar each whose length is the coefficient, named,
+    largest at the top (issue 16: not a histogram with fractional counts)."""
+    import pandas as pd
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.normal(size=(80, 4)), columns=["age", "bmi", "bp", "s1"])
+    y = X @ [0.5, -3.0, 1.0, 0.0] + 0.1 * rng.normal(size=80)
+    ridge = Ridge(lam=0.01).fit(X, y)
+    ax = render(plot_weights(ridge)).axes[0]
+    widths = [bar.get_width() for bar in ax.patches]
+    order = np.argsort(np.abs(ridge.coef_))
+    np.testing.assert_allclose(widths, ridge.coef_[order], rtol=1e-12)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(X.columns[order])
+    assert ax.get_yticklabels()[-1].get_text() == "bmi"        # the largest on top
+    pair = render(plot_weights({"λ = 0.01": ridge, "λ = 1": Ridge(lam=1.0).fit(X, y)})).axes[0]
+    assert len(pair.patches) == 8 and len(legend_texts(pair)) == 2
 
 
 # -- plot_l1_vs_l2 ---------------------------------------------------------------------------------
@@ -357,7 +393,7 @@ def test_plot_weights_on_the_callers_ax_or_axes():
     y = X.sum(axis=1)
     fig, (a, b), before = _caller()
     assert plot_weights(Ridge().fit(X, y), ax=b) is fig
-    assert len(b.patches) == 1
+    assert len(b.patches) == 3                      # one bar per coefficient
     _drew_only_on(fig, before, [b], [a])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -27,6 +27,8 @@ import warnings
 
 import numpy as np
 
+from ._optional import require
+
 __all__ = ["read_table", "TablePreprocessor", "infer_task", "spec_problem", "IMPUTE"]
 
 IMPUTE = ("mean", "median", "most_frequent")
@@ -43,7 +45,7 @@ def read_table(path):
         If the path is missing or a directory, the file is empty, has no rows, cannot be
         parsed, or names a column twice (a CSV header; pandas would rename the second ``a.1``).
     """
-    import pandas as pd
+    pd = require("pandas", "reading data files")
     path = os.fspath(path)
     if os.path.isdir(path):
         raise ValueError(f"data file {path!r} is a directory; give a .csv, .tsv or .parquet "
@@ -56,8 +58,11 @@ def read_table(path):
         magic = fh.read(4)
     lower = path.lower()
     types, header = {}, None
+    parquet = magic == b"PAR1" or lower.endswith((".parquet", ".pq"))
+    if parquet:
+        require("pyarrow", "reading Parquet files")
     try:
-        if magic == b"PAR1" or lower.endswith((".parquet", ".pq")):
+        if parquet:
             frame = pd.read_parquet(path)
             types = _parquet_types(path)
         else:

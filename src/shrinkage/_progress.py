@@ -43,7 +43,7 @@ class ProgressBar:
             try:
                 from tqdm.auto import tqdm
                 self.bar = tqdm(total=self.total, desc=desc, leave=False, file=sys.stderr)
-            except ImportError:  # pragma: no cover - tqdm is a core dependency
+            except ImportError:  # tqdm comes with shrinkage[cli]; without it, a counter
                 self._print()
 
     def _print(self, end=""):

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 from .._atomic import atomic_write
+from .._optional import require
 
 
 class Output:
@@ -88,7 +89,7 @@ def fmt(v, spec: str = ".4g") -> str:
 
 def save_figure(fig, out_dir: str, name: str) -> str:
     """Write ``fig`` as ``out_dir/name`` (PNG) atomically, close it, return the path."""
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "writing figures")
     out_folder(out_dir)
     path = os.path.join(out_dir, name)
     with atomic_write(path, "wb") as fh:
@@ -110,5 +111,4 @@ def out_folder(out_dir: str) -> None:
 
 
 def use_agg() -> None:
-    import matplotlib
-    matplotlib.use("Agg")          # files only: no command opens a window
+    require("matplotlib", "writing figures").use("Agg")          # files only: no command opens a window

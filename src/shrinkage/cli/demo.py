@@ -29,6 +29,7 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .._atomic import atomic_write
+from .._optional import require
 
 REPORT = "report.html"
 SUMMARY = "summary.json"
@@ -43,19 +44,21 @@ class Section:
     headers: list
     rows: list
     notes: list = field(default_factory=list)    # printed after the table
-    figures: list = field(default_factory=list)  # (file name, caption, PNG bytes)
+    figures: list = field(default_factory=list)  # (file name, caption, PNG bytes, title)
     numbers: dict = field(default_factory=dict)  # what summary.json holds for this part
 
     def text(self) -> str:
         return "\n".join([self.intro, _table(self.rows, self.headers), *self.notes])
 
     def figure(self, fig, out_dir: str, name: str, caption: str) -> None:
-        """Write ``fig`` atomically as ``out_dir/name`` (PNG), keep its bytes for the report."""
-        from ..report import figure_png
+        """Write ``fig`` atomically as ``out_dir/name`` (PNG), keep its bytes and title for the
+        report."""
+        from ..report import figure_png, figure_title
+        title = figure_title(fig)
         png = figure_png(fig, dpi=110)           # closes the figure
         with atomic_write(os.path.join(out_dir, name), "wb") as fh:
             fh.write(png)
-        self.figures.append((name, caption, png))
+        self.figures.append((name, caption, png, title))
 
 
 def _table(rows, headers):
@@ -122,16 +125,21 @@ def ridge_section(seed: int, out_dir: str) -> Section:
         i = int(np.argmin(np.abs(cv.cv_results_["lam"] - lam))) if lam > 0 else None
         loo_mse = -cv.cv_results_["mean_score"][i] if i is not None else float("nan")
         test_mse = float(np.mean((y_te - m.predict(X_te)) ** 2))
-        rows.append([label, f"{lam:.4g}", f"{m.df_:.2f}", f"{loo_mse:.1f}", f"{test_mse:.1f}",
+        rows.append([label, f"{lam:.4g}", f"{m.df_:.2f}",
+                     f"{loo_mse:.1f}" if i is not None else "—", f"{test_mse:.1f}",
                      f"{m.score(X_te, y_te):.3f}"])
         numbers["models"][key] = {"lam": lam, "df": float(m.df_), "loo_mse": loo_mse,
                                   "test_mse": test_mse, "test_r2": m.score(X_te, y_te)}
     sec = _cv_section("Ridge on diabetes", "λ by exact leave-one-out", cv, seconds,
                       Ridge(lam=cv.lam_min_).fit(X_tr, y_tr), X_tr, len(y_te),
                       ["model", "λ", "df", "LOO MSE", "test MSE", "test R²"], rows, numbers)
-    sec.figure(plot_cv(cv), out_dir, "ridge_cv.png",
+    sec.notes.append("LOO MSE — for λ = 0: the grid holds positive λ only; λ = 0 is the "
+                     "least-squares fit, shown for its test error.")
+    sec.figure(plot_cv(cv, title="Ridge on diabetes: leave-one-out MSE against λ"), out_dir,
+               "ridge_cv.png",
                "Ridge: exact leave-one-out MSE against λ, λ_min and λ_1se marked.")
-    sec.figure(plot_path(cv, X_tr, y_tr), out_dir, "ridge_path.png",
+    sec.figure(plot_path(cv, X_tr, y_tr, title="Ridge path on diabetes"), out_dir,
+               "ridge_path.png",
                "Ridge path: every coefficient shrinks smoothly towards zero; df dashed.")
     sec.figure(plot_bias_variance(_synthetic_bias_variance(seed)), out_dir,
                "ridge_bias_variance.png",
@@ -163,7 +171,8 @@ def logistic_section(seed: int, out_dir: str) -> Section:
                       LogisticRegression(lam=cv.lam_min_).fit(X_tr, y_tr), X_tr, len(y_te),
                       ["model", "λ", "CV log-loss", "test log-loss", "test accuracy"], rows,
                       numbers)
-    sec.figure(plot_cv(cv), out_dir, "logistic_cv.png",
+    sec.figure(plot_cv(cv, title="Logistic regression on breast cancer: 5-fold CV log-loss "
+                       "against λ"), out_dir, "logistic_cv.png",
                "L2 logistic regression: 5-fold CV log-loss against λ, λ_min and λ_1se marked.")
     return sec
 
@@ -210,10 +219,11 @@ def sparse_section(seed: int, out_dir: str) -> Section:
     for est, name, what in ((ridge, "sparse_ridge_cv.png", "L2 (ridge)"),
                             (lasso, "lasso_cv.png", "L1 (lasso)"),
                             (enet, "enet_cv.png", "Elastic net ρ = 0.5")):
-        sec.figure(plot_cv(est), out_dir, name,
+        sec.figure(plot_cv(est, title=f"{what} on the sparse truth: 5-fold CV MSE against λ"),
+                   out_dir, name,
                    f"{what} on the sparse truth: 5-fold CV MSE against λ, λ_min and λ_1se marked.")
-    sec.figure(plot_path(Lasso(), X_tr, y_tr, lams=lasso.cv_results_["lam"], cv=lasso),
-               out_dir, "lasso_path.png",
+    sec.figure(plot_path(Lasso(), X_tr, y_tr, lams=lasso.cv_results_["lam"], cv=lasso,
+                         title="Lasso path on the sparse truth"), out_dir, "lasso_path.png",
                "Lasso path: coefficients leave zero one by one as λ falls; df (non-zeros) dashed.")
     lams = np.geomspace(lasso.cv_results_["lam"].max(), lasso.lam_min_ / 10, 30)
     comp = sparsity_comparison(X_tr, y_tr, lams, {"L2 (ridge)": Ridge(), "L1 (lasso)": Lasso(),
@@ -318,7 +328,7 @@ def _report(sections, seed: int, seconds: float) -> str:
     for sec in sections:
         blocks += [Heading(sec.title), Paragraph(sec.intro), Table(sec.headers, sec.rows)]
         blocks += [Paragraph(n) for n in sec.notes]
-        blocks += [Figure(png, caption, alt=name) for name, caption, png in sec.figures]
+        blocks += [Figure(png, caption, title=title) for _, caption, png, title in sec.figures]
     blocks.append(Paragraph(CLOSING))
     stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return render("shrinkage demo", blocks,
@@ -328,8 +338,7 @@ def _report(sections, seed: int, seconds: float) -> str:
 def run_demo(seed: int = 0, out_dir: str = "shrinkage-demo") -> dict:
     """Run every part, print its table, write figures, ``report.html`` and ``summary.json``
     into ``out_dir``; return the summary (what ``summary.json`` holds)."""
-    import matplotlib
-    matplotlib.use("Agg")                      # files only: the demo opens no window
+    require("matplotlib", "shrinkage demo").use("Agg")      # files only: it opens no window
     from ._output import jsonable
     os.makedirs(out_dir, exist_ok=True)
     t0 = time.perf_counter()
@@ -341,7 +350,7 @@ def run_demo(seed: int = 0, out_dir: str = "shrinkage-demo") -> dict:
         print(sections[key].text() + "\n")
     print(CLOSING)
     seconds = time.perf_counter() - t0
-    figures = [name for sec in sections.values() for name, _, _ in sec.figures]
+    figures = [f[0] for sec in sections.values() for f in sec.figures]
     with atomic_write(os.path.join(out_dir, REPORT), "w", encoding="utf-8") as fh:
         fh.write(_report(list(sections.values()), seed, seconds))
     summary = jsonable({"seed": seed, "seconds": seconds, "report": REPORT, "figures": figures,

@@ -17,6 +17,7 @@ import os
 import sys
 import warnings
 
+from .._optional import MissingDependencyError
 from ..conventions import STRENGTH_CONVENTIONS, convert_strength
 from ._models import LINEAR, MODELS
 from ._output import Output
@@ -298,7 +299,16 @@ def _demo(args, out) -> int:
     return out.finish()
 
 
+#: the optional packages each command needs (``convert`` and ``--help`` need none), checked
+#: before any work so that a missing extra is named at once, not after a long fit
+_NEEDS = {"demo": ("pandas", "matplotlib"), "fit": ("pandas",), "predict": ("pandas",),
+          "report": ("pandas", "matplotlib"), "path": ("pandas", "matplotlib"),
+          "cv": ("pandas", "matplotlib"), "bias-variance": ("pandas", "matplotlib")}
+
+
 def _dispatch(args, out) -> int:
+    from .._optional import require_all
+    require_all(_NEEDS.get(args.command, ()), f"shrinkage {args.command}")
     if args.command == "demo":
         return _demo(args, out)
     if args.command == "convert":
@@ -325,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.showwarning = show
             return _dispatch(args, out)
+    except MissingDependencyError as exc:  # an extra not installed: the message names it
+        print(f"shrinkage: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
     except ValueError as exc:          # bad input: one line, no traceback
         print(f"shrinkage: error: {_one_line(exc)}", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import _safe_indexing
 
+from .._optional import require
 from ..selection.engine import FoldEngine, RefitFold
 from . import losses
 
@@ -100,7 +101,7 @@ class BiasVarianceResult:
 
     def to_frame(self):
         """A pandas DataFrame with one row per λ and one column per term."""
-        import pandas as pd
+        pd = require("pandas", "to_frame()", extra="pandas")
         cols = {"lam": self.lams, "error": self.error, "bias2": self.bias2,
                 "variance": self.variance, "noise": self.noise, **self.extra}
         frame = pd.DataFrame(cols)

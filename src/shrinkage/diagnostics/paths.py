@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 
+from .._optional import require
 from ..linear_model import single_lam_estimator
 from ..solvers.objective import logistic_effective_df
 from .decomposition import _check_grid
@@ -55,7 +56,7 @@ class PathResult:
 
     def to_frame(self):
         """A pandas DataFrame: one row per λ, columns ``lam``, ``df`` and one per coefficient."""
-        import pandas as pd
+        pd = require("pandas", "to_frame()", extra="pandas")
         C = self.coef.reshape(self.lams.size, -1)
         names = (self.feature_names if self.coef.ndim == 2 else
                  [f"{k}:{f}" for k in range(self.coef.shape[1]) for f in self.feature_names])
@@ -89,7 +90,7 @@ class SparsityResult:
 
     def to_frame(self):
         """A long pandas DataFrame: ``estimator, lam, n_nonzero, l1_norm, l2_norm, max_abs``."""
-        import pandas as pd
+        pd = require("pandas", "to_frame()", extra="pandas")
         parts = [pd.DataFrame({"estimator": name, "lam": self.lams,
                                "n_nonzero": self.n_nonzero[name], "l1_norm": self.l1_norm[name],
                                "l2_norm": self.l2_norm[name], "max_abs": self.max_abs[name]})

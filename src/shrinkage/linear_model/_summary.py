@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
+from .._optional import require
 from .._validation import check_sample_weight, check_X
 from ..solvers.inference import coefficient_covariance
 from ..standardization import column_stats
@@ -58,7 +59,7 @@ class CoefficientSummary:
             ``ci_high``; ``.attrs["method"]`` says how the errors were computed and what they
             mean.
         """
-        import pandas as pd
+        pd = require("pandas", "summary()", extra="pandas")
         check_is_fitted(self, "coef_")
         if not (0.0 < level < 1.0):
             raise ValueError(f"level must be in (0, 1), got {level!r}")

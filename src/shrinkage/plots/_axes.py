@@ -4,22 +4,49 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._optional import require
+
 LAM_LABEL = "λ (lam)"
 
 
-def axes_grid(ax, n: int = 1, *, figsize=None, sharey=False):
+#: panels per row of a new figure: a wider figure is shrunk to fit a page and its text with it
+MAX_COLUMNS = 2
+#: the size (inches) of one panel of a new figure
+PANEL = (5.0, 3.8)
+
+
+def axes_grid(ax, n: int = 1, *, figsize=None, sharey=False, panel=PANEL):
     """``(figure, list of n axes)``: the caller's (``ax`` an Axes or a sequence of them) or new
-    ones in a row."""
+    ones, at most :data:`MAX_COLUMNS` per row (so that a figure of several panels, shown at the
+    width of a page, keeps its text as large as a one-panel figure's), each ``panel`` inches."""
     if ax is not None:
         axes = list(np.ravel(np.asarray(ax, dtype=object)))
         if len(axes) < n:
             raise ValueError(f"this figure needs {n} axes, got {len(axes)}; pass axes=None to "
                              "create them or pass as many as needed")
         return axes[0].figure, axes[:n]
-    import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, n, figsize=figsize or (5.0 * n, 3.8), sharey=sharey,
-                            squeeze=False, layout="constrained")
-    return fig, list(axs[0])
+    plt = require("matplotlib.pyplot", "shrinkage.plots")
+    ncols = min(n, MAX_COLUMNS)
+    nrows = -(-n // ncols)
+    fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (panel[0] * ncols, panel[1] * nrows),
+                            sharey=sharey, squeeze=False, layout="constrained")
+    axs = list(axs.ravel())
+    for extra in axs[n:]:                 # an odd number of panels: the last row has a gap
+        fig.delaxes(extra)
+    return fig, axs[:n]
+
+
+def figure_title(fig, title: str, new: bool) -> None:
+    """One title over a figure of several panels saying what it shows (``suptitle``), on a
+    figure the function created (``new``); a figure the caller composes is left alone."""
+    if new:
+        fig.suptitle(title)
+
+
+def count_axis(axis) -> None:
+    """Integer ticks on an axis of counts (no 0.5 of a coefficient)."""
+    from matplotlib.ticker import MaxNLocator
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def pick_axes(ax, axes, n: int):

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._axes import axes_grid, chosen_lams, lam_axis, mark_lam, pick_axes, score_label
+from ._axes import (axes_grid, chosen_lams, count_axis, figure_title, lam_axis, mark_lam,
+                    pick_axes, score_label)
 
 __all__ = ["plot_cv", "plot_path", "plot_bias_variance", "plot_l1_vs_l2"]
 
@@ -239,7 +240,11 @@ def plot_l1_vs_l2(obj, *, ax=None, axes=None, feature_names=None):
     """
     from ..diagnostics import SparsityResult
     if isinstance(obj, SparsityResult):
-        return _sparsity_panels(obj, pick_axes(ax, axes, len(obj.paths) + 1))
+        given = pick_axes(ax, axes, len(obj.paths) + 1)
+        fig = _sparsity_panels(obj, given)
+        figure_title(fig, f"{' vs '.join(obj.paths)}: coefficient paths and non-zero counts "
+                     "against λ", given is None)
+        return fig
     if not isinstance(obj, Mapping) or not obj:
         raise TypeError("plot_l1_vs_l2 takes a SparsityResult or a dict name -> fitted estimator")
     coefs = {k: np.ravel(np.asarray(est.coef_, dtype=float)) for k, est in obj.items()}
@@ -266,7 +271,7 @@ def plot_l1_vs_l2(obj, *, ax=None, axes=None, feature_names=None):
 
 def _sparsity_panels(res, axes):
     k = len(res.paths)
-    fig, axs = axes_grid(axes, k + 1, figsize=(4.2 * (k + 1), 3.6))
+    fig, axs = axes_grid(axes, k + 1, panel=(4.6, 3.4))
     order = np.argsort(res.lams)
     lo = min(float(p.coef.min()) for p in res.paths.values())
     hi = max(float(p.coef.max()) for p in res.paths.values())
@@ -285,6 +290,7 @@ def _sparsity_panels(res, axes):
                   label=name)
     lam_axis(last, res.lams)
     last.set_ylabel("non-zero coefficients" + (f" (|w| > {res.tol:g})" if res.tol else ""))
+    count_axis(last.yaxis)
     last.set_title("Sparsity")
     last.legend(fontsize="small")
     return fig

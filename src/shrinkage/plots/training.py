@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._axes import axes_grid, pick_axes
+from ._axes import axes_grid, count_axis, figure_title, pick_axes
 
 __all__ = ["plot_history", "plot_weights"]
 
@@ -64,7 +64,11 @@ def plot_history(obj, *, ax=None, axes=None, logy: bool = True):
     >>> fig = plot_history(net)
     """
     runs = (dict(obj) if isinstance(obj, Mapping) and "data_loss" not in obj else {"": obj})
-    fig, axs = axes_grid(pick_axes(ax, axes, len(runs)), len(runs), sharey=True)
+    given = pick_axes(ax, axes, len(runs))
+    fig, axs = axes_grid(given, len(runs), sharey=True)
+    owner = "" if isinstance(obj, Mapping) else f" of {type(obj).__name__}"
+    figure_title(fig, f"Training{owner}: data loss, penalty and their sum per epoch"
+                 + (f" ({len(runs)} runs)" if len(runs) > 1 else ""), given is None)
     for ax, (label, run) in zip(axs, runs.items()):
         h = _history(run)
         n = len(h["data_loss"])
@@ -98,14 +102,15 @@ def _weight_matrices(est):
 
 
 def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
-    """Histograms of the weights: one panel per layer of a network, or the coefficients.
+    """The weights: a histogram per layer of a network; a linear model's coefficients as one
+    named bar each (up to 40 of them; a histogram of more).
 
     Parameters
     ----------
     obj : fitted estimator, or dict of str to fitted estimators
         A network (``coefs_``, one panel per weight matrix) or a linear model (``coef_``, one
-        panel). A mapping label → estimator overlays the models in each panel (same bins), to
-        compare λ's.
+        panel). A mapping label → estimator overlays the models in each panel (same bins; side
+        by side bars), to compare λ's.
     ax : matplotlib Axes, optional
         For a one-panel figure (a linear model, or a network with one weight matrix).
     axes : sequence of matplotlib Axes, optional
@@ -116,7 +121,8 @@ def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
     -------
     matplotlib.figure.Figure
         Per panel one step histogram per model (one patch each), labelled with its
-        ``‖W‖_F``.
+        ``‖W‖_F``, counts on integer ticks; for at most 40 coefficients one horizontal bar per
+        coefficient and model (largest at the top, named by ``feature_names_in_``).
 
     Examples
     --------
@@ -134,8 +140,16 @@ def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
         raise ValueError(f"the models have different numbers of layers: {sorted(n_layers)}")
     n_layers = n_layers.pop()
     linear = not hasattr(next(iter(models.values())), "coefs_")
-    fig, axs = axes_grid(pick_axes(ax, axes, n_layers), n_layers,
-                         figsize=(4.2 * n_layers, 3.4))
+    given = pick_axes(ax, axes, n_layers)
+    p = mats[next(iter(models))][0].size
+    if linear and p <= FEW_COEFFICIENTS:   # a handful of coefficients: one bar each, named
+        fig, (ax,) = axes_grid(given, 1, panel=(5.0, max(2.4, 0.9 + 0.28 * p * len(models))))
+        _coefficient_bars(ax, models, mats)
+        return fig
+    fig, axs = axes_grid(given, n_layers, panel=(4.6, 3.4))
+    if not linear:
+        figure_title(fig, "Weights of each layer: histograms"
+                     + (" for each λ" if len(models) > 1 else ""), given is None)
     for layer, ax in enumerate(axs):
         values = [mats[k][layer].ravel() for k in models]
         edges = np.histogram_bin_edges(np.concatenate(values), bins=bins)
@@ -151,5 +165,34 @@ def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
             ax.set_xlabel("weight")
             ax.set_title(f"layer {layer}: W of shape {W.shape[0]} × {W.shape[1]}")
         ax.set_ylabel("count")
-        ax.legend(fontsize="x-small")
+        count_axis(ax.yaxis)
+        if any(models):
+            ax.legend(fontsize="x-small")
     return fig
+
+
+#: up to this many coefficients a linear model's are drawn as named bars, not a histogram
+FEW_COEFFICIENTS = 40
+
+
+def _coefficient_bars(ax, models, mats) -> None:
+    """One horizontal bar per coefficient (per model, grouped), largest first, named by the
+    model's ``feature_names_in_`` where it has them."""
+    first = next(iter(models.values()))
+    W = [np.ravel(mats[k][0]) for k in models]
+    p = W[0].size
+    names = [str(n) for n in getattr(first, "feature_names_in_", [f"x{j}" for j in range(p)])]
+    if len(names) != p:                              # several classes or targets: k:feature
+        names = [f"{k}:{f}" for k in range(p // len(names)) for f in names]
+    order = np.argsort(np.abs(W[0]))                 # the largest at the top
+    height = 0.8 / len(W)
+    for k, (label, w) in enumerate(zip(models, W)):
+        offset = (k - (len(W) - 1) / 2) * height
+        ax.barh(np.arange(p) + offset, w[order], height, color=f"C{k}",
+                label=f"{label}  ‖w‖₂ = {np.linalg.norm(w):.3g}".strip())
+    ax.axvline(0.0, color="0.5", linewidth=0.8)
+    ax.set_yticks(np.arange(p), [names[j] for j in order], fontsize="small" if p > 15 else None)
+    ax.set_xlabel("coefficient")
+    ax.set_title(f"{p} coefficients" + (f" of {type(first).__name__}" if len(W) == 1 else ""))
+    if any(models):
+        ax.legend(fontsize="x-small")

@@ -7,8 +7,9 @@
   coefficients, CV curve and table, regularization path, training curves and weights).
 """
 
-from .html import Figure, Heading, Paragraph, Table, figure_png, render
+from .html import Figure, Heading, Paragraph, Table, figure_png, figure_title, render
 from .model import model_report, summary_problem, write_report
 
-__all__ = ["render", "Heading", "Paragraph", "Table", "Figure", "figure_png", "model_report",
+__all__ = ["render", "Heading", "Paragraph", "Table", "Figure", "figure_png", "figure_title",
+           "model_report",
            "write_report", "summary_problem"]

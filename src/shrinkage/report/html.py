@@ -15,19 +15,31 @@ import html
 import io
 from dataclasses import dataclass, field
 
-__all__ = ["Heading", "Paragraph", "Table", "Figure", "figure_png", "render"]
+from .._optional import require
+
+__all__ = ["Heading", "Paragraph", "Table", "Figure", "figure_png", "figure_title",
+           "render"]
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem;
-       margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
+       margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45;
+       overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem;
      border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: .6rem 0; }
+table { border-collapse: collapse; font-size: .9rem; }
+caption { text-align: left; font-size: .85rem; color: #555; padding-bottom: .2rem; }
 th, td { border: 1px solid #ddd; padding: .25rem .6rem; text-align: right; }
-th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
+th { background: #f4f4f4; overflow-wrap: normal; } td { font-variant-numeric: tabular-nums; }
+td:first-child, th:first-child { text-align: left; }
 tr.chosen td { background: #fff4cc; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .85rem; color: #555; } .meta { color: #666; font-size: .85rem; }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .6rem; }
+  table { font-size: .8rem; } th, td { padding: .2rem .35rem; }
+  figure { margin: .8rem 0; }
+}
 """
 
 _SCRIPT = """
@@ -78,11 +90,21 @@ class Figure:
     png: bytes
     caption: str = ""
     alt: str = ""
+    title: str = ""             # the figure's own title (:func:`figure_title`), as data-title
+
+
+def figure_title(fig) -> str:
+    """The title a matplotlib figure shows: its ``suptitle``, else its panels' titles joined
+    with " · " ("" if it has none)."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        return sup.get_text()
+    return " · ".join(t for t in (ax.get_title() for ax in fig.axes) if t)
 
 
 def figure_png(fig, dpi: int = 100) -> bytes:
     """A matplotlib figure as PNG bytes (the figure is closed)."""
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "an HTML report's figures")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
@@ -103,11 +125,15 @@ def _block(b) -> str:
             + "".join(f"<td>{e(str(c))}</td>" for c in row) + "</tr>"
             for i, row in enumerate(b.rows))
         cap = f"<caption>{e(b.caption)}</caption>" if b.caption else ""
-        return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        # a table wider than the page scrolls inside its box; the page itself never does
+        return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table></div>")
     if isinstance(b, Figure):
         data = base64.b64encode(b.png).decode("ascii")
         cap = f"<figcaption>{e(b.caption)}</figcaption>" if b.caption else ""
-        return (f'<figure><img src="data:image/png;base64,{data}" alt="{e(b.alt or b.caption)}">'
+        alt = b.alt or ". ".join(s.rstrip(".") for s in (b.title, b.caption) if s)
+        title = f' data-title="{e(b.title)}"' if b.title else ""
+        return (f'<figure{title}><img src="data:image/png;base64,{data}" alt="{e(alt)}">'
                 f"{cap}</figure>")
     raise TypeError(f"unknown report block {type(b).__name__}")
 

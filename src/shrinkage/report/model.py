@@ -10,7 +10,8 @@ import math
 import numpy as np
 
 from .._atomic import atomic_write
-from .html import Figure, Heading, Paragraph, Table, figure_png, render
+from .._optional import require
+from .html import Figure, Heading, Paragraph, Table, figure_png, figure_title, render
 
 __all__ = ["model_report", "write_report", "summary_problem"]
 
@@ -63,7 +64,9 @@ def summary_problem(summary) -> str | None:
 def _figure(blocks, make, caption, notes):
     """Append the figure ``make()`` draws; a figure that cannot be drawn becomes a note."""
     try:
-        blocks.append(Figure(figure_png(make()), caption))
+        fig = make()
+        title = figure_title(fig)
+        blocks.append(Figure(figure_png(fig), caption, title=title))
     except Exception as exc:                  # a figure must not cost the whole report
         notes.append(f"{caption}: not drawn ({type(exc).__name__}: {exc})")
 
@@ -111,8 +114,7 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
     str
         The page; see :func:`shrinkage.report.render`.
     """
-    import matplotlib
-    matplotlib.use("Agg")
+    require("matplotlib", "the HTML report").use("Agg")
     from .. import __version__
     from ..plots import plot_cv, plot_history, plot_path, plot_weights
     name = type(model).__name__
@@ -202,7 +204,10 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
                 "Data loss, penalty λ Σ‖W‖² and their sum per epoch.", notes)
     if hasattr(model, "coefs_") or hasattr(model, "coef_"):
         blocks.append(Heading("Weights"))
+        from ..plots.training import FEW_COEFFICIENTS     # one bar each up to this many
+        few = not hasattr(model, "coefs_") and np.size(model.coef_) <= FEW_COEFFICIENTS
         _figure(blocks, lambda: plot_weights(model),
+                "Every coefficient (original scale), the largest at the top." if few else
                 "Histogram of the weights (per layer for a network).", notes)
     if notes:
         blocks.append(Heading("Notes"))

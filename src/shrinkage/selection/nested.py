@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import is_classifier
 
+from .._optional import require
 from .engine import FoldEngine, RefitFold, make_splits
 from .scoring import get_score, score_targets
 
@@ -45,7 +46,7 @@ class NestedCVResult:
         return float(np.std(self.scores, ddof=1) / np.sqrt(k)) if k > 1 else 0.0
 
     def to_frame(self):
-        import pandas as pd
+        pd = require("pandas", "to_frame()", extra="pandas")
         return pd.DataFrame({"outer_fold": np.arange(self.scores.size), "lam": self.lams,
                              self.scoring: self.scores})
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._optional import require
 from .rules import select
 
 __all__ = ["CVResult"]
@@ -116,7 +117,7 @@ class CVResult(dict):
 
     def to_frame(self):
         """A pandas DataFrame with one row per candidate (parameters, mean, se, df, folds)."""
-        import pandas as pd
+        pd = require("pandas", "to_frame()", extra="pandas")
         n = len(self["lam"])
         cols = {"lam": np.asarray(self["lam"])}
         params = self.get("params")
