@@ -39,8 +39,8 @@ import numpy as np
 import scipy.linalg as sla
 
 from .._validation import check_penalty_factor
-from ..solvers.blockwise import (RowBlocks, block_totals, centred_yy, check_totals,
-                                 dask_fold_moments, is_dask_collection, test_sse)
+from ..solvers.blockwise import (RowBlocks, centred_yy, dask_fold_moments, is_dask_collection,
+                                 test_sse)
 from ..solvers.ridge import decomposition_from_moments
 
 __all__ = ["is_dask_input", "DaskMethods", "fit_ridge", "ridge_cv_evaluator", "fit_enet",
@@ -64,12 +64,6 @@ def blocks_for(est, X, y=None, sample_weight=None, *, numeric_y=True):
     elif hasattr(est, "feature_names_in_"):
         del est.feature_names_in_
     return blocks
-
-
-def _n_targets(blocks):
-    tot = blocks.reduce(block_totals, True)
-    check_totals(tot)
-    return np.size(tot["sy"]), tot
 
 
 def _refuse_groups(groups):

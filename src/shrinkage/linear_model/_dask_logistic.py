@@ -13,90 +13,86 @@ from types import SimpleNamespace
 import numpy as np
 
 from .._validation import check_penalty_factor
-from ..solvers.blockwise import BlockwiseObjective, block_totals, check_totals
+from ..solvers.blockwise import (BlockwiseObjective, Smallest, block_totals, check_totals,
+                                 shift_of_first_block)
 from ._dask import _pointwise_only, _refuse_groups, blocks_for
 
 __all__ = ["logistic_blocks", "logistic_cv_parts", "fit_logistic"]
 
 
-def logistic_blocks(est, X, y, sample_weight, n_folds=0, cv=None):
-    """Blocks, classes, class multipliers and the all-data (and training folds') weight sums,
-    means and scales of a logistic fit on Dask data."""
+def logistic_blocks(est, X, y, sample_weight, cv=None):
+    """Blocks, classes, class multipliers and, for all rows (key None) and every training
+    fold (key k), ``(S, mean, scale, smallest positive weight, class weight sums)`` of a
+    logistic fit on Dask data: one pass (:func:`_class_moments`) after a read of the first
+    block (:func:`~shrinkage.solvers.blockwise.shift_of_first_block`)."""
     from .._validation import class_weighted
+    from ..standardization import column_scale
 
     blocks = blocks_for(est, X, y, sample_weight, numeric_y=False)
-    labels = None
+    n_folds = 0
     if cv is not None:
         blocks, labels = blocks.with_folds(cv, est.random_state)
-    tot = blocks.reduce(block_totals, False)
-    check_totals(tot)
-    classes = np.array(sorted(tot["classes"]))
+        n_folds = labels.size
+    shift, _ = shift_of_first_block(blocks, True, targets=False)
+    res = blocks.reduce(_class_moments, shift, n_folds)
+    check_totals({"bad": res["bad"], "S": 1.0})
+    sets = res["sets"]
+    classes = np.array(sorted(sets[0]))
     if classes.size < 2:
         raise ValueError(f"y has only one class ({classes[0]!r}); a classifier needs at least "
                          "two classes")
     if classes.dtype.kind == "f" and not np.all(classes == np.round(classes)):
         raise ValueError("Unknown label type: y looks continuous; a classifier needs class "
                          "labels (for a numeric target use a regressor such as Ridge)")
-    totals = np.array([tot["classes"][c.item() if hasattr(c, "item") else c] for c in classes])
+    keys = [c.item() if hasattr(c, "item") else c for c in classes]
+    totals = np.array([sets[0][k][0] for k in keys])
+    if not totals.sum() > 0:
+        raise ValueError("the sample weights sum to zero; give at least one row a positive weight")
     mult = np.ones(classes.size)
     if est.class_weight is not None:
         weighted = class_weighted(est.class_weight, classes, np.arange(classes.size), totals)
         mult = np.where(totals > 0, weighted / np.where(totals > 0, totals, 1.0), 0.0)
-    n_sets = 0 if labels is None else labels.size
-    stats = blocks.reduce(_class_moments, classes, mult, n_sets)
+    stats = {}
+    for key, per in zip([None, *range(n_folds)], sets):
+        parts = [per.get(k, (0.0, 0.0, 0.0, Smallest(np.inf))) for k in keys]
+        S_c = np.array([q[0] for q in parts]) * mult
+        S = float(S_c.sum())
+        if not S > 0:
+            raise ValueError(f"training fold {key} has zero total weight; use fold ids that "
+                             "leave weighted rows in every training fold")
+        d = sum(m * q[1] for m, q in zip(mult, parts)) / S            # mean − shift
+        var = sum(m * q[2] for m, q in zip(mult, parts)) / S - d * d
+        mean = shift + d
+        smallest = min((m * q[3].value for m, q in zip(mult, parts) if m > 0), default=np.inf)
+        stats[key] = (S, mean if est.fit_intercept else np.zeros_like(mean),
+                      column_scale(np.maximum(var, 0.0), mean), smallest, S_c)
     return SimpleNamespace(blocks=blocks, classes=classes, mult=mult, stats=stats,
-                           totals=totals * mult, n_folds=n_sets)
+                           n_folds=n_folds)
 
 
-def _class_moments(xb, yb, sb, fb, start, classes, mult, n_folds):
-    """Per training set (all rows, then each training fold): weighted column sums and weight
-    sum, class-weight sums (for the null model) and the smallest positive weight."""
-    from ..solvers.blockwise import _label_index
-
+def _class_moments(xb, yb, sb, fb, start, shift, n_folds):
+    """One block's share of :func:`logistic_blocks`: per training set (all rows, then each
+    training fold) and per label, the weight sum, ``Σ s (x − shift)``, ``Σ s (x − shift)²``
+    and the smallest positive weight (class weights are applied on the client); and the
+    checks of :func:`~shrinkage.solvers.blockwise.block_totals`."""
+    checks = block_totals(xb, yb, sb, fb, start, False)
     xb = np.asarray(xb, dtype=np.float64)
-    idx = _label_index(yb, classes)
+    labels, idx = np.unique(np.asarray(yb).ravel(), return_inverse=True)
     s = (np.ones(xb.shape[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel())
-    s = s * mult[idx]
-    out = []
+    D = xb - shift
+    sets = []
     for k in [None, *range(n_folds)]:
-        rows = slice(None) if k is None else np.asarray(fb).ravel() != k
-        sr = s[rows]
-        pos = sr[sr > 0]
-        out.append({"S": float(sr.sum()), "sx": sr @ xb[rows],
-                    "class": np.bincount(idx[rows], weights=sr, minlength=classes.size),
-                    "min": -float(pos.min()) if pos.size else -np.inf})
-    return out
-
-
-def _fold_stats(est, info):
-    """Means and scales of all rows (key None) and each training fold (key k), as the
-    in-memory fits compute them (the centred weighted spread)."""
-    from ..standardization import column_scale
-
-    sets = [None, *range(info.n_folds)]
-    means = [st["sx"] / st["S"] for st in info.stats]
-    spread = info.blocks.reduce(_spread_block, info.classes, info.mult, means, info.n_folds)
-    out = {}
-    for key, st, m, (ss, _, S) in zip(sets, info.stats, means, spread):
-        scale = column_scale(ss / S, m)
-        out[key] = (st["S"], m if est.fit_intercept else np.zeros_like(m), scale,
-                    -st["min"], st["class"])
-    return out
-
-
-def _spread_block(xb, yb, sb, fb, start, classes, mult, means, n_folds):
-    from ..solvers.blockwise import _label_index
-
-    idx = _label_index(yb, classes)
-    s = (np.ones(np.shape(xb)[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel())
-    res = []
-    xb = np.asarray(xb, dtype=np.float64)
-    for j, k in enumerate([None, *range(n_folds)]):
-        rows = slice(None) if k is None else np.asarray(fb).ravel() != k
-        D = xb[rows] - means[j]
-        sr = (s * mult[idx])[rows]
-        res.append((sr @ (D * D), sr @ xb[rows], float(sr.sum())))
-    return res
+        rows = np.ones(xb.shape[0], bool) if k is None else np.asarray(fb).ravel() != k
+        per = {}
+        for j, lab in enumerate(labels):
+            r = rows & (idx.ravel() == j)
+            sr, Dr = s[r], D[r]
+            pos = sr[sr > 0]
+            per[lab.item() if hasattr(lab, "item") else lab] = (
+                float(sr.sum()), sr @ Dr, sr @ (Dr * Dr),
+                Smallest(float(pos.min()) if pos.size else np.inf))
+        sets.append(per)
+    return {"bad": checks["bad"], "sets": sets}
 
 
 def logistic_objective_dask(est, info, stats, fold, lam, pf):
@@ -216,7 +212,7 @@ def logistic_cv_parts(est, X, y, sample_weight, groups, scores, cv_tol):
     _pointwise_only(scores, est.scoring)
     cv = 5 if est.cv is None else est.cv
     info = logistic_blocks(est, X, y, sample_weight, cv=cv)
-    stats = _fold_stats(est, info)
+    stats = info.stats
     pf = check_penalty_factor(est.penalty_factor, info.blocks.p)
     full = logistic_objective_dask(est, info, stats, None, 1.0, pf)
     settings = (est.solver, cv_tol, est.max_iter)
@@ -231,7 +227,7 @@ def fit_logistic(est, X, y, sample_weight, lam, pf_check=True):
     from ..solvers.smooth import solve_smooth
 
     info = logistic_blocks(est, X, y, sample_weight)
-    stats = _fold_stats(est, info)
+    stats = info.stats
     pf = check_penalty_factor(est.penalty_factor, info.blocks.p)
     obj = logistic_objective_dask(est, info, stats, None, lam, pf)
     res = solve_smooth(obj, solver="newton-cholesky", tol=float(est.tol), max_iter=est.max_iter)

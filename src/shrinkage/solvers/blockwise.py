@@ -33,8 +33,18 @@ from ..datafits import Logistic, SoftmaxCrossEntropy
 from .moments import moments_from_raw, raw_moments
 from .objective import SmoothObjective
 
-__all__ = ["is_dask_collection", "RowBlocks", "dask_fold_moments", "test_sse",
+__all__ = ["is_dask_collection", "Smallest", "RowBlocks", "dask_fold_moments", "test_sse",
            "BlockwiseObjective"]
+
+
+class Smallest:
+    """A reduction value whose "sum" with another is the smaller of the two (:func:`_add`)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __add__(self, other):
+        return Smallest(min(self.value, other.value))
 
 
 def _add(a, b):
@@ -309,9 +319,11 @@ def check_totals(tot):
 # -- pass 2: moments of every test fold ----------------------------------------------------
 
 def block_moments(xb, yb, sb, fb, start, shift, yshift, n_folds):
-    """Pass 2 on one block: per test fold (all rows when ``n_folds == 0``) the raw moments of
-    :func:`~shrinkage.solvers.moments.raw_moments` and ``Σ s ỹ²`` (for the elastic net's
-    duality gap and the test folds' squared errors)."""
+    """One block's share of :func:`dask_fold_moments`: per test fold (all rows when
+    ``n_folds == 0``) the raw moments of :func:`~shrinkage.solvers.moments.raw_moments` and
+    ``Σ s ỹ²`` (for the elastic net's duality gap and the test folds' squared errors), and the
+    checks of :func:`block_totals` (``"bad"``)."""
+    checks = block_totals(xb, yb, sb, fb, start, True)
     xb = np.asarray(xb, dtype=np.float64)
     Y = np.asarray(yb, dtype=np.float64).reshape(xb.shape[0], -1)
     s = _weights(xb, sb)
@@ -322,12 +334,40 @@ def block_moments(xb, yb, sb, fb, start, shift, yshift, n_folds):
         raw = raw_moments(xb[rows], Y[rows], s[rows], shift, yshift)
         yt = Y[rows] - yshift
         out.append(raw + (s[rows] @ (yt * yt),))
-    return out
+    return {"raw": out, "bad": checks["bad"], "S": checks["S"]}
+
+
+def shift_of_first_block(blocks: RowBlocks, fit_intercept, *, targets=True):
+    """``(shift, yshift)``: the weighted mean of the first block's rows (zeros without an
+    intercept), the point every block's moments are taken about. Any point near the data
+    keeps the cancellation in ``E[xxᵀ] − E[x]E[x]ᵀ`` small; this one costs a read of one block
+    instead of a pass over all of them (the all-data mean would)."""
+    import dask
+
+    x0, y0, s0 = dask.compute(blocks.X[0], None if blocks.y is None else blocks.y[0],
+                              None if blocks.s is None else blocks.s[0])
+    x0 = np.asarray(x0, dtype=np.float64)
+    t = np.asarray(y0).reshape(x0.shape[0], -1).shape[1] if (targets and y0 is not None) else 0
+    if not fit_intercept:
+        return np.zeros(x0.shape[1]), np.zeros(t)
+    w = _weights(x0, s0)
+    w = np.where(np.isfinite(w) & (w > 0), w, 0.0)
+    w = w if w.sum() > 0 else np.ones_like(w)
+
+    def mean(A):
+        ok = np.isfinite(A)
+        num = (np.where(ok, A, 0.0) * w[:, None]).sum(axis=0)
+        den = (ok * w[:, None]).sum(axis=0)
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+
+    y_shift = mean(np.asarray(y0, dtype=np.float64).reshape(x0.shape[0], -1)) if t else np.zeros(0)
+    return mean(x0), y_shift
 
 
 def dask_fold_moments(blocks: RowBlocks, *, n_folds=0, fit_intercept=True, standardize=True):
     """:class:`~shrinkage.solvers.moments.Moments` of all rows and of every training fold
-    (rows whose fold id differs), from two passes over the blocks.
+    (rows whose fold id differs), from one pass over the blocks (and a read of the first,
+    :func:`shift_of_first_block`).
 
     Returns
     -------
@@ -338,12 +378,10 @@ def dask_fold_moments(blocks: RowBlocks, *, n_folds=0, fit_intercept=True, stand
         :func:`~shrinkage.solvers.moments.raw_moments` and ``Σ s ỹ²``), ``"shift"``,
         ``"yshift"`` — what :func:`test_sse` and the elastic net's ``yy`` need.
     """
-    tot = blocks.reduce(block_totals, True)
-    check_totals(tot)
-    S = tot["S"]
-    shift = tot["sx"] / S if fit_intercept else np.zeros(blocks.p)
-    yshift = np.atleast_1d(tot["sy"] / S) if fit_intercept else np.zeros(np.size(tot["sy"]))
-    parts = blocks.reduce(block_moments, shift, yshift, int(n_folds))
+    shift, yshift = shift_of_first_block(blocks, fit_intercept)
+    res = blocks.reduce(block_moments, shift, yshift, int(n_folds))
+    check_totals(res)
+    parts = res["raw"]
     full = parts[0] if n_folds == 0 else tuple(sum(m[k] for m in parts) for k in range(7))
     trains = [tuple(f - t for f, t in zip(full, m)) for m in parts] if n_folds else []
     for k, tr in enumerate(trains):
