@@ -51,6 +51,11 @@ CASES.update({
     "GammaRegressor": (lambda: shrinkage.GammaRegressor(lam=0.01), np.exp(Y_REG / 4)),
     "TweedieRegressor": (lambda: shrinkage.TweedieRegressor(power=1.5, lam=0.01),
                          np.exp(Y_REG / 4)),
+    "PoissonRegressor-enet": (lambda: shrinkage.PoissonRegressor(lam=0.01, l1_ratio=0.5),
+                              np.round(np.exp(Y_REG / 4))),
+    "GLMRegressorCV": (lambda: shrinkage.GLMRegressorCV("tweedie", power=1.3, lams=6, cv=3,
+                                                        l1_ratio=1.0),
+                       np.exp(Y_REG / 4)),
 })
 
 

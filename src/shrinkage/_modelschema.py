@@ -68,7 +68,7 @@ _NUMBER_ATTRIBUTES = ("lam_", "lam_min_", "lam_1se_", "l1_ratio_", "df_", "lam_m
 PARAM_KINDS = {
     "activation": ("str",), "adaptive_lam": ("none", "str"), "batch_size": ("int", "str"),
     "checkpoint": ("none",), "compute_df": ("bool",), "cv": ("none", "int", "str", "labels"),
-    "cv_tol": ("none", "number"), "dtype": ("str",), "early_exit": ("bool",),
+    "cv_average": ("str",), "cv_tol": ("none", "number"), "dtype": ("str",), "family": ("str",), "early_exit": ("bool",),
     "early_stopping": ("bool",),
     "fit_intercept": ("bool",), "group_axis": ("str",),
     "group_lam": ("number", "numbers", "mapping"), "group_weights": ("none", "numbers", "mapping"),
@@ -77,7 +77,7 @@ PARAM_KINDS = {
     "lam_min_ratio": ("none", "number"), "lams": ("none", "int", "numbers"),
     "learning_rate": ("number",), "max_epochs": ("int",), "max_iter": ("none", "int"),
     "momentum": ("number",), "n_jobs": ("none", "int"), "n_threads": ("none", "int"),
-    "optimizer": ("str",), "patience": ("int",), "penalize_bias": ("bool",),
+    "optimizer": ("str",), "patience": ("int",), "power": ("none", "number"), "penalize_bias": ("bool",),
     "penalty_factor": ("none", "numbers"), "penalty_mode": ("str",), "progress": ("bool",),
     "random_state": ("none", "int"), "relax": ("bool",), "rule": ("str", "number"),
     "scoring": ("none", "str", "strs"), "schedule": ("str",), "shuffle": ("bool",),

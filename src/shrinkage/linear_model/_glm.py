@@ -33,7 +33,7 @@ from ._summary import CoefficientSummary
 from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
                            check_sample_weight, check_tol, check_X, check_X_y, input_dtype,
                            store_init_args)
-from ..datafits import normalized_weights, tweedie
+from ..datafits import normalized_weights, tweedie, unit_deviance
 from ..solvers.null import null_intercept
 from ..solvers.objective import logistic_objective
 from ..solvers.prox_newton import solve_glm_enet
@@ -204,12 +204,8 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         eta = self._eta(X)
         y = np.asarray(y, dtype=np.float64)
         sw = normalized_weights(check_sample_weight(sample_weight, eta[:, None]), y.size)
-        # the loss is half the unit deviance up to terms in y alone, so deviances are loss
-        # differences from the saturated model μ = y (whose loss tends to 0 where y = 0)
-        positive = y > 0
-        sat = sw @ np.where(positive, datafit.loss(y, np.log(np.where(positive, y, 1.0))), 0.0)
-        fitted = datafit.value(y, eta, sw) - sat
-        null = datafit.value(y, np.full_like(eta, np.log(sw @ y)), sw) - sat
+        fitted = sw @ unit_deviance(datafit, y, eta)
+        null = sw @ unit_deviance(datafit, y, np.full_like(eta, np.log(sw @ y)))
         return float(1.0 - fitted / null) if null > 0 else 0.0
 
 

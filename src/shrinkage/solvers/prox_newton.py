@@ -62,7 +62,7 @@ from .null import null_intercept
 from .result import SparseResult
 from .._warnings import warn_user
 
-__all__ = ["solve_logistic_enet", "solve_glm_enet", "solve_multinomial_enet",
+__all__ = ["solve_logistic_enet", "solve_glm_enet", "glm_enet_path", "solve_multinomial_enet",
            "multinomial_enet_kkt"]
 
 _NEAR, _WS_MIN = 0.9, 10
@@ -259,22 +259,22 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
     >>> int(np.count_nonzero(res.coef)), bool(res.converged)
     (1, True)
     """
-    return _solve_binary(X, y, sample_weight, Logistic(), None, lam, l1_ratio, penalty_factor,
-                         fit_intercept, standardize, tol, max_iter, coef0, intercept0, screen,
-                         "proximal Newton")
+    return _solve_binary(X, y, sample_weight, Logistic(), None, [lam], l1_ratio,
+                         penalty_factor, fit_intercept, standardize, tol, max_iter, coef0,
+                         intercept0, screen, "proximal Newton")[0]
 
 
-def _solve_binary(X, y, sample_weight, datafit, offset, lam, l1_ratio, penalty_factor,
-                  fit_intercept, standardize, tol, max_iter, coef0, intercept0, screen, what):
-    """The one-predictor solve shared by :func:`solve_logistic_enet` and
-    :func:`solve_glm_enet`."""
+def _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_factor,
+                  fit_intercept, standardize, tol, max_iter, coef0, intercept0, screen, what,
+                  warn=True):
+    """The one-predictor solves shared by :func:`solve_logistic_enet`, :func:`solve_glm_enet`
+    and :func:`glm_enet_path`: one result per λ of ``lams``, each warm-started at the last."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
     sw = normalized_weights(sample_weight, n)
     off = np.zeros(n) if offset is None else np.asarray(offset, dtype=np.float64)
     Z, mean, scale = _standardized(X, sw, fit_intercept, standardize)
-    l1, l2 = _weights(lam, l1_ratio, penalty_factor, p)
     null = null_intercept(y, sw, datafit, offset) if fit_intercept else 0.0
     beta = np.zeros(p) if coef0 is None else np.asarray(coef0, dtype=np.float64) * scale
     if intercept0 is not None and fit_intercept:
@@ -283,12 +283,17 @@ def _solve_binary(X, y, sample_weight, datafit, offset, lam, l1_ratio, penalty_f
         b = null if coef0 is None else 0.0
     # the unit of tol: the null gradient (intercept-only model)
     tol_abs = _tol_abs(tol, Z.T @ datafit.gradient(y, null + off, sw))
-    model = _Binary(Z, y, sw, l1, l2, fit_intercept, screen, datafit, off)
-    beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
-    converged = kkt <= tol_abs
-    _warn(converged, what, max_iter, kkt, tol_abs)
-    coef = beta / scale
-    return SparseResult(coef, float(b - mean @ coef), it, kkt, converged, updates)
+    out = []
+    for lam in lams:
+        l1, l2 = _weights(lam, l1_ratio, penalty_factor, p)
+        model = _Binary(Z, y, sw, l1, l2, fit_intercept, screen, datafit, off)
+        beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
+        converged = kkt <= tol_abs
+        if warn:
+            _warn(converged, what, max_iter, kkt, tol_abs)
+        coef = beta / scale
+        out.append(SparseResult(coef, float(b - mean @ coef), it, kkt, converged, updates))
+    return out
 
 
 def solve_glm_enet(X, y, sample_weight=None, *, datafit, offset=None, lam: float,
@@ -334,9 +339,35 @@ def solve_glm_enet(X, y, sample_weight=None, *, datafit, offset=None, lam: float
     >>> int(np.count_nonzero(res.coef)), bool(res.converged)
     (1, True)
     """
-    return _solve_binary(X, y, sample_weight, datafit, offset, lam, l1_ratio, penalty_factor,
-                         fit_intercept, standardize, tol, max_iter, coef0, intercept0, screen,
-                         f"{datafit.name} proximal Newton")
+    return _solve_binary(X, y, sample_weight, datafit, offset, [lam], l1_ratio,
+                         penalty_factor, fit_intercept, standardize, tol, max_iter, coef0,
+                         intercept0, screen, f"{datafit.name} proximal Newton")[0]
+
+
+def glm_enet_path(X, y, sample_weight=None, *, datafit, lams, offset=None,
+                  l1_ratio: float = 1.0, penalty_factor=None, fit_intercept: bool = True,
+                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 100,
+                  coef0=None, intercept0=None, warn: bool = True) -> list:
+    """:func:`solve_glm_enet` at every λ of ``lams`` in order (largest first), each fit
+    warm-started at the previous solution and the features standardized once.
+
+    Returns
+    -------
+    list of SparseResult, one per λ.
+
+    Examples
+    --------
+    >>> import numpy as np; from shrinkage.datafits import Gamma
+    >>> from shrinkage.solvers.prox_newton import glm_enet_path
+    >>> X = np.random.default_rng(1).normal(size=(200, 4))
+    >>> y = np.random.default_rng(2).gamma(2.0, np.exp(0.5 * X[:, 0]) / 2.0)
+    >>> path = glm_enet_path(X, y, datafit=Gamma(), lams=[0.3, 0.03, 0.003])
+    >>> [int(np.count_nonzero(r.coef)) for r in path]
+    [1, 3, 3]
+    """
+    return _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_factor,
+                         fit_intercept, standardize, tol, max_iter, coef0, intercept0, True,
+                         f"{datafit.name} proximal Newton", warn)
 
 
 def multinomial_enet_kkt(Z, Y, sw, beta, b, l1, l2, fit_intercept=True):
