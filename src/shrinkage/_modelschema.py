@@ -79,7 +79,7 @@ PARAM_KINDS = {
     "momentum": ("number",), "n_jobs": ("none", "int"), "n_threads": ("none", "int"),
     "optimizer": ("str",), "patience": ("int",), "power": ("none", "number"), "penalize_bias": ("bool",),
     "penalty_factor": ("none", "numbers"), "penalty_mode": ("str",), "progress": ("bool",),
-    "random_state": ("none", "int"), "relax": ("bool",), "rule": ("str", "number"),
+    "random_state": ("none", "int"), "relax": ("bool", "number"), "rule": ("str", "number"),
     "scoring": ("none", "str", "strs"), "schedule": ("str",), "shuffle": ("bool",),
     "solver": ("str",), "standardize": ("bool",), "tol": ("number",), "train_loss": ("str",),
     "validation_fraction": ("number",), "weight_decay": ("number", "numbers", "mapping"),

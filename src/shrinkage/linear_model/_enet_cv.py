@@ -26,7 +26,7 @@ from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
-from ._enet import SparseRegressor, relaxed_fit
+from ._enet import SparseRegressor, relax_gamma, relaxed_mixture
 from .._warnings import warn_user
 
 __all__ = ["ElasticNetCV"]
@@ -97,9 +97,10 @@ class _EnetFold:
                          max_iter=self.max_iter, beta0=beta0, lam_prev=lam_prev, warn=False)
         self.resume[rho] = (float(lams[-1]), path.beta[-1].copy())
         coef, intercept = self.problem.to_original(path.beta)        # (L, p), (L,)
-        if self.relax:
+        if self.relax < 1.0:                                        # glmnet's gamma
             Xtr, ytr, swtr = self.parts
-            pairs = [relaxed_fit(Xtr, ytr, swtr, c, self.fit_intercept) for c in coef]
+            pairs = [relaxed_mixture(Xtr, ytr, swtr, c, b, self.fit_intercept, self.relax)
+                     for c, b in zip(coef, intercept)]
             coef = np.array([c for c, _ in pairs])
             intercept = np.array([b for _, b in pairs])
         return (self.X_test @ coef.T + intercept)[:, :, None]        # (n_test, L, 1)
@@ -112,7 +113,7 @@ def _enet_fold(X, y, s, train, test, problem, f, tol, max_iter, fit_intercept, s
     if problem is None:
         problem = naive_problem(X[train], y[train], sw_tr, fit_intercept=fit_intercept,
                                 standardize=standardize)
-    parts = (X[train], y[train], sw_tr) if relax else None
+    parts = (X[train], y[train], sw_tr) if relax < 1.0 else None
     return _EnetFold(problem, X[test], parts, f, tol, max_iter, fit_intercept, relax)
 
 
@@ -210,7 +211,7 @@ class ElasticNetCV(SparseRegressor):
 
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
                  lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, relax: bool = False, tol: float = 1e-4,
+                 penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
                  cv_tol=None, max_iter: int = 10_000, early_exit: bool = True, n_jobs=None,
                  progress: bool = False, random_state=None):
         store_init_args(self, locals())
@@ -274,7 +275,8 @@ class ElasticNetCV(SparseRegressor):
         n_paths = len(ratios) * len(splits)
         bar = ProgressBar(n_paths, "elastic-net paths (l1_ratio × fold)", self.progress)
         args = [(X, y, s, tr, te, prob, f, cv_tol, max_iter, self.fit_intercept,
-                 self.standardize, self.relax) for (tr, te), prob in zip(splits, fold_probs)]
+                 self.standardize, relax_gamma(self.relax))
+                for (tr, te), prob in zip(splits, fold_probs)]
         engine = FoldEngine.fit(_enet_fold, args, splits, y[:, None], score, s, self.n_jobs,
                                 bar=bar, count="folds")
 
