@@ -81,3 +81,40 @@ def test_enet_cv_with_relax_gamma_equals_a_loop_over_folds():
             m = ElasticNet(lam=lam, l1_ratio=0.8, relax=0.4, tol=1e-10).fit(X[tr], y[tr])
             brute[i, k] = -np.mean((y[te] - m.predict(X[te])) ** 2)
     np.testing.assert_allclose(cv.cv_results_["fold_scores"], brute, rtol=1e-7)
+
+
+def test_enet_cv_simplest_lam_is_the_largest_lam_within_one_se():
+    rng, X, y = _data(3)
+    foldid = rng.permutation(np.arange(y.size) % 5)
+    kw = dict(lams=np.geomspace(2.0, 0.002, 30), l1_ratio=1.0, cv=foldid, rule="1se")
+    by_nnz = ElasticNetCV(**kw).fit(X, y)
+    by_lam = ElasticNetCV(simplest="lam", **kw).fit(X, y)
+    res = by_lam.cv_results_
+    i_min = int(np.argmax(res["mean_score"]))
+    within = res["mean_score"] >= res["mean_score"][i_min] - res["se_score"][i_min]
+    assert by_lam.lam_ == np.max(res["lam"][within])
+    nnz = res["df"]
+    assert by_nnz.lam_ == np.max(res["lam"][within & (nnz == nnz[within].min())])
+
+
+@R_MARK
+def test_enet_cv_weighted_largest_lam_equals_r_cv_glmnet(tmp_path):
+    rng, X, y = _data(4, n=137)
+    foldid = rng.permutation(np.arange(y.size) % 5)           # folds of 28 and 27 rows
+    got = run_r(tmp_path, """
+X <- rd("X.csv"); y <- rd("y.csv")[, 1]; fid <- rd("fid.csv")[, 1] + 1
+lam <- glmnet(X, y, alpha=1, nlambda=40)$lambda
+f <- cv.glmnet(X, y, foldid=fid, alpha=1, lambda=lam, thresh=1e-14)
+out("lambda", f$lambda); out("cvm", f$cvm); out("cvsd", f$cvsd)
+out("min", f$lambda.min); out("se1", f$lambda.1se)""", X=X, y=y, fid=foldid)
+    c = convert_strength(1.0, source="glmnet-gaussian", l1_ratio=1.0).value   # λ = 2 λ_g
+    cv = ElasticNetCV(lams=got["lambda"] * c, l1_ratio=1.0, cv=foldid, rule="1se",
+                      simplest="lam", cv_average="weighted", tol=1e-10, cv_tol=1e-10).fit(X, y)
+    res = cv.cv_results_
+    np.testing.assert_allclose(-res["mean_score"], got["cvm"], rtol=1e-6)
+    np.testing.assert_allclose(res["se_score"], got["cvsd"], rtol=1e-5)
+    assert cv.lam_min_ == pytest.approx(got["min"][0] * c, rel=1e-12)
+    assert cv.lam_ == pytest.approx(got["se1"][0] * c, rel=1e-12)
+    plain = ElasticNetCV(lams=got["lambda"] * c, l1_ratio=1.0, cv=foldid, tol=1e-10,
+                         cv_tol=1e-10).fit(X, y).cv_results_
+    assert not np.allclose(plain["mean_score"], res["mean_score"], rtol=1e-9)   # unequal folds

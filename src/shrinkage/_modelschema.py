@@ -81,6 +81,7 @@ PARAM_KINDS = {
     "penalty_factor": ("none", "numbers"), "penalty_mode": ("str",), "progress": ("bool",),
     "random_state": ("none", "int"), "relax": ("bool", "number"), "rule": ("str", "number"),
     "scoring": ("none", "str", "strs"), "schedule": ("str",), "shuffle": ("bool",),
+    "simplest": ("str",),
     "solver": ("str",), "standardize": ("bool",), "tol": ("number",), "train_loss": ("str",),
     "validation_fraction": ("number",), "weight_decay": ("number", "numbers", "mapping"),
 }

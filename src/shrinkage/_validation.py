@@ -367,6 +367,13 @@ def check_ratio(r, name: str = "l1_ratio") -> float:
     return float(r)
 
 
+def check_choice(v, choices, name: str) -> str:
+    """``v`` if it is one of ``choices``, else a ValueError naming them."""
+    if not isinstance(v, str) or v not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {v!r}")
+    return v
+
+
 def check_positive_int(v, name: str) -> int:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Integral, np.integer)) or v < 1:
         raise ValueError(f"{name} must be a positive integer, got {v!r}")

@@ -65,6 +65,36 @@ pass ``y_scale=s`` (verified against glmnet 4.1 to its convergence tolerance). g
 rescales ``penalty.factor`` to sum to the number of features; ours is used as given, so
 glmnet's factors ``g`` are ours as ``f = p·g/Σg``.
 
+glum's GLMs (``GeneralizedLinearRegressor(family=…, alpha, l1_ratio=r)``) and glmnet's
+non-gaussian families minimize the mean negative log-likelihood, which for the log-link
+families is our loss up to constants (Poisson ``e^η − yη``, gamma ``y e^{−η} + η``, Tweedie: half
+the unit deviance), plus a ½-weighted L2 part: ``source="glum"`` (every family) and
+``"glmnet-poisson"`` (verified against glum 3 with offsets and weights, and glmnet 4.1 with an
+offset, in ``tests/test_glm_enet.py``). scikit-learn's GLMs (``sklearn-glm``) are L2 only.
+
+Cross-validation conventions
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+======================= ========================================= ==========================================
+                        shrinkage (default)                       glmnet ``cv.glmnet`` (option here)
+======================= ========================================= ==========================================
+mean over folds         plain mean of the K fold scores           weighted by each fold's size (total weight):
+                                                                  ``cv_average="weighted"``
+standard error          ``std(ddof=1)/√K``                        ``√(Σ w_k (s_k − m)²/Σ w_k/(K−1))``
+                                                                  (equal folds: the same)
+"1se" picks             ElasticNetCV: the fewest non-zeros        the largest λ (``lambda.1se``):
+                        within one SE; the other CVs: largest λ   ``simplest="lam"``
+GLM score               minus the mean held-out deviance          ``type.measure="deviance"`` (the same)
+fold grids              every fold walks the given grid           without ``lambda=``, each fold fits its own
+                                                                  grid and predictions are interpolated;
+                                                                  pass ``lambda=`` to compare exactly
+gaussian, ``alpha < 1`` λ applies to the raw y in every fold      each fold's y is scaled by that fold's sd,
+                                                                  so the ridge part varies between folds
+======================= ========================================= ==========================================
+
+Verified against glmnet 4.1 with ``foldid`` in ``tests/test_glm_cv.py`` (Poisson with an
+offset) and ``tests/test_glmnet_relax_cv.py`` (lasso): curve, standard errors,
+``lambda.min`` and ``lambda.1se``.
+
 Where the seeds are inexact
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 * Seed 001 says scikit-learn's ``C`` is ``1/λ``. With our mean-loss objective (and with

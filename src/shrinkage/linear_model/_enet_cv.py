@@ -16,10 +16,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._docs import fill_doc
-from .._validation import check_lams, check_positive_int, check_ratio, check_tol, store_init_args
+from .._validation import (check_choice, check_lams, check_positive_int, check_ratio,
+                           check_tol, store_init_args)
 from ..datafits import normalized_weights
 from ..penalties import ElasticNet as ENPenalty
-from ..selection.engine import FoldEngine, make_result, make_splits
+from ..selection.engine import (CV_AVERAGES, FoldEngine, fold_weights, make_result,
+                                make_splits)
 from ..selection.grid import extend_while_on_edge, sparse_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
@@ -141,8 +143,23 @@ class ElasticNetCV(SparseRegressor):
         As in :func:`~shrinkage.selection.make_splits`; shuffled when ``random_state`` is set,
         grouped when ``groups`` is passed to ``fit``.
     rule : {"min", "1se"}, "ksse", float or callable, default="min"
-        ``"1se"`` picks the *sparsest* candidate (fewest non-zeros on the all-data path; ties:
-        larger λ) whose mean score is within one standard error of the best.
+        ``"1se"`` picks the simplest candidate (see ``simplest``) whose mean score is within one
+        standard error of the best.
+    simplest : {"nonzeros", "lam"}, default="nonzeros"
+        What "simplest" means for the ``"1se"`` rules: ``"nonzeros"``, the fewest non-zeros on
+        the all-data path (ties: the larger λ); ``"lam"``, the largest λ (glmnet's
+        ``lambda.1se``; with several ``l1_ratio`` the λ of different ratios are compared as
+        numbers). The two differ where the path's support does not shrink monotonically.
+    cv_average : {"mean", "weighted"}, default="mean"
+        How fold scores are averaged: the plain mean over folds with the standard error
+        ``std(ddof=1)/√K``, or glmnet's ``cv.glmnet``: weighted by each test fold's total
+        sample weight (its size), with the standard error
+        ``√(Σ w_k (s_k − m)² / Σ w_k / (K − 1))``. With equal folds they agree.
+        ``cv_average="weighted", simplest="lam"`` reproduces ``cv.glmnet``'s ``cvm``,
+        ``cvsd``, ``lambda.min`` and ``lambda.1se`` for the lasso given its ``foldid`` and
+        ``lambda`` (for ``alpha < 1`` glmnet scales each fold's ``y`` by that fold's standard
+        deviation, so its folds' ridge part differs from the full data's;
+        :mod:`shrinkage.conventions`).
     scoring : str, scorer or callable, optional
         Default ``"neg_mean_squared_error"``; any name of :func:`sklearn.metrics.get_scorer`, a
         scorer (``make_scorer``) or a higher-is-better ``f(y_true, y_pred)``, as in
@@ -210,7 +227,7 @@ class ElasticNetCV(SparseRegressor):
     _accepts_sparse = True
 
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
-                 lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
+                 simplest: str = "nonzeros", cv_average: str = "mean", lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
                  cv_tol=None, max_iter: int = 10_000, early_exit: bool = True, n_jobs=None,
                  progress: bool = False, random_state=None):
@@ -252,6 +269,8 @@ class ElasticNetCV(SparseRegressor):
         max_iter = check_positive_int(self.max_iter, "max_iter")
         score = get_score(self.scoring, classification=False)
         parse_rule(self.rule)
+        check_choice(self.simplest, ("nonzeros", "lam"), "simplest")
+        check_choice(self.cv_average, CV_AVERAGES, "cv_average")
         X, y, s, sw = self._validate(X, y, sample_weight)
         n, p = X.shape
         if sp.issparse(X):
@@ -306,7 +325,9 @@ class ElasticNetCV(SparseRegressor):
                       for v in c["grid"]]
             return make_result(lams_all, rule=self.rule, scoring=score.name,
                                fold_scores=np.vstack([c["scores"] for c in curves]),
-                               complexity=nnz, df=nnz, params=params, n_repeats=n_repeats)
+                               complexity=nnz if self.simplest == "nonzeros" else None,
+                               df=nnz, params=params, n_repeats=n_repeats,
+                               fold_weights=fold_weights(self.cv_average, splits, s))
 
         def locate(index):
             return divmod(int(index), curves[0]["grid"].size)   # every ratio's grid: one length

@@ -19,12 +19,12 @@ import functools
 import numpy as np
 
 from .._docs import fill_doc
-from .._validation import (check_lam, check_lams, check_penalty_factor, check_positive_int,
-                           check_ratio, check_sample_weight, check_tol, check_X_y,
-                           input_dtype, store_init_args)
+from .._validation import (check_choice, check_lam, check_lams, check_penalty_factor,
+                           check_positive_int, check_ratio, check_sample_weight, check_tol,
+                           check_X_y, input_dtype, store_init_args)
 from ..datafits import unit_deviance
 from ..penalties import ElasticNet as ENPenalty
-from ..selection.engine import FoldEngine, make_result, make_splits
+from ..selection.engine import CV_AVERAGES, FoldEngine, fold_weights, make_result, make_splits
 from ..selection.grid import extend_while_on_edge, sparse_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
@@ -39,8 +39,6 @@ __all__ = ["GLMRegressorCV"]
 FAMILIES = {"poisson": 1.0, "gamma": 2.0, "tweedie": None}
 #: downward extensions of the default grid: a decade each, at most this many
 _MAX_EXTENSIONS = 3
-#: ``cv_average`` values: the plain mean over folds, or glmnet's fold-size weighted mean
-CV_AVERAGES = ("mean", "weighted")
 
 
 def _neg_deviance(datafit, y, mu):
@@ -236,9 +234,7 @@ class GLMRegressorCV(_GLMBase):
         cv_tol = 100.0 * tol if self.cv_tol is None else check_tol(self.cv_tol, "cv_tol")
         max_iter = 100 if self.max_iter is None else check_positive_int(self.max_iter,
                                                                          "max_iter")
-        if self.cv_average not in CV_AVERAGES:
-            raise ValueError(f"cv_average must be one of {CV_AVERAGES}, got "
-                             f"{self.cv_average!r}")
+        check_choice(self.cv_average, CV_AVERAGES, "cv_average")
         parse_rule(self.rule)
         datafit = self._datafit()
         X, y = check_X_y(self, X, y, y_numeric=True, dtype=np.float64)
@@ -255,8 +251,7 @@ class GLMRegressorCV(_GLMBase):
         settings = dict(l1_ratio=rho, penalty_factor=pf, fit_intercept=self.fit_intercept,
                         standardize=self.standardize, tol=cv_tol, max_iter=max_iter)
         folds = [_GLMFold(X, y, s, off, tr, te, datafit, settings) for tr, te in splits]
-        fold_w = np.array([te.size if s is None else s[te].sum() for _, te in splits]) \
-            if self.cv_average == "weighted" else None
+        fold_w = fold_weights(self.cv_average, splits, s)
         bar = ProgressBar(len(folds) * len(lams), "cross-validation (fold × λ fits)",
                           self.progress)
         engine = FoldEngine(folds, splits, y[:, None], [score], s, self.n_jobs, bar=bar)

@@ -51,7 +51,7 @@ from .results import CVResult
 from .rules import select
 
 __all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result",
-           "fold_mean_se"]
+           "fold_mean_se", "fold_weights", "CV_AVERAGES"]
 
 
 
@@ -385,6 +385,19 @@ class RefitFold:
 
 def _rows(X, idx):
     return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
+
+
+#: ``cv_average`` of the CV estimators: the plain mean over folds, or glmnet's weighted one
+CV_AVERAGES = ("mean", "weighted")
+
+
+def fold_weights(cv_average, splits, sample_weight=None):
+    """The ``fold_weights`` of :func:`make_result` for a ``cv_average``: None for ``"mean"``,
+    each test fold's total sample weight (its size without weights) for ``"weighted"``."""
+    if cv_average == "mean":
+        return None
+    return np.array([te.size if sample_weight is None else float(np.sum(sample_weight[te]))
+                     for _, te in splits])
 
 
 def fold_mean_se(fold_scores, fold_weights=None):
