@@ -21,6 +21,8 @@ Every model minimizes
   (``0`` leaves a coefficient unpenalized). glmnet rescales its ``penalty.factor`` to sum to
   the number of features; we do not.
 * The intercept (and, in networks, every bias) is never penalized.
+* ``lower_bounds ≤ w ≤ upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``, on the
+  original scale; ``lower ≤ 0 ≤ upper``) constrain the coefficients where given.
 * ``standardize=True`` (the default) penalizes the coefficients of the standardized features
   (population standard deviation, weighted by ``s``) and reports coefficients on the original
   scale, as glmnet does. It is the same as ``penalty_factor_j = sd_j²`` on the raw features.

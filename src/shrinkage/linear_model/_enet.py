@@ -38,14 +38,16 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._docs import fill_doc
-from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
+from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
+                           check_ratio,
                            check_sample_weight, check_tol, check_X_y, input_dtype,
                            store_init_args)
-from ..datafits import normalized_weights
+from ..datafits import SquaredError, normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
 from ._base import LamMax, LinearPredictor, SupportDf
 from ..solvers.cd import enet_path, make_problem
+from ..solvers.prox_newton import solve_glm_enet
 from .._params import ParamHints
 
 __all__ = ["Lasso", "ElasticNet", "relaxed_fit", "relax_gamma", "relaxed_mixture",
@@ -155,6 +157,13 @@ class ElasticNet(SparseRegressor):
     l1_ratio : float, default=0.5
         ``ρ ∈ [0, 1]``: 1 is the lasso, 0 ridge.
     {linear_settings}
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` on the coefficients (original scale;
+        ``lower ≤ 0 ≤ upper``, ``±inf`` for none), glmnet's ``lower.limits`` /
+        ``upper.limits``: e.g. ``lower_bounds=0`` for non-negative coefficients. Solved by
+        proximal Newton with projected coordinate descent
+        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the squared error; dense
+        ``X``), whose certificate includes the box's normal cone; ``relax`` is then refused.
     relax : bool or float, default=False
         ``True``: report the relaxed fit (unpenalized refit on the selected support); a float
         γ in [0, 1]: glmnet's mixture ``γ · penalized + (1 − γ) · relaxed`` (``coef(fit, s,
@@ -202,8 +211,9 @@ class ElasticNet(SparseRegressor):
     _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, relax: bool | float = False,
-                 tol: float = 1e-4, max_iter: int = 10_000):
+                 standardize: bool = True, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, relax: bool | float = False, tol: float = 1e-4,
+                 max_iter: int = 10_000):
         store_init_args(self, locals())
 
     def _rho(self):
@@ -222,6 +232,9 @@ class ElasticNet(SparseRegressor):
         dtype = input_dtype(X)
         X, y, _, sw = self._validate(X, y, sample_weight)
         f = self._penalty_factor(X.shape[1])
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, X.shape[1])
+        if bounds is not None:
+            return self._fit_bounded(X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype)
         prob = make_problem(X, y, sw, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
         self.lam_max_ = self.lam_max(X, y, sw)
@@ -230,6 +243,25 @@ class ElasticNet(SparseRegressor):
         self._finish(X, y, sw, coef, intercept, dtype)
         self.lam_ = lam
         self.n_iter_ = int(path.n_iter[0])
+        return self
+
+    def _fit_bounded(self, X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype):
+        """Box-constrained fit (``lower_bounds`` / ``upper_bounds``; dense ``X``)."""
+        if sp.issparse(X):
+            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
+                            "X.toarray() if it fits in memory")
+        if relax_gamma(self.relax) < 1.0:
+            raise ValueError("relax refits without the penalty and would ignore the bounds; "
+                             "use relax=False with lower_bounds / upper_bounds")
+        res = solve_glm_enet(X, y, sw, datafit=SquaredError(), lam=lam, l1_ratio=rho,
+                             penalty_factor=f, fit_intercept=self.fit_intercept,
+                             standardize=self.standardize, tol=tol, max_iter=max_iter,
+                             bounds=bounds)
+        self.lam_max_ = self.lam_max(X, y, sw)
+        self._finish(X, y, sw, res.coef, res.intercept, dtype)
+        self.lam_ = lam
+        self.n_iter_ = int(res.n_iter)
+        self.kkt_ = float(res.kkt)
         return self
 
 
@@ -242,7 +274,7 @@ class Lasso(ElasticNet):
     Parameters
     ----------
     lam : float, default=0.01
-    fit_intercept, standardize, penalty_factor, relax, tol, max_iter
+    fit_intercept, standardize, penalty_factor, lower_bounds, upper_bounds, relax, tol, max_iter
         As in :class:`ElasticNet`.
 
     Attributes
@@ -262,8 +294,8 @@ class Lasso(ElasticNet):
     """
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
-                 max_iter: int = 10_000):
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None,
+                 relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000):
         store_init_args(self, locals())
 
     def _rho(self):

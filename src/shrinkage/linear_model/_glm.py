@@ -30,7 +30,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._docs import fill_doc
 from .._params import ParamHints
 from ._summary import CoefficientSummary
-from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
+from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
+                           check_ratio,
                            check_sample_weight, check_tol, check_X, check_X_y, input_dtype,
                            store_init_args)
 from ..datafits import normalized_weights, tweedie, unit_deviance
@@ -51,8 +52,12 @@ _PARAMS = r"""
         then relative to the largest gradient at the intercept-only model and ``max_iter``
         counts proximal Newton steps (default 100).
     {linear_settings}
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``;
+        glmnet's ``lower.limits`` / ``upper.limits``), by the proximal Newton solver with
+        projected coordinate descent (dense ``X``), whatever ``l1_ratio``.
     solver : {"auto", "newton-cholesky", "newton-cg", "lbfgs"}, default="auto"
-        The L2 solver (``l1_ratio=0``).
+        The L2 solver (``l1_ratio=0`` without bounds).
     tol : float, default=1e-8
         Stop when the largest entry of the objective's gradient (in centred, scaled
         coordinates) is at most ``tol``.
@@ -84,14 +89,16 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
     _power = 1.0
 
     def __init__(self, lam=0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, solver: str = "auto",
-                 tol: float = 1e-8, max_iter: int | None = None):
+                 standardize: bool = True, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, solver: str = "auto", tol: float = 1e-8,
+                 max_iter: int | None = None):
         store_init_args(self, locals())
 
     @property
     def _accepts_sparse(self):
         """Sparse X for the L2 fit (the elastic-net solver is dense for now)."""
-        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0)
+        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0) and \
+            self.lower_bounds is None and self.upper_bounds is None
 
     def _datafit(self):
         return tweedie(self._power)
@@ -128,9 +135,10 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
             X = X.astype(np.float64, copy=False)
         datafit.check_target(y)
         s = check_sample_weight(sample_weight, X)
-        if rho > 0:
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, X.shape[1])
+        if rho > 0 or bounds is not None:
             return self._fit_enet(X, y, s, _check_offset(offset, X.shape[0]), lam, rho,
-                                  datafit, tol, max_iter, dtype)
+                                  datafit, tol, max_iter, dtype, bounds)
         obj = logistic_objective(X, y, s, lam, check_penalty_factor(self.penalty_factor,
                                                                       X.shape[1]),
                                  self.fit_intercept, self.standardize, datafit=datafit)
@@ -142,9 +150,13 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         res = solve_smooth(obj, theta0=theta0, solver=self.solver, tol=tol, max_iter=max_iter)
         return self._set_fitted(res.coef, res.intercept, lam, res.n_iter, res.solver, dtype)
 
-    def _fit_enet(self, X, y, s, offset, lam, rho, datafit, tol, max_iter, dtype):
-        """Elastic net / L1 (module docstring); dense ``X``."""
+    def _fit_enet(self, X, y, s, offset, lam, rho, datafit, tol, max_iter, dtype, bounds):
+        """Elastic net / L1 or bounds (module docstring); dense ``X``."""
+        if sp.issparse(X):
+            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
+                            "X.toarray() if it fits in memory")
         res = solve_glm_enet(X, y, s, datafit=datafit, offset=offset, lam=lam, l1_ratio=rho,
+                             bounds=bounds,
                              penalty_factor=check_penalty_factor(self.penalty_factor,
                                                                  X.shape[1]),
                              fit_intercept=self.fit_intercept, standardize=self.standardize,
@@ -302,7 +314,8 @@ class TweedieRegressor(_GLMBase):
 
     def __init__(self, power: float = 1.5, *, lam=0.01, l1_ratio: float = 0.0,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None):
+                 lower_bounds=None, upper_bounds=None, solver: str = "auto",
+                 tol: float = 1e-8, max_iter: int | None = None):
         store_init_args(self, locals())
 
     def _datafit(self):

@@ -87,11 +87,16 @@ class _Binary:
     """One linear predictor with a diagonal Hessian in η: ``y`` (n,), ``β`` (p,), ``b`` a float;
     the logistic loss (``y ∈ {0, 1}``) or a GLM's (``datafit``), with a fixed ``offset``."""
 
-    def __init__(self, Z, y, sw, l1, l2, fit_intercept, screen, datafit=None, offset=0.0):
+    def __init__(self, Z, y, sw, l1, l2, fit_intercept, screen, datafit=None, offset=0.0,
+                 bounds=None):
         self.Z, self.y, self.sw, self.l1, self.l2 = Z, y, sw, l1, l2
         self.fit_intercept, self.screen = fit_intercept, screen
         self.datafit = Logistic() if datafit is None else datafit
         self.offset = offset
+        p = Z.shape[1]
+        self.bounds = bounds                 # (lo, hi) in standardized units, or None
+        self.lo, self.hi = (np.full(p, -np.inf), np.full(p, np.inf)) if bounds is None \
+            else bounds
         self.sign = Logistic.label_sign(y) if isinstance(self.datafit, Logistic) else None
         self.colsq = np.zeros(Z.shape[1])
 
@@ -113,7 +118,8 @@ class _Binary:
         self.colsq[idx] = d @ self.Z[:, idx] ** 2
         new = beta.copy()
         passes, db = _cd_logistic_inner(self.Z, d, G.copy(), self.colsq, self.l1, self.l2, new,
-                                        idx, 0.0, self.fit_intercept, tol, _INNER_PASSES)
+                                        idx, 0.0, self.fit_intercept, tol, _INNER_PASSES,
+                                        self.lo, self.hi)
         return new, b + db, passes * idx.size
 
 
@@ -147,7 +153,8 @@ class _Softmax:
 
 
 def _certificate(model, beta, G, grad):
-    dist = enet_distances(beta, grad, model.l1, model.l2)
+    bounds = getattr(model, "bounds", None) or (None, None)
+    dist = enet_distances(beta, grad, model.l1, model.l2, *bounds)
     kkt = float(dist.max()) if dist.size else 0.0
     if model.fit_intercept:
         kkt = max(kkt, float(np.max(np.abs(np.atleast_1d(G.sum(axis=0))))))
@@ -266,7 +273,7 @@ def solve_logistic_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: float
 
 def _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_factor,
                   fit_intercept, standardize, tol, max_iter, coef0, intercept0, screen, what,
-                  warn=True):
+                  warn=True, bounds=None):
     """The one-predictor solves shared by :func:`solve_logistic_enet`, :func:`solve_glm_enet`
     and :func:`glm_enet_path`: one result per λ of ``lams``, each warm-started at the last."""
     X = np.asarray(X, dtype=np.float64)
@@ -275,6 +282,9 @@ def _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_
     sw = normalized_weights(sample_weight, n)
     off = np.zeros(n) if offset is None else np.asarray(offset, dtype=np.float64)
     Z, mean, scale = _standardized(X, sw, fit_intercept, standardize)
+    if bounds is not None:                          # β = w · sd: the box in standardized units
+        bounds = tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), (p,)) * scale
+                       for v in bounds)
     null = null_intercept(y, sw, datafit, offset) if fit_intercept else 0.0
     beta = np.zeros(p) if coef0 is None else np.asarray(coef0, dtype=np.float64) * scale
     if intercept0 is not None and fit_intercept:
@@ -286,7 +296,7 @@ def _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_
     out = []
     for lam in lams:
         l1, l2 = _weights(lam, l1_ratio, penalty_factor, p)
-        model = _Binary(Z, y, sw, l1, l2, fit_intercept, screen, datafit, off)
+        model = _Binary(Z, y, sw, l1, l2, fit_intercept, screen, datafit, off, bounds)
         beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
         converged = kkt <= tol_abs
         if warn:
@@ -299,13 +309,18 @@ def _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_
 def solve_glm_enet(X, y, sample_weight=None, *, datafit, offset=None, lam: float,
                    l1_ratio: float = 1.0, penalty_factor=None, fit_intercept: bool = True,
                    standardize: bool = True, tol: float = 1e-8, max_iter: int = 100,
-                   coef0=None, intercept0=None, screen: bool = True) -> SparseResult:
+                   coef0=None, intercept0=None, screen: bool = True,
+                   bounds=None) -> SparseResult:
     r"""A log-link GLM (Poisson, gamma, Tweedie) with the elastic-net penalty, by proximal
     Newton + CD (the binary model of the module docstring with the datafit's own gradient and
     curvature in η).
 
     Minimizes ``(1/S) Σ s_i ℓ(y_i, η_i) + λ Σ_j f_j [(1−ρ)β_j² + ρ|β_j|]`` with
-    ``η = x̃ᵀβ + b + offset``. glum's ``GeneralizedLinearRegressor(alpha, l1_ratio=r)`` is
+    ``η = x̃ᵀβ + b + offset``, optionally subject to ``lo_j ≤ w_j ≤ hi_j`` (projected
+    coordinate descent; the certificate includes the box's normal cone,
+    :func:`~shrinkage.penalties.enet_distances`). The squared error
+    (:class:`~shrinkage.datafits.SquaredError`) is the gaussian case: its quadratic model is
+    exact, so one outer step solves it. glum's ``GeneralizedLinearRegressor(alpha, l1_ratio=r)`` is
     ``λ = α(1+r)/2``, ``ρ = 2r/(1+r)``; glmnet's ``family="poisson"`` with ``lambda``,
     ``alpha=a`` is ``λ = λ_g(1+a)/2``, ``ρ = 2a/(1+a)`` (:func:`~shrinkage.convert_strength`).
 
@@ -323,6 +338,9 @@ def solve_glm_enet(X, y, sample_weight=None, *, datafit, offset=None, lam: float
     lam, l1_ratio, penalty_factor, fit_intercept, standardize, tol, max_iter, coef0,
     intercept0, screen
         As in :func:`solve_logistic_enet`.
+    bounds : (lower, upper), optional
+        Bounds on the coefficients (original scale), each a number or an array of shape
+        (n_features,) with ``lower ≤ 0 ≤ upper`` (``±inf`` for none).
 
     Returns
     -------
@@ -341,13 +359,14 @@ def solve_glm_enet(X, y, sample_weight=None, *, datafit, offset=None, lam: float
     """
     return _solve_binary(X, y, sample_weight, datafit, offset, [lam], l1_ratio,
                          penalty_factor, fit_intercept, standardize, tol, max_iter, coef0,
-                         intercept0, screen, f"{datafit.name} proximal Newton")[0]
+                         intercept0, screen, f"{datafit.name} proximal Newton",
+                         bounds=bounds)[0]
 
 
 def glm_enet_path(X, y, sample_weight=None, *, datafit, lams, offset=None,
                   l1_ratio: float = 1.0, penalty_factor=None, fit_intercept: bool = True,
                   standardize: bool = True, tol: float = 1e-8, max_iter: int = 100,
-                  coef0=None, intercept0=None, warn: bool = True) -> list:
+                  coef0=None, intercept0=None, warn: bool = True, bounds=None) -> list:
     """:func:`solve_glm_enet` at every λ of ``lams`` in order (largest first), each fit
     warm-started at the previous solution and the features standardized once.
 
@@ -367,7 +386,7 @@ def glm_enet_path(X, y, sample_weight=None, *, datafit, lams, offset=None,
     """
     return _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_factor,
                          fit_intercept, standardize, tol, max_iter, coef0, intercept0, True,
-                         f"{datafit.name} proximal Newton", warn)
+                         f"{datafit.name} proximal Newton", warn, bounds)
 
 
 def multinomial_enet_kkt(Z, Y, sw, beta, b, l1, l2, fit_intercept=True):
