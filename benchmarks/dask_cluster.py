@@ -150,6 +150,8 @@ def main():
                 if not names or any(s in name for s in names)]
         times = {name: [] for name, _ in todo}
         extra = {}
+        for name, f in todo:              # warm-up: imports on the workers, compilation
+            f(X[: 2 * args.chunk], y[: 2 * args.chunk])
         for _ in range(args.repeat):
             for name, f in todo:
                 with PeakRSS() as mem:

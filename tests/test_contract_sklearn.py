@@ -6,7 +6,7 @@ test_sparse, nn/test_sklearn_api)."""
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GroupLasso,
+from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
                        MLPClassifier, MLPRegressor, PoissonRegressor, Ridge, RidgeCV,
                        TweedieRegressor)
@@ -15,7 +15,7 @@ from shrinkage.selection import LamSearchCV
 DEFAULTS = [Ridge(), RidgeCV(), Lasso(), ElasticNet(), ElasticNetCV(), GroupLasso(),
             GroupLassoClassifier(), LogisticRegression(), LogisticRegressionCV(), MLPClassifier(),
             MLPRegressor(), PoissonRegressor(), GammaRegressor(), TweedieRegressor(),
-            LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
+            GLMRegressorCV(), PoissonRegressor(l1_ratio=0.5), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
 
 
 def _expected_failures(estimator):

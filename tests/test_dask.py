@@ -119,7 +119,8 @@ def test_ridge_cv_loo_other_pointwise_scores(client):
 
 @pytest.mark.parametrize("est", [ElasticNet(lam=0.05, l1_ratio=0.5, tol=1e-12),
                                  Lasso(lam=0.1, tol=1e-12),
-                                 Lasso(lam=0.1, relax=True, tol=1e-12, penalty_factor=[0, 1, 1, 1, 1, 1])])
+                                 Lasso(lam=0.1, relax=True, tol=1e-12, penalty_factor=[0, 1, 1, 1, 1, 1]),
+                                 Lasso(lam=0.1, relax=0.4, tol=1e-12)])
 def test_elastic_net_equals_in_memory(client, est):
     X, y, sw = regression(seed=6)
     ref = est.fit(X, y, sample_weight=sw)
@@ -133,7 +134,8 @@ def test_elastic_net_equals_in_memory(client, est):
 @pytest.mark.filterwarnings("ignore:the best λ")     # little noise: the smallest λ is best
 def test_elastic_net_cv_chooses_the_same_lambda(client):
     X, y, sw = regression(seed=7)
-    kw = dict(l1_ratio=[0.5, 1.0], cv=4, tol=1e-10, lams=30)
+    kw = dict(l1_ratio=[0.5, 1.0], cv=4, tol=1e-10, lams=30, cv_average="weighted",
+              simplest="lam", rule="1se", relax=0.5)
     ref = ElasticNetCV(**kw).fit(X, y, sample_weight=sw)
     got = ElasticNetCV(**kw).fit(*dask(X, y, sw))
     assert (got.lam_, got.l1_ratio_) == (pytest.approx(ref.lam_), ref.l1_ratio_)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
-from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GroupLasso,
+from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
                        MLPClassifier, MLPRegressor, PoissonRegressor, Ridge, RidgeCV,
                        TweedieRegressor)
@@ -39,6 +39,7 @@ ESTIMATORS = {
     "PoissonRegressor": (lambda: PoissonRegressor(), "pos"),
     "GammaRegressor": (lambda: GammaRegressor(), "pos"),
     "TweedieRegressor": (lambda: TweedieRegressor(), "pos"),
+    "GLMRegressorCV": (lambda: GLMRegressorCV("gamma", lams=3, cv=2), "pos"),
 }
 
 _rng = np.random.default_rng(0)

@@ -40,6 +40,9 @@ CASES = {
 CASES.update({
     "Lasso": (lambda: shrinkage.Lasso(lam=0.05), Y_REG),
     "ElasticNet": (lambda: shrinkage.ElasticNet(lam=0.05, l1_ratio=0.5), Y_REG),
+    "ElasticNet-relax-gamma": (lambda: shrinkage.ElasticNet(lam=0.05, relax=0.5), Y_REG),
+    "Lasso-bounds": (lambda: shrinkage.Lasso(lam=0.05, lower_bounds=[0, -1, -np.inf, 0],
+                                             upper_bounds=1.0), Y_REG),
     "ElasticNetCV": (lambda: shrinkage.ElasticNetCV(lams=10, cv=3), Y_REG),
     "GroupLasso": (lambda: shrinkage.GroupLasso(lam=0.05, groups=[0, 0, 1, 1]), Y_REG),
     "LogisticRegression-l1": (lambda: LogisticRegression(lam=0.02, l1_ratio=1.0), Y_TEXT),
@@ -51,6 +54,11 @@ CASES.update({
     "GammaRegressor": (lambda: shrinkage.GammaRegressor(lam=0.01), np.exp(Y_REG / 4)),
     "TweedieRegressor": (lambda: shrinkage.TweedieRegressor(power=1.5, lam=0.01),
                          np.exp(Y_REG / 4)),
+    "PoissonRegressor-enet": (lambda: shrinkage.PoissonRegressor(lam=0.01, l1_ratio=0.5),
+                              np.round(np.exp(Y_REG / 4))),
+    "GLMRegressorCV": (lambda: shrinkage.GLMRegressorCV("tweedie", power=1.3, lams=6, cv=3,
+                                                        l1_ratio=1.0),
+                       np.exp(Y_REG / 4)),
 })
 
 

@@ -19,13 +19,13 @@ __version__ = "0.1.0"
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
            "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
            "MLPRegressor", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
-           "convert_strength", "Strength", "__version__"]
+           "GLMRegressorCV", "convert_strength", "Strength", "__version__"]
 
 # public name -> the sub-package that defines it, imported on first use
 _LAZY = {**dict.fromkeys(["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
                           "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
                           "GroupLassoClassifier", "PoissonRegressor", "GammaRegressor",
-                          "TweedieRegressor"], "linear_model"),
+                          "TweedieRegressor", "GLMRegressorCV"], "linear_model"),
          **dict.fromkeys(["MLPClassifier", "MLPRegressor"], "nn")}
 # sub-packages that eager imports used to make attributes of the package
 _SUBMODULES = ("conventions", "datafits", "linear_model", "nn", "penalties", "selection",

@@ -68,19 +68,21 @@ _NUMBER_ATTRIBUTES = ("lam_", "lam_min_", "lam_1se_", "l1_ratio_", "df_", "lam_m
 PARAM_KINDS = {
     "activation": ("str",), "adaptive_lam": ("none", "str"), "batch_size": ("int", "str"),
     "checkpoint": ("none",), "compute_df": ("bool",), "cv": ("none", "int", "str", "labels"),
-    "cv_tol": ("none", "number"), "dtype": ("str",), "early_exit": ("bool",),
+    "cv_average": ("str",), "cv_tol": ("none", "number"), "dtype": ("str",), "family": ("str",), "early_exit": ("bool",),
     "early_stopping": ("bool",),
     "fit_intercept": ("bool",), "group_axis": ("str",),
     "group_lam": ("number", "numbers", "mapping"), "group_weights": ("none", "numbers", "mapping"),
     "groups": ("none", "labels"), "hidden_layer_sizes": ("int", "ints"), "init": ("str",),
     "l1_ratio": ("number", "numbers"), "lam": ("number", "numbers", "mapping"),
-    "lam_min_ratio": ("none", "number"), "lams": ("none", "int", "numbers"),
+    "lam_min_ratio": ("none", "number"), "lower_bounds": ("none", "bounds"),
+    "upper_bounds": ("none", "bounds"), "lams": ("none", "int", "numbers"),
     "learning_rate": ("number",), "max_epochs": ("int",), "max_iter": ("none", "int"),
     "momentum": ("number",), "n_jobs": ("none", "int"), "n_threads": ("none", "int"),
-    "optimizer": ("str",), "patience": ("int",), "penalize_bias": ("bool",),
+    "optimizer": ("str",), "patience": ("int",), "power": ("none", "number"), "penalize_bias": ("bool",),
     "penalty_factor": ("none", "numbers"), "penalty_mode": ("str",), "progress": ("bool",),
-    "random_state": ("none", "int"), "relax": ("bool",), "rule": ("str", "number"),
+    "random_state": ("none", "int"), "relax": ("bool", "number"), "rule": ("str", "number"),
     "scoring": ("none", "str", "strs"), "schedule": ("str",), "shuffle": ("bool",),
+    "simplest": ("str",),
     "solver": ("str",), "standardize": ("bool",), "tol": ("number",), "train_loss": ("str",),
     "validation_fraction": ("number",), "weight_decay": ("number", "numbers", "mapping"),
 }
@@ -88,7 +90,8 @@ _PLAIN = ("none", "bool", "number", "str", "numbers", "labels", "mapping")   # a
 _KIND_WORDS = {"none": "null", "bool": "true or false", "int": "an integer",
                "number": "a finite number", "str": "a string", "numbers": "a list of numbers",
                "ints": "a list of integers", "labels": "a list of integers or strings",
-               "strs": "a list of strings", "mapping": "a mapping of names to numbers"}
+               "strs": "a list of strings",
+               "bounds": "a number or a list of numbers (±inf allowed, not NaN)", "mapping": "a mapping of names to numbers"}
 
 
 class SchemaError(ValueError):
@@ -159,6 +162,12 @@ def _what(v) -> str:
 
 def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _isnan(v) -> bool:
+    if isinstance(v, dict) and set(v) == {"__float__"}:
+        v = v["__float__"]
+    return isinstance(v, float) and math.isnan(v)
 
 
 def _is_number(v, finite=True) -> bool:
@@ -335,6 +344,9 @@ class _Check:
             "int": lambda: _is_int(v), "number": lambda: _is_number(v),
             "str": lambda: isinstance(v, str),
             "numbers": lambda: items is not None and all(_is_number(x) for x in items),
+            "bounds": lambda: (e is not None and e["ndim"] == 1 and e["kind"] in _NUMERIC) or
+            all(_is_number(x, finite=False) and not _isnan(x)
+                for x in (items if items is not None else [v])),
             "ints": lambda: items is not None and all(_is_int(x) for x in items),
             "labels": lambda: items is not None and all(_is_int(x) or isinstance(x, str)
                                                         for x in items),

@@ -394,6 +394,41 @@ def check_ratio(r, name: str = "l1_ratio") -> float:
     return float(r)
 
 
+def check_bounds(lower, upper, n_features: int):
+    """``None`` (no bounds) or ``(lo, hi)``, arrays of shape (n_features,) from numbers or
+    arrays, with ``lo ≤ 0 ≤ hi`` (glmnet's ``lower.limits`` / ``upper.limits``; ``±inf`` for
+    none); a ValueError names the first bad entry."""
+    if lower is None and upper is None:
+        return None
+    out = []
+    for v, name, default, ok, rel in ((lower, "lower_bounds", -np.inf, np.less_equal, "<="),
+                                      (upper, "upper_bounds", np.inf, np.greater_equal, ">=")):
+        try:
+            a = np.asarray(default if v is None else v, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a number or one number per feature, got "
+                             f"{v!r}") from None
+        if a.ndim == 0:
+            a = np.full(n_features, float(a))
+        if a.shape != (n_features,):
+            raise ValueError(f"{name} has shape {np.shape(v)} but X has {n_features} features; "
+                             "pass one number, or one per feature")
+        bad = np.flatnonzero(np.isnan(a) | ~ok(a, 0.0))
+        if bad.size:
+            raise ValueError(f"{name}[{bad[0]}] is {a[bad[0]]}; bounds must be {rel} 0 (the "
+                             "null model, every coefficient 0, must be feasible, as in glmnet)"
+                             "; use -inf / inf for no bound")
+        out.append(a)
+    return tuple(out)
+
+
+def check_choice(v, choices, name: str) -> str:
+    """``v`` if it is one of ``choices``, else a ValueError naming them."""
+    if not isinstance(v, str) or v not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {v!r}")
+    return v
+
+
 def check_positive_int(v, name: str) -> int:
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (Integral, np.integer)) or v < 1:
         raise ValueError(f"{name} must be a positive integer, got {v!r}")

@@ -9,8 +9,10 @@ Every model minimizes
     J(w, b) = \frac{1}{S}\sum_i s_i\,\ell(y_i, f(x_i; w, b))
               + \lambda \sum_j f_j\,[(1-\rho)\,w_j^2 + \rho\,|w_j|]
 
-* ``ℓ`` is the squared error ``(y - ŷ)²`` (no ½), the logistic loss or the softmax
-  cross-entropy; the data term is a *mean* over samples.
+* ``ℓ`` is the squared error ``(y - ŷ)²`` (no ½), the logistic loss, the softmax
+  cross-entropy, or a log-link GLM's negative log-likelihood up to constants (Poisson
+  ``e^η − yη``, gamma ``y e^{−η} + η``, Tweedie: half the unit deviance); the data term is a
+  *mean* over samples. An ``offset`` adds to η.
 * ``s_i`` are sample weights (default 1) and ``S = Σ s_i``: rescaling every weight by the
   same factor changes nothing. Integer weights equal repeated rows.
 * ``λ = lam ≥ 0`` is the strength; ``ρ = l1_ratio ∈ [0, 1]`` mixes L1 into L2 exactly as
@@ -19,6 +21,8 @@ Every model minimizes
   (``0`` leaves a coefficient unpenalized). glmnet rescales its ``penalty.factor`` to sum to
   the number of features; we do not.
 * The intercept (and, in networks, every bias) is never penalized.
+* ``lower_bounds ≤ w ≤ upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``, on the
+  original scale; ``lower ≤ 0 ≤ upper``) constrain the coefficients where given.
 * ``standardize=True`` (the default) penalizes the coefficients of the standardized features
   (population standard deviation, weighted by ``s``) and reports coefficients on the original
   scale, as glmnet does. It is the same as ``penalty_factor_j = sd_j²`` on the raw features.
@@ -48,9 +52,11 @@ sklearn-lasso      (1/2n)‖y − Xw‖² + α‖w‖₁                        
 sklearn-mlp        mean ℓ + α/(2n)Σ‖W‖² (classifier; regressor: ½ mean)  λ = α/(2n) (regressor α/n)
 sklearn-glm        (1/2n)Σ deviance + α/2‖w‖²  (Poisson, Gamma, Tweedie) λ = α/2
 glum-gaussian      (1/2n)Σ(y−ŷ)² + α[(1−r)/2‖w‖² + r‖w‖₁]                λ = α(1+r), ρ = 2r/(1+r)
+glum               −(1/n)loglik + α[(1−r)/2‖w‖² + r‖w‖₁]  (GLM families)  λ = α(1+r)/2, ρ = 2r/(1+r)
 glmnet-gaussian    the same on y/s, λ reported × s (s = sd of y)         λ = λ_g[(1−a)/s + 2a],
                                                                          ρ = 2a/[(1−a)/s + 2a]
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+glmnet-poisson     the same, Poisson log-likelihood (y not scaled)       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 torch-sgd          mean ℓ, gradient += wd·w  (SGD ``weight_decay``)     λ = wd/2
 keras-l2           mean ℓ + l2·Σw²                                       λ = l2
 ================== ===================================================== ==========================
@@ -60,6 +66,36 @@ root mean square without an intercept) and reports ``λ·s``, so its L2 part dep
 pass ``y_scale=s`` (verified against glmnet 4.1 to its convergence tolerance). glmnet also
 rescales ``penalty.factor`` to sum to the number of features; ours is used as given, so
 glmnet's factors ``g`` are ours as ``f = p·g/Σg``.
+
+glum's GLMs (``GeneralizedLinearRegressor(family=…, alpha, l1_ratio=r)``) and glmnet's
+non-gaussian families minimize the mean negative log-likelihood, which for the log-link
+families is our loss up to constants (Poisson ``e^η − yη``, gamma ``y e^{−η} + η``, Tweedie: half
+the unit deviance), plus a ½-weighted L2 part: ``source="glum"`` (every family) and
+``"glmnet-poisson"`` (verified against glum 3 with offsets and weights, and glmnet 4.1 with an
+offset, in ``tests/test_glm_enet.py``). scikit-learn's GLMs (``sklearn-glm``) are L2 only.
+
+Cross-validation conventions
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+======================= ========================================= ==========================================
+                        shrinkage (default)                       glmnet ``cv.glmnet`` (option here)
+======================= ========================================= ==========================================
+mean over folds         plain mean of the K fold scores           weighted by each fold's size (total weight):
+                                                                  ``cv_average="weighted"``
+standard error          ``std(ddof=1)/√K``                        ``√(Σ w_k (s_k − m)²/Σ w_k/(K−1))``
+                                                                  (equal folds: the same)
+"1se" picks             ElasticNetCV: the fewest non-zeros        the largest λ (``lambda.1se``):
+                        within one SE; the other CVs: largest λ   ``simplest="lam"``
+GLM score               minus the mean held-out deviance          ``type.measure="deviance"`` (the same)
+fold grids              every fold walks the given grid           without ``lambda=``, each fold fits its own
+                                                                  grid and predictions are interpolated;
+                                                                  pass ``lambda=`` to compare exactly
+gaussian, ``alpha < 1`` λ applies to the raw y in every fold      each fold's y is scaled by that fold's sd,
+                                                                  so the ridge part varies between folds
+======================= ========================================= ==========================================
+
+Verified against glmnet 4.1 with ``foldid`` in ``tests/test_glm_cv.py`` (Poisson with an
+offset) and ``tests/test_glmnet_relax_cv.py`` (lasso): curve, standard errors,
+``lambda.min`` and ``lambda.1se``.
 
 Where the seeds are inexact
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -153,6 +189,13 @@ def _sk_mlp_factor(loss):
     raise ValueError(f"loss must be 'log' (MLPClassifier) or 'squared' (MLPRegressor), got {loss!r}")
 
 
+# −(1/n) loglik + α[(1−r)/2‖w‖² + r‖w‖₁]: glmnet's non-gaussian families and glum's GLMs
+_LOGLIK_HALF_L2 = (
+    lambda v, a, n, loss: (v * (1.0 + a) / 2.0, _mix_to_ours(a)),
+    lambda lam, rho, n, loss: (2.0 * lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
+    False,
+)
+
 STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
     "shrinkage": (lambda v, r, n, loss: (v, r), lambda lam, rho, n, loss: (lam, rho), False),
     "lambda-over-n": (lambda v, r, n, loss: (v / n, r), lambda lam, rho, n, loss: (lam * n, rho), True),
@@ -182,11 +225,9 @@ STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
         False,
     ),
     "glmnet-gaussian": (_glmnet_gaussian_to_ours, _glmnet_gaussian_from_ours, False),
-    "glmnet-binomial": (
-        lambda v, a, n, loss: (v * (1.0 + a) / 2.0, _mix_to_ours(a)),
-        lambda lam, rho, n, loss: (2.0 * lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
-        False,
-    ),
+    "glmnet-binomial": _LOGLIK_HALF_L2,
+    "glmnet-poisson": _LOGLIK_HALF_L2,
+    "glum": _LOGLIK_HALF_L2,
     "sklearn-glm": (lambda v, r, n, loss: (v / 2.0, 0.0), lambda lam, rho, n, loss: (2.0 * lam, 0.0),
                     False),
     "torch-sgd": (lambda v, r, n, loss: (v / 2.0, 0.0), lambda lam, rho, n, loss: (2.0 * lam, 0.0), False),
@@ -218,7 +259,9 @@ def convert_strength(
     source, target : str
         One of ``"shrinkage"``, ``"lambda-over-n"``, ``"sklearn-ridge"``,
         ``"sklearn-logistic"``, ``"sklearn-elasticnet"``, ``"sklearn-lasso"``,
-        ``"sklearn-mlp"``, ``"glmnet-gaussian"``, ``"glmnet-binomial"``, ``"torch-sgd"``,
+        ``"sklearn-mlp"``, ``"sklearn-glm"``, ``"glum-gaussian"``, ``"glum"`` (glum's GLM
+        families, whose data term is the mean negative log-likelihood), ``"glmnet-gaussian"``,
+        ``"glmnet-binomial"``, ``"glmnet-poisson"``, ``"torch-sgd"``,
         ``"keras-l2"``.
     n_samples : float, optional
         Number of training rows (the sum of the sample weights when there are any; the batch

@@ -38,11 +38,11 @@ from ._logistic import Logistic
 from ._poisson import Poisson
 from ._softmax import SoftmaxCrossEntropy, hessian_product_entry
 from ._squared import SquaredError
-from ._tweedie import Gamma, Tweedie, tweedie
+from ._tweedie import Gamma, Tweedie, tweedie, unit_deviance
 from ._weights import normalized_weights
 
 __all__ = ["SquaredError", "Logistic", "SoftmaxCrossEntropy", "Poisson", "Gamma", "Tweedie",
-           "tweedie", "normalized_weights",
+           "tweedie", "unit_deviance", "normalized_weights",
            "DATAFITS", "get_datafit", "hessian_product_entry"]
 
 #: name -> datafit instance (the names the solvers and estimators accept)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Gamma", "Tweedie", "tweedie", "check_target"]
+__all__ = ["Gamma", "Tweedie", "tweedie", "check_target", "unit_deviance"]
 
 
 def tweedie(power: float):
@@ -36,6 +36,18 @@ def tweedie(power: float):
         return Poisson()
     return Gamma() if isinstance(power, (int, float, np.number)) and power == 2 else \
         Tweedie(power)
+
+
+def unit_deviance(datafit, y, eta):
+    """The unit deviance of each row, ``2[ℓ(y_i, η_i) − ℓ(y_i, log y_i)]`` (n,), for the Poisson,
+    gamma and Tweedie datafits: their loss is half the deviance up to terms in ``y`` alone, so
+    the deviance is twice the loss's excess over the saturated model ``μ = y`` (whose loss
+    tends to 0 where ``y = 0``). Poisson: ``2[y log(y/μ) − (y − μ)]``, glmnet's and
+    scikit-learn's."""
+    y = np.asarray(y, dtype=np.float64)
+    positive = y > 0
+    sat = np.where(positive, datafit.loss(y, np.log(np.where(positive, y, 1.0))), 0.0)
+    return 2.0 * (datafit.loss(y, eta) - sat)
 
 
 def check_target(power: float, y, name: str) -> None:

@@ -4,7 +4,7 @@ Thin: each validates its input, assembles a datafit, a penalty and a solver, sol
 its fitted attributes. ``_ridge`` (Ridge, RidgeCV), ``_logistic`` / ``_logistic_cv``
 (LogisticRegression, LogisticRegressionCV), ``_enet`` / ``_enet_cv`` (Lasso, ElasticNet,
 ElasticNetCV), ``_group`` (GroupLasso, GroupLassoClassifier), ``_glm`` (PoissonRegressor,
-GammaRegressor, TweedieRegressor). Every estimator exposes
+GammaRegressor, TweedieRegressor), ``_glm_cv`` (GLMRegressorCV). Every estimator exposes
 ``effective_df`` and the sparse ones ``lam_max``, so that diagnostics and the command line need
 not know which estimator they hold.
 
@@ -18,12 +18,13 @@ from importlib import import_module
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
            "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
            "GroupLassoClassifier", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
-           "single_lam_estimator"]
+           "GLMRegressorCV", "single_lam_estimator"]
 
 _MODULES = {"Ridge": "_ridge", "RidgeCV": "_ridge", "LogisticRegression": "_logistic",
             "LogisticRegressionCV": "_logistic_cv", "Lasso": "_enet", "ElasticNet": "_enet",
             "ElasticNetCV": "_enet_cv", "GroupLasso": "_group", "GroupLassoClassifier": "_group",
-            "PoissonRegressor": "_glm", "GammaRegressor": "_glm", "TweedieRegressor": "_glm"}
+            "PoissonRegressor": "_glm", "GammaRegressor": "_glm", "TweedieRegressor": "_glm",
+            "GLMRegressorCV": "_glm_cv"}
 _SINGLE = {"RidgeCV": "Ridge", "LogisticRegressionCV": "LogisticRegression",
            "ElasticNetCV": "ElasticNet"}
 
@@ -44,8 +45,10 @@ def __dir__():
 def single_lam_estimator(estimator):
     """The one-λ estimator with a CV estimator's fitting settings (``RidgeCV`` → ``Ridge``,
     ``LogisticRegressionCV`` → ``LogisticRegression``, ``ElasticNetCV`` → ``ElasticNet``), or the
-    estimator itself."""
+    estimator itself. ``GLMRegressorCV`` → its family's regressor (at the default λ)."""
     cls = type(estimator)
+    if cls.__name__ == "GLMRegressorCV" and hasattr(estimator, "_single"):
+        return estimator._single(0.01)
     if cls.__name__ not in _SINGLE or cls is not getattr(sys.modules[__name__], cls.__name__):
         return estimator
     base = getattr(sys.modules[__name__], _SINGLE[cls.__name__])

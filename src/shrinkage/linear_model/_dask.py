@@ -330,6 +330,10 @@ def fit_enet(est, X, y, sample_weight, lam, rho, tol, max_iter):
     """``ElasticNet.fit`` on Dask data (sets the fitted attributes)."""
     from ..solvers.cd import enet_path
 
+    if getattr(est, "lower_bounds", None) is not None or \
+            getattr(est, "upper_bounds", None) is not None:
+        raise ValueError("lower_bounds / upper_bounds are not supported on Dask data; fit in "
+                         "memory, or drop the bounds")
     blocks = blocks_for(est, X, y, sample_weight)
     full, _, _, (prob,) = _enet_problems(est, blocks)
     f = est._penalty_factor(blocks.p)
@@ -342,11 +346,21 @@ def fit_enet(est, X, y, sample_weight, lam, rho, tol, max_iter):
     return est
 
 
+def relaxed_mixture_from_moments(m, coef, intercept, gamma):
+    """glmnet's ``γ·penalized + (1−γ)·relaxed`` (:func:`~shrinkage.linear_model._enet.
+    relaxed_mixture`) with the relaxed fit from the moments."""
+    if gamma == 1.0:
+        return coef, intercept
+    rc, rb = relaxed_from_moments(m, coef)
+    return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
+
+
 def finish_enet(est, m, coef, intercept):
-    """``_finish`` of the sparse regressors from the moments (the relaxed fit)."""
+    """``_finish`` of the sparse regressors from the moments (the relaxed mixture)."""
+    from ._enet import relax_gamma
+
     est.penalized_coef_ = coef
-    if est.relax:
-        coef, intercept = relaxed_from_moments(m, coef)
+    coef, intercept = relaxed_mixture_from_moments(m, coef, intercept, relax_gamma(est.relax))
     est.coef_ = np.asarray(coef, dtype=np.float64)
     est.intercept_ = float(intercept)
     est.n_nonzero_ = int(np.count_nonzero(coef))
@@ -367,8 +381,9 @@ class _MomentEngine:
             for rho in dict.fromkeys(c["l1_ratio"] for c in cands):
                 lams = np.array([c["lam"] for c in cands if c["l1_ratio"] == rho])
                 coef, intercept = fold.path_coefs(rho, lams)
-                if fold.relax:
-                    pairs = [relaxed_from_moments(m, c) for c in coef]
+                if fold.relax < 1.0:                            # glmnet's gamma
+                    pairs = [relaxed_mixture_from_moments(m, c, b, fold.relax)
+                             for c, b in zip(coef, intercept)]
                     coef = np.array([c for c, _ in pairs])
                     intercept = np.array([b for _, b in pairs])
                 sse = test_sse(raw, self.raws["shift"], self.raws["yshift"], coef[:, None, :],
@@ -391,8 +406,10 @@ def enet_cv_data(est, X, y, sample_weight, groups, score, cv_tol, max_iter):
     blocks, labels = blocks.with_folds(est.cv, est.random_state)
     f = est._penalty_factor(blocks.p)
     full_m, fold_m, raws, probs = _enet_problems(est, blocks, labels.size)
-    folds = [_EnetFold(prob, None, None, f, cv_tol, max_iter, est.fit_intercept, est.relax)
-             for prob in probs[1:]]
+    from ._enet import relax_gamma
+
+    folds = [_EnetFold(prob, None, None, f, cv_tol, max_iter, est.fit_intercept,
+                       relax_gamma(est.relax)) for prob in probs[1:]]
 
     def lam_max(rho):
         from ..penalties import ElasticNet as ENPenalty
@@ -402,10 +419,12 @@ def enet_cv_data(est, X, y, sample_weight, groups, score, cv_tol, max_iter):
     def finish(coef, intercept):
         finish_enet(est, full_m, coef, intercept)
 
+    weights = None if est.cv_average == "mean" else np.array([r[4] for r in raws["tests"]])
+
     from ..selection.progress import ProgressBar
 
     bar = ProgressBar(len(np.atleast_1d(est.l1_ratio)) * len(folds),
                       "elastic-net paths (l1_ratio × fold)", est.progress)
     return SimpleNamespace(full=probs[0], engine=_MomentEngine(folds, fold_m, raws),
                            n_repeats=1, n=blocks.n, p=blocks.p, f=f, lam_max=lam_max,
-                           finish=finish, bar=bar)
+                           finish=finish, bar=bar, fold_weights=weights)

@@ -15,36 +15,70 @@ l1_ratio=r)`` is ``lam = alpha (1 + r)``, ``l1_ratio = 2r/(1 + r)``, and ``Lasso
 sparse estimator exposes ``lam_max(X, y)`` (the top of its path) and ``effective_df()`` (the
 number of non-zero coefficients, the lasso's degrees of freedom).
 
-Relaxed fit (``relax=True``)
-----------------------------
-As glmnet's ``relax`` with ``gamma = 0``: with ``A = {j : ŵ_j ≠ 0}`` the support of the
-penalized solution, the reported coefficients are the unpenalized weighted least-squares fit on
-the features in ``A`` (with the intercept), ``argmin_{w: w_j = 0, j ∉ A} (1/S) Σ s_i
-(y_i − b − x_iᵀw)²`` (the minimum-norm one when ``X_A`` is rank deficient); features outside
-``A`` stay at zero. The penalized coefficients remain in ``penalized_coef_``. In
+Relaxed fit (``relax=True`` or ``relax=γ``)
+-------------------------------------------
+As glmnet's ``relax=TRUE``: with ``A = {j : ŵ_j ≠ 0}`` the support of the penalized solution,
+the *relaxed* coefficients are the unpenalized weighted least-squares fit on the features in
+``A`` (with the intercept), ``argmin_{w: w_j = 0, j ∉ A} (1/S) Σ s_i (y_i − b − x_iᵀw)²``
+(the minimum-norm one when ``X_A`` is rank deficient); features outside ``A`` stay at zero.
+``relax=γ`` (a float in [0, 1], glmnet's ``gamma`` of ``coef(fit, s, gamma=γ)``) reports the
+mixture ``γ · penalized + (1 − γ) · relaxed`` of coefficients and intercepts: ``γ = 1`` is the
+penalized fit, ``γ = 0`` the fully relaxed one, which is what ``relax=True`` means (and
+``relax=False`` is ``γ = 1``). The penalized coefficients remain in ``penalized_coef_``. In
 :class:`ElasticNetCV` each fold is relaxed the same way, so the λ chosen is the best λ *for the
 relaxed model*.
 """
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._docs import fill_doc
-from .._validation import (check_lam, check_penalty_factor, check_positive_int, check_ratio,
+from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
+                           check_ratio,
                            check_sample_weight, check_tol, check_X_y, input_dtype,
                            store_init_args)
-from ..datafits import normalized_weights
+from ..datafits import SquaredError, normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
 from ._base import LamMax, LinearPredictor, SupportDf
 from ..solvers.cd import enet_path, make_problem
 from ._dask import fit_enet, is_dask_input
+from ..solvers.prox_newton import solve_glm_enet
 from .._params import ParamHints
 
-__all__ = ["Lasso", "ElasticNet", "relaxed_fit", "SparseRegressor"]
+__all__ = ["Lasso", "ElasticNet", "relaxed_fit", "relax_gamma", "relaxed_mixture",
+           "SparseRegressor"]
+
+
+def relax_gamma(relax) -> float:
+    """glmnet's ``gamma`` of a ``relax`` setting (module docstring): ``False`` → 1 (the
+    penalized fit), ``True`` → 0 (fully relaxed), a float γ in [0, 1] → γ."""
+    if isinstance(relax, (bool, np.bool_)):
+        return 0.0 if relax else 1.0
+    if isinstance(relax, (Integral, np.integer)):
+        raise ValueError(f"relax={relax!r} is ambiguous: pass relax=True (fully relaxed, "
+                         "glmnet's gamma=0) or False, or glmnet's gamma as a float "
+                         "(relax=1.0 is the penalized fit, relax=0.0 the relaxed one)")
+    if not isinstance(relax, (Real, np.floating)) or not 0.0 <= relax <= 1.0:
+        raise ValueError(f"relax must be True, False or a number in [0, 1] (glmnet's gamma: "
+                         f"γ·penalized + (1−γ)·relaxed), got {relax!r}")
+    return float(relax)
+
+
+def relaxed_mixture(X, y, sw, coef, intercept, fit_intercept, gamma):
+    """``γ · (coef, intercept) + (1 − γ) · relaxed_fit(...)`` (module docstring); the
+    penalized fit itself when ``γ = 1``."""
+    if gamma == 1.0:
+        return coef, intercept
+    rc, rb = relaxed_fit(X, y, sw, coef, fit_intercept)
+    if gamma == 0.0:
+        return rc, rb
+    return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
 
 
 @fill_doc
@@ -102,8 +136,8 @@ class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorM
 
     def _finish(self, X, y, sw_norm, coef, intercept, dtype=np.float64):
         self.penalized_coef_ = coef
-        if self.relax:
-            coef, intercept = relaxed_fit(X, y, sw_norm, coef, self.fit_intercept)
+        coef, intercept = relaxed_mixture(X, y, sw_norm, coef, intercept, self.fit_intercept,
+                                          relax_gamma(self.relax))
         self.coef_ = np.asarray(coef).astype(dtype)          # float32 X: float32 out
         self.intercept_ = float(intercept) if dtype == np.float64 else dtype(intercept)
         self.n_nonzero_ = int(np.count_nonzero(coef))
@@ -124,8 +158,18 @@ class ElasticNet(SparseRegressor):
     l1_ratio : float, default=0.5
         ``ρ ∈ [0, 1]``: 1 is the lasso, 0 ridge.
     {linear_settings}
-    relax : bool, default=False
-        Report the relaxed fit (unpenalized refit on the selected support; module docstring).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` on the coefficients (original scale;
+        ``lower ≤ 0 ≤ upper``, ``±inf`` for none), glmnet's ``lower.limits`` /
+        ``upper.limits``: e.g. ``lower_bounds=0`` for non-negative coefficients. Solved by
+        proximal Newton with projected coordinate descent
+        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the squared error; dense
+        ``X``), whose certificate includes the box's normal cone; ``relax`` is then refused.
+    relax : bool or float, default=False
+        ``True``: report the relaxed fit (unpenalized refit on the selected support); a float
+        γ in [0, 1]: glmnet's mixture ``γ · penalized + (1 − γ) · relaxed`` (``coef(fit, s,
+        gamma=γ)`` of ``glmnet(relax=TRUE)``; ``True`` is γ = 0, ``False`` γ = 1; module
+        docstring).
     tol : float, default=1e-4
         Stop when every coordinate's subdifferential distance (its optimality residual, in
         gradient units of the standardized problem) is at most ``tol`` times the null
@@ -168,8 +212,9 @@ class ElasticNet(SparseRegressor):
     _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, relax: bool = False,
-                 tol: float = 1e-4, max_iter: int = 10_000):
+                 standardize: bool = True, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, relax: bool | float = False, tol: float = 1e-4,
+                 max_iter: int = 10_000):
         store_init_args(self, locals())
 
     def _rho(self):
@@ -190,6 +235,9 @@ class ElasticNet(SparseRegressor):
         dtype = input_dtype(X)
         X, y, _, sw = self._validate(X, y, sample_weight)
         f = self._penalty_factor(X.shape[1])
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, X.shape[1])
+        if bounds is not None:
+            return self._fit_bounded(X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype)
         prob = make_problem(X, y, sw, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
         self.lam_max_ = self.lam_max(X, y, sw)
@@ -198,6 +246,25 @@ class ElasticNet(SparseRegressor):
         self._finish(X, y, sw, coef, intercept, dtype)
         self.lam_ = lam
         self.n_iter_ = int(path.n_iter[0])
+        return self
+
+    def _fit_bounded(self, X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype):
+        """Box-constrained fit (``lower_bounds`` / ``upper_bounds``; dense ``X``)."""
+        if sp.issparse(X):
+            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
+                            "X.toarray() if it fits in memory")
+        if relax_gamma(self.relax) < 1.0:
+            raise ValueError("relax refits without the penalty and would ignore the bounds; "
+                             "use relax=False with lower_bounds / upper_bounds")
+        res = solve_glm_enet(X, y, sw, datafit=SquaredError(), lam=lam, l1_ratio=rho,
+                             penalty_factor=f, fit_intercept=self.fit_intercept,
+                             standardize=self.standardize, tol=tol, max_iter=max_iter,
+                             bounds=bounds)
+        self.lam_max_ = self.lam_max(X, y, sw)
+        self._finish(X, y, sw, res.coef, res.intercept, dtype)
+        self.lam_ = lam
+        self.n_iter_ = int(res.n_iter)
+        self.kkt_ = float(res.kkt)
         return self
 
 
@@ -210,7 +277,7 @@ class Lasso(ElasticNet):
     Parameters
     ----------
     lam : float, default=0.01
-    fit_intercept, standardize, penalty_factor, relax, tol, max_iter
+    fit_intercept, standardize, penalty_factor, lower_bounds, upper_bounds, relax, tol, max_iter
         As in :class:`ElasticNet`.
 
     Attributes
@@ -230,8 +297,8 @@ class Lasso(ElasticNet):
     """
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, relax: bool = False, tol: float = 1e-4,
-                 max_iter: int = 10_000):
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None,
+                 relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000):
         store_init_args(self, locals())
 
     def _rho(self):

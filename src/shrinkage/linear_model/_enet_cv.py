@@ -13,21 +13,24 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+
 import numpy as np
 import scipy.sparse as sp
 
 from .._docs import fill_doc
-from .._validation import check_lams, check_positive_int, check_ratio, check_tol, store_init_args
+from .._validation import (check_choice, check_lams, check_positive_int, check_ratio,
+                           check_tol, store_init_args)
 from ..datafits import normalized_weights
 from ..penalties import ElasticNet as ENPenalty
-from ..selection.engine import FoldEngine, make_result, make_splits
+from ..selection.engine import (CV_AVERAGES, FoldEngine, fold_weights, make_result,
+                                make_splits)
 from ..selection.grid import extend_while_on_edge, sparse_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
-from ._enet import SparseRegressor, relaxed_fit
+from ._enet import SparseRegressor, relax_gamma, relaxed_mixture
 from ._dask import enet_cv_data, is_dask_input
 from .._warnings import warn_user
 
@@ -104,9 +107,10 @@ class _EnetFold:
 
     def _walk(self, rho, lams):
         coef, intercept = self.path_coefs(rho, lams)                 # (L, p), (L,)
-        if self.relax:
+        if self.relax < 1.0:                                        # glmnet's gamma
             Xtr, ytr, swtr = self.parts
-            pairs = [relaxed_fit(Xtr, ytr, swtr, c, self.fit_intercept) for c in coef]
+            pairs = [relaxed_mixture(Xtr, ytr, swtr, c, b, self.fit_intercept, self.relax)
+                     for c, b in zip(coef, intercept)]
             coef = np.array([c for c, _ in pairs])
             intercept = np.array([b for _, b in pairs])
         return (self.X_test @ coef.T + intercept)[:, :, None]        # (n_test, L, 1)
@@ -119,7 +123,7 @@ def _enet_fold(X, y, s, train, test, problem, f, tol, max_iter, fit_intercept, s
     if problem is None:
         problem = naive_problem(X[train], y[train], sw_tr, fit_intercept=fit_intercept,
                                 standardize=standardize)
-    parts = (X[train], y[train], sw_tr) if relax else None
+    parts = (X[train], y[train], sw_tr) if relax < 1.0 else None
     return _EnetFold(problem, X[test], parts, f, tol, max_iter, fit_intercept, relax)
 
 
@@ -147,8 +151,23 @@ class ElasticNetCV(SparseRegressor):
         As in :func:`~shrinkage.selection.make_splits`; shuffled when ``random_state`` is set,
         grouped when ``groups`` is passed to ``fit``.
     rule : {"min", "1se"}, "ksse", float or callable, default="min"
-        ``"1se"`` picks the *sparsest* candidate (fewest non-zeros on the all-data path; ties:
-        larger λ) whose mean score is within one standard error of the best.
+        ``"1se"`` picks the simplest candidate (see ``simplest``) whose mean score is within one
+        standard error of the best.
+    simplest : {"nonzeros", "lam"}, default="nonzeros"
+        What "simplest" means for the ``"1se"`` rules: ``"nonzeros"``, the fewest non-zeros on
+        the all-data path (ties: the larger λ); ``"lam"``, the largest λ (glmnet's
+        ``lambda.1se``; with several ``l1_ratio`` the λ of different ratios are compared as
+        numbers). The two differ where the path's support does not shrink monotonically.
+    cv_average : {"mean", "weighted"}, default="mean"
+        How fold scores are averaged: the plain mean over folds with the standard error
+        ``std(ddof=1)/√K``, or glmnet's ``cv.glmnet``: weighted by each test fold's total
+        sample weight (its size), with the standard error
+        ``√(Σ w_k (s_k − m)² / Σ w_k / (K − 1))``. With equal folds they agree.
+        ``cv_average="weighted", simplest="lam"`` reproduces ``cv.glmnet``'s ``cvm``,
+        ``cvsd``, ``lambda.min`` and ``lambda.1se`` for the lasso given its ``foldid`` and
+        ``lambda`` (for ``alpha < 1`` glmnet scales each fold's ``y`` by that fold's standard
+        deviation, so its folds' ridge part differs from the full data's;
+        :mod:`shrinkage.conventions`).
     scoring : str, scorer or callable, optional
         Default ``"neg_mean_squared_error"``; any name of :func:`sklearn.metrics.get_scorer`, a
         scorer (``make_scorer``) or a higher-is-better ``f(y_true, y_pred)``, as in
@@ -216,8 +235,8 @@ class ElasticNetCV(SparseRegressor):
     _accepts_sparse = True
 
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
-                 lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, relax: bool = False, tol: float = 1e-4,
+                 simplest: str = "nonzeros", cv_average: str = "mean", lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
                  cv_tol=None, max_iter: int = 10_000, early_exit: bool = True, n_jobs=None,
                  progress: bool = False, random_state=None):
         store_init_args(self, locals())
@@ -257,7 +276,8 @@ class ElasticNetCV(SparseRegressor):
         bar = ProgressBar(len(np.atleast_1d(self.l1_ratio)) * len(splits),
                           "elastic-net paths (l1_ratio × fold)", self.progress)
         args = [(X, y, s, tr, te, prob, f, cv_tol, max_iter, self.fit_intercept,
-                 self.standardize, self.relax) for (tr, te), prob in zip(splits, fold_probs)]
+                 self.standardize, relax_gamma(self.relax))
+                for (tr, te), prob in zip(splits, fold_probs)]
         engine = FoldEngine.fit(_enet_fold, args, splits, y[:, None], score, s, self.n_jobs,
                                 bar=bar, count="folds")
 
@@ -272,7 +292,8 @@ class ElasticNetCV(SparseRegressor):
             self._finish(X, y, sw, coef, intercept)
 
         return SimpleNamespace(full=full, engine=engine, n_repeats=n_repeats, n=n, p=p, f=f,
-                               lam_max=lam_max, finish=finish, bar=bar)
+                               lam_max=lam_max, finish=finish, bar=bar,
+                               fold_weights=fold_weights(self.cv_average, splits, s))
 
     def _grid(self, data, rho):
         if not isinstance(self._lams, int):
@@ -299,6 +320,8 @@ class ElasticNetCV(SparseRegressor):
         max_iter = check_positive_int(self.max_iter, "max_iter")
         score = get_score(self.scoring, classification=False)
         parse_rule(self.rule)
+        check_choice(self.simplest, ("nonzeros", "lam"), "simplest")
+        check_choice(self.cv_average, CV_AVERAGES, "cv_average")
         if is_dask_input(X, y, sample_weight):
             data = enet_cv_data(self, X, y, sample_weight, groups, score, cv_tol, max_iter)
         else:
@@ -334,7 +357,9 @@ class ElasticNetCV(SparseRegressor):
                       for v in c["grid"]]
             return make_result(lams_all, rule=self.rule, scoring=score.name,
                                fold_scores=np.vstack([c["scores"] for c in curves]),
-                               complexity=nnz, df=nnz, params=params, n_repeats=n_repeats)
+                               complexity=nnz if self.simplest == "nonzeros" else None,
+                               df=nnz, params=params, n_repeats=n_repeats,
+                               fold_weights=data.fold_weights)
 
         def locate(index):
             return divmod(int(index), curves[0]["grid"].size)   # every ratio's grid: one length

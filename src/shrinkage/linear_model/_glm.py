@@ -1,17 +1,21 @@
-r"""Generalized linear models with a log link and an L2 penalty: :class:`PoissonRegressor`,
-:class:`GammaRegressor` and :class:`TweedieRegressor`.
+r"""Generalized linear models with a log link and an L2 or elastic-net penalty:
+:class:`PoissonRegressor`, :class:`GammaRegressor` and :class:`TweedieRegressor`.
 
 Each minimizes the one objective of :mod:`shrinkage.conventions` with its family's loss
 (:mod:`shrinkage.datafits`: ``e^η − yη`` for Poisson, ``y e^{−η} + η`` for gamma, the Tweedie
 half deviance for a power ``p > 1``; each is half the unit deviance up to constants)::
 
-    (1/S) Σ_i s_i ℓ(y_i, x_iᵀw + b)  +  λ Σ_j f_j w_j²
+    (1/S) Σ_i s_i ℓ(y_i, x_iᵀw + b + offset_i)  +  λ Σ_j f_j [(1−ρ) w_j² + ρ|w_j|]
 
-on the second-order solvers of :mod:`shrinkage.solvers.smooth` (Newton with a Cholesky factor
-for a few hundred coefficients, Newton-CG beyond), started from the intercept-only model.
+on the second-order solvers of :mod:`shrinkage.solvers.smooth` for ``ρ = 0`` (Newton with a
+Cholesky factor for a few hundred coefficients, Newton-CG beyond), started from the
+intercept-only model, and by proximal Newton with coordinate descent for ``ρ > 0``
+(:func:`~shrinkage.solvers.prox_newton.solve_glm_enet`, glmnet's and glum's method).
 scikit-learn's ``PoissonRegressor(alpha)``, ``GammaRegressor(alpha)`` and
 ``TweedieRegressor(power, alpha)`` (``link="log"``) are ``lam = alpha / 2`` with
-``standardize=False`` (``convert_strength(alpha, source="sklearn-glm")``).
+``standardize=False`` (``convert_strength(alpha, source="sklearn-glm")``); glum's
+``GeneralizedLinearRegressor(alpha, l1_ratio=r)`` is ``convert_strength(alpha, source="glum",
+l1_ratio=r)`` and glmnet's ``family="poisson"`` is ``source="glmnet-poisson"``.
 """
 
 from __future__ import annotations
@@ -26,20 +30,34 @@ from sklearn.utils.validation import check_is_fitted
 from .._docs import fill_doc
 from .._params import ParamHints
 from ._summary import CoefficientSummary
-from .._validation import (check_lam, check_penalty_factor, check_positive_int,
+from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
+                           check_ratio,
                            check_sample_weight, check_tol, check_X, check_X_y, input_dtype,
                            store_init_args)
-from ..datafits import normalized_weights, tweedie
+from ..datafits import normalized_weights, tweedie, unit_deviance
+from ..solvers.null import null_intercept
 from ..solvers.objective import logistic_objective
+from ..solvers.prox_newton import solve_glm_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
 
 __all__ = ["PoissonRegressor", "GammaRegressor", "TweedieRegressor"]
 
 _PARAMS = r"""
     lam : float, default=0.01
-        Strength ``λ ≥ 0`` of ``λ Σ f_j w_j²``.
+        Strength ``λ ≥ 0`` of ``λ Σ f_j [(1−ρ) w_j² + ρ|w_j|]``.
+    l1_ratio : float, default=0.0
+        Our ``ρ ∈ [0, 1]``: ``0`` is the L2 penalty, ``1`` the lasso, between them the elastic
+        net (exact zeros; proximal Newton with coordinate descent,
+        :func:`~shrinkage.solvers.prox_newton.solve_glm_enet`, on dense ``X``). ``tol`` is
+        then relative to the largest gradient at the intercept-only model and ``max_iter``
+        counts proximal Newton steps (default 100).
     {linear_settings}
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``;
+        glmnet's ``lower.limits`` / ``upper.limits``), by the proximal Newton solver with
+        projected coordinate descent (dense ``X``), whatever ``l1_ratio``.
     solver : {"auto", "newton-cholesky", "newton-cg", "lbfgs"}, default="auto"
+        The L2 solver (``l1_ratio=0`` without bounds).
     tol : float, default=1e-8
         Stop when the largest entry of the objective's gradient (in centred, scaled
         coordinates) is at most ``tol``.
@@ -68,20 +86,26 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
     """Fitting, prediction and D² for the log-link family of Tweedie power ``_power`` (a class
     attribute; :class:`TweedieRegressor` takes it as a parameter)."""
 
-    _accepts_sparse = True
     _power = 1.0
 
-    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, solver: str = "auto", tol: float = 1e-8,
+    def __init__(self, lam=0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, solver: str = "auto", tol: float = 1e-8,
                  max_iter: int | None = None):
         store_init_args(self, locals())
+
+    @property
+    def _accepts_sparse(self):
+        """Sparse X for the L2 fit (the elastic-net solver is dense for now)."""
+        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0) and \
+            self.lower_bounds is None and self.upper_bounds is None
 
     def _datafit(self):
         return tweedie(self._power)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        tags.input_tags.sparse = self._accepts_sparse
         tags.target_tags.positive_only = True
         return tags
 
@@ -103,6 +127,7 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
                                                                          "max_iter")
         if self.solver not in SOLVERS:
             raise ValueError(f"solver must be one of {SOLVERS}, got {self.solver!r}")
+        rho = check_ratio(self.l1_ratio)
         datafit = self._datafit()
         dtype = input_dtype(X)
         X, y = check_X_y(self, X, y, y_numeric=True, dtype=np.float64)
@@ -110,6 +135,10 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
             X = X.astype(np.float64, copy=False)
         datafit.check_target(y)
         s = check_sample_weight(sample_weight, X)
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, X.shape[1])
+        if rho > 0 or bounds is not None:
+            return self._fit_enet(X, y, s, _check_offset(offset, X.shape[0]), lam, rho,
+                                  datafit, tol, max_iter, dtype, bounds)
         obj = logistic_objective(X, y, s, lam, check_penalty_factor(self.penalty_factor,
                                                                       X.shape[1]),
                                  self.fit_intercept, self.standardize, datafit=datafit)
@@ -117,15 +146,32 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         obj.offset = off
         theta0 = np.zeros(obj.n_theta)
         if self.fit_intercept:                        # start at the intercept-only model
-            theta0[-1] = datafit.null_eta(y, obj.sw) if off is None else \
-                float(np.log(obj.sw @ y) - np.log(obj.sw @ np.exp(off)))
+            theta0[-1] = null_intercept(y, obj.sw, datafit, off)
         res = solve_smooth(obj, theta0=theta0, solver=self.solver, tol=tol, max_iter=max_iter)
-        self.coef_ = np.asarray(res.coef).reshape(-1).astype(dtype)   # float32 X: float32 out
-        b = np.asarray(res.intercept).reshape(-1)[0]
+        return self._set_fitted(res.coef, res.intercept, lam, res.n_iter, res.solver, dtype)
+
+    def _fit_enet(self, X, y, s, offset, lam, rho, datafit, tol, max_iter, dtype, bounds):
+        """Elastic net / L1 or bounds (module docstring); dense ``X``."""
+        if sp.issparse(X):
+            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
+                            "X.toarray() if it fits in memory")
+        res = solve_glm_enet(X, y, s, datafit=datafit, offset=offset, lam=lam, l1_ratio=rho,
+                             bounds=bounds,
+                             penalty_factor=check_penalty_factor(self.penalty_factor,
+                                                                 X.shape[1]),
+                             fit_intercept=self.fit_intercept, standardize=self.standardize,
+                             tol=tol, max_iter=max_iter or 100)
+        self.kkt_ = float(res.kkt)
+        return self._set_fitted(res.coef, res.intercept, lam, res.n_iter, "proximal-newton-cd",
+                                dtype)
+
+    def _set_fitted(self, coef, intercept, lam, n_iter, solver, dtype):
+        self.coef_ = np.asarray(coef).reshape(-1).astype(dtype)   # float32 X: float32 out
+        b = np.asarray(intercept).reshape(-1)[0]
         self.intercept_ = float(b) if dtype == np.float64 else dtype(b)
         self.lam_ = lam
-        self.n_iter_ = int(res.n_iter)
-        self.solver_ = res.solver
+        self.n_iter_ = int(n_iter)
+        self.solver_ = solver
         return self
 
     def _summary_datafit(self, y, s):
@@ -170,12 +216,8 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         eta = self._eta(X)
         y = np.asarray(y, dtype=np.float64)
         sw = normalized_weights(check_sample_weight(sample_weight, eta[:, None]), y.size)
-        # the loss is half the unit deviance up to terms in y alone, so deviances are loss
-        # differences from the saturated model μ = y (whose loss tends to 0 where y = 0)
-        positive = y > 0
-        sat = sw @ np.where(positive, datafit.loss(y, np.log(np.where(positive, y, 1.0))), 0.0)
-        fitted = datafit.value(y, eta, sw) - sat
-        null = datafit.value(y, np.full_like(eta, np.log(sw @ y)), sw) - sat
+        fitted = sw @ unit_deviance(datafit, y, eta)
+        null = sw @ unit_deviance(datafit, y, np.full_like(eta, np.log(sw @ y)))
         return float(1.0 - fitted / null) if null > 0 else 0.0
 
 
@@ -270,8 +312,9 @@ class TweedieRegressor(_GLMBase):
     array([0.6, 0. ])
     """
 
-    def __init__(self, power: float = 1.5, *, lam=0.01, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, solver: str = "auto",
+    def __init__(self, power: float = 1.5, *, lam=0.01, l1_ratio: float = 0.0,
+                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, solver: str = "auto",
                  tol: float = 1e-8, max_iter: int | None = None):
         store_init_args(self, locals())
 

@@ -68,6 +68,11 @@ class CoefficientSummary:
             raise ValueError(f"summary covers one linear predictor; this {type(self).__name__} "
                              f"has {coef.shape[0]} (multinomial or several targets): fit one "
                              "target or two classes")
+        if getattr(self, "lower_bounds", None) is not None or \
+                getattr(self, "upper_bounds", None) is not None:
+            raise ValueError("summary is for unconstrained fits: with lower_bounds / "
+                             "upper_bounds a coefficient at its bound has no Gaussian "
+                             "sampling distribution; refit without bounds for the table")
         if getattr(self, "l1_ratio", 0) not in (0, 0.0, None):
             raise ValueError("summary is for L2 fits: after an L1 penalty selected the features, "
                              "the usual standard errors do not hold (post-selection inference)")

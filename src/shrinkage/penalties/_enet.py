@@ -73,12 +73,27 @@ def enet_prox(w, step, l1, l2, out=None):
     return out
 
 
-def enet_distances(w, g, l1, l2):
+def enet_distances(w, g, l1, l2, lo=None, hi=None):
     """Per-coordinate distance of ``−g`` to ``∂(l1|w| + l2 w²)`` (the certificate, vectorized
-    form of :func:`~shrinkage.penalties._kernels.enet_distance`)."""
+    form of :func:`~shrinkage.penalties._kernels.enet_distance`).
+
+    With bounds ``lo ≤ w ≤ hi`` (arrays, ``±inf`` where none) the normal cone of the box joins
+    the subdifferential: at ``w_j = lo_j`` any amount may be added below it, at ``w_j = hi_j``
+    above it, so only the residual pointing into the box counts (zero where ``lo_j = hi_j``).
+    """
     on = np.abs(g + 2.0 * l2 * w + l1 * np.sign(w))
     off = np.maximum(np.abs(g) - l1, 0.0)
-    return np.where(w != 0, on, off)
+    dist = np.where(w != 0, on, off)
+    if lo is None and hi is None:
+        return dist
+    # ∂ = [a, b] (a = b off zero); −g ∈ [a, b] + N: at lo the set is (−∞, b], at hi [a, ∞)
+    a = np.where(w != 0, 2.0 * l2 * w + l1 * np.sign(w), -l1)
+    b = np.where(w != 0, a, l1)
+    at_lo = w <= lo
+    at_hi = w >= hi
+    dist = np.where(at_lo, np.maximum(-g - b, 0.0), dist)
+    dist = np.where(at_hi, np.maximum(a + g, 0.0), dist)
+    return np.where(at_lo & at_hi, 0.0, dist)
 
 
 def enet_conjugate(v, l1, l2) -> float:

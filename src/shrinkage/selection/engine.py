@@ -50,7 +50,8 @@ from .._threads import one_blas_thread
 from .results import CVResult
 from .rules import select
 
-__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result"]
+__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result",
+           "fold_mean_se", "fold_weights", "CV_AVERAGES"]
 
 
 
@@ -386,12 +387,44 @@ def _rows(X, idx):
     return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
 
 
+#: ``cv_average`` of the CV estimators: the plain mean over folds, or glmnet's weighted one
+CV_AVERAGES = ("mean", "weighted")
+
+
+def fold_weights(cv_average, splits, sample_weight=None):
+    """The ``fold_weights`` of :func:`make_result` for a ``cv_average``: None for ``"mean"``,
+    each test fold's total sample weight (its size without weights) for ``"weighted"``."""
+    if cv_average == "mean":
+        return None
+    return np.array([te.size if sample_weight is None else float(np.sum(sample_weight[te]))
+                     for _, te in splits])
+
+
+def fold_mean_se(fold_scores, fold_weights=None):
+    """Mean over folds and its standard error, ``(n_candidates,)`` each, of ``fold_scores``
+    (n_candidates, K): unweighted, or weighted by ``fold_weights`` (K,) as glmnet's
+    ``cv.glmnet`` (:func:`make_result`)."""
+    fold_scores = np.asarray(fold_scores, dtype=float)
+    K = fold_scores.shape[1]
+    w = np.ones(K) if fold_weights is None else np.asarray(fold_weights, dtype=float)
+    w = w / w.sum()
+    mean = fold_scores @ w
+    if K < 2:
+        return mean, np.zeros_like(mean)
+    return mean, np.sqrt(((fold_scores - mean[:, None]) ** 2) @ w / (K - 1))
+
+
 def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df=None,
-                complexity=None, params=None, n_repeats=1, extra=None) -> tuple:
+                complexity=None, params=None, n_repeats=1, extra=None,
+                fold_weights=None) -> tuple:
     """Aggregate fold scores, apply ``rule``; return ``(CVResult, Selection)``.
 
     The mean over folds is unweighted and its standard error is the sample standard deviation
     over folds divided by √n_folds (for repeated K-fold, over all folds of all repeats).
+    With ``fold_weights`` ``w_k`` (K,) (each test fold's size or weight: glmnet's
+    ``cv.glmnet``) the mean is ``m = Σ w_k s_k / Σ w_k`` and its standard error
+    ``√(Σ w_k (s_k − m)² / Σ w_k / (K − 1))``, which is the unweighted one for equal weights
+    (:func:`fold_mean_se`).
     ``extra`` is ``{name: ndarray of shape (n_candidates, n_folds)}``: further metrics, reported
     (``extra_scores``, ``mean_<name>`` in ``to_frame``) but not used for the choice. ``scoring``
     names the score that chooses; with extra metrics ``result["scorings"]`` lists all names.
@@ -399,9 +432,7 @@ def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df
     """
     lams = np.asarray(lams, dtype=float)
     if mean is None:
-        K = fold_scores.shape[1]
-        mean = fold_scores.mean(axis=1)
-        se = fold_scores.std(axis=1, ddof=1) / np.sqrt(K) if K > 1 else np.zeros_like(mean)
+        mean, se = fold_mean_se(fold_scores, fold_weights)
     cx = -lams if complexity is None else np.asarray(complexity, dtype=float)
     data = {"lam": lams, "params": params if params is not None else [{"lam": float(v)} for v in lams],
             "mean_score": np.asarray(mean, float), "se_score": np.asarray(se, float),

@@ -315,10 +315,12 @@ def _cd_naive(X, sw, mean, scale, colsq, r, h, l1, l2, beta, ws, tol, max_iter):
 
 @njit(cache=True, nogil=True)
 def _cd_logistic_inner(X, d, u, colsq, l1, l2, beta, idx, delta_b, fit_intercept, tol,
-                       max_pass):
+                       max_pass, lo, hi):
     """CD over the coordinates idx (the working set) on the quadratic model
-    Σ u·Δη + ½ d Δη² + penalty; u = g + d Δη is kept current. beta is updated in place;
-    returns (passes, intercept step)."""
+    Σ u·Δη + ½ d Δη² + penalty, each coordinate kept in [lo_j, hi_j] (the minimizer of a
+    convex function of one variable over an interval is its free minimizer clipped);
+    u = g + d Δη is kept current. beta is updated in place; returns (passes, intercept
+    step)."""
     n = X.shape[0]
     dsum = 0.0
     for i in range(n):
@@ -336,7 +338,7 @@ def _cd_logistic_inner(X, d, u, colsq, l1, l2, beta, idx, delta_b, fit_intercept
             for i in range(n):
                 part += X[i, j] * u[i]
             old = beta[j]
-            new = enet_coordinate(a * old - part, a, l1[j], l2[j])
+            new = min(max(enet_coordinate(a * old - part, a, l1[j], l2[j]), lo[j]), hi[j])
             if new != old:
                 delta = new - old
                 beta[j] = new

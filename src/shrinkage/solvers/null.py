@@ -8,7 +8,8 @@ to the coefficients the penalty acts on (those of the standardized features when
 of the sparse solvers is also measured in units of ``max |g(0)|``.
 
 With unpenalized features the null model is an unpenalized fit on them: weighted least squares
-for squared error, the λ = 0 proximal-Newton fit for the logistic and softmax losses.
+for squared error, the λ = 0 proximal-Newton fit for the logistic, softmax and GLM losses. An
+``offset`` (GLMs) is part of every η, the null model's included.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import scipy.sparse as sp
 from ..datafits import get_datafit, normalized_weights
 from ..standardization import column_stats
 
-__all__ = ["null_gradient", "null_eta", "lam_max", "least_squares_on"]
+__all__ = ["null_gradient", "null_eta", "null_intercept", "lam_max", "least_squares_on"]
 
 
 def least_squares_on(X, y, sw, cols, mean=None, scale=None):
@@ -51,7 +52,35 @@ def least_squares_on(X, y, sw, cols, mean=None, scale=None):
     return np.linalg.lstsq(XC * rs[:, None], y * rs, rcond=None)[0]
 
 
-def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None):
+def null_intercept(y, sw, datafit, offset=None) -> float:
+    """The intercept-only model's intercept ``argmin_b Σ sw_i ℓ(y_i, b + offset_i)``.
+
+    Without an offset it is the datafit's ``null_eta``; with one, Newton's method (Fisher
+    scoring where the datafit's curvature is the expected one) from the Poisson answer
+    ``log(Σ sw y / Σ sw e^offset)``, which is exact for power 1.
+
+    Examples
+    --------
+    >>> import numpy as np; from shrinkage.datafits import Gamma
+    >>> from shrinkage.solvers.null import null_intercept
+    >>> y = np.array([1.0, 2.0, 4.0]); sw = np.full(3, 1 / 3); off = np.log([1.0, 2.0, 4.0])
+    >>> round(null_intercept(y, sw, Gamma(), off), 12)        # y / e^offset = 1 everywhere
+    0.0
+    """
+    if offset is None:
+        return float(datafit.null_eta(y, sw))
+    off = np.asarray(offset, dtype=np.float64)
+    b = float(np.log(sw @ y) - np.log(sw @ np.exp(off)))
+    for _ in range(100):
+        g = float(np.sum(datafit.gradient(y, b + off, sw)))
+        step = g / float(np.sum(datafit.hessian_diag(y, b + off, sw)))
+        b -= step
+        if abs(step) <= 1e-13 * max(1.0, abs(b)):
+            break
+    return b
+
+
+def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None, offset=None):
     """The linear predictor of the null model, shape (n,) or (n, K) (see the module docstring).
 
     Parameters
@@ -64,13 +93,17 @@ def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None):
     datafit : datafit object
     fit_intercept : bool
     unpenalized : ndarray of bool of shape (n_features,), optional
+    offset : ndarray of shape (n_samples,), optional
+        Added to η (GLMs); part of the returned η.
     """
     n = X.shape[0]
     unpen = np.zeros(X.shape[1], bool) if unpenalized is None else np.asarray(unpenalized, bool)
     if unpen.any():      # the few unpenalized columns, dense even when X is sparse
         XU = X[:, unpen]
         return _unpenalized_fit(XU.toarray() if sp.issparse(XU) else XU, Y, sw, datafit,
-                                fit_intercept)
+                                fit_intercept, offset)
+    if offset is not None:
+        return offset + (null_intercept(Y, sw, datafit, offset) if fit_intercept else 0.0)
     if datafit.multi_output:
         c = datafit.null_eta(Y, sw) if fit_intercept else np.zeros(Y.shape[1])
         return np.broadcast_to(c, (n, Y.shape[1]))
@@ -79,13 +112,18 @@ def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None):
     return np.full(n, datafit.null_eta(Y, sw))
 
 
-def _unpenalized_fit(XU, Y, sw, datafit, fit_intercept):
+def _unpenalized_fit(XU, Y, sw, datafit, fit_intercept, offset=None):
     if datafit.name == "squared_error":
         mu = sw @ XU if fit_intercept else np.zeros(XU.shape[1])
         ybar = sw @ Y if fit_intercept else 0.0
         beta = least_squares_on(XU, Y - ybar, sw, np.arange(XU.shape[1]), mu)
         return ybar + (XU - mu) @ beta
-    from .prox_newton import solve_logistic_enet, solve_multinomial_enet
+    from .prox_newton import solve_glm_enet, solve_logistic_enet, solve_multinomial_enet
+    if hasattr(datafit, "power"):                      # the log-link GLMs
+        res = solve_glm_enet(XU, Y, sw, datafit=datafit, offset=offset, lam=0.0,
+                             fit_intercept=fit_intercept, standardize=False, tol=1e-10)
+        eta = XU @ res.coef + res.intercept
+        return eta if offset is None else eta + offset
     if datafit.name == "logistic":
         res = solve_logistic_enet(XU, Y, sw, lam=0.0, fit_intercept=fit_intercept,
                                   standardize=False, tol=1e-10)
@@ -100,7 +138,7 @@ def _unpenalized_fit(XU, Y, sw, datafit, fit_intercept):
 
 def null_gradient(X, y, sample_weight=None, *, datafit="squared_error",
                   fit_intercept: bool = True, standardize: bool = True,
-                  unpenalized=None) -> np.ndarray:
+                  unpenalized=None, offset=None) -> np.ndarray:
     r"""Datafit gradient at the null model, in the coordinates the penalty acts on.
 
     The gradient is taken with respect to the coefficients of the standardized features when
@@ -118,6 +156,8 @@ def null_gradient(X, y, sample_weight=None, *, datafit="squared_error",
     fit_intercept, standardize : bool
     unpenalized : ndarray of bool of shape (n_features,), optional
         Coefficients fitted freely in the null model (``penalty_factor == 0``).
+    offset : ndarray of shape (n_samples,), optional
+        A fixed part of η (GLMs).
 
     Returns
     -------
@@ -137,7 +177,9 @@ def null_gradient(X, y, sample_weight=None, *, datafit="squared_error",
     sw = normalized_weights(sample_weight, X.shape[0])
     mean, scale = column_stats(X, sw, fit_intercept, standardize)
     unpen = np.zeros(X.shape[1], bool) if unpenalized is None else np.asarray(unpenalized, bool)
-    eta = null_eta(X, Y, sw, datafit, fit_intercept=fit_intercept, unpenalized=unpen)
+    off = None if offset is None else np.asarray(offset, dtype=np.float64)
+    eta = null_eta(X, Y, sw, datafit, fit_intercept=fit_intercept, unpenalized=unpen,
+                   offset=off)
     G = datafit.gradient(Y, np.asarray(eta, dtype=np.float64), sw)
     g = (np.asarray(G.T @ X) - np.multiply.outer(G.sum(axis=0), mean)) / scale
     g[..., unpen] = 0.0
