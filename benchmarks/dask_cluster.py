@@ -130,8 +130,11 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated substrings of fit names")
     ap.add_argument("--in-memory", action="store_true",
                     help="also fit in memory and on persisted blocks (data that fit)")
+    ap.add_argument("--check", action="store_true",
+                    help="compare Ridge with the normal equations formed by dask.array")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    import dask.array as da
     import distributed
 
     from machine import as_markdown, describe
@@ -165,6 +168,19 @@ def main():
             J = objective(X, y, w, b, args.lam, kind)
             ref_J = J if ref_J is None else ref_J
             rows.append((name, float(np.median(times[name])), mb, J - ref_J))
+    if args.check:
+        # an independent solve: the normal equations formed by dask.array itself (one more
+        # pass), against shrinkage's Ridge
+        from shrinkage import Ridge
+
+        Xa = da.concatenate([da.ones((n, 1), chunks=(args.chunk, 1)), X], axis=1)
+        G, q = da.compute(Xa.T @ Xa / n, Xa.T @ y_reg / n)
+        G[1:, 1:] += args.lam * np.eye(p)
+        ref = np.linalg.solve(G, q)
+        m = Ridge(args.lam, standardize=False).fit(X, y_reg)
+        err = np.max(np.abs(m.coef_ - ref[1:])) / np.max(np.abs(ref[1:]))
+        rows.append(("Ridge vs dask.array normal equations: max relative difference", err,
+                     np.nan, np.nan))
     if args.in_memory:
         from shrinkage import LogisticRegression, Ridge
 
@@ -189,6 +205,9 @@ def main():
              "|---|---:|---:|---:|---:|"]
     first = {}
     for name, t, mb, dJ in rows:
+        if "normal equations" in name:
+            lines.append(f"| {name} | | {t:.1e} | | |")
+            continue
         if "/" in name:
             lines.append(f"| {name} | | **{t:.2f}×** | | |")
             continue

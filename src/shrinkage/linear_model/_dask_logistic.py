@@ -133,20 +133,10 @@ class _DaskLogisticFold:
         self.n_iter, self.coefs = {}, {}
 
     def walk(self, lams):
-        from ..solvers.smooth import solve_smooth_path
+        from ._logistic_cv import walk_fold_path
 
         solver, tol, max_iter = self.settings
-        down = self.last is not None and lams[0] < self.last[0]
-        results = solve_smooth_path(self.obj, lams, solver="newton-cholesky", tol=tol,
-                                    max_iter=max_iter, theta0=self.last[1] if down else None,
-                                    warn=False, hessian=self.last[2] if down else None)
-        if self.last is None or lams[-1] < self.last[0]:
-            self.last = (float(lams[-1]), results[-1].theta, results[-1].hessian)
-        for lam, r in zip(lams, results):
-            self.n_iter[float(lam)] = int(r.n_iter)
-            if self.keep_coefs:
-                self.coefs[float(lam)] = (r.coef, r.intercept)
-        return results
+        return walk_fold_path(self, self.obj, lams, "newton-cholesky", tol, max_iter)
 
 
 class _DaskLogisticEngine:

@@ -81,6 +81,23 @@ def _walk(engine, lams, prev, early, bar, n_folds):
     return np.concatenate(done_l), np.concatenate(done_v, axis=1)
 
 
+def walk_fold_path(fold, obj, lams, solver, tol, max_iter):
+    """Walk a fold's warm-started path over ``lams`` on its objective ``obj``, continuing below
+    the smallest λ walked so far (``fold.last``: λ, θ, Hessian) and recording each λ's
+    iterations (``fold.n_iter``) and, where ``fold.keep_coefs``, solutions (``fold.coefs``)."""
+    down = fold.last is not None and lams[0] < fold.last[0]
+    results = solve_smooth_path(obj, lams, solver=solver, tol=tol, max_iter=max_iter,
+                                theta0=fold.last[1] if down else None, warn=False,
+                                hessian=fold.last[2] if down else None)
+    if fold.last is None or lams[-1] < fold.last[0]:
+        fold.last = (float(lams[-1]), results[-1].theta, results[-1].hessian)
+    for lam, r in zip(lams, results):
+        fold.n_iter[float(lam)] = int(r.n_iter)
+        if fold.keep_coefs:
+            fold.coefs[float(lam)] = (r.coef, r.intercept)
+    return results
+
+
 class _LogisticFold:
     """One fold's warm-started λ path; ``predict(lams)`` gives held-out class probabilities
     (n_test, L, K).
@@ -112,17 +129,8 @@ class _LogisticFold:
         obj = logistic_objective(self.X[self.train], self.Y[self.train], s_tr, lams[0], pf,
                                  fit_intercept, standardize, stats=self.stats)
         self.stats = (obj.m if fit_intercept else np.zeros(obj.p), obj.s)
-        down = self.last is not None and lams[0] < self.last[0]
-        results = solve_smooth_path(obj, lams, solver=solver, tol=tol, max_iter=max_iter,
-                                    theta0=self.last[1] if down else None, warn=False,
-                                    hessian=self.last[2] if down else None)
+        results = walk_fold_path(self, obj, lams, solver, tol, max_iter)
         del obj
-        if self.last is None or lams[-1] < self.last[0]:
-            self.last = (float(lams[-1]), results[-1].theta, results[-1].hessian)
-        for lam, r in zip(lams, results):
-            self.n_iter[float(lam)] = int(r.n_iter)
-            if self.keep_coefs:
-                self.coefs[float(lam)] = (r.coef, r.intercept)
         # every λ's held-out linear predictor in one product (n_test, L·K)
         W = np.concatenate([r.coef for r in results])            # (L·K, p)
         b = np.concatenate([r.intercept for r in results])
