@@ -23,6 +23,7 @@ Everything learned is plain JSON (:meth:`to_dict`), stored in the model file by
 from __future__ import annotations
 
 import os
+import re
 import warnings
 
 import numpy as np
@@ -34,16 +35,31 @@ MAX_LEVELS = 200
 _CLASS_LEVELS = 10          # an integer target with at most this many values is a class label
 
 
-def read_table(path):
-    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, also gzipped) or Parquet file into a DataFrame.
+def read_table(path, sep: str | None = None, decimal: str = "."):
+    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, also compressed) or Parquet file into a
+    DataFrame; refuse any other format by name, with the way to convert it
+    (:mod:`shrinkage._formats`).
+
+    Parameters
+    ----------
+    path : str or path-like
+    sep : str, optional
+        The CSV field separator (one character); default ``","`` (a tab for ``.tsv``).
+    decimal : str, default="."
+        The CSV decimal mark (``","`` for ``3,14``).
 
     Raises
     ------
     ValueError
-        If the path is missing or a directory, the file is empty, has no rows, cannot be
-        parsed, or names a column twice (a CSV header; pandas would rename the second ``a.1``).
+        If the path is missing or a directory, the file is empty, has no rows, is in a format
+        not read here, cannot be parsed, names a column twice (a CSV header; pandas would
+        rename the second ``a.1``), looks separated by another character than ``sep`` (a
+        single column whose name holds ``;``, a tab or ``|``), or holds numbers written with
+        a decimal comma while ``decimal`` is ``"."``.
     """
     import pandas as pd
+
+    from ._formats import compression_of, foreign_format
     path = os.fspath(path)
     if os.path.isdir(path):
         raise ValueError(f"data file {path!r} is a directory; give a .csv, .tsv or .parquet "
@@ -53,18 +69,25 @@ def read_table(path):
     if os.path.getsize(path) == 0:
         raise ValueError(f"data file {path!r} is empty")
     with open(path, "rb") as fh:
-        magic = fh.read(4)
+        head = fh.read(64)
     lower = path.lower()
     types, header = {}, None
+    if not (head[:4] == b"PAR1" or lower.endswith((".parquet", ".pq"))):
+        refusal = foreign_format(path, head)
+        if refusal:
+            raise ValueError(refusal)
+    given_sep = sep
     try:
-        if magic == b"PAR1" or lower.endswith((".parquet", ".pq")):
+        if head[:4] == b"PAR1" or lower.endswith((".parquet", ".pq")):
             frame = pd.read_parquet(path)
             types = _parquet_types(path)
         else:
-            sep = "\t" if lower.endswith((".tsv", ".tsv.gz")) else ","
-            frame = pd.read_csv(path, sep=sep)
-            header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str,
-                                 keep_default_na=False).iloc[0].tolist()
+            if sep is None:
+                sep = "\t" if lower.endswith((".tsv", ".tsv.gz")) else ","
+            opts = dict(sep=sep, compression=_compression(lower, head, compression_of))
+            frame = pd.read_csv(path, decimal=decimal, **opts)
+            header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
+                                 **opts).iloc[0].tolist()
     except pd.errors.EmptyDataError:
         raise ValueError(f"data file {path!r} has no columns") from None
     except ImportError as exc:
@@ -74,13 +97,75 @@ def read_table(path):
                          f"at position {exc.start}); save it as UTF-8") from None
     except (pd.errors.ParserError, OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"cannot read {path!r} as CSV or Parquet: {first}") from None
+        hint = "" if given_sep else "; if its fields are not separated by commas, pass --sep"
+        raise ValueError(f"cannot read {path!r} as CSV or Parquet: {first}{hint}") from None
     if frame.shape[0] == 0:
         raise ValueError(f"data file {path!r} has a header but no rows")
     frame.columns = [str(c) for c in frame.columns]
+    if header is not None:
+        _refuse_other_separator(frame, path, given_sep, decimal)
+        _refuse_decimal_commas(frame, path, decimal)
     _refuse_repeated(list(frame.columns) if header is None else header, path)
     frame.attrs["types"] = types
     return frame
+
+
+def _compression(lower: str, head: bytes, compression_of):
+    """pandas' compression: by the file name where it says, else by the first bytes (a gzipped
+    CSV without ``.gz`` in its name)."""
+    if lower.endswith((".gz", ".bz2", ".xz", ".zip", ".zst", ".tar")):
+        return "infer"
+    return compression_of(head)
+
+
+_OTHER_SEPARATORS = {",": "','", ";": "';'", "\t": "tab ('\\t')", "|": "'|'"}
+_DECIMAL_COMMA = r"^\s*[+-]?\d+,\d+\s*$"
+
+
+def _refuse_other_separator(frame, path, sep, decimal) -> None:
+    """One column whose name holds a ``;``, tab or ``|``: the file is separated by that
+    character, not by the one pandas was told."""
+    if frame.shape[1] != 1:
+        return
+    name = frame.columns[0]
+    for char, said in _OTHER_SEPARATORS.items():
+        if char != sep and name.count(char) >= 1:
+            first = _second_line(path)
+            comma = (decimal != "," and any(re.match(_DECIMAL_COMMA, f) for f in
+                                            first.split(char)))
+            opt = "'\\t'" if char == "\t" else repr(char)
+            extra = " --decimal ','" if comma else ""
+            raise ValueError(f"data file {path!r} reads as one column named {name[:40]!r}: its "
+                             f"fields look separated by {said}, not by "
+                             f"{repr(sep or ',')}; pass --sep {opt}{extra}")
+
+
+def _second_line(path) -> str:
+    """The first data line of a CSV file (for a message; compressed files give "")."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            fh.readline()
+            return fh.readline().strip()
+    except OSError:
+        return ""
+
+
+def _refuse_decimal_commas(frame, path, decimal) -> None:
+    """Text columns whose every value is a number with a decimal comma (``14,23``) would be
+    one-hot encoded as text: say ``--decimal ','`` instead."""
+    if decimal == ",":
+        return
+    bad = []
+    for c in frame.columns:
+        s = frame[c]
+        if not _is_numeric(s):
+            values = s.dropna().astype(str)
+            if len(values) and values.str.match(_DECIMAL_COMMA).all():
+                bad.append(c)
+    if bad:
+        raise ValueError(f"column(s) {_names(bad)} of {path!r} hold numbers written with a "
+                         f"decimal comma ({str(frame[bad[0]].dropna().iloc[0])!r}); pass "
+                         "--decimal ','")
 
 
 def _refuse_repeated(names, path) -> None:
@@ -162,8 +247,40 @@ def _rows(k: int) -> str:
     return f"{k} row" if k == 1 else f"{k} rows"
 
 
-def split_target(frame, target: str, task: str | None = None):
-    """``(features, y, task)``: the target column out of ``frame``, checked, with its task."""
+def _missing_counts(frame, limit: int = 20) -> str:
+    """``"column(s) 'a' (2 rows), 'b' (1 row)"`` for every column of ``frame`` with missing
+    values (the first ``limit``, then how many more), or ``""`` when there are none."""
+    counts = frame.isna().sum()
+    counts = counts[counts > 0]
+    if counts.empty:
+        return ""
+    shown = ", ".join(f"{c!r} ({_rows(int(k))})" for c, k in counts.iloc[:limit].items())
+    more = len(counts) - limit
+    return f"column(s) {shown}" + (f" and {more} more columns" if more > 0 else "")
+
+
+def refuse_missing(frame, target: str | None = None, impute: str | None = None) -> None:
+    """One ValueError for every missing value of ``frame``: in the ``target`` column (which no
+    ``impute`` can fill) and, unless ``impute``, in the features, each column with its count."""
+    parts = []
+    if target is not None:
+        k = int(frame[target].isna().sum())
+        if k:
+            parts.append(f"the target column {target!r} has missing values in {_rows(k)} (drop "
+                         "those rows: a target cannot be imputed)")
+    if impute is None:
+        counts = _missing_counts(frame.drop(columns=[target] if target is not None else []))
+        if counts:
+            parts.append(f"missing values in {counts} (drop those rows or pass --impute "
+                         "mean|median|most_frequent)")
+    if parts:
+        raise ValueError("; ".join(parts))
+
+
+def split_target(frame, target: str, task: str | None = None, impute: str | None = None):
+    """``(features, y, task)``: the target column out of ``frame``, checked, with its task;
+    missing values in the target, and in the features unless ``impute``, are refused in one
+    error naming every column (:func:`refuse_missing`)."""
     if target not in frame.columns:
         close = [c for c in frame.columns if c.lower() == target.lower()]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -171,10 +288,7 @@ def split_target(frame, target: str, task: str | None = None):
                          f"{_names(list(frame.columns), 8)}")
     _refuse_nested(frame, [target])
     y = frame[target]
-    n_missing = int(y.isna().sum())
-    if n_missing:
-        raise ValueError(f"target column {target!r} has missing values in {n_missing} row(s); "
-                         "drop those rows (a target cannot be imputed)")
+    refuse_missing(frame, target, impute)
     task = task or infer_task(y)
     if task == "regression":
         if not _is_numeric(y):
@@ -222,11 +336,8 @@ class TablePreprocessor:
         if frame.shape[1] == 0:
             raise ValueError("the data has no feature columns")
         _refuse_nested(frame, frame.columns)
-        missing = [c for c in frame.columns if frame[c].isna().any()]
-        if missing and self.impute is None:
-            counts = ", ".join(f"{c!r} ({_rows(int(frame[c].isna().sum()))})" for c in missing[:8])
-            raise ValueError(f"missing values in column(s) {counts}; drop those rows or pass "
-                             "--impute mean|median|most_frequent")
+        if self.impute is None:
+            refuse_missing(frame)
         self.columns_ = []
         for c in frame.columns:
             s = frame[c]
@@ -273,14 +384,15 @@ class TablePreprocessor:
             raise ValueError(f"the data lacks the column(s) {_names(absent)} that the model was "
                              "fitted on")
         _refuse_nested(frame, [c["name"] for c in self.columns_])
+        unfilled = [c["name"] for c in self.columns_ if c["fill"] is None]
+        counts = _missing_counts(frame[unfilled])
+        if counts:
+            raise ValueError(f"missing values in {counts}, and the model was fitted without "
+                             "--impute; drop those rows")
         parts, unseen = {}, []
         for col in self.columns_:
             s = frame[col["name"]]
-            if s.isna().any():
-                if col["fill"] is None:
-                    raise ValueError(f"missing values in column {col['name']!r} "
-                                     f"({_rows(int(s.isna().sum()))}) and the model was fitted "
-                                     "without --impute; drop those rows")
+            if col["fill"] is not None:
                 s = s.fillna(col["fill"])
             if col["kind"] == "numeric":
                 if not _is_numeric(s):

@@ -80,12 +80,42 @@ def _finite(low: float, strict: bool, what: str):
                     what)
 
 
+_SEP_NAMES = {"tab": "\t", "\\t": "\t", "space": " ", "semicolon": ";", "comma": ",",
+              "pipe": "|"}
+
+
+def _separator(text):
+    """``--sep``: one character, or ``tab`` / ``\\t`` (as a shell passes it), ``space``…"""
+    v = _SEP_NAMES.get(text.lower(), text)
+    if len(v) != 1 or v in "\"\r\n" or v.isalnum() or v == ".":
+        raise argparse.ArgumentTypeError(f"expected one separator character such as ';' or "
+                                         f"'|', or the word tab; got {text!r}")
+    return v
+
+
+def _decimal_mark(text):
+    if text not in (".", ","):
+        raise argparse.ArgumentTypeError(f"expected '.' or ',', got {text!r}")
+    return text
+
+
+def _reading_args(p):
+    """``--sep`` and ``--decimal``: how a CSV file is written."""
+    p.add_argument("--sep", type=_separator, default=None, metavar="CHAR",
+                   help="CSV field separator: one character such as ';' or '|', or the word "
+                        "tab (default: ',' or a tab for .tsv; a file that reads as one column "
+                        "with ';', tabs or '|' in its name is refused with the --sep to give)")
+    p.add_argument("--decimal", type=_decimal_mark, default=".",
+                   help="CSV decimal mark: '.' (default) or ',' for numbers written 3,14")
+
+
 def _data_args(p, *, target_required=True):
     p.add_argument("--target", "-y", required=target_required, metavar="COL",
                    help="the column to predict")
     p.add_argument("--task", choices=["regression", "classification"], default=None,
                    help="override the inferred task (text, booleans or at most 10 integer "
                         "levels → classification; other numbers → regression)")
+    _reading_args(p)
     p.add_argument("--impute", choices=["mean", "median", "most_frequent"], default=None,
                    help="fill missing feature values (numeric columns by this statistic, text "
                         "columns by their most frequent level) instead of refusing them")
@@ -184,6 +214,7 @@ def _build_parser() -> argparse.ArgumentParser:
     pred.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
     pred.add_argument("--out", "-o", default=None, metavar="FILE",
                       help="write predictions to FILE (.csv or .parquet); default: CSV on stdout")
+    _reading_args(pred)
     pred.add_argument("--proba", action="store_true", help="classifiers: add class probabilities")
     pred.add_argument("--unknown", choices=["ignore", "error"], default="ignore",
                       help="what an unseen category level does (default: ignore, with a warning)")

@@ -17,19 +17,27 @@ from ._output import fmt, table
 def load_training(args):
     """``(X, y, task, preprocessing_dict)`` from ``args.data``, ``--target``, ``--task``,
     ``--drop`` and ``--impute``."""
-    from .._preprocess import TablePreprocessor, read_table, split_target
-    frame = read_table(args.data)
+    from .._preprocess import TablePreprocessor, split_target
+    frame = read_data(args.data, args)
     drop = list(getattr(args, "drop", None) or [])
     absent = [c for c in drop if c not in frame.columns]
     if absent:
         raise ValueError(f"--drop names column(s) {absent} that are not in the data")
     if args.target in drop:
         raise ValueError(f"--drop names the target {args.target!r}")
-    features, y, task = split_target(frame.drop(columns=drop), args.target, args.task)
+    features, y, task = split_target(frame.drop(columns=drop), args.target, args.task,
+                                     impute=getattr(args, "impute", None))
     pre = TablePreprocessor(impute=getattr(args, "impute", None))
     X = pre.fit_transform(features)
     spec = {"target": args.target, "task": task, "dropped": drop, **pre.to_dict()}
     return X, y, task, spec
+
+
+def read_data(path, args):
+    """The table at ``path``, read with ``--sep`` and ``--decimal``."""
+    from .._preprocess import read_table
+    return read_table(path, sep=getattr(args, "sep", None),
+                      decimal=getattr(args, "decimal", "."))
 
 
 def design_from_model(meta: dict, frame, unknown: str = "ignore"):
@@ -194,10 +202,9 @@ def _jsonable(d):
 def cmd_predict(args, out) -> int:
     import pandas as pd
 
-    from .._preprocess import read_table
     from ..io import load
     model, meta = load(args.model, return_meta=True)
-    frame = read_table(args.data)
+    frame = read_data(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         X = design_from_model(meta, frame, unknown=args.unknown)
@@ -254,7 +261,13 @@ def _report_input(path: str) -> bool:
         raise ValueError(f"INPUT {path!r} is a directory; {expected}")
     if not os.path.exists(path):
         raise ValueError(f"INPUT {path!r} does not exist; {expected}")
-    return zipfile.is_zipfile(path)
+    if not zipfile.is_zipfile(path):
+        return False
+    try:                # a zip holding meta.json; a workbook or zipped CSV is a data file
+        with zipfile.ZipFile(path) as zf:
+            return "meta.json" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return True     # let the model loader say what is wrong with it
 
 
 def stored_summary(meta: dict, path: str) -> dict:
@@ -275,13 +288,12 @@ def stored_summary(meta: dict, path: str) -> dict:
 def cmd_report(args, out) -> int:
     from ..report import write_report
     if _report_input(args.input):               # a model file: report what it holds
-        from .._preprocess import read_table
         from ..io import load
         model, meta = load(args.input, return_meta=True)
         summ = stored_summary(meta, args.input)
         X = y = None
         if args.data:
-            frame = read_table(args.data)
+            frame = read_data(args.data, args)
             X = design_from_model(meta, frame)
             target = (meta.get("preprocessing") or {}).get("target")
             if target in frame.columns:
