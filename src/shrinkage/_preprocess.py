@@ -436,7 +436,7 @@ class TablePreprocessor:
         return pre
 
 
-_SPEC_KEYS = ("impute", "columns", "target", "task", "dropped")
+_SPEC_KEYS = ("impute", "columns", "target", "task", "dropped", "id", "weights", "groups")
 
 
 def plain(v):
@@ -466,8 +466,9 @@ def spec_problem(spec) -> str | None:
         return f"impute is {spec.get('impute')!r}"
     if spec.get("task", "regression") not in ("regression", "classification"):
         return f"task is {spec['task']!r}"
-    if not isinstance(spec.get("target", ""), str):
-        return "target is not a column name"
+    for key in ("target", "id", "weights", "groups"):
+        if not isinstance(spec.get(key) or "", str):
+            return f"{key} is not a column name"
     dropped = spec.get("dropped", [])
     if not (isinstance(dropped, list) and all(isinstance(d, str) for d in dropped)):
         return "dropped is not a list of column names"

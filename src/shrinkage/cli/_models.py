@@ -101,11 +101,11 @@ def sparse_grid(est, X, y, n: int = SPARSE_GRID, ratio: float = SPARSE_RATIO) ->
 
 
 def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ratio=0.5,
-          hidden=(64,), epochs=200, seed=0, groups=None):
+          hidden=(64,), epochs=200, seed=0, groups=None, cv_groups=0):
     """``(estimator, how)``: an unfitted estimator and a phrase saying how λ is chosen.
 
     ``lam`` fixes λ; otherwise ``cv`` (default: exact leave-one-out for ridge, 5-fold for the
-    others; a network uses a fixed ``λ = 1e-4`` unless ``cv`` is given) chooses it by ``rule``.
+    others, group folds over ``cv_groups`` distinct groups when it is not 0; a network uses a fixed ``λ = 1e-4`` unless ``cv`` is given) chooses it by ``rule``.
     Lasso and elastic net on regression targets choose λ with :class:`~shrinkage.ElasticNetCV`;
     on class labels, and the group lasso always, with
     :class:`~shrinkage.selection.LamSearchCV` over a grid from λ_max (filled in by :func:`fit`).
@@ -116,6 +116,18 @@ def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ra
         raise ValueError(f"--model must be one of {', '.join(MODELS)}, got {model!r}")
     if cv in ("loo", "gcv") and model != "ridge":
         raise ValueError(f"--cv {cv} is for ridge only; give a number of folds")
+    if cv_groups and cv in ("loo", "gcv"):
+        raise ValueError(f"--groups makes group folds, but --cv {cv} leaves out single rows; "
+                         "give a number of folds (--cv 5)")
+    if cv_groups and lam is not None:
+        raise ValueError("--groups sets the cross-validation folds, but --lam fixes λ without "
+                         "cross-validation; leave one of them out")
+    if cv_groups and model == "ridge" and cv is None:
+        cv = 5                              # leave-one-out would split the groups
+    if cv_groups and cv_groups < (5 if cv is None else cv):
+        raise ValueError(f"--groups gives {cv_groups} groups, fewer than the "
+                         f"{5 if cv is None else cv} folds (each fold holds whole groups); give "
+                         f"--cv {cv_groups} or fewer")
     classification = task == "classification"
     if model == "mlp":
         from .. import MLPClassifier, MLPRegressor
@@ -123,6 +135,9 @@ def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ra
         est = cls(hidden_layer_sizes=tuple(hidden), lam=1e-4 if lam is None else lam,
                   max_epochs=epochs, learning_rate=1e-2, random_state=seed)
         if cv is None:
+            if cv_groups:
+                raise ValueError("--groups sets cross-validation folds, but a network is "
+                                 "cross-validated only with --cv K; add --cv 5")
             return est, f"λ = {est.lam:g} ({'given' if lam is not None else 'default'})"
         return est, f"λ by {cv}-fold cross-validation over {list(MLP_GRID)}, rule {rule}"
     base = single(model, task, lam=1.0 if lam is None else lam, standardize=standardize,
@@ -132,20 +147,43 @@ def build(model, task, *, lam=None, cv=None, rule="min", standardize=True, l1_ra
     if model == "ridge":
         cv = "loo" if cv is None else cv
         how = {"loo": "exact leave-one-out", "gcv": "generalized cross-validation"}.get(
-            cv, f"{cv}-fold cross-validation")
+            cv, f"{cv}-fold {'group ' if cv_groups else ''}cross-validation")
         return RidgeCV(cv=cv, rule=rule, random_state=seed if isinstance(cv, int) else None,
                        standardize=standardize), f"λ by {how}, rule {rule}"
     cv = 5 if cv is None else cv
-    how = f"λ by {cv}-fold cross-validation, rule {rule}"
+    how = f"λ by {cv}-fold {'group ' if cv_groups else ''}cross-validation, rule {rule}"
     if model == "logistic":
         return (LogisticRegressionCV(cv=cv, rule=rule, random_state=seed,
                                      standardize=standardize, compute_df=True), how)
     if model in ("lasso", "elasticnet") and not classification:
         return (ElasticNetCV(l1_ratio=base.get_params().get("l1_ratio", 1.0), cv=cv, rule=rule,
                              standardize=standardize, random_state=seed), how)
-    how = (f"λ by {cv}-fold cross-validation over {SPARSE_GRID} values from λ_max to "
+    how = (f"λ by {cv}-fold {'group ' if cv_groups else ''}cross-validation over {SPARSE_GRID} values from λ_max to "
            f"{SPARSE_RATIO:g}·λ_max, rule {rule}")
     return LamSearchCV(base, lams=None, cv=cv, rule=rule, random_state=seed), how
+
+
+def configure(est, *, max_iter=None, tol=None, scoring=None):
+    """Set ``--max-iter``, ``--tol`` and ``--scoring`` on ``est`` (and on the estimator a
+    :class:`~shrinkage.selection.LamSearchCV` searches), or say why one does not apply."""
+    parts = [est] + ([est.estimator] if hasattr(est, "estimator") else [])
+    name = type(parts[-1]).__name__
+    for option, param, value, why in (
+            ("--max-iter", "max_iter", max_iter,
+             "it has no iterations to limit (ridge is solved exactly; a network trains for "
+             "--epochs)"),
+            ("--tol", "tol", tol, "it is solved exactly, without a tolerance"),
+            ("--scoring", "scoring", scoring,
+             "λ is not chosen by cross-validation here (a given --lam, or a network without "
+             "--cv)")):
+        if value is None:
+            continue
+        owners = [e for e in parts if param in e.get_params(deep=False)]
+        if not owners:
+            raise ValueError(f"{option} does not apply to {name}: {why}; leave it out")
+        for e in owners:
+            e.set_params(**{param: value})
+    return est
 
 
 def check_classes(est, y) -> None:
@@ -159,7 +197,8 @@ def check_classes(est, y) -> None:
                              f"has {k}; use --model lasso or elasticnet (multinomial)")
 
 
-def fit(est, X, y, *, cv=None, rule="min", seed=0, out=None):
+def fit(est, X, y, *, cv=None, rule="min", seed=0, out=None, sample_weight=None, groups=None,
+        scoring=None):
     """Fit ``est`` on ``X, y`` with a progress bar (``out.progress``) over folds or epochs;
     return the fitted estimator (for a :class:`~shrinkage.selection.LamSearchCV`, its refit best
     estimator carrying ``cv_results_``, ``lam_min_`` and ``lam_1se_``, so that it saves, plots and
@@ -171,29 +210,39 @@ def fit(est, X, y, *, cv=None, rule="min", seed=0, out=None):
     from ..selection import LamSearchCV
     enabled = out is not None and out.progress_enabled
     check_classes(est, y)
+    rows = {"sample_weight": sample_weight, "groups": groups}
     if "hidden_layer_sizes" in est.get_params(deep=False) and cv is not None:
         search = LamSearchCV(est, lams=sorted(MLP_GRID, reverse=True), cv=cv, rule=rule,
-                             random_state=seed)
-        return _search(search, np.asarray(X, dtype=np.float64), y, enabled, edge_advice=False)
+                             scoring=scoring, random_state=seed)
+        return _search(search, np.asarray(X, dtype=np.float64), y, enabled, edge_advice=False,
+                       **rows)
     if isinstance(est, LamSearchCV):
-        return _search(est, X, y, enabled)
-    return _with_progress(est, enabled, X, y)
+        return _search(est, X, y, enabled, **rows)
+    if "groups" not in _fit_params(est):
+        rows.pop("groups")
+    return _with_progress(est, enabled, X, y, **rows)
 
 
-def _with_progress(est, enabled, X, y):
-    """``est.fit(X, y)`` with its own bar; ``progress`` is back at False afterwards (a saved
-    model keeps the default)."""
+def _fit_params(est) -> set:
+    import inspect
+    return set(inspect.signature(est.fit).parameters)
+
+
+def _with_progress(est, enabled, X, y, **fit_kw):
+    """``est.fit(X, y, **fit_kw)`` (None values left out) with its own bar; ``progress`` is
+    back at False afterwards (a saved model keeps the default)."""
+    fit_kw = {k: v for k, v in fit_kw.items() if v is not None}
     if "progress" not in est.get_params(deep=False):
-        return est.fit(X, y)
+        return est.fit(X, y, **fit_kw)
     est.set_params(progress=bool(enabled))
     try:
-        est.fit(X, y)
+        est.fit(X, y, **fit_kw)
     finally:
         est.set_params(progress=False)
     return est
 
 
-def _search(search, X, y, enabled, edge_advice=True):
+def _search(search, X, y, enabled, edge_advice=True, sample_weight=None, groups=None):
     """Run a LamSearchCV (over a grid from λ_max when none is set) and return its best
     estimator, refit with its own progress bar, with the CV results attached."""
     import warnings
@@ -204,7 +253,7 @@ def _search(search, X, y, enabled, edge_advice=True):
     search.set_params(refit=False)        # refit below on the frame, keeping feature names
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _with_progress(search, enabled, X, y)
+        _with_progress(search, enabled, X, y, sample_weight=sample_weight, groups=groups)
     for w in caught:                 # the search's edge advice speaks of its Python arguments
         text = str(w.message)
         if "smallest value of the grid" in text:
@@ -220,13 +269,13 @@ def _search(search, X, y, enabled, edge_advice=True):
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     best = _with_progress(clone(search.estimator).set_params(**search.best_params_), enabled,
-                          X, y)
+                          X, y, sample_weight=sample_weight)
     best.cv_results_ = search.cv_results_
     best.lam_min_, best.lam_1se_ = search.lam_min_, search.lam_1se_
     return best
 
 
-def summary(est, X, y, top: int = 10) -> dict:
+def summary(est, X, y, top: int = 10, sample_weight=None) -> dict:
     """λ, λ_min / λ_1se, df, the CV score at the chosen λ, training score and the largest
     coefficients (by the size of ``w_j·sd_j``, comparable across features)."""
     out = {"model": type(est).__name__}
@@ -248,7 +297,7 @@ def summary(est, X, y, top: int = 10) -> dict:
     if hasattr(est, "coef_"):
         out["n_nonzero"] = int(np.count_nonzero(est.coef_))
         out["n_coef"] = int(np.size(est.coef_))
-    out["train_score"] = float(est.score(X, y))
+    out["train_score"] = float(est.score(X, y, sample_weight=sample_weight))
     out["coefficients"] = top_coefficients(est, X, top)
     return out
 

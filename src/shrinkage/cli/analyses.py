@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _models
 from ._output import fmt, save_figure, table, use_agg
-from .tabular import load_training
+from .tabular import _n_groups, load_training
 
 
 def _grid(est, X, y, task, n):
@@ -34,8 +34,8 @@ def _single(args, task, spec):
 
 def _prepared(args):
     """``(X, y, task, estimator)`` for ``path`` and ``bias-variance``."""
-    X, y, task, spec = load_training(args)
-    est = _single(args, task, spec)
+    X, y, task, spec, _, _ = load_training(args)
+    est = _models.configure(_single(args, task, spec), max_iter=args.max_iter, tol=args.tol)
     _models.check_classes(est, y)
     return X, y, task, est
 
@@ -64,13 +64,14 @@ def cmd_path(args, out) -> int:
 def cmd_cv(args, out) -> int:
     from ..plots import plot_cv
     use_agg()
-    X, y, task, spec = load_training(args)
+    X, y, task, spec, weights, groups = load_training(args)
     model = args.model or _models.default_model(task)
     cv = _models.parse_cv(args.cv) if args.cv is not None else None
     est, how = _models.build(model, task, cv=cv, rule=args.rule, standardize=args.standardize,
                              l1_ratio=args.l1_ratio, seed=args.seed,
-                             groups=_models.groups_of(spec))
-    est = _models.fit(est, X, y, out=out)
+                             groups=_models.groups_of(spec), cv_groups=_n_groups(groups))
+    _models.configure(est, max_iter=args.max_iter, tol=args.tol, scoring=args.scoring)
+    est = _models.fit(est, X, y, out=out, sample_weight=weights, groups=groups)
     res = est.cv_results_
     fig_path = save_figure(plot_cv(est), args.out, "cv.png")
     frame = res.to_frame() if hasattr(res, "to_frame") else None

@@ -71,6 +71,23 @@ _seed = _checked(int, lambda v: 0 <= v < 2 ** 32, "an integer from 0 to 2**32 - 
 _l1_ratio = _checked(float, lambda v: 0.0 <= v <= 1.0, "a number from 0 (ridge) to 1 (lasso)")
 
 
+def _rule(text):
+    """``--rule``: ``min``, ``1se``, ``2se`` or any ``k se`` (checked by the selection rules)."""
+    from ..selection.rules import parse_rule
+    try:
+        parse_rule(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected min, 1se, 2se (or k·se such as 0.5se), got "
+                                         f"{text!r}") from None
+    return text.strip()
+
+
+_RULE_HELP = ("how λ is picked from the CV curve: min (best mean score), 1se (the largest λ "
+              "whose score is within one standard error of the best: a simpler model that "
+              "scores as well within noise), 2se (within two), or any k·se such as 0.5se "
+              "(default: min)")
+
+
 def _at_least(k: int):
     return _checked(int, lambda v: v >= k, f"an integer >= {k}")
 
@@ -121,10 +138,43 @@ def _data_args(p, *, target_required=True):
                         "columns by their most frequent level) instead of refusing them")
     p.add_argument("--drop", action="append", metavar="COL", default=[],
                    help="leave a column out (repeatable), e.g. an identifier")
+    p.add_argument("--id", default=None, metavar="COL",
+                   help="a column that identifies rows: not a feature; fit stores its name and "
+                        "predict copies it into the predictions (first column)")
     p.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=True,
                    help="penalize the coefficients of standardized features (default: yes)")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed for folds and networks (default 0)")
+
+
+def _row_args(p):
+    """``--weights`` and ``--groups``: columns that say something about each row."""
+    p.add_argument("--weights", default=None, metavar="COL",
+                   help="a numeric column of sample weights (>= 0): each row counts that much "
+                        "in the loss and the CV scores; not a feature")
+    p.add_argument("--groups", default=None, metavar="COL",
+                   help="a column of group labels (patients, sites, …): cross-validation keeps "
+                        "each group in one fold (GroupKFold, --cv K folds, default 5), so that "
+                        "λ is chosen for new groups; not a feature")
+
+
+def _cv_args(p, cv_help):
+    p.add_argument("--cv", default=None, metavar="K", help=cv_help)
+    p.add_argument("--rule", type=_rule, default="min", metavar="RULE", help=_RULE_HELP)
+    p.add_argument("--scoring", default=None, metavar="NAME",
+                   help="the CV score to maximize, a scikit-learn scorer name such as r2, "
+                        "neg_mean_absolute_error, accuracy, roc_auc, neg_log_loss (default: "
+                        "the model's own, printed with the result)")
+
+
+def _solver_args(p):
+    p.add_argument("--max-iter", type=_at_least(1), default=None, metavar="N",
+                   help="iterations the solver may take (lasso, elastic net, group lasso, "
+                        "logistic); raise it when a fit warns that it did not converge")
+    p.add_argument("--tol", type=_finite(0.0, True, "a positive number"), default=None,
+                   metavar="X",
+                   help="the solver's convergence tolerance (its own default otherwise; for a "
+                        "network, the loss improvement that counts as progress)")
 
 
 def _data_and_out(p, out_default, out_metavar, out_help):
@@ -146,12 +196,18 @@ def _fit_args(p):
                      help="fix λ instead of choosing it")
     how.add_argument("--cv", default=None, metavar="K",
                      help="choose λ by K-fold cross-validation (ridge also: loo, gcv). Default: "
-                          "exact leave-one-out for ridge, 5-fold otherwise; a network uses "
-                          "λ = 1e-4 unless --cv is given. Lasso / elastic net on a numeric "
-                          "target search their own path grid (ElasticNetCV); on class labels, "
-                          "and the group lasso, 30 λ from λ_max down (LamSearchCV)")
-    p.add_argument("--rule", choices=["min", "1se"], default="min",
-                   help="λ with the best CV score, or the largest within one standard error")
+                          "exact leave-one-out for ridge (5 group folds with --groups), 5-fold "
+                          "otherwise; a network uses λ = 1e-4 unless --cv is given. Lasso / "
+                          "elastic net on a numeric target search their own path grid "
+                          "(ElasticNetCV); on class labels, and the group lasso, 30 λ from "
+                          "λ_max down (LamSearchCV)")
+    p.add_argument("--rule", type=_rule, default="min", metavar="RULE", help=_RULE_HELP)
+    p.add_argument("--scoring", default=None, metavar="NAME",
+                   help="the CV score to maximize, a scikit-learn scorer name such as r2, "
+                        "neg_mean_absolute_error, accuracy, roc_auc, neg_log_loss (default: "
+                        "the model's own, printed with the result)")
+    _row_args(p)
+    _solver_args(p)
     p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                    help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
     p.add_argument("--hidden", type=_hidden, default=(64,), metavar="H1[,H2…]",
@@ -215,6 +271,9 @@ def _build_parser() -> argparse.ArgumentParser:
     pred.add_argument("--out", "-o", default=None, metavar="FILE",
                       help="write predictions to FILE (.csv or .parquet); default: CSV on stdout")
     _reading_args(pred)
+    pred.add_argument("--id", default=None, metavar="COL",
+                      help="copy this column of DATA into the predictions (first column); "
+                           "default: the --id given to fit, when DATA has it")
     pred.add_argument("--proba", action="store_true", help="classifiers: add class probabilities")
     pred.add_argument("--unknown", choices=["ignore", "error"], default="ignore",
                       help="what an unseen category level does (default: ignore, with a warning)")
@@ -236,10 +295,11 @@ def _build_parser() -> argparse.ArgumentParser:
                             "use `shrinkage fit --model mlp`)")
         p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                        help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
+        _solver_args(p)
         if name == "cv":
-            p.add_argument("--cv", default=None, metavar="K",
-                           help="folds (ridge also: loo, gcv); default loo for ridge, else 5")
-            p.add_argument("--rule", choices=["min", "1se"], default="min")
+            _cv_args(p, "folds (ridge also: loo, gcv); default: loo for ridge (5 group folds "
+                        "with --groups), else 5")
+            _row_args(p)
         else:
             p.add_argument("--lams", type=_at_least(1), default=30 if name == "path" else 15,
                            help="number of λ values (L2 models: the CV estimator's grid; "
@@ -350,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def show(message, category, filename, lineno, file=None, line=None):
         if not out.quiet:                      # one line per warning, no source listing
-            print(f"shrinkage: warning: {message}", file=sys.stderr)
+            print(f"shrinkage: warning: {_in_cli_words(str(message))}", file=sys.stderr)
 
     try:
         with warnings.catch_warnings():
@@ -374,6 +434,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shrinkage: internal error: {type(exc).__name__}: {_one_line(exc)} (set "
               "SHRINKAGE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return 1
+
+
+#: the library's advice names its Python parameters; the CLI's options say the same
+_CLI_WORDS = (("raise max_iter or tol", "raise --max-iter (or loosen --tol)"),
+              ("increase max_iter, loosen tol", "raise --max-iter, loosen --tol"),
+              ("raise max_iter or λ", "raise --max-iter, or λ"),
+              ("increase max_epochs", "raise --epochs"))
+
+
+def _in_cli_words(text: str) -> str:
+    for python, cli in _CLI_WORDS:
+        text = text.replace(python, cli)
+    return text
 
 
 def _one_line(exc) -> str:

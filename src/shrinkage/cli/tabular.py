@@ -6,6 +6,7 @@ import os
 import sys
 import warnings
 import zipfile
+from typing import NamedTuple
 
 import numpy as np
 
@@ -14,9 +15,20 @@ from ._output import fmt, table
 
 
 # -- data -------------------------------------------------------------------------------------
-def load_training(args):
-    """``(X, y, task, preprocessing_dict)`` from ``args.data``, ``--target``, ``--task``,
-    ``--drop`` and ``--impute``."""
+class Training(NamedTuple):
+    """What a command fits on: the design, the target, the task, the preprocessing stored in
+    the model file, and the per-row columns (``--weights``, ``--groups``)."""
+    X: object
+    y: np.ndarray
+    task: str
+    spec: dict
+    sample_weight: np.ndarray | None = None
+    groups: np.ndarray | None = None
+
+
+def load_training(args) -> Training:
+    """The :class:`Training` of ``args.data`` by ``--target``, ``--task``, ``--drop``,
+    ``--impute``, ``--id``, ``--weights`` and ``--groups`` (those three are not features)."""
     from .._preprocess import TablePreprocessor, split_target
     frame = read_data(args.data, args)
     drop = list(getattr(args, "drop", None) or [])
@@ -25,12 +37,76 @@ def load_training(args):
         raise ValueError(f"--drop names column(s) {absent} that are not in the data")
     if args.target in drop:
         raise ValueError(f"--drop names the target {args.target!r}")
-    features, y, task = split_target(frame.drop(columns=drop), args.target, args.task,
+    roles = _row_columns(args, frame, drop)
+    weights = _weights(frame, roles.get("weights"))
+    groups = _groups(frame, roles.get("groups"))
+    features, y, task = split_target(frame.drop(columns=drop + list(roles.values())),
+                                     args.target, args.task,
                                      impute=getattr(args, "impute", None))
     pre = TablePreprocessor(impute=getattr(args, "impute", None))
     X = pre.fit_transform(features)
-    spec = {"target": args.target, "task": task, "dropped": drop, **pre.to_dict()}
-    return X, y, task, spec
+    spec = {"target": args.target, "task": task, "dropped": drop, **roles, **pre.to_dict()}
+    return Training(X, y, task, spec, weights, groups)
+
+
+def _row_columns(args, frame, drop) -> dict:
+    """``{"id": COL, "weights": COL, "groups": COL}`` for the options given, checked: each
+    names a column of the data, not the target, not a dropped one, and no two the same."""
+    roles = {}
+    for role in ("id", "weights", "groups"):
+        col = getattr(args, role, None)
+        if col is None:
+            continue
+        if col not in frame.columns:
+            raise ValueError(f"--{role} names the column {col!r}, which is not in the data")
+        if col == args.target:
+            raise ValueError(f"--{role} names the target {args.target!r}")
+        if col in drop:
+            raise ValueError(f"--{role} names {col!r}, which --drop leaves out; give one of them")
+        other = next((r for r, c in roles.items() if c == col), None)
+        if other:
+            raise ValueError(f"--{role} and --{other} both name {col!r}")
+        roles[role] = col
+    return roles
+
+
+def _weights(frame, col):
+    """The ``--weights`` column as finite numbers >= 0 with a positive sum, or None."""
+    if col is None:
+        return None
+    from .._preprocess import _is_numeric
+    s = frame[col]
+    if not _is_numeric(s):
+        raise ValueError(f"--weights column {col!r} holds text ({s.dropna().iloc[0]!r}); sample "
+                         "weights are numbers >= 0")
+    w = s.to_numpy(dtype=float)
+    bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+    if bad.size:
+        raise ValueError(f"--weights column {col!r} has {bad.size} value(s) that are missing, "
+                         f"negative or infinite (first in row {bad[0]}: {w[bad[0]]:g}); sample "
+                         "weights are finite numbers >= 0")
+    if not w.sum() > 0:
+        raise ValueError(f"--weights column {col!r} is zero in every row")
+    return w
+
+
+def _n_groups(groups) -> int:
+    """How many distinct ``--groups`` there are (0 without the option)."""
+    return 0 if groups is None else int(np.unique(groups).size)
+
+
+def _groups(frame, col):
+    """The ``--groups`` column, without missing values, or None."""
+    if col is None:
+        return None
+    s = frame[col]
+    if s.isna().any():
+        raise ValueError(f"--groups column {col!r} is missing in {int(s.isna().sum())} row(s); "
+                         "every row needs a group")
+    if s.nunique() < 2:
+        raise ValueError(f"--groups column {col!r} has a single group; cross-validation by "
+                         "groups needs at least two (as many as the folds)")
+    return s.astype(str).to_numpy()
 
 
 def read_data(path, args):
@@ -58,27 +134,35 @@ def design_from_model(meta: dict, frame, unknown: str = "ignore"):
 
 
 def fit_from_args(args, out):
-    """Fit what ``args`` describe; return ``(estimator, X, y, summary, preprocessing)``."""
-    X, y, task, spec = load_training(args)
+    """Fit what ``args`` describe; return ``(estimator, training, summary)`` (the
+    :class:`Training` it was fitted on)."""
+    data = load_training(args)
+    X, y, task, spec, weights, groups = data
     model = args.model or _models.default_model(task)
     hidden = tuple(args.hidden)
     cv = None if args.cv is None else _models.parse_cv(args.cv)
     est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
                              hidden=hidden, epochs=args.epochs, seed=args.seed,
-                             groups=_models.groups_of(spec))
+                             groups=_models.groups_of(spec), cv_groups=_n_groups(groups))
+    mlp_search = model == "mlp" and cv is not None
+    _models.configure(est, max_iter=args.max_iter, tol=args.tol,
+                      scoring=None if mlp_search else args.scoring)
+    if weights is not None:
+        how += f"; rows weighted by {spec['weights']!r}"
     with warnings.catch_warnings():     # an interrupt is said once, by the command
         warnings.filterwarnings("ignore", "training interrupted", RuntimeWarning)
         est = _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule,
-                          seed=args.seed, out=out)
+                          seed=args.seed, out=out, sample_weight=weights, groups=groups,
+                          scoring=args.scoring if mlp_search else None)
     if getattr(est, "interrupted_", False) and not getattr(args, "keep_interrupted", False):
         nothing = ("no model written (--keep-interrupted writes the best weights so far)"
                    if hasattr(args, "keep_interrupted") else "nothing written")
         raise KeyboardInterrupt(f"{_stopped_at(est)}; {nothing}")
-    summ = _models.summary(est, X, y)
+    summ = _models.summary(est, X, y, sample_weight=weights)
     summ.update(task=task, how=how, n_samples=int(X.shape[0]), n_features=int(X.shape[1]),
-                data=os.path.basename(args.data), target=args.target)
-    return est, X, y, summ, spec
+                data=os.path.basename(args.data), target=args.target, rule=args.rule)
+    return est, data, summ
 
 
 def fit_warnings(est, summ, spec, args) -> list:
@@ -130,7 +214,9 @@ def print_summary(summ, out):
     lam_text = ", ".join(fmt(v) for v in lam) if isinstance(lam, list) else fmt(lam)
     line = f"λ = {lam_text}"
     if summ.get("lam_min") is not None:
-        line += f"   (λ_min = {fmt(summ['lam_min'])}, λ_1se = {fmt(summ['lam_1se'])})"
+        rule = summ.get("rule") or "1se"
+        kse = "1se" if rule == "min" else rule.replace(" ", "")
+        line += f"   (λ_min = {fmt(summ['lam_min'])}, λ_{kse} = {fmt(summ['lam_1se'])})"
     out.say(line)
     parts = [f"df = {fmt(summ['df'], '.3g')}"]
     if summ.get("n_nonzero") is not None:
@@ -154,7 +240,8 @@ def cmd_fit(args, out) -> int:
                                                           "mlp"):
         raise ValueError(f"--summary covers ridge and L2 logistic models, not --model "
                          f"{args.model} (after an L1 penalty standard errors would not hold)")
-    est, X, y, summ, spec = fit_from_args(args, out)
+    est, data, summ = fit_from_args(args, out)
+    X, y, spec = data.X, data.y, data.spec
     interrupted = bool(getattr(est, "interrupted_", False))    # with --keep-interrupted
     if not interrupted:
         print_summary(summ, out)
@@ -164,7 +251,7 @@ def cmd_fit(args, out) -> int:
         out.put(warnings=notes)
     out.put(**summ, interrupted=interrupted)
     if getattr(args, "summary", False) and not interrupted:
-        _print_coefficient_table(est, X, y, out)
+        _print_coefficient_table(est, X, y, out, sample_weight=data.sample_weight)
     if args.out:
         from ..io import save
         save(est, args.out, preprocessing=spec, extra={"summary": _jsonable(summ)})
@@ -179,12 +266,12 @@ def cmd_fit(args, out) -> int:
     return out.finish()
 
 
-def _print_coefficient_table(est, X, y, out):
+def _print_coefficient_table(est, X, y, out, sample_weight=None):
     """``fit --summary``: the estimator's :meth:`summary` table, or why there is none."""
     if not hasattr(est, "summary"):
         raise ValueError(f"--summary covers ridge and L2 logistic models; {type(est).__name__} "
                          "has no standard errors (after an L1 penalty they would not hold)")
-    tab = est.summary(X, y)
+    tab = est.summary(X, y, sample_weight=sample_weight)
     out.say(f"\ncoefficient table ({tab.attrs['method']}):")
     rows = [[str(name)] + [fmt(v, ".4g") for v in row] for name, row in
             zip(tab.index, tab.to_numpy())]
@@ -217,8 +304,11 @@ def cmd_predict(args, out) -> int:
         from .._preprocess import plain
         for k, c in enumerate(model.classes_):
             cols[f"proba_{plain(c)}"] = P[:, k]
-    result = pd.DataFrame(cols, index=frame.index)
     spec = meta.get("preprocessing") or {}
+    id_col = _id_column(args, spec, frame, out)
+    if id_col is not None:
+        cols = {id_col: frame[id_col].to_numpy(), **cols}
+    result = pd.DataFrame(cols, index=frame.index)
     target = spec.get("target")
     score = None
     if target and target in frame.columns and not frame[target].isna().any():
@@ -249,8 +339,28 @@ def cmd_predict(args, out) -> int:
             out.note(message)       # stdout holds the CSV: keep it parseable
     out.put(n_rows=len(result), out_path=args.out, model=type(model).__name__,
             predictions=result["prediction"].tolist(),
+            **({} if id_col is None else {"id": {"column": id_col,
+                                                 "values": result[id_col].tolist()}}),
             score=None if score is None else {"name": score[0], "value": score[1]})
     return out.finish()
+
+
+def _id_column(args, spec, frame, out):
+    """The column that ``predict`` copies into its output: ``--id``, else the one ``fit --id``
+    stored (when the data has it; a note says when it does not)."""
+    col = getattr(args, "id", None)
+    if col is not None:
+        if col not in frame.columns:
+            raise ValueError(f"--id names the column {col!r}, which is not in the data")
+        return col
+    col = spec.get("id")
+    if col is None:
+        return None
+    if col not in frame.columns:
+        out.note(f"shrinkage: note: the model was fitted with --id {col}, but the data has no "
+                 f"{col!r} column; predictions are in row order")
+        return None
+    return col
 
 
 def _report_input(path: str) -> bool:
@@ -304,7 +414,8 @@ def cmd_report(args, out) -> int:
             raise ValueError("report on a data file needs --target COL (or pass a model file "
                              "written by shrinkage fit --out)")
         args.data = args.input
-        model, X, y, summ, _ = fit_from_args(args, out)
+        model, data, summ = fit_from_args(args, out)
+        X, y = data.X, data.y
         print_summary(summ, out)
         source = os.path.basename(args.input)
     write_report(args.out, model, X, y, summary=summ, source=source,
