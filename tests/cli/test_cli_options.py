@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
-from test_cli_data import call, design, one_line_error, table  # noqa: F401  (call is a fixture)
+from test_cli_data import call, design, l1_columns, one_line_error, table  # noqa: F401  (call is a fixture)
 
 from shrinkage import Lasso, Ridge, RidgeCV
 from shrinkage.io import load, read_meta
@@ -106,7 +106,8 @@ def test_max_iter_and_tol_reach_the_solver_or_are_refused_by_name(data, call, tm
     params = read_meta(tmp_path / "m.zip")["params"]
     assert params["max_iter"] == 2 and params["tol"] == 1e-12
     with pytest.warns(ConvergenceWarning):
-        ref = Lasso(lam=0.01, max_iter=2, tol=1e-12).fit(design(df, COLUMNS), df["price"])
+        ref = Lasso(lam=0.01, max_iter=2, tol=1e-12).fit(design(df, l1_columns(df)),
+                                                         df["price"])
     np.testing.assert_allclose(load(tmp_path / "m.zip").coef_, ref.coef_, rtol=1e-12)
     one_line_error(call("fit", path, "-y", "price", "--max-iter", "5"),
                    "--max-iter does not apply to RidgeCV", "solved exactly")

@@ -8,6 +8,8 @@ import numpy as np
 MODELS = ("ridge", "logistic", "mlp", "lasso", "elasticnet", "grouplasso")
 #: the models with coefficients, for ``path``, ``cv`` and ``bias-variance``
 LINEAR = ("ridge", "logistic", "lasso", "elasticnet", "grouplasso")
+#: the models whose one-hot columns drop a reference level (see shrinkage._preprocess)
+REFERENCE_MODELS = ("lasso", "elasticnet", "grouplasso")
 MLP_GRID = (1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 SPARSE_GRID = 30           # λ values of a searched sparse grid, from λ_max down ...
 SPARSE_RATIO = 1e-4        # ... to this fraction of it (as LogisticRegressionCV's L2 grid)
@@ -34,10 +36,15 @@ def default_model(task: str) -> str:
 def groups_of(spec: dict) -> list:
     """One group per source column: the 0/1 columns of a text column form one group, a numeric
     column is a group of its own (labels are column numbers, in the encoded feature order)."""
+    if spec.get("matrix"):                  # a matrix's columns: each its own group
+        return list(range(spec["n_features"]))
     labels = []
-    for k, col in enumerate(spec["columns"]):
-        labels += [k] * (len(col["levels"]) if col["kind"] == "categorical" else 1)
-    return labels
+    for k, col in enumerate(spec.get("columns") or []):
+        if col["kind"] == "categorical":
+            labels += [k] * (len(col["levels"]) - ("reference" in col))
+        else:
+            labels.append(k)
+    return labels or None
 
 
 def _check(model: str, task: str, l1_ratio: float) -> None:
@@ -80,13 +87,29 @@ def single(model: str, task: str, *, lam: float = 1.0, standardize: bool = True,
     raise ValueError(f"--model {model} has no single-λ form here; use one of {', '.join(LINEAR)}")
 
 
+def reads_sparse(model: str, task: str, *, cv=None, lam=None, cv_groups=False) -> bool:
+    """Whether the estimator :func:`build` makes for these settings takes scipy sparse X:
+    Ridge, RidgeCV with K folds (not leave-one-out or GCV), L2 LogisticRegression(CV), and
+    Lasso / ElasticNet(CV) on a numeric target. L1 logistic regression, the group lasso and
+    networks read dense arrays."""
+    if model == "ridge":
+        return lam is not None or isinstance(cv, int) or (cv is None and cv_groups)
+    if model == "logistic":
+        return True
+    if model in ("lasso", "elasticnet"):
+        return task != "classification"
+    return False
+
+
 def lam_max(est, X, y) -> float:
     """The smallest λ at which every penalized coefficient of the sparse ``est`` is zero (its
     own ``lam_max``; an ``l1_ratio`` below 1e-3 counts as 1e-3, as glmnet's ridge λ_max)."""
     from sklearn.base import clone
     if getattr(est, "l1_ratio", 1.0) < 1e-3:
         est = clone(est).set_params(l1_ratio=1e-3)
-    return float(est.lam_max(np.asarray(X, dtype=np.float64), np.asarray(y)))
+    import scipy.sparse as sp
+    X = X if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    return float(est.lam_max(X, np.asarray(y)))
 
 
 def sparse_grid(est, X, y, n: int = SPARSE_GRID, ratio: float = SPARSE_RATIO) -> np.ndarray:
@@ -275,7 +298,7 @@ def _search(search, X, y, enabled, edge_advice=True, sample_weight=None, groups=
     return best
 
 
-def summary(est, X, y, top: int = 10, sample_weight=None) -> dict:
+def summary(est, X, y, top: int = 10, sample_weight=None, names=None) -> dict:
     """λ, λ_min / λ_1se, df, the CV score at the chosen λ, training score and the largest
     coefficients (by the size of ``w_j·sd_j``, comparable across features)."""
     out = {"model": type(est).__name__}
@@ -298,25 +321,43 @@ def summary(est, X, y, top: int = 10, sample_weight=None) -> dict:
         out["n_nonzero"] = int(np.count_nonzero(est.coef_))
         out["n_coef"] = int(np.size(est.coef_))
     out["train_score"] = float(est.score(X, y, sample_weight=sample_weight))
-    out["coefficients"] = top_coefficients(est, X, top)
+    out["coefficients"] = top_coefficients(est, X, top, names=names)
     return out
 
 
 def effective_df(est, X, y):
     """The estimator's own ``effective_df`` (ridge ``df_``, L2 logistic ``tr(H (H + P)⁻¹)``, the
     sparse models' non-zeros); None for a network."""
+    import scipy.sparse as sp
     if not hasattr(est, "effective_df"):
         return None
+    if sp.issparse(X):          # L2 logistic's df reads a dense X: take the CV path's value
+        res = getattr(est, "cv_results_", None)
+        if res is not None and "df" in res:
+            i = int(np.argmin(np.abs(np.asarray(res["lam"], float) - est.lam_)))
+            if np.isfinite(res["df"][i]):
+                return float(res["df"][i])
+        try:
+            return float(np.ravel(est.effective_df(X))[0])
+        except (TypeError, ValueError):
+            return None
     return float(np.ravel(est.effective_df(X))[0])
 
 
-def top_coefficients(est, X, k: int = 10) -> list[dict]:
-    """The ``k`` coefficients with the largest ``|w_j|·sd_j`` (linear models; [] otherwise)."""
+def top_coefficients(est, X, k: int = 10, names=None) -> list[dict]:
+    """The ``k`` coefficients with the largest ``|w_j|·sd_j`` (linear models; [] otherwise);
+    ``X`` may be a scipy sparse matrix (``names`` then gives its columns)."""
+    import scipy.sparse as sp
     if not hasattr(est, "coef_"):
         return []
     coef = np.atleast_2d(np.asarray(est.coef_, float))
-    names = list(getattr(X, "columns", [f"x{j}" for j in range(coef.shape[1])]))
-    sd = np.asarray(X, float).std(axis=0)
+    if names is None:
+        names = list(getattr(X, "columns", [f"x{j}" for j in range(coef.shape[1])]))
+    if sp.issparse(X):
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        sd = np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean ** 2, 0))
+    else:
+        sd = np.asarray(X, float).std(axis=0)
     size = np.abs(coef * sd).max(axis=0)
     order = np.argsort(-size, kind="stable")[:k]
     rows = []

@@ -64,9 +64,13 @@ def cmd_path(args, out) -> int:
 def cmd_cv(args, out) -> int:
     from ..plots import plot_cv
     use_agg()
-    X, y, task, spec, weights, groups = load_training(args)
-    model = args.model or _models.default_model(task)
     cv = _models.parse_cv(args.cv) if args.cv is not None else None
+
+    def sparse_ok(task):
+        return _models.reads_sparse(args.model or _models.default_model(task), task, cv=cv,
+                                    cv_groups=args.groups is not None)
+    X, y, task, spec, weights, groups = load_training(args, sparse_ok)
+    model = args.model or _models.default_model(task)
     est, how = _models.build(model, task, cv=cv, rule=args.rule, standardize=args.standardize,
                              l1_ratio=args.l1_ratio, seed=args.seed,
                              groups=_models.groups_of(spec), cv_groups=_n_groups(groups))

@@ -128,7 +128,8 @@ def _reading_args(p):
 
 def _data_args(p, *, target_required=True):
     p.add_argument("--target", "-y", required=target_required, metavar="COL",
-                   help="the column to predict")
+                   help="the column to predict" + ("" if target_required else
+                        " (fit on a matrix: the column of --target-file, if it has several)"))
     p.add_argument("--task", choices=["regression", "classification"], default=None,
                    help="override the inferred task (text, booleans or at most 10 integer "
                         "levels → classification; other numbers → regression)")
@@ -177,10 +178,19 @@ def _solver_args(p):
                         "network, the loss improvement that counts as progress)")
 
 
-def _data_and_out(p, out_default, out_metavar, out_help):
-    """The DATA argument, its reading options and ``--out``."""
-    p.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
-    _data_args(p)
+def _data_and_out(p, out_default, out_metavar, out_help, *, matrix=False):
+    """The DATA argument, its reading options and ``--out`` (``matrix``: DATA may be a .npz
+    sparse matrix, with ``--target-file``)."""
+    p.add_argument("data", metavar="DATA",
+                   help="a .csv or .parquet file" + (", or a scipy sparse matrix (.npz, from "
+                                                      "scipy.sparse.save_npz) with --target-file"
+                                                      if matrix else ""))
+    _data_args(p, target_required=not matrix)
+    if matrix:
+        p.add_argument("--target-file", default=None, metavar="FILE",
+                       help="with a .npz matrix as DATA: a CSV or Parquet file, one row per "
+                            "matrix row, holding the target (and any --weights, --groups, --id "
+                            "column)")
     p.add_argument("--out", "-o", default=out_default, metavar=out_metavar, help=out_help)
 
 
@@ -249,7 +259,8 @@ def _build_parser() -> argparse.ArgumentParser:
                          description="Read DATA (CSV or Parquet), one-hot encode text columns, "
                                      "choose λ and fit; print λ, df, the CV score and the "
                                      "largest coefficients; save the model with --out.")
-    _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file")
+    _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file",
+                  matrix=True)
     _fit_args(fit)
     fit.add_argument("--summary", action="store_true",
                      help="also print the coefficient table (estimate, standard error, z, "
@@ -267,7 +278,9 @@ def _build_parser() -> argparse.ArgumentParser:
                                       "all its 0/1 columns (the baseline), with a warning; "
                                       "--unknown error refuses it instead.")
     pred.add_argument("model", metavar="MODEL", help="a file written by shrinkage fit --out")
-    pred.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+    pred.add_argument("data", metavar="DATA",
+                      help="a .csv or .parquet file, or a .npz sparse matrix for a model "
+                           "fitted on one")
     pred.add_argument("--out", "-o", default=None, metavar="FILE",
                       help="write predictions to FILE (.csv or .parquet); default: CSV on stdout")
     _reading_args(pred)

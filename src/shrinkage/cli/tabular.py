@@ -26,10 +26,22 @@ class Training(NamedTuple):
     groups: np.ndarray | None = None
 
 
-def load_training(args) -> Training:
+def load_training(args, sparse_ok=None) -> Training:
     """The :class:`Training` of ``args.data`` by ``--target``, ``--task``, ``--drop``,
-    ``--impute``, ``--id``, ``--weights`` and ``--groups`` (those three are not features)."""
+    ``--impute``, ``--id``, ``--weights`` and ``--groups`` (those three are not features).
+
+    Text columns are one-hot encoded, with a reference level dropped for the L1 models
+    (:data:`~shrinkage.cli._models.REFERENCE_MODELS`). ``sparse_ok(task)`` says whether the
+    model reads scipy sparse input; then X is a CSR matrix when that is smaller
+    (:func:`smaller_as_csr`), else a DataFrame."""
     from .._preprocess import TablePreprocessor, split_target
+    if is_matrix(args.data) and hasattr(args, "target_file"):     # fit (others: a table)
+        return _load_matrix(args, sparse_ok)
+    if getattr(args, "target_file", None):
+        raise ValueError("--target-file goes with a matrix (.npz) as DATA; a table holds its "
+                         "target: name it with --target COL")
+    if not args.target:
+        raise ValueError("say which column to predict with --target COL")
     frame = read_data(args.data, args)
     drop = list(getattr(args, "drop", None) or [])
     absent = [c for c in drop if c not in frame.columns]
@@ -43,10 +55,112 @@ def load_training(args) -> Training:
     features, y, task = split_target(frame.drop(columns=drop + list(roles.values())),
                                      args.target, args.task,
                                      impute=getattr(args, "impute", None))
-    pre = TablePreprocessor(impute=getattr(args, "impute", None))
-    X = pre.fit_transform(features)
+    model = getattr(args, "model", None) or _models.default_model(task)
+    pre = TablePreprocessor(impute=getattr(args, "impute", None),
+                            reference=model in _models.REFERENCE_MODELS).fit(features)
     spec = {"target": args.target, "task": task, "dropped": drop, **roles, **pre.to_dict()}
+    if sparse_ok is not None and sparse_ok(task):
+        X = pre.transform(features, sparse=True)
+        if smaller_as_csr(X):
+            spec["sparse"] = True
+        else:
+            import pandas as pd
+            X = pd.DataFrame(X.toarray(), index=features.index, columns=pre.feature_names_out_)
+    else:
+        X = pre.transform(features)
     return Training(X, y, task, spec, weights, groups)
+
+
+#: the most bytes a matrix (.npz) may take once made dense for a model that reads dense input
+DENSE_LIMIT = 1 << 30
+
+
+def is_matrix(path) -> bool:
+    """A ``.npz`` file: a scipy sparse matrix (``scipy.sparse.save_npz``)."""
+    return os.fspath(path).lower().endswith(".npz")
+
+
+def read_matrix(path):
+    """The CSR float64 matrix in ``path`` (``scipy.sparse.save_npz``; read without pickle), its
+    values checked finite."""
+    import scipy.sparse as sp
+    if not os.path.isfile(path):
+        raise ValueError(f"data file {path!r} does not exist")
+    try:
+        X = sp.load_npz(path)
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{path!r} is not a scipy sparse matrix written by "
+                         f"scipy.sparse.save_npz ({' '.join(str(exc).split())[:120]}); a dense "
+                         "array: save it as CSV with a header") from None
+    X = sp.csr_matrix(X, dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(X.data))
+    if bad.size:
+        row = int(np.searchsorted(X.indptr, bad[0], side="right") - 1)
+        raise ValueError(f"matrix {path!r} holds {bad.size} NaN or infinite value(s) (first in "
+                         f"row {row}, column {int(X.indices[bad[0]])}); replace them before "
+                         "fitting")
+    return X
+
+
+def _load_matrix(args, sparse_ok) -> Training:
+    """:func:`load_training` for a ``.npz`` matrix: the target, and ``--weights``, ``--groups``,
+    ``--id``, are columns of ``--target-file`` (one row per matrix row)."""
+    from .._preprocess import split_target
+    target_file = getattr(args, "target_file", None)
+    if not target_file:
+        raise ValueError(f"{args.data!r} is a matrix, which holds no target: give --target-file "
+                         "FILE, a CSV or Parquet file with the target column (one row per "
+                         "matrix row)")
+    if getattr(args, "drop", None):
+        raise ValueError("--drop leaves out table columns; a matrix (.npz) has none (select "
+                         "its columns in Python before save_npz)")
+    X = read_matrix(args.data)
+    table = read_data(target_file, args)
+    if not args.target:
+        if table.shape[1] != 1:
+            raise ValueError(f"--target-file {target_file!r} has {table.shape[1]} columns; say "
+                             "which is the target with --target COL")
+        args.target = table.columns[0]
+    if len(table) != X.shape[0]:
+        raise ValueError(f"--target-file {target_file!r} has {len(table)} rows but the matrix "
+                         f"{args.data!r} has {X.shape[0]}; give one row per matrix row")
+    roles = _row_columns(args, table, [])
+    weights = _weights(table, roles.get("weights"))
+    groups = _groups(table, roles.get("groups"))
+    _, y, task = split_target(table[[args.target]], args.target, args.task,
+                              features_required=False)
+    spec = {"target": args.target, "task": task, "matrix": True, "n_features": X.shape[1],
+            **roles}
+    if not (sparse_ok is not None and sparse_ok(task)):
+        size = 8 * X.shape[0] * X.shape[1]
+        if size > DENSE_LIMIT:
+            from .._modelschema import human_size
+            raise ValueError(f"this model reads dense input, and the matrix would take "
+                             f"{human_size(size)} dense; use a model that reads it sparse "
+                             "(ridge with --cv K or --lam, logistic, or lasso / elasticnet on "
+                             "a numeric target)")
+        X = X.toarray()
+    return Training(X, y, task, spec, weights, groups)
+
+
+def smaller_as_csr(X) -> bool:
+    """The rule for a sparse design: its CSR form (8 bytes per stored value + 4 for its column
+    index, + 4 per row) takes at most half the bytes of the dense float64 array (8 per cell),
+    i.e. at most about a third of the cells are non-zero. Sparse products cost more per value
+    than dense ones, so a CSR that saves less than half is not worth it."""
+    n, p = X.shape
+    return 12 * X.nnz + 4 * (n + 1) <= 4 * n * p
+
+
+def feature_names(X, spec) -> list:
+    """The design's column names: a DataFrame's own, else the preprocessing's (a CSR design),
+    else ``x0, x1, …`` (a matrix given as .npz)."""
+    if hasattr(X, "columns"):
+        return [str(c) for c in X.columns]
+    if spec and spec.get("columns"):
+        from .._preprocess import TablePreprocessor
+        return TablePreprocessor.from_dict(spec).feature_names_out_
+    return [f"x{j}" for j in range(X.shape[1])]
 
 
 def _row_columns(args, frame, drop) -> dict:
@@ -130,17 +244,24 @@ def design_from_model(meta: dict, frame, unknown: str = "ignore"):
             raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was "
                              "fitted on")
         return numeric_columns(frame[names], why)
-    return TablePreprocessor.from_dict(spec, unknown=unknown).transform(frame)
+    return TablePreprocessor.from_dict(spec, unknown=unknown).transform(
+        frame, sparse=bool(spec.get("sparse")))
 
 
 def fit_from_args(args, out):
     """Fit what ``args`` describe; return ``(estimator, training, summary)`` (the
     :class:`Training` it was fitted on)."""
-    data = load_training(args)
+    cv = None if args.cv is None else _models.parse_cv(args.cv)
+
+    def sparse_ok(task):        # the report and --summary read a dense design
+        if getattr(args, "summary", False) or getattr(args, "command", "") == "report":
+            return False
+        return _models.reads_sparse(args.model or _models.default_model(task), task, cv=cv,
+                                    lam=args.lam, cv_groups=args.groups is not None)
+    data = load_training(args, sparse_ok)
     X, y, task, spec, weights, groups = data
     model = args.model or _models.default_model(task)
     hidden = tuple(args.hidden)
-    cv = None if args.cv is None else _models.parse_cv(args.cv)
     est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
                              hidden=hidden, epochs=args.epochs, seed=args.seed,
@@ -159,7 +280,9 @@ def fit_from_args(args, out):
         nothing = ("no model written (--keep-interrupted writes the best weights so far)"
                    if hasattr(args, "keep_interrupted") else "nothing written")
         raise KeyboardInterrupt(f"{_stopped_at(est)}; {nothing}")
-    summ = _models.summary(est, X, y, sample_weight=weights)
+    summ = _models.summary(est, X, y, sample_weight=weights, names=feature_names(X, spec))
+    if spec.get("sparse"):
+        how += f"; sparse design (CSR, {X.nnz / max(X.shape[0] * X.shape[1], 1):.1%} non-zero)"
     summ.update(task=task, how=how, n_samples=int(X.shape[0]), n_features=int(X.shape[1]),
                 data=os.path.basename(args.data), target=args.target, rule=args.rule)
     return est, data, summ
@@ -207,8 +330,10 @@ def _stopped_at(est) -> str:
 
 
 def print_summary(summ, out):
+    columns = "matrix columns" if str(summ["data"]).lower().endswith(".npz") else \
+        "features after encoding"
     out.say(f"{summ['model']} on {summ['data']}: {summ['n_samples']} rows, "
-            f"{summ['n_features']} features after encoding; target {summ['target']!r} "
+            f"{summ['n_features']} {columns}; target {summ['target']!r} "
             f"({summ['task']}); {summ['how']}")
     lam = summ["lam"]
     lam_text = ", ".join(fmt(v) for v in lam) if isinstance(lam, list) else fmt(lam)
@@ -254,7 +379,8 @@ def cmd_fit(args, out) -> int:
         _print_coefficient_table(est, X, y, out, sample_weight=data.sample_weight)
     if args.out:
         from ..io import save
-        save(est, args.out, preprocessing=spec, extra={"summary": _jsonable(summ)})
+        save(est, args.out, preprocessing=None if spec.get("matrix") else spec,
+             extra={"summary": _jsonable(summ)})
         if not interrupted:
             out.say(f"\nmodel written to {args.out}")
         out.put(out_path=args.out)
@@ -291,10 +417,22 @@ def cmd_predict(args, out) -> int:
 
     from ..io import load
     model, meta = load(args.model, return_meta=True)
-    frame = read_data(args.data, args)
+    if is_matrix(args.data):
+        X, frame = _matrix_for(model, meta, args), None
+    else:
+        extra = meta.get("extra") or {}
+        fitted_on = ((extra.get("summary") or {}).get("data") or "") if isinstance(extra, dict) \
+            else ""
+        if meta.get("preprocessing") is None and str(fitted_on).lower().endswith(".npz"):
+            raise ValueError(f"the model {args.model!r} was fitted on a matrix ({fitted_on}); "
+                             "give a .npz matrix with the same columns as DATA")
+        frame = read_data(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        X = design_from_model(meta, frame, unknown=args.unknown)
+        if frame is not None:
+            X = design_from_model(meta, frame, unknown=args.unknown)
+        else:
+            frame = pd.DataFrame(index=pd.RangeIndex(X.shape[0]))
     for w in caught:
         out.note(f"shrinkage: warning: {w.message}")
     pred = model.predict(X)
@@ -343,6 +481,20 @@ def cmd_predict(args, out) -> int:
                                                  "values": result[id_col].tolist()}}),
             score=None if score is None else {"name": score[0], "value": score[1]})
     return out.finish()
+
+
+def _matrix_for(model, meta, args):
+    """The ``.npz`` matrix DATA of ``predict``, for a model fitted on a matrix (or saved from
+    Python without a table's preprocessing): CSR where the model reads it, else dense."""
+    if meta.get("preprocessing") is not None:
+        raise ValueError(f"the model {args.model!r} was fitted on a table, whose columns it "
+                         "encodes itself; give a table (CSV or Parquet) as DATA, not a matrix")
+    if getattr(args, "id", None):
+        raise ValueError("--id copies a table column; a matrix (.npz) has none")
+    X = read_matrix(args.data)
+    if not getattr(model, "_accepts_sparse", False):
+        X = X.toarray()
+    return X
 
 
 def _id_column(args, spec, frame, out):
