@@ -500,7 +500,7 @@ def _csr(parts, n: int):
 
 
 _SPEC_KEYS = ("impute", "columns", "target", "task", "dropped", "id", "weights", "groups",
-              "sparse")
+              "sparse", "scale")
 
 
 def plain(v):
@@ -564,7 +564,24 @@ def spec_problem(spec) -> str | None:
             return f"{where} has the kind {kind!r}"
     if len({c["name"] for c in columns}) != len(columns):
         return "two columns have the same name"
-    return _collision(columns)
+    return _collision(columns) or _scale_problem(spec)
+
+
+def _scale_problem(spec) -> str | None:
+    """A network's stored standardization: ``{"mean": [...], "scale": [...]}``, one finite
+    number per encoded column, the scales positive."""
+    scale = spec.get("scale")
+    if scale is None:
+        return None
+    width = len(TablePreprocessor.from_dict({"columns": spec["columns"]}).feature_names_out_) \
+        if isinstance(scale, dict) else 0
+    if not (isinstance(scale, dict) and set(scale) == {"mean", "scale"}
+            and all(isinstance(scale[k], list) and len(scale[k]) == width
+                    and all(_is_number(v) and np.isfinite(v) for v in scale[k])
+                    for k in ("mean", "scale"))
+            and all(v > 0 for v in scale["scale"])):
+        return "scale is not a mean and a positive scale per encoded column"
+    return None
 
 
 def _collision(columns) -> str | None:

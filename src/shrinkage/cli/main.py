@@ -18,7 +18,7 @@ import sys
 import warnings
 
 from ..conventions import STRENGTH_CONVENTIONS, convert_strength
-from ._models import LINEAR, MODELS
+from ._models import MODELS
 from ._output import Output
 
 
@@ -302,10 +302,13 @@ def _build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext, description=desc)
         _data_and_out(p, f"shrinkage-{name}", "DIR",
                       f"folder for the figures (default ./shrinkage-{name})")
-        p.add_argument("--model", choices=list(LINEAR), default=None,
+        p.add_argument("--model", choices=list(MODELS), default=None,
                        help="default: ridge for regression, logistic for classification; lasso / "
-                            "elasticnet / grouplasso as in `shrinkage fit --help` (networks: "
-                            "use `shrinkage fit --model mlp`)")
+                            "elasticnet / grouplasso as in `shrinkage fit --help`" + (
+                                "; mlp: the network's CV curve over λ (standardized features, "
+                                "--hidden, --epochs)" if name == "cv" else
+                                " (mlp is refused: a network has no coefficient path; "
+                                "`shrinkage cv --model mlp` draws its CV curve)"))
         p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                        help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
         _solver_args(p)
@@ -313,6 +316,10 @@ def _build_parser() -> argparse.ArgumentParser:
             _cv_args(p, "folds (ridge also: loo, gcv); default: loo for ridge (5 group folds "
                         "with --groups), else 5")
             _row_args(p)
+            p.add_argument("--hidden", type=_hidden, default=(64,), metavar="H1[,H2…]",
+                           help="mlp: hidden layer widths, comma-separated (default 64)")
+            p.add_argument("--epochs", type=_at_least(1), default=200,
+                           help="mlp: training epochs (default 200)")
         else:
             p.add_argument("--lams", type=_at_least(1), default=30 if name == "path" else 15,
                            help="number of λ values (L2 models: the CV estimator's grid; "
@@ -421,9 +428,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = Output(quiet=args.quiet, as_json=args.as_json)
 
+    shown = set()
+
     def show(message, category, filename, lineno, file=None, line=None):
-        if not out.quiet:                      # one line per warning, no source listing
-            print(f"shrinkage: warning: {_in_cli_words(str(message))}", file=sys.stderr)
+        text = _in_cli_words(str(message))
+        if not out.quiet and text not in shown:     # one line per warning, each said once
+            shown.add(text)
+            print(f"shrinkage: warning: {text}", file=sys.stderr)
 
     try:
         with warnings.catch_warnings():
@@ -453,7 +464,8 @@ def main(argv: list[str] | None = None) -> int:
 _CLI_WORDS = (("raise max_iter or tol", "raise --max-iter (or loosen --tol)"),
               ("increase max_iter, loosen tol", "raise --max-iter, loosen --tol"),
               ("raise max_iter or λ", "raise --max-iter, or λ"),
-              ("increase max_epochs", "raise --epochs"))
+              ("increase max_epochs", "raise --epochs"),
+              (", or set early_stopping=True to stop when it levels off", ""))
 
 
 def _in_cli_words(text: str) -> str:

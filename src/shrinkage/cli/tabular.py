@@ -143,6 +143,30 @@ def _load_matrix(args, sparse_ok) -> Training:
     return Training(X, y, task, spec, weights, groups)
 
 
+def network_design(X, spec, standardize: bool):
+    """A network's design: a float64 array (a network is fitted without feature names, so
+    that predict, given arrays, raises no scikit-learn "feature names" warning), with each
+    column standardized to mean 0 and standard deviation 1 when ``standardize`` (constant
+    columns are only centred). The means and scales go into ``spec["scale"]``, stored in the
+    model file, so that predict applies them (:func:`apply_scale`)."""
+    import scipy.sparse as sp
+    X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    if not standardize:
+        return X
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[~(scale > 1e-12 * np.maximum(np.abs(mean), 1.0))] = 1.0
+    spec["scale"] = {"mean": mean.tolist(), "scale": scale.tolist()}
+    return apply_scale(X, spec)
+
+
+def apply_scale(X, spec):
+    """``(X − mean) / scale`` by the ``spec["scale"]`` that :func:`network_design` stored."""
+    scale = spec["scale"]
+    return (np.asarray(X, dtype=np.float64) - np.asarray(scale["mean"])) / np.asarray(
+        scale["scale"])
+
+
 def smaller_as_csr(X) -> bool:
     """The rule for a sparse design: its CSR form (8 bytes per stored value + 4 for its column
     index, + 4 per row) takes at most half the bytes of the dense float64 array (8 per cell),
@@ -244,8 +268,9 @@ def design_from_model(meta: dict, frame, unknown: str = "ignore"):
             raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was "
                              "fitted on")
         return numeric_columns(frame[names], why)
-    return TablePreprocessor.from_dict(spec, unknown=unknown).transform(
+    X = TablePreprocessor.from_dict(spec, unknown=unknown).transform(
         frame, sparse=bool(spec.get("sparse")))
+    return apply_scale(X, spec) if spec.get("scale") else X
 
 
 def fit_from_args(args, out):
@@ -261,6 +286,9 @@ def fit_from_args(args, out):
     data = load_training(args, sparse_ok)
     X, y, task, spec, weights, groups = data
     model = args.model or _models.default_model(task)
+    if model == "mlp":
+        X = network_design(X, spec, args.standardize)
+        data = data._replace(X=X)
     hidden = tuple(args.hidden)
     est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
@@ -271,6 +299,8 @@ def fit_from_args(args, out):
                       scoring=None if mlp_search else args.scoring)
     if weights is not None:
         how += f"; rows weighted by {spec['weights']!r}"
+    if spec.get("scale"):
+        how += "; features standardized (means and scales stored with the model)"
     with warnings.catch_warnings():     # an interrupt is said once, by the command
         warnings.filterwarnings("ignore", "training interrupted", RuntimeWarning)
         est = _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule,
@@ -435,6 +465,7 @@ def cmd_predict(args, out) -> int:
             frame = pd.DataFrame(index=pd.RangeIndex(X.shape[0]))
     for w in caught:
         out.note(f"shrinkage: warning: {w.message}")
+    X = _as_fitted(model, X)
     pred = model.predict(X)
     cols = {"prediction": pred}
     if hasattr(model, "predict_proba") and args.proba:
@@ -481,6 +512,14 @@ def cmd_predict(args, out) -> int:
                                                  "values": result[id_col].tolist()}}),
             score=None if score is None else {"name": score[0], "value": score[1]})
     return out.finish()
+
+
+def _as_fitted(model, X):
+    """A DataFrame as an array for a model fitted without feature names (a network, a matrix):
+    scikit-learn would warn that X has feature names the model was not fitted with."""
+    if hasattr(X, "columns") and not hasattr(model, "feature_names_in_"):
+        return X.to_numpy(dtype=np.float64)
+    return X
 
 
 def _matrix_for(model, meta, args):
@@ -556,7 +595,7 @@ def cmd_report(args, out) -> int:
         X = y = None
         if args.data:
             frame = read_data(args.data, args)
-            X = design_from_model(meta, frame)
+            X = _as_fitted(model, design_from_model(meta, frame))
             target = (meta.get("preprocessing") or {}).get("target")
             if target in frame.columns:
                 y = frame[target].to_numpy()
