@@ -22,8 +22,67 @@ from ._models import MODELS
 from ._output import Output
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Paragraphs wrapped to the terminal; a text with line breaks (the Examples, the demo's
+    list of parts) kept line by line."""
+
+    def _fill_text(self, text, width, indent):
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+#: every command's ``--help`` ends with these (argparse's epilog)
+EXAMPLES = {
+    None: """Examples:
+  shrinkage demo                                   # a tour on scikit-learn's data (~30 s)
+  shrinkage fit diabetes.csv --target target --out diabetes.shrinkage
+  shrinkage predict diabetes.shrinkage new_patients.csv > predictions.csv
+  shrinkage COMMAND --help                         # each command's options and examples""",
+    "demo": """Examples:
+  shrinkage demo                          # writes ./shrinkage-demo/report.html and figures
+  shrinkage demo --out results --seed 1   # another train/test split, into ./results""",
+    "fit": """Examples:
+  shrinkage fit diabetes.csv --target target --out diabetes.shrinkage
+  shrinkage fit diabetes.csv --target target --rule 1se --summary
+  shrinkage fit houses.csv --target price --model lasso --cv 10 --drop id
+  shrinkage fit eu.csv --target y --sep ';' --decimal ','
+  shrinkage fit visits.csv --target cost --weights exposure --groups patient --id visit
+  shrinkage fit wine.csv --target target --model mlp --hidden 32,16 --cv 5
+  shrinkage fit X.npz --target-file labels.csv --model logistic   # a scipy sparse matrix""",
+    "predict": """Examples:
+  shrinkage predict diabetes.shrinkage new_patients.csv > predictions.csv
+  shrinkage predict model.shrinkage new.csv --proba --out predictions.parquet
+  shrinkage predict model.shrinkage new.csv --id visit --unknown error
+  shrinkage predict sparse.shrinkage X_new.npz           # a model fitted on a .npz matrix""",
+    "path": """Examples:
+  shrinkage path diabetes.csv --target target --out figures
+  shrinkage path houses.csv --target price --model lasso --lams 50 --max-iter 50000""",
+    "cv": """Examples:
+  shrinkage cv diabetes.csv --target target                 # ridge, exact leave-one-out
+  shrinkage cv diabetes.csv --target target --cv 10 --rule 1se --scoring r2
+  shrinkage cv visits.csv --target cost --groups patient --cv 5
+  shrinkage cv wine.csv --target target --model mlp --cv 3 --epochs 100""",
+    "bias-variance": """Examples:
+  shrinkage bias-variance diabetes.csv --target target
+  shrinkage bias-variance cancer.csv --target diagnosis --rounds 50 --lams 20""",
+    "report": """Examples:
+  shrinkage report diabetes.shrinkage --data diabetes.csv --out report.html
+  shrinkage report diabetes.csv --target target --rule 1se --title "Diabetes, ridge"
+""".rstrip(),
+    "convert": """Examples:
+  shrinkage convert 1.0 --from sklearn-logistic --n-samples 500     # C=1 as shrinkage's λ
+  shrinkage convert 0.01 --from shrinkage --to glmnet-binomial           # as glmnet lambda
+  shrinkage convert 0.1 --from sklearn-elasticnet --l1-ratio 0.5""",
+}
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error (exit 2)."""
+    """argparse with a one-line error (exit 2) and help that keeps the Examples' lines."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -235,8 +294,8 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser(
-        "demo", help="run the main job on data that ships with scikit-learn",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "demo", help="a tour on scikit-learn's bundled data: ridge, logistic, L1 vs L2 and a "
+                     "network, each with λ chosen by cross-validation (about 30 s)",
         description="Four parts, each fitted on a training split and scored on a held-out test "
                     "split:\n"
                     "  1. ridge on diabetes, λ by exact leave-one-out (λ_min, λ_1se, df), and the\n"
@@ -335,11 +394,15 @@ def _build_parser() -> argparse.ArgumentParser:
                                      "fitted as by `shrinkage fit`). Figures are embedded; the "
                                      "page loads nothing from the network.")
     rep.add_argument("input", metavar="INPUT", help="a model file, or a .csv / .parquet file")
-    rep.add_argument("--data", default=None, help="with a model file: its training data")
+    rep.add_argument("--data", default=None, metavar="FILE",
+                     help="with a model file: its training data (draws the path and the "
+                          "residuals)")
     _data_args(rep, target_required=False)
     _fit_args(rep)
-    rep.add_argument("--out", "-o", default="shrinkage-report.html", metavar="FILE")
-    rep.add_argument("--title", default=None)
+    rep.add_argument("--out", "-o", default="shrinkage-report.html", metavar="FILE",
+                     help="the HTML file to write (default ./shrinkage-report.html)")
+    rep.add_argument("--title", default=None,
+                     help="the page's title (default: 'shrinkage report: ' and the file name)")
     _common(rep)
 
     conv = sub.add_parser("convert", help="convert a regularization strength between libraries",
@@ -349,8 +412,11 @@ def _build_parser() -> argparse.ArgumentParser:
     names = sorted(STRENGTH_CONVENTIONS) + ["glmnet"]
     conv.add_argument("value", type=_finite(0.0, False, "a finite number >= 0"),
                       help="the strength in the source's terms")
-    conv.add_argument("--from", dest="source", required=True, choices=names)
-    conv.add_argument("--to", dest="target", default="shrinkage", choices=names)
+    conv.add_argument("--from", dest="source", required=True, choices=names, metavar="NAME",
+                      help="the convention VALUE is in: " + ", ".join(names))
+    conv.add_argument("--to", dest="target", default="shrinkage", choices=names, metavar="NAME",
+                      help="the convention to convert to (default shrinkage: the objective of "
+                           "shrinkage.conventions)")
     conv.add_argument("--n-samples", type=_finite(0.0, True, "a positive number"), default=None,
                       help="training rows (or the sum of sample weights)")
     conv.add_argument("--l1-ratio", type=_l1_ratio, default=0.0,
@@ -361,6 +427,9 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="glmnet-gaussian with --l1-ratio < 1: the standard deviation of y "
                            "(glmnet scales y by it)")
     _common(conv)
+    parser.epilog = EXAMPLES[None]
+    for name, p in sub.choices.items():
+        p.epilog = EXAMPLES[name]
     return parser
 
 
