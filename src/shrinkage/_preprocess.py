@@ -1,5 +1,5 @@
-"""From a user's table (CSV or Parquet) to the numeric ``X`` the estimators take, and back again
-at prediction time with exactly the same steps.
+"""From a user's table (read by :func:`shrinkage._formats.read_table`) to the numeric ``X`` the
+estimators take, and back again at prediction time with exactly the same steps.
 
 :class:`TablePreprocessor` learns, on the training table:
 
@@ -28,168 +28,15 @@ Everything learned is plain JSON (:meth:`to_dict`), stored in the model file by
 
 from __future__ import annotations
 
-import os
-import re
 import warnings
 
 import numpy as np
 
-__all__ = ["read_table", "TablePreprocessor", "infer_task", "spec_problem", "IMPUTE"]
+__all__ = ["TablePreprocessor", "infer_task", "spec_problem", "IMPUTE"]
 
 IMPUTE = ("mean", "median", "most_frequent")
 MAX_LEVELS = 200
 _CLASS_LEVELS = 10          # an integer target with at most this many values is a class label
-
-
-def read_table(path, sep: str | None = None, decimal: str = "."):
-    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, also compressed) or Parquet file into a
-    DataFrame; refuse any other format by name, with the way to convert it
-    (:mod:`shrinkage._formats`).
-
-    Parameters
-    ----------
-    path : str or path-like
-    sep : str, optional
-        The CSV field separator (one character); default ``","`` (a tab for ``.tsv``).
-    decimal : str, default="."
-        The CSV decimal mark (``","`` for ``3,14``).
-
-    Raises
-    ------
-    ValueError
-        If the path is missing or a directory, the file is empty, has no rows, is in a format
-        not read here, cannot be parsed, names a column twice (a CSV header; pandas would
-        rename the second ``a.1``), looks separated by another character than ``sep`` (a
-        single column whose name holds ``;``, a tab or ``|``), or holds numbers written with
-        a decimal comma while ``decimal`` is ``"."``.
-    """
-    import pandas as pd
-
-    from ._formats import compression_of, foreign_format
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise ValueError(f"data file {path!r} is a directory; give a .csv, .tsv or .parquet "
-                         "file")
-    if not os.path.isfile(path):
-        raise ValueError(f"data file {path!r} does not exist")
-    if os.path.getsize(path) == 0:
-        raise ValueError(f"data file {path!r} is empty")
-    with open(path, "rb") as fh:
-        head = fh.read(64)
-    lower = path.lower()
-    types, header = {}, None
-    if not (head[:4] == b"PAR1" or lower.endswith((".parquet", ".pq"))):
-        refusal = foreign_format(path, head)
-        if refusal:
-            raise ValueError(refusal)
-    given_sep = sep
-    try:
-        if head[:4] == b"PAR1" or lower.endswith((".parquet", ".pq")):
-            frame = pd.read_parquet(path)
-            types = _parquet_types(path)
-        else:
-            if sep is None:
-                sep = "\t" if lower.endswith((".tsv", ".tsv.gz")) else ","
-            opts = dict(sep=sep, compression=_compression(lower, head, compression_of))
-            frame = pd.read_csv(path, decimal=decimal, **opts)
-            header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
-                                 **opts).iloc[0].tolist()
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"data file {path!r} has no columns") from None
-    except ImportError as exc:
-        raise ValueError(f"cannot read {path!r}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"data file {path!r} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-                         f"at position {exc.start}); save it as UTF-8") from None
-    except (pd.errors.ParserError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        hint = "" if given_sep else "; if its fields are not separated by commas, pass --sep"
-        raise ValueError(f"cannot read {path!r} as CSV or Parquet: {first}{hint}") from None
-    if frame.shape[0] == 0:
-        raise ValueError(f"data file {path!r} has a header but no rows")
-    frame.columns = [str(c) for c in frame.columns]
-    if header is not None:
-        _refuse_other_separator(frame, path, given_sep, decimal)
-        _refuse_decimal_commas(frame, path, decimal)
-    _refuse_repeated(list(frame.columns) if header is None else header, path)
-    frame.attrs["types"] = types
-    return frame
-
-
-def _compression(lower: str, head: bytes, compression_of):
-    """pandas' compression: by the file name where it says, else by the first bytes (a gzipped
-    CSV without ``.gz`` in its name)."""
-    if lower.endswith((".gz", ".bz2", ".xz", ".zip", ".zst", ".tar")):
-        return "infer"
-    return compression_of(head)
-
-
-_OTHER_SEPARATORS = {",": "','", ";": "';'", "\t": "tab ('\\t')", "|": "'|'"}
-_DECIMAL_COMMA = r"^\s*[+-]?\d+,\d+\s*$"
-
-
-def _refuse_other_separator(frame, path, sep, decimal) -> None:
-    """One column whose name holds a ``;``, tab or ``|``: the file is separated by that
-    character, not by the one pandas was told."""
-    if frame.shape[1] != 1:
-        return
-    name = frame.columns[0]
-    for char, said in _OTHER_SEPARATORS.items():
-        if char != sep and name.count(char) >= 1:
-            first = _second_line(path)
-            comma = (decimal != "," and any(re.match(_DECIMAL_COMMA, f) for f in
-                                            first.split(char)))
-            opt = "'\\t'" if char == "\t" else repr(char)
-            extra = " --decimal ','" if comma else ""
-            raise ValueError(f"data file {path!r} reads as one column named {name[:40]!r}: its "
-                             f"fields look separated by {said}, not by "
-                             f"{repr(sep or ',')}; pass --sep {opt}{extra}")
-
-
-def _second_line(path) -> str:
-    """The first data line of a CSV file (for a message; compressed files give "")."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            fh.readline()
-            return fh.readline().strip()
-    except OSError:
-        return ""
-
-
-def _refuse_decimal_commas(frame, path, decimal) -> None:
-    """Text columns whose every value is a number with a decimal comma (``14,23``) would be
-    one-hot encoded as text: say ``--decimal ','`` instead."""
-    if decimal == ",":
-        return
-    bad = []
-    for c in frame.columns:
-        s = frame[c]
-        if not _is_numeric(s):
-            values = s.dropna().astype(str)
-            if len(values) and values.str.match(_DECIMAL_COMMA).all():
-                bad.append(c)
-    if bad:
-        raise ValueError(f"column(s) {_names(bad)} of {path!r} hold numbers written with a "
-                         f"decimal comma ({str(frame[bad[0]].dropna().iloc[0])!r}); pass "
-                         "--decimal ','")
-
-
-def _refuse_repeated(names, path) -> None:
-    seen = {}
-    for i, name in enumerate(names):
-        if name in seen and name != "":
-            raise ValueError(f"data file {path!r} has the column name {name!r} twice (columns "
-                             f"{seen[name] + 1} and {i + 1}); give every column its own name")
-        seen.setdefault(name, i)
-
-
-def _parquet_types(path) -> dict:
-    """Column name → Parquet type, for messages (empty if pyarrow cannot say)."""
-    try:
-        import pyarrow.parquet as pq
-        return {f.name: str(f.type) for f in pq.read_schema(path)}
-    except Exception:                      # only for messages: never fail a read on it
-        return {}
 
 
 _NESTED = ((list, tuple, np.ndarray), "a list"), ((dict,), "a mapping (struct)"), \

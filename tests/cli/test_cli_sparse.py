@@ -14,7 +14,7 @@ from test_cli_data import call, one_line_error, table  # noqa: F401  (call is a 
 
 from shrinkage import ElasticNet, Lasso, LogisticRegressionCV, Ridge
 from shrinkage._preprocess import TablePreprocessor
-from shrinkage.cli.tabular import smaller_as_csr
+from shrinkage.cli._design import smaller_as_csr
 from shrinkage.io import load, read_meta
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _models
 from ._output import fmt, save_figure, table, use_agg
-from .tabular import _n_groups, load_training, network_design
+from ._design import load_training, n_groups, network_design
 
 
 def _grid(est, X, y, task, n):
@@ -82,7 +82,7 @@ def cmd_cv(args, out) -> int:
     est, how = _models.build(model, task, cv=cv, rule=args.rule, standardize=args.standardize,
                              l1_ratio=args.l1_ratio, seed=args.seed, hidden=args.hidden,
                              epochs=args.epochs, groups=_models.groups_of(spec),
-                             cv_groups=_n_groups(groups))
+                             cv_groups=n_groups(groups))
     _models.configure(est, max_iter=args.max_iter, tol=args.tol,
                       scoring=None if network else args.scoring)
     est = _models.fit(est, X, y, out=out, sample_weight=weights, groups=groups,
