@@ -321,6 +321,9 @@ def summary(est, X, y, top: int = 10, sample_weight=None, names=None) -> dict:
         out["n_nonzero"] = int(np.count_nonzero(est.coef_))
         out["n_coef"] = int(np.size(est.coef_))
     out["train_score"] = float(est.score(X, y, sample_weight=sample_weight))
+    if hasattr(est, "classes_"):
+        from .._preprocess import plain
+        out["classes"] = [plain(c) for c in est.classes_]
     out["coefficients"] = top_coefficients(est, X, top, names=names)
     return out
 

@@ -143,11 +143,31 @@ def print_summary(summ, out):
                  f"{fmt(summ['train_score'], '.3f')}")
     out.say("   ".join(parts))
     if summ["coefficients"]:
-        out.say("\nlargest coefficients (standardized: w·sd):")
-        rows = [[c["feature"], fmt(c["coef"]) if not isinstance(c["coef"], list)
-                 else "[" + ", ".join(fmt(v, ".3g") for v in c["coef"]) + "]",
-                 fmt(c["standardized"], "+.3g")] for c in summ["coefficients"]]
-        out.say(table(rows, ["feature", "coef", "standardized"]))
+        out.say("\n" + _coefficients_heading(summ))
+        classes = summ.get("classes") or []
+        multi = isinstance(summ["coefficients"][0]["coef"], list)
+        if multi:                       # one column per class, named by its label
+            heads = ["feature"] + [f"coef[{c}]" for c in classes] + ["largest |w·sd|"]
+            rows = [[c["feature"], *(fmt(v, ".3g") for v in c["coef"]),
+                     fmt(c["standardized"], ".3g")] for c in summ["coefficients"]]
+        else:
+            heads = ["feature", "coef", "standardized"]
+            rows = [[c["feature"], fmt(c["coef"]), fmt(c["standardized"], "+.3g")]
+                    for c in summ["coefficients"]]
+        out.say(table(rows, heads))
+
+
+def _coefficients_heading(summ) -> str:
+    """What the coefficient table shows: for two classes, which one a positive value favours;
+    for more, that each class has its own column."""
+    classes = summ.get("classes") or []
+    if len(classes) == 2:
+        return (f"largest coefficients (standardized: w·sd), on the log-odds of class "
+                f"{classes[1]!r} against {classes[0]!r}: positive favours {classes[1]!r}")
+    if len(classes) > 2:
+        return ("largest coefficients, one column per class (multinomial: each class's "
+                "log-odds score), ordered by the largest standardized |w·sd| over the classes")
+    return "largest coefficients (standardized: w·sd):"
 
 
 # -- commands ---------------------------------------------------------------------------------
