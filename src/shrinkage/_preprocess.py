@@ -1,12 +1,18 @@
-"""From a user's table (CSV or Parquet) to the numeric ``X`` the estimators take, and back again
-at prediction time with exactly the same steps.
+"""From a user's table (read by :func:`shrinkage._formats.read_table`) to the numeric ``X`` the
+estimators take, and back again at prediction time with exactly the same steps.
 
 :class:`TablePreprocessor` learns, on the training table:
 
 * which columns are numeric (numbers and booleans, kept as they are) and which categorical
   (text, pandas ``category``): each categorical column becomes one 0/1 column per level seen in
-  training, named ``"column=level"`` (all levels, none dropped: with a penalty there is no
-  collinearity problem, and every level's coefficient is shrunk towards the average);
+  training, named ``"column=level"`` (all levels, none dropped: with an L2 penalty there is no
+  collinearity problem, and every level's coefficient is shrunk towards the average). With
+  ``reference=True`` (the command line's choice for L1 models: lasso, elastic net, group lasso)
+  each text column's most frequent training level is the **reference**: it gets no 0/1 column,
+  and the other levels' coefficients are differences from it. All levels' 0/1 columns sum to
+  the intercept's column, a direction the L1 penalty does not pin down as the L2 one does:
+  coordinate descent then crawls along it (hundreds of passes where 10 do with a reference);
+  the most frequent level keeps the remaining columns best conditioned;
 * what to do with missing values: refuse (the default; the error names the columns), or
   ``impute`` with the training ``"mean"``, ``"median"`` or ``"most_frequent"`` value of each
   numeric column. Categorical columns are always imputed with their most frequent level.
@@ -22,88 +28,15 @@ Everything learned is plain JSON (:meth:`to_dict`), stored in the model file by
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
 
-from ._optional import require
-
-__all__ = ["read_table", "TablePreprocessor", "infer_task", "spec_problem", "IMPUTE"]
+__all__ = ["TablePreprocessor", "infer_task", "spec_problem", "IMPUTE"]
 
 IMPUTE = ("mean", "median", "most_frequent")
 MAX_LEVELS = 200
 _CLASS_LEVELS = 10          # an integer target with at most this many values is a class label
-
-
-def read_table(path):
-    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, also gzipped) or Parquet file into a DataFrame.
-
-    Raises
-    ------
-    ValueError
-        If the path is missing or a directory, the file is empty, has no rows, cannot be
-        parsed, or names a column twice (a CSV header; pandas would rename the second ``a.1``).
-    """
-    pd = require("pandas", "reading data files")
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise ValueError(f"data file {path!r} is a directory; give a .csv, .tsv or .parquet "
-                         "file")
-    if not os.path.isfile(path):
-        raise ValueError(f"data file {path!r} does not exist")
-    if os.path.getsize(path) == 0:
-        raise ValueError(f"data file {path!r} is empty")
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    lower = path.lower()
-    types, header = {}, None
-    parquet = magic == b"PAR1" or lower.endswith((".parquet", ".pq"))
-    if parquet:
-        require("pyarrow", "reading Parquet files")
-    try:
-        if parquet:
-            frame = pd.read_parquet(path)
-            types = _parquet_types(path)
-        else:
-            sep = "\t" if lower.endswith((".tsv", ".tsv.gz")) else ","
-            frame = pd.read_csv(path, sep=sep)
-            header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str,
-                                 keep_default_na=False).iloc[0].tolist()
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"data file {path!r} has no columns") from None
-    except ImportError as exc:
-        raise ValueError(f"cannot read {path!r}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"data file {path!r} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-                         f"at position {exc.start}); save it as UTF-8") from None
-    except (pd.errors.ParserError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"cannot read {path!r} as CSV or Parquet: {first}") from None
-    if frame.shape[0] == 0:
-        raise ValueError(f"data file {path!r} has a header but no rows")
-    frame.columns = [str(c) for c in frame.columns]
-    _refuse_repeated(list(frame.columns) if header is None else header, path)
-    frame.attrs["types"] = types
-    return frame
-
-
-def _refuse_repeated(names, path) -> None:
-    seen = {}
-    for i, name in enumerate(names):
-        if name in seen and name != "":
-            raise ValueError(f"data file {path!r} has the column name {name!r} twice (columns "
-                             f"{seen[name] + 1} and {i + 1}); give every column its own name")
-        seen.setdefault(name, i)
-
-
-def _parquet_types(path) -> dict:
-    """Column name → Parquet type, for messages (empty if pyarrow cannot say)."""
-    try:
-        import pyarrow.parquet as pq
-        return {f.name: str(f.type) for f in pq.read_schema(path)}
-    except Exception:                      # only for messages: never fail a read on it
-        return {}
 
 
 _NESTED = ((list, tuple, np.ndarray), "a list"), ((dict,), "a mapping (struct)"), \
@@ -167,8 +100,41 @@ def _rows(k: int) -> str:
     return f"{k} row" if k == 1 else f"{k} rows"
 
 
-def split_target(frame, target: str, task: str | None = None):
-    """``(features, y, task)``: the target column out of ``frame``, checked, with its task."""
+def _missing_counts(frame, limit: int = 20) -> str:
+    """``"column(s) 'a' (2 rows), 'b' (1 row)"`` for every column of ``frame`` with missing
+    values (the first ``limit``, then how many more), or ``""`` when there are none."""
+    counts = frame.isna().sum()
+    counts = counts[counts > 0]
+    if counts.empty:
+        return ""
+    shown = ", ".join(f"{c!r} ({_rows(int(k))})" for c, k in counts.iloc[:limit].items())
+    more = len(counts) - limit
+    return f"column(s) {shown}" + (f" and {more} more columns" if more > 0 else "")
+
+
+def refuse_missing(frame, target: str | None = None, impute: str | None = None) -> None:
+    """One ValueError for every missing value of ``frame``: in the ``target`` column (which no
+    ``impute`` can fill) and, unless ``impute``, in the features, each column with its count."""
+    parts = []
+    if target is not None:
+        k = int(frame[target].isna().sum())
+        if k:
+            parts.append(f"the target column {target!r} has missing values in {_rows(k)} (drop "
+                         "those rows: a target cannot be imputed)")
+    if impute is None:
+        counts = _missing_counts(frame.drop(columns=[target] if target is not None else []))
+        if counts:
+            parts.append(f"missing values in {counts} (drop those rows or pass --impute "
+                         "mean|median|most_frequent)")
+    if parts:
+        raise ValueError("; ".join(parts))
+
+
+def split_target(frame, target: str, task: str | None = None, impute: str | None = None,
+                 features_required: bool = True):
+    """``(features, y, task)``: the target column out of ``frame``, checked, with its task;
+    missing values in the target, and in the features unless ``impute``, are refused in one
+    error naming every column (:func:`refuse_missing`)."""
     if target not in frame.columns:
         close = [c for c in frame.columns if c.lower() == target.lower()]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -176,10 +142,7 @@ def split_target(frame, target: str, task: str | None = None):
                          f"{_names(list(frame.columns), 8)}")
     _refuse_nested(frame, [target])
     y = frame[target]
-    n_missing = int(y.isna().sum())
-    if n_missing:
-        raise ValueError(f"target column {target!r} has missing values in {n_missing} row(s); "
-                         "drop those rows (a target cannot be imputed)")
+    refuse_missing(frame, target, impute)
     task = task or infer_task(y)
     if task == "regression":
         if not _is_numeric(y):
@@ -197,7 +160,7 @@ def split_target(frame, target: str, task: str | None = None):
     else:
         raise ValueError(f"task must be 'regression' or 'classification', got {task!r}")
     features = frame.drop(columns=[target])
-    if features.shape[1] == 0:
+    if features.shape[1] == 0 and features_required:
         raise ValueError(f"the data has no columns besides the target {target!r}")
     return features, y.to_numpy(), task
 
@@ -212,26 +175,28 @@ class TablePreprocessor:
     unknown : {"ignore", "error"}, default="ignore"
         What a category level unseen in training does at :meth:`transform`: all-zero 0/1
         columns with a warning, or an error.
+    reference : bool, default=False
+        Drop each text column's most frequent level (ties: the first in sorted order), stored
+        as the column's ``"reference"`` (see the module doc).
     """
 
-    def __init__(self, impute: str | None = None, unknown: str = "ignore"):
+    def __init__(self, impute: str | None = None, unknown: str = "ignore",
+                 reference: bool = False):
         if impute is not None and impute not in IMPUTE:
             raise ValueError(f"impute must be one of {IMPUTE}, got {impute!r}")
         if unknown not in ("ignore", "error"):
             raise ValueError(f"unknown must be 'ignore' or 'error', got {unknown!r}")
         self.impute = impute
         self.unknown = unknown
+        self.reference = reference
 
     def fit(self, frame):
         """Learn the columns, levels and fill values of ``frame`` (features only)."""
         if frame.shape[1] == 0:
             raise ValueError("the data has no feature columns")
         _refuse_nested(frame, frame.columns)
-        missing = [c for c in frame.columns if frame[c].isna().any()]
-        if missing and self.impute is None:
-            counts = ", ".join(f"{c!r} ({_rows(int(frame[c].isna().sum()))})" for c in missing[:8])
-            raise ValueError(f"missing values in column(s) {counts}; drop those rows or pass "
-                             "--impute mean|median|most_frequent")
+        if self.impute is None:
+            refuse_missing(frame)
         self.columns_ = []
         for c in frame.columns:
             s = frame[c]
@@ -253,8 +218,11 @@ class TablePreprocessor:
                                      f"than {MAX_LEVELS}): an identifier or free text? drop it "
                                      "with --drop")
                 fill = text.mode().iloc[0] if s.isna().any() else None
-                self.columns_.append({"name": c, "kind": "categorical", "levels": levels,
-                                      "fill": fill})
+                col = {"name": c, "kind": "categorical", "levels": levels, "fill": fill}
+                if self.reference:
+                    counts = text.value_counts()
+                    col["reference"] = min(levels, key=lambda lv: (-counts[lv], levels.index(lv)))
+                self.columns_.append(col)
         clash = _collision(self.columns_)
         if clash:
             raise ValueError(f"{clash}; rename one of them")
@@ -267,25 +235,28 @@ class TablePreprocessor:
             if col["kind"] == "numeric":
                 out.append(col["name"])
             else:
-                out.extend(f"{col['name']}={lv}" for lv in col["levels"])
+                out.extend(f"{col['name']}={lv}" for lv in _kept(col))
         return out
 
-    def transform(self, frame):
-        """The numeric design, a float64 DataFrame with :attr:`feature_names_out_` as columns."""
+    def transform(self, frame, sparse: bool = False):
+        """The numeric design: a float64 DataFrame with :attr:`feature_names_out_` as columns,
+        or with ``sparse=True`` a scipy CSR matrix of the same values (built column by column,
+        never dense; its column names are :attr:`feature_names_out_`)."""
         import pandas as pd
         absent = [c["name"] for c in self.columns_ if c["name"] not in frame.columns]
         if absent:
             raise ValueError(f"the data lacks the column(s) {_names(absent)} that the model was "
                              "fitted on")
         _refuse_nested(frame, [c["name"] for c in self.columns_])
-        parts, unseen = {}, []
+        unfilled = [c["name"] for c in self.columns_ if c["fill"] is None]
+        counts = _missing_counts(frame[unfilled])
+        if counts:
+            raise ValueError(f"missing values in {counts}, and the model was fitted without "
+                             "--impute; drop those rows")
+        parts, unseen = [], []                  # per source column: values or level codes
         for col in self.columns_:
             s = frame[col["name"]]
-            if s.isna().any():
-                if col["fill"] is None:
-                    raise ValueError(f"missing values in column {col['name']!r} "
-                                     f"({_rows(int(s.isna().sum()))}) and the model was fitted "
-                                     "without --impute; drop those rows")
+            if col["fill"] is not None:
                 s = s.fillna(col["fill"])
             if col["kind"] == "numeric":
                 if not _is_numeric(s):
@@ -295,24 +266,38 @@ class TablePreprocessor:
                         raise ValueError(f"column {col['name']!r} was numeric in training but "
                                          f"holds {bad.iloc[0]!r} (row {bad.index[0]})")
                     s = converted
-                parts[col["name"]] = s.to_numpy(dtype=float)
+                parts.append((None, s.to_numpy(dtype=float)))
             else:
                 text = s.astype(str)
                 new = sorted(set(text.unique()) - set(col["levels"]))
                 if new:
                     unseen.append((col["name"], new))
-                for lv in col["levels"]:
-                    parts[f"{col['name']}={lv}"] = (text == lv).to_numpy(dtype=float)
+                kept = _kept(col)                    # code -1: unseen, or the reference level
+                parts.append((kept, pd.Index(kept).get_indexer(text.to_numpy())))
         if unseen:
             what = "; ".join(f"{c!r}: {_names(v, 3)}" for c, v in unseen)
             if self.unknown == "error":
                 raise ValueError(f"category levels not seen in training: {what}")
+            ref = (", the encoding of the reference level" if any(
+                "reference" in c for c in self.columns_) else "")
             warnings.warn(f"category levels not seen in training get zeros in every 0/1 column "
-                          f"of their column: {what}", UserWarning, stacklevel=2)
-        return pd.DataFrame(parts, index=frame.index, columns=self.feature_names_out_)
+                          f"of their column{ref}: {what}",
+                          UserWarning, stacklevel=2)
+        if sparse:
+            return _csr(parts, len(frame))
+        cols = {}
+        for kept, values in parts:
+            if kept is None:
+                cols[len(cols)] = values
+            else:
+                for k in range(len(kept)):
+                    cols[len(cols)] = (values == k).astype(float)
+        out = pd.DataFrame(cols, index=frame.index)
+        out.columns = self.feature_names_out_
+        return out
 
-    def fit_transform(self, frame):
-        return self.fit(frame).transform(frame)
+    def fit_transform(self, frame, sparse: bool = False):
+        return self.fit(frame).transform(frame, sparse=sparse)
 
     def to_dict(self) -> dict:
         return {"impute": self.impute, "columns": self.columns_}
@@ -324,12 +309,45 @@ class TablePreprocessor:
         problem = spec_problem(spec)
         if problem:
             raise ValueError(f"the model file's preprocessing is malformed: {problem}")
-        pre = cls(spec.get("impute"), unknown)
+        pre = cls(spec.get("impute"), unknown,
+                  reference=any("reference" in c for c in spec["columns"]))
         pre.columns_ = [dict(c, fill=c.get("fill")) for c in spec["columns"]]
         return pre
 
 
-_SPEC_KEYS = ("impute", "columns", "target", "task", "dropped")
+def _kept(col) -> list:
+    """A categorical column's levels that get a 0/1 column (all but the reference)."""
+    ref = col.get("reference")
+    return [lv for lv in col["levels"] if lv != ref]
+
+
+def _csr(parts, n: int):
+    """The CSR matrix of :meth:`TablePreprocessor.transform`'s ``parts`` (numeric values, or
+    level codes with -1 for no column), assembled column by column as CSC."""
+    import scipy.sparse as sp
+    rows, data, indptr = [], [], [0]
+    for kept, values in parts:
+        if kept is None:
+            nz = np.flatnonzero(values)
+            rows.append(nz)
+            data.append(values[nz])
+            indptr.append(indptr[-1] + nz.size)
+            continue
+        order = np.argsort(values, kind="stable")        # rows grouped by level, ascending
+        counts = np.bincount(values[values >= 0], minlength=len(kept))
+        start = int(np.searchsorted(values[order], 0))
+        rows.append(order[start:])
+        data.append(np.ones(order.size - start))
+        indptr.extend((indptr[-1] + np.cumsum(counts)).tolist())
+    p = len(indptr) - 1
+    X = sp.csc_matrix((np.concatenate(data) if data else np.zeros(0),
+                       np.concatenate(rows) if rows else np.zeros(0, int), np.asarray(indptr)),
+                      shape=(n, p))
+    return X.tocsr()
+
+
+_SPEC_KEYS = ("impute", "columns", "target", "task", "dropped", "id", "weights", "groups",
+              "sparse", "scale")
 
 
 def plain(v):
@@ -359,8 +377,11 @@ def spec_problem(spec) -> str | None:
         return f"impute is {spec.get('impute')!r}"
     if spec.get("task", "regression") not in ("regression", "classification"):
         return f"task is {spec['task']!r}"
-    if not isinstance(spec.get("target", ""), str):
-        return "target is not a column name"
+    if not isinstance(spec.get("sparse", False), bool):
+        return "sparse is not true or false"
+    for key in ("target", "id", "weights", "groups"):
+        if not isinstance(spec.get(key) or "", str):
+            return f"{key} is not a column name"
     dropped = spec.get("dropped", [])
     if not (isinstance(dropped, list) and all(isinstance(d, str) for d in dropped)):
         return "dropped is not a list of column names"
@@ -376,7 +397,9 @@ def spec_problem(spec) -> str | None:
                 return f"{where} is numeric but has levels or a fill that is not a number"
         elif kind == "categorical":
             levels = col.get("levels")
-            if set(col) - {"name", "kind", "fill", "levels"} or not (
+            if "reference" in col and col["reference"] not in (levels or []):
+                return f"{where} has a reference level that is not one of its levels"
+            if set(col) - {"name", "kind", "fill", "levels", "reference"} or not (
                     isinstance(levels, list) and 1 <= len(levels) <= MAX_LEVELS
                     and all(isinstance(lv, str) for lv in levels)
                     and len(set(levels)) == len(levels)):
@@ -388,7 +411,24 @@ def spec_problem(spec) -> str | None:
             return f"{where} has the kind {kind!r}"
     if len({c["name"] for c in columns}) != len(columns):
         return "two columns have the same name"
-    return _collision(columns)
+    return _collision(columns) or _scale_problem(spec)
+
+
+def _scale_problem(spec) -> str | None:
+    """A network's stored standardization: ``{"mean": [...], "scale": [...]}``, one finite
+    number per encoded column, the scales positive."""
+    scale = spec.get("scale")
+    if scale is None:
+        return None
+    width = len(TablePreprocessor.from_dict({"columns": spec["columns"]}).feature_names_out_) \
+        if isinstance(scale, dict) else 0
+    if not (isinstance(scale, dict) and set(scale) == {"mean", "scale"}
+            and all(isinstance(scale[k], list) and len(scale[k]) == width
+                    and all(_is_number(v) and np.isfinite(v) for v in scale[k])
+                    for k in ("mean", "scale"))
+            and all(v > 0 for v in scale["scale"])):
+        return "scale is not a mean and a positive scale per encoded column"
+    return None
 
 
 def _collision(columns) -> str | None:
@@ -400,7 +440,7 @@ def _collision(columns) -> str | None:
             outs = [(col["name"], f"the column {col['name']!r}")]
         else:
             outs = [(f"{col['name']}={lv}", f"the 0/1 column of level {lv!r} of the text column "
-                     f"{col['name']!r}") for lv in col["levels"]]
+                     f"{col['name']!r}") for lv in _kept(col)]
         for name, what in outs:
             if name in made:
                 return f"{made[name]} and {what} would both be named {name!r}"

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _models
 from ._output import fmt, save_figure, table, use_agg
-from .tabular import load_training
+from ._design import load_training, n_groups, network_design
 
 
 def _grid(est, X, y, task, n):
@@ -34,8 +34,12 @@ def _single(args, task, spec):
 
 def _prepared(args):
     """``(X, y, task, estimator)`` for ``path`` and ``bias-variance``."""
-    X, y, task, spec = load_training(args)
-    est = _single(args, task, spec)
+    if args.model == "mlp":
+        raise ValueError(f"`shrinkage {args.command}` draws a linear model's coefficients or "
+                         "refits over a λ grid; a network has no coefficient path: `shrinkage "
+                         "cv --model mlp` draws its cross-validation curve over λ")
+    X, y, task, spec, _, _ = load_training(args)
+    est = _models.configure(_single(args, task, spec), max_iter=args.max_iter, tol=args.tol)
     _models.check_classes(est, y)
     return X, y, task, est
 
@@ -64,13 +68,26 @@ def cmd_path(args, out) -> int:
 def cmd_cv(args, out) -> int:
     from ..plots import plot_cv
     use_agg()
-    X, y, task, spec = load_training(args)
-    model = args.model or _models.default_model(task)
     cv = _models.parse_cv(args.cv) if args.cv is not None else None
+
+    def sparse_ok(task):
+        return _models.reads_sparse(args.model or _models.default_model(task), task, cv=cv,
+                                    cv_groups=args.groups is not None)
+    X, y, task, spec, weights, groups = load_training(args, sparse_ok)
+    model = args.model or _models.default_model(task)
+    network = model == "mlp"
+    if network:
+        X = network_design(X, spec, args.standardize)
+        cv = 5 if cv is None else cv
     est, how = _models.build(model, task, cv=cv, rule=args.rule, standardize=args.standardize,
-                             l1_ratio=args.l1_ratio, seed=args.seed,
-                             groups=_models.groups_of(spec))
-    est = _models.fit(est, X, y, out=out)
+                             l1_ratio=args.l1_ratio, seed=args.seed, hidden=args.hidden,
+                             epochs=args.epochs, groups=_models.groups_of(spec),
+                             cv_groups=n_groups(groups))
+    _models.configure(est, max_iter=args.max_iter, tol=args.tol,
+                      scoring=None if network else args.scoring)
+    est = _models.fit(est, X, y, out=out, sample_weight=weights, groups=groups,
+                      cv=cv if network else None, rule=args.rule, seed=args.seed,
+                      scoring=args.scoring if network else None)
     res = est.cv_results_
     fig_path = save_figure(plot_cv(est), args.out, "cv.png")
     frame = res.to_frame() if hasattr(res, "to_frame") else None
@@ -90,12 +107,15 @@ def cmd_cv(args, out) -> int:
              + ("λ_1se" if np.isclose(lams[i], est.lam_1se_) else "")] for i in pick]
     out.say(f"{type(est).__name__}: {how}; score {res.get('scoring')} (higher is better)")
     out.say(table(rows, ["λ", "mean score", "se", ""]))
+    chosen = np.atleast_1d(np.asarray(getattr(est, "lam_", getattr(est, "lam", np.nan)),
+                                      float))          # a network: one λ per weight matrix
+    chosen = float(chosen[0]) if np.all(chosen == chosen[0]) else chosen.tolist()
     out.say(f"\nλ_min = {fmt(est.lam_min_)}, λ_1se = {fmt(est.lam_1se_)}, chosen λ = "
-            f"{fmt(est.lam_)} (rule {args.rule})")
+            f"{fmt(chosen) if isinstance(chosen, float) else chosen} (rule {args.rule})")
     if getattr(res, "reason", ""):
         out.say(res.reason)
     out.say(f"figure written to {fig_path}; table to {csv_path}")
-    out.put(model=type(est).__name__, lam=est.lam_, lam_min=est.lam_min_, lam_1se=est.lam_1se_,
+    out.put(model=type(est).__name__, lam=chosen, lam_min=est.lam_min_, lam_1se=est.lam_1se_,
             scoring=res.get("scoring"), lams=lams, mean_score=mean, se_score=se,
             figures=[fig_path], table=csv_path)
     return out.finish()

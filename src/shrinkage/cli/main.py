@@ -19,12 +19,71 @@ import warnings
 
 from .._optional import MissingDependencyError
 from ..conventions import STRENGTH_CONVENTIONS, convert_strength
-from ._models import LINEAR, MODELS
+from ._models import MODELS
 from ._output import Output
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Paragraphs wrapped to the terminal; a text with line breaks (the Examples, the demo's
+    list of parts) kept line by line."""
+
+    def _fill_text(self, text, width, indent):
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+#: every command's ``--help`` ends with these (argparse's epilog)
+EXAMPLES = {
+    None: """Examples:
+  shrinkage demo                                   # a tour on scikit-learn's data (~30 s)
+  shrinkage fit diabetes.csv --target target --out diabetes.shrinkage
+  shrinkage predict diabetes.shrinkage new_patients.csv > predictions.csv
+  shrinkage COMMAND --help                         # each command's options and examples""",
+    "demo": """Examples:
+  shrinkage demo                          # writes ./shrinkage-demo/report.html and figures
+  shrinkage demo --out results --seed 1   # another train/test split, into ./results""",
+    "fit": """Examples:
+  shrinkage fit diabetes.csv --target target --out diabetes.shrinkage
+  shrinkage fit diabetes.csv --target target --rule 1se --summary
+  shrinkage fit houses.csv --target price --model lasso --cv 10 --drop id
+  shrinkage fit eu.csv --target y --sep ';' --decimal ','
+  shrinkage fit visits.csv --target cost --weights exposure --groups patient --id visit
+  shrinkage fit wine.csv --target target --model mlp --hidden 32,16 --cv 5
+  shrinkage fit X.npz --target-file labels.csv --model logistic   # a scipy sparse matrix""",
+    "predict": """Examples:
+  shrinkage predict diabetes.shrinkage new_patients.csv > predictions.csv
+  shrinkage predict model.shrinkage new.csv --proba --out predictions.parquet
+  shrinkage predict model.shrinkage new.csv --id visit --unknown error
+  shrinkage predict sparse.shrinkage X_new.npz           # a model fitted on a .npz matrix""",
+    "path": """Examples:
+  shrinkage path diabetes.csv --target target --out figures
+  shrinkage path houses.csv --target price --model lasso --lams 50 --max-iter 50000""",
+    "cv": """Examples:
+  shrinkage cv diabetes.csv --target target                 # ridge, exact leave-one-out
+  shrinkage cv diabetes.csv --target target --cv 10 --rule 1se --scoring r2
+  shrinkage cv visits.csv --target cost --groups patient --cv 5
+  shrinkage cv wine.csv --target target --model mlp --cv 3 --epochs 100""",
+    "bias-variance": """Examples:
+  shrinkage bias-variance diabetes.csv --target target
+  shrinkage bias-variance cancer.csv --target diagnosis --rounds 50 --lams 20""",
+    "report": """Examples:
+  shrinkage report diabetes.shrinkage --data diabetes.csv --out report.html
+  shrinkage report diabetes.csv --target target --rule 1se --title "Diabetes, ridge"
+""".rstrip(),
+    "convert": """Examples:
+  shrinkage convert 1.0 --from sklearn-logistic --n-samples 500     # C=1 as shrinkage's λ
+  shrinkage convert 0.01 --from shrinkage --to glmnet-binomial           # as glmnet lambda
+  shrinkage convert 0.1 --from sklearn-elasticnet --l1-ratio 0.5""",
+}
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error (exit 2)."""
+    """argparse with a one-line error (exit 2) and help that keeps the Examples' lines."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -72,6 +131,23 @@ _seed = _checked(int, lambda v: 0 <= v < 2 ** 32, "an integer from 0 to 2**32 - 
 _l1_ratio = _checked(float, lambda v: 0.0 <= v <= 1.0, "a number from 0 (ridge) to 1 (lasso)")
 
 
+def _rule(text):
+    """``--rule``: ``min``, ``1se``, ``2se`` or any ``k se`` (checked by the selection rules)."""
+    from ..selection.rules import parse_rule
+    try:
+        parse_rule(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected min, 1se, 2se (or k·se such as 0.5se), got "
+                                         f"{text!r}") from None
+    return text.strip()
+
+
+_RULE_HELP = ("how λ is picked from the CV curve: min (best mean score), 1se (the largest λ "
+              "whose score is within one standard error of the best: a simpler model that "
+              "scores as well within noise), 2se (within two), or any k·se such as 0.5se "
+              "(default: min)")
+
+
 def _at_least(k: int):
     return _checked(int, lambda v: v >= k, f"an integer >= {k}")
 
@@ -81,27 +157,100 @@ def _finite(low: float, strict: bool, what: str):
                     what)
 
 
+_SEP_NAMES = {"tab": "\t", "\\t": "\t", "space": " ", "semicolon": ";", "comma": ",",
+              "pipe": "|"}
+
+
+def _separator(text):
+    """``--sep``: one character, or ``tab`` / ``\\t`` (as a shell passes it), ``space``…"""
+    v = _SEP_NAMES.get(text.lower(), text)
+    if len(v) != 1 or v in "\"\r\n" or v.isalnum() or v == ".":
+        raise argparse.ArgumentTypeError(f"expected one separator character such as ';' or "
+                                         f"'|', or the word tab; got {text!r}")
+    return v
+
+
+def _decimal_mark(text):
+    if text not in (".", ","):
+        raise argparse.ArgumentTypeError(f"expected '.' or ',', got {text!r}")
+    return text
+
+
+def _reading_args(p):
+    """``--sep`` and ``--decimal``: how a CSV file is written."""
+    p.add_argument("--sep", type=_separator, default=None, metavar="CHAR",
+                   help="CSV field separator: one character such as ';' or '|', or the word "
+                        "tab (default: ',' or a tab for .tsv; a file that reads as one column "
+                        "with ';', tabs or '|' in its name is refused with the --sep to give)")
+    p.add_argument("--decimal", type=_decimal_mark, default=".",
+                   help="CSV decimal mark: '.' (default) or ',' for numbers written 3,14")
+
+
 def _data_args(p, *, target_required=True):
     p.add_argument("--target", "-y", required=target_required, metavar="COL",
-                   help="the column to predict")
+                   help="the column to predict" + ("" if target_required else
+                        " (fit on a matrix: the column of --target-file, if it has several)"))
     p.add_argument("--task", choices=["regression", "classification"], default=None,
                    help="override the inferred task (text, booleans or at most 10 integer "
                         "levels → classification; other numbers → regression)")
+    _reading_args(p)
     p.add_argument("--impute", choices=["mean", "median", "most_frequent"], default=None,
                    help="fill missing feature values (numeric columns by this statistic, text "
                         "columns by their most frequent level) instead of refusing them")
     p.add_argument("--drop", action="append", metavar="COL", default=[],
                    help="leave a column out (repeatable), e.g. an identifier")
+    p.add_argument("--id", default=None, metavar="COL",
+                   help="a column that identifies rows: not a feature; fit stores its name and "
+                        "predict copies it into the predictions (first column)")
     p.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=True,
                    help="penalize the coefficients of standardized features (default: yes)")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed for folds and networks (default 0)")
 
 
-def _data_and_out(p, out_default, out_metavar, out_help):
-    """The DATA argument, its reading options and ``--out``."""
-    p.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
-    _data_args(p)
+def _row_args(p):
+    """``--weights`` and ``--groups``: columns that say something about each row."""
+    p.add_argument("--weights", default=None, metavar="COL",
+                   help="a numeric column of sample weights (>= 0): each row counts that much "
+                        "in the loss and the CV scores; not a feature")
+    p.add_argument("--groups", default=None, metavar="COL",
+                   help="a column of group labels (patients, sites, …): cross-validation keeps "
+                        "each group in one fold (GroupKFold, --cv K folds, default 5), so that "
+                        "λ is chosen for new groups; not a feature")
+
+
+def _cv_args(p, cv_help):
+    p.add_argument("--cv", default=None, metavar="K", help=cv_help)
+    p.add_argument("--rule", type=_rule, default="min", metavar="RULE", help=_RULE_HELP)
+    p.add_argument("--scoring", default=None, metavar="NAME",
+                   help="the CV score to maximize, a scikit-learn scorer name such as r2, "
+                        "neg_mean_absolute_error, accuracy, roc_auc, neg_log_loss (default: "
+                        "the model's own, printed with the result)")
+
+
+def _solver_args(p):
+    p.add_argument("--max-iter", type=_at_least(1), default=None, metavar="N",
+                   help="iterations the solver may take (lasso, elastic net, group lasso, "
+                        "logistic); raise it when a fit warns that it did not converge")
+    p.add_argument("--tol", type=_finite(0.0, True, "a positive number"), default=None,
+                   metavar="X",
+                   help="the solver's convergence tolerance (its own default otherwise; for a "
+                        "network, the loss improvement that counts as progress)")
+
+
+def _data_and_out(p, out_default, out_metavar, out_help, *, matrix=False):
+    """The DATA argument, its reading options and ``--out`` (``matrix``: DATA may be a .npz
+    sparse matrix, with ``--target-file``)."""
+    p.add_argument("data", metavar="DATA",
+                   help="a .csv or .parquet file" + (", or a scipy sparse matrix (.npz, from "
+                                                      "scipy.sparse.save_npz) with --target-file"
+                                                      if matrix else ""))
+    _data_args(p, target_required=not matrix)
+    if matrix:
+        p.add_argument("--target-file", default=None, metavar="FILE",
+                       help="with a .npz matrix as DATA: a CSV or Parquet file, one row per "
+                            "matrix row, holding the target (and any --weights, --groups, --id "
+                            "column)")
     p.add_argument("--out", "-o", default=out_default, metavar=out_metavar, help=out_help)
 
 
@@ -117,12 +266,18 @@ def _fit_args(p):
                      help="fix λ instead of choosing it")
     how.add_argument("--cv", default=None, metavar="K",
                      help="choose λ by K-fold cross-validation (ridge also: loo, gcv). Default: "
-                          "exact leave-one-out for ridge, 5-fold otherwise; a network uses "
-                          "λ = 1e-4 unless --cv is given. Lasso / elastic net on a numeric "
-                          "target search their own path grid (ElasticNetCV); on class labels, "
-                          "and the group lasso, 30 λ from λ_max down (LamSearchCV)")
-    p.add_argument("--rule", choices=["min", "1se"], default="min",
-                   help="λ with the best CV score, or the largest within one standard error")
+                          "exact leave-one-out for ridge (5 group folds with --groups), 5-fold "
+                          "otherwise; a network uses λ = 1e-4 unless --cv is given. Lasso / "
+                          "elastic net on a numeric target search their own path grid "
+                          "(ElasticNetCV); on class labels, and the group lasso, 30 λ from "
+                          "λ_max down (LamSearchCV)")
+    p.add_argument("--rule", type=_rule, default="min", metavar="RULE", help=_RULE_HELP)
+    p.add_argument("--scoring", default=None, metavar="NAME",
+                   help="the CV score to maximize, a scikit-learn scorer name such as r2, "
+                        "neg_mean_absolute_error, accuracy, roc_auc, neg_log_loss (default: "
+                        "the model's own, printed with the result)")
+    _row_args(p)
+    _solver_args(p)
     p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                    help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
     p.add_argument("--hidden", type=_hidden, default=(64,), metavar="H1[,H2…]",
@@ -140,8 +295,8 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser(
-        "demo", help="run the main job on data that ships with scikit-learn",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "demo", help="a tour on scikit-learn's bundled data: ridge, logistic, L1 vs L2 and a "
+                     "network, each with λ chosen by cross-validation (about 30 s)",
         description="Four parts, each fitted on a training split and scored on a held-out test "
                     "split:\n"
                     "  1. ridge on diabetes, λ by exact leave-one-out (λ_min, λ_1se, df), and the\n"
@@ -164,7 +319,8 @@ def _build_parser() -> argparse.ArgumentParser:
                          description="Read DATA (CSV or Parquet), one-hot encode text columns, "
                                      "choose λ and fit; print λ, df, the CV score and the "
                                      "largest coefficients; save the model with --out.")
-    _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file")
+    _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file",
+                  matrix=True)
     _fit_args(fit)
     fit.add_argument("--summary", action="store_true",
                      help="also print the coefficient table (estimate, standard error, z, "
@@ -182,9 +338,15 @@ def _build_parser() -> argparse.ArgumentParser:
                                       "all its 0/1 columns (the baseline), with a warning; "
                                       "--unknown error refuses it instead.")
     pred.add_argument("model", metavar="MODEL", help="a file written by shrinkage fit --out")
-    pred.add_argument("data", metavar="DATA", help="a .csv or .parquet file")
+    pred.add_argument("data", metavar="DATA",
+                      help="a .csv or .parquet file, or a .npz sparse matrix for a model "
+                           "fitted on one")
     pred.add_argument("--out", "-o", default=None, metavar="FILE",
                       help="write predictions to FILE (.csv or .parquet); default: CSV on stdout")
+    _reading_args(pred)
+    pred.add_argument("--id", default=None, metavar="COL",
+                      help="copy this column of DATA into the predictions (first column); "
+                           "default: the --id given to fit, when DATA has it")
     pred.add_argument("--proba", action="store_true", help="classifiers: add class probabilities")
     pred.add_argument("--unknown", choices=["ignore", "error"], default="ignore",
                       help="what an unseen category level does (default: ignore, with a warning)")
@@ -200,16 +362,24 @@ def _build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext, description=desc)
         _data_and_out(p, f"shrinkage-{name}", "DIR",
                       f"folder for the figures (default ./shrinkage-{name})")
-        p.add_argument("--model", choices=list(LINEAR), default=None,
+        p.add_argument("--model", choices=list(MODELS), default=None,
                        help="default: ridge for regression, logistic for classification; lasso / "
-                            "elasticnet / grouplasso as in `shrinkage fit --help` (networks: "
-                            "use `shrinkage fit --model mlp`)")
+                            "elasticnet / grouplasso as in `shrinkage fit --help`" + (
+                                "; mlp: the network's CV curve over λ (standardized features, "
+                                "--hidden, --epochs)" if name == "cv" else
+                                " (mlp is refused: a network has no coefficient path; "
+                                "`shrinkage cv --model mlp` draws its CV curve)"))
         p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                        help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
+        _solver_args(p)
         if name == "cv":
-            p.add_argument("--cv", default=None, metavar="K",
-                           help="folds (ridge also: loo, gcv); default loo for ridge, else 5")
-            p.add_argument("--rule", choices=["min", "1se"], default="min")
+            _cv_args(p, "folds (ridge also: loo, gcv); default: loo for ridge (5 group folds "
+                        "with --groups), else 5")
+            _row_args(p)
+            p.add_argument("--hidden", type=_hidden, default=(64,), metavar="H1[,H2…]",
+                           help="mlp: hidden layer widths, comma-separated (default 64)")
+            p.add_argument("--epochs", type=_at_least(1), default=200,
+                           help="mlp: training epochs (default 200)")
         else:
             p.add_argument("--lams", type=_at_least(1), default=30 if name == "path" else 15,
                            help="number of λ values (L2 models: the CV estimator's grid; "
@@ -225,11 +395,15 @@ def _build_parser() -> argparse.ArgumentParser:
                                      "fitted as by `shrinkage fit`). Figures are embedded; the "
                                      "page loads nothing from the network.")
     rep.add_argument("input", metavar="INPUT", help="a model file, or a .csv / .parquet file")
-    rep.add_argument("--data", default=None, help="with a model file: its training data")
+    rep.add_argument("--data", default=None, metavar="FILE",
+                     help="with a model file: its training data (draws the path and the "
+                          "residuals)")
     _data_args(rep, target_required=False)
     _fit_args(rep)
-    rep.add_argument("--out", "-o", default="shrinkage-report.html", metavar="FILE")
-    rep.add_argument("--title", default=None)
+    rep.add_argument("--out", "-o", default="shrinkage-report.html", metavar="FILE",
+                     help="the HTML file to write (default ./shrinkage-report.html)")
+    rep.add_argument("--title", default=None,
+                     help="the page's title (default: 'shrinkage report: ' and the file name)")
     _common(rep)
 
     conv = sub.add_parser("convert", help="convert a regularization strength between libraries",
@@ -239,8 +413,11 @@ def _build_parser() -> argparse.ArgumentParser:
     names = sorted(STRENGTH_CONVENTIONS) + ["glmnet"]
     conv.add_argument("value", type=_finite(0.0, False, "a finite number >= 0"),
                       help="the strength in the source's terms")
-    conv.add_argument("--from", dest="source", required=True, choices=names)
-    conv.add_argument("--to", dest="target", default="shrinkage", choices=names)
+    conv.add_argument("--from", dest="source", required=True, choices=names, metavar="NAME",
+                      help="the convention VALUE is in: " + ", ".join(names))
+    conv.add_argument("--to", dest="target", default="shrinkage", choices=names, metavar="NAME",
+                      help="the convention to convert to (default shrinkage: the objective of "
+                           "shrinkage.conventions)")
     conv.add_argument("--n-samples", type=_finite(0.0, True, "a positive number"), default=None,
                       help="training rows (or the sum of sample weights)")
     conv.add_argument("--l1-ratio", type=_l1_ratio, default=0.0,
@@ -251,6 +428,9 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="glmnet-gaussian with --l1-ratio < 1: the standard deviation of y "
                            "(glmnet scales y by it)")
     _common(conv)
+    parser.epilog = EXAMPLES[None]
+    for name, p in sub.choices.items():
+        p.epilog = EXAMPLES[name]
     return parser
 
 
@@ -327,9 +507,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = Output(quiet=args.quiet, as_json=args.as_json)
 
+    shown = set()
+
     def show(message, category, filename, lineno, file=None, line=None):
-        if not out.quiet:                      # one line per warning, no source listing
-            print(f"shrinkage: warning: {message}", file=sys.stderr)
+        text = _in_cli_words(str(message))
+        if not out.quiet and text not in shown:     # one line per warning, each said once
+            shown.add(text)
+            print(f"shrinkage: warning: {text}", file=sys.stderr)
 
     try:
         with warnings.catch_warnings():
@@ -356,6 +540,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shrinkage: internal error: {type(exc).__name__}: {_one_line(exc)} (set "
               "SHRINKAGE_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return 1
+
+
+#: the library's advice names its Python parameters; the CLI's options say the same
+_CLI_WORDS = (("raise max_iter or tol", "raise --max-iter (or loosen --tol)"),
+              ("increase max_iter, loosen tol", "raise --max-iter, loosen --tol"),
+              ("raise max_iter or λ", "raise --max-iter, or λ"),
+              ("increase max_epochs", "raise --epochs"),
+              (", or set early_stopping=True to stop when it levels off", ""))
+
+
+def _in_cli_words(text: str) -> str:
+    for python, cli in _CLI_WORDS:
+        text = text.replace(python, cli)
+    return text
 
 
 def _one_line(exc) -> str:

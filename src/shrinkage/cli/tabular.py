@@ -10,26 +10,9 @@ import zipfile
 import numpy as np
 
 from . import _models
+from ._design import (apply_scale, feature_names, is_matrix, load_training, n_groups,
+                      network_design, read_data, read_matrix)
 from ._output import fmt, table
-
-
-# -- data -------------------------------------------------------------------------------------
-def load_training(args):
-    """``(X, y, task, preprocessing_dict)`` from ``args.data``, ``--target``, ``--task``,
-    ``--drop`` and ``--impute``."""
-    from .._preprocess import TablePreprocessor, read_table, split_target
-    frame = read_table(args.data)
-    drop = list(getattr(args, "drop", None) or [])
-    absent = [c for c in drop if c not in frame.columns]
-    if absent:
-        raise ValueError(f"--drop names column(s) {absent} that are not in the data")
-    if args.target in drop:
-        raise ValueError(f"--drop names the target {args.target!r}")
-    features, y, task = split_target(frame.drop(columns=drop), args.target, args.task)
-    pre = TablePreprocessor(impute=getattr(args, "impute", None))
-    X = pre.fit_transform(features)
-    spec = {"target": args.target, "task": task, "dropped": drop, **pre.to_dict()}
-    return X, y, task, spec
 
 
 def design_from_model(meta: dict, frame, unknown: str = "ignore"):
@@ -46,31 +29,54 @@ def design_from_model(meta: dict, frame, unknown: str = "ignore"):
             raise ValueError(f"the data lacks the column(s) {absent[:5]} the model was "
                              "fitted on")
         return numeric_columns(frame[names], why)
-    return TablePreprocessor.from_dict(spec, unknown=unknown).transform(frame)
+    X = TablePreprocessor.from_dict(spec, unknown=unknown).transform(
+        frame, sparse=bool(spec.get("sparse")))
+    return apply_scale(X, spec) if spec.get("scale") else X
 
 
 def fit_from_args(args, out):
-    """Fit what ``args`` describe; return ``(estimator, X, y, summary, preprocessing)``."""
-    X, y, task, spec = load_training(args)
-    model = args.model or _models.default_model(task)
-    hidden = tuple(args.hidden)
+    """Fit what ``args`` describe; return ``(estimator, training, summary)`` (the
+    :class:`Training` it was fitted on)."""
     cv = None if args.cv is None else _models.parse_cv(args.cv)
+
+    def sparse_ok(task):        # the report and --summary read a dense design
+        if getattr(args, "summary", False) or getattr(args, "command", "") == "report":
+            return False
+        return _models.reads_sparse(args.model or _models.default_model(task), task, cv=cv,
+                                    lam=args.lam, cv_groups=args.groups is not None)
+    data = load_training(args, sparse_ok)
+    X, y, task, spec, weights, groups = data
+    model = args.model or _models.default_model(task)
+    if model == "mlp":
+        X = network_design(X, spec, args.standardize)
+        data = data._replace(X=X)
+    hidden = tuple(args.hidden)
     est, how = _models.build(model, task, lam=args.lam, cv=cv, rule=args.rule,
                              standardize=args.standardize, l1_ratio=args.l1_ratio,
                              hidden=hidden, epochs=args.epochs, seed=args.seed,
-                             groups=_models.groups_of(spec))
+                             groups=_models.groups_of(spec), cv_groups=n_groups(groups))
+    mlp_search = model == "mlp" and cv is not None
+    _models.configure(est, max_iter=args.max_iter, tol=args.tol,
+                      scoring=None if mlp_search else args.scoring)
+    if weights is not None:
+        how += f"; rows weighted by {spec['weights']!r}"
+    if spec.get("scale"):
+        how += "; features standardized (means and scales stored with the model)"
     with warnings.catch_warnings():     # an interrupt is said once, by the command
         warnings.filterwarnings("ignore", "training interrupted", RuntimeWarning)
         est = _models.fit(est, X, y, cv=cv if model == "mlp" else None, rule=args.rule,
-                          seed=args.seed, out=out)
+                          seed=args.seed, out=out, sample_weight=weights, groups=groups,
+                          scoring=args.scoring if mlp_search else None)
     if getattr(est, "interrupted_", False) and not getattr(args, "keep_interrupted", False):
         nothing = ("no model written (--keep-interrupted writes the best weights so far)"
                    if hasattr(args, "keep_interrupted") else "nothing written")
         raise KeyboardInterrupt(f"{_stopped_at(est)}; {nothing}")
-    summ = _models.summary(est, X, y)
+    summ = _models.summary(est, X, y, sample_weight=weights, names=feature_names(X, spec))
+    if spec.get("sparse"):
+        how += f"; sparse design (CSR, {X.nnz / max(X.shape[0] * X.shape[1], 1):.1%} non-zero)"
     summ.update(task=task, how=how, n_samples=int(X.shape[0]), n_features=int(X.shape[1]),
-                data=os.path.basename(args.data), target=args.target)
-    return est, X, y, summ, spec
+                data=os.path.basename(args.data), target=args.target, rule=args.rule)
+    return est, data, summ
 
 
 def fit_warnings(est, summ, spec, args) -> list:
@@ -115,14 +121,18 @@ def _stopped_at(est) -> str:
 
 
 def print_summary(summ, out):
+    columns = "matrix columns" if str(summ["data"]).lower().endswith(".npz") else \
+        "features after encoding"
     out.say(f"{summ['model']} on {summ['data']}: {summ['n_samples']} rows, "
-            f"{summ['n_features']} features after encoding; target {summ['target']!r} "
+            f"{summ['n_features']} {columns}; target {summ['target']!r} "
             f"({summ['task']}); {summ['how']}")
     lam = summ["lam"]
     lam_text = ", ".join(fmt(v) for v in lam) if isinstance(lam, list) else fmt(lam)
     line = f"λ = {lam_text}"
     if summ.get("lam_min") is not None:
-        line += f"   (λ_min = {fmt(summ['lam_min'])}, λ_1se = {fmt(summ['lam_1se'])})"
+        rule = summ.get("rule") or "1se"
+        kse = "1se" if rule == "min" else rule.replace(" ", "")
+        line += f"   (λ_min = {fmt(summ['lam_min'])}, λ_{kse} = {fmt(summ['lam_1se'])})"
     out.say(line)
     parts = [f"df = {fmt(summ['df'], '.3g')}"]
     if summ.get("n_nonzero") is not None:
@@ -133,11 +143,31 @@ def print_summary(summ, out):
                  f"{fmt(summ['train_score'], '.3f')}")
     out.say("   ".join(parts))
     if summ["coefficients"]:
-        out.say("\nlargest coefficients (standardized: w·sd):")
-        rows = [[c["feature"], fmt(c["coef"]) if not isinstance(c["coef"], list)
-                 else "[" + ", ".join(fmt(v, ".3g") for v in c["coef"]) + "]",
-                 fmt(c["standardized"], "+.3g")] for c in summ["coefficients"]]
-        out.say(table(rows, ["feature", "coef", "standardized"]))
+        out.say("\n" + _coefficients_heading(summ))
+        classes = summ.get("classes") or []
+        multi = isinstance(summ["coefficients"][0]["coef"], list)
+        if multi:                       # one column per class, named by its label
+            heads = ["feature"] + [f"coef[{c}]" for c in classes] + ["largest |w·sd|"]
+            rows = [[c["feature"], *(fmt(v, ".3g") for v in c["coef"]),
+                     fmt(c["standardized"], ".3g")] for c in summ["coefficients"]]
+        else:
+            heads = ["feature", "coef", "standardized"]
+            rows = [[c["feature"], fmt(c["coef"]), fmt(c["standardized"], "+.3g")]
+                    for c in summ["coefficients"]]
+        out.say(table(rows, heads))
+
+
+def _coefficients_heading(summ) -> str:
+    """What the coefficient table shows: for two classes, which one a positive value favours;
+    for more, that each class has its own column."""
+    classes = summ.get("classes") or []
+    if len(classes) == 2:
+        return (f"largest coefficients (standardized: w·sd), on the log-odds of class "
+                f"{classes[1]!r} against {classes[0]!r}: positive favours {classes[1]!r}")
+    if len(classes) > 2:
+        return ("largest coefficients, one column per class (multinomial: each class's "
+                "log-odds score), ordered by the largest standardized |w·sd| over the classes")
+    return "largest coefficients (standardized: w·sd):"
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -146,7 +176,8 @@ def cmd_fit(args, out) -> int:
                                                           "mlp"):
         raise ValueError(f"--summary covers ridge and L2 logistic models, not --model "
                          f"{args.model} (after an L1 penalty standard errors would not hold)")
-    est, X, y, summ, spec = fit_from_args(args, out)
+    est, data, summ = fit_from_args(args, out)
+    X, y, spec = data.X, data.y, data.spec
     interrupted = bool(getattr(est, "interrupted_", False))    # with --keep-interrupted
     if not interrupted:
         print_summary(summ, out)
@@ -156,10 +187,11 @@ def cmd_fit(args, out) -> int:
         out.put(warnings=notes)
     out.put(**summ, interrupted=interrupted)
     if getattr(args, "summary", False) and not interrupted:
-        _print_coefficient_table(est, X, y, out)
+        _print_coefficient_table(est, X, y, out, sample_weight=data.sample_weight)
     if args.out:
         from ..io import save
-        save(est, args.out, preprocessing=spec, extra={"summary": _jsonable(summ)})
+        save(est, args.out, preprocessing=None if spec.get("matrix") else spec,
+             extra={"summary": _jsonable(summ)})
         if not interrupted:
             out.say(f"\nmodel written to {args.out}")
         out.put(out_path=args.out)
@@ -171,12 +203,12 @@ def cmd_fit(args, out) -> int:
     return out.finish()
 
 
-def _print_coefficient_table(est, X, y, out):
+def _print_coefficient_table(est, X, y, out, sample_weight=None):
     """``fit --summary``: the estimator's :meth:`summary` table, or why there is none."""
     if not hasattr(est, "summary"):
         raise ValueError(f"--summary covers ridge and L2 logistic models; {type(est).__name__} "
                          "has no standard errors (after an L1 penalty they would not hold)")
-    tab = est.summary(X, y)
+    tab = est.summary(X, y, sample_weight=sample_weight)
     out.say(f"\ncoefficient table ({tab.attrs['method']}):")
     rows = [[str(name)] + [fmt(v, ".4g") for v in row] for name, row in
             zip(tab.index, tab.to_numpy())]
@@ -194,15 +226,27 @@ def _jsonable(d):
 def cmd_predict(args, out) -> int:
     import pandas as pd
 
-    from .._preprocess import read_table
     from ..io import load
     model, meta = load(args.model, return_meta=True)
-    frame = read_table(args.data)
+    if is_matrix(args.data):
+        X, frame = _matrix_for(model, meta, args), None
+    else:
+        extra = meta.get("extra") or {}
+        fitted_on = ((extra.get("summary") or {}).get("data") or "") if isinstance(extra, dict) \
+            else ""
+        if meta.get("preprocessing") is None and str(fitted_on).lower().endswith(".npz"):
+            raise ValueError(f"the model {args.model!r} was fitted on a matrix ({fitted_on}); "
+                             "give a .npz matrix with the same columns as DATA")
+        frame = read_data(args.data, args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        X = design_from_model(meta, frame, unknown=args.unknown)
+        if frame is not None:
+            X = design_from_model(meta, frame, unknown=args.unknown)
+        else:
+            frame = pd.DataFrame(index=pd.RangeIndex(X.shape[0]))
     for w in caught:
         out.note(f"shrinkage: warning: {w.message}")
+    X = _as_fitted(model, X)
     pred = model.predict(X)
     cols = {"prediction": pred}
     if hasattr(model, "predict_proba") and args.proba:
@@ -210,8 +254,11 @@ def cmd_predict(args, out) -> int:
         from .._preprocess import plain
         for k, c in enumerate(model.classes_):
             cols[f"proba_{plain(c)}"] = P[:, k]
-    result = pd.DataFrame(cols, index=frame.index)
     spec = meta.get("preprocessing") or {}
+    id_col = _id_column(args, spec, frame, out)
+    if id_col is not None:
+        cols = {id_col: frame[id_col].to_numpy(), **cols}
+    result = pd.DataFrame(cols, index=frame.index)
     target = spec.get("target")
     score = None
     if target and target in frame.columns and not frame[target].isna().any():
@@ -242,8 +289,50 @@ def cmd_predict(args, out) -> int:
             out.note(message)       # stdout holds the CSV: keep it parseable
     out.put(n_rows=len(result), out_path=args.out, model=type(model).__name__,
             predictions=result["prediction"].tolist(),
+            **({} if id_col is None else {"id": {"column": id_col,
+                                                 "values": result[id_col].tolist()}}),
             score=None if score is None else {"name": score[0], "value": score[1]})
     return out.finish()
+
+
+def _as_fitted(model, X):
+    """A DataFrame as an array for a model fitted without feature names (a network, a matrix):
+    scikit-learn would warn that X has feature names the model was not fitted with."""
+    if hasattr(X, "columns") and not hasattr(model, "feature_names_in_"):
+        return X.to_numpy(dtype=np.float64)
+    return X
+
+
+def _matrix_for(model, meta, args):
+    """The ``.npz`` matrix DATA of ``predict``, for a model fitted on a matrix (or saved from
+    Python without a table's preprocessing): CSR where the model reads it, else dense."""
+    if meta.get("preprocessing") is not None:
+        raise ValueError(f"the model {args.model!r} was fitted on a table, whose columns it "
+                         "encodes itself; give a table (CSV or Parquet) as DATA, not a matrix")
+    if getattr(args, "id", None):
+        raise ValueError("--id copies a table column; a matrix (.npz) has none")
+    X = read_matrix(args.data)
+    if not getattr(model, "_accepts_sparse", False):
+        X = X.toarray()
+    return X
+
+
+def _id_column(args, spec, frame, out):
+    """The column that ``predict`` copies into its output: ``--id``, else the one ``fit --id``
+    stored (when the data has it; a note says when it does not)."""
+    col = getattr(args, "id", None)
+    if col is not None:
+        if col not in frame.columns:
+            raise ValueError(f"--id names the column {col!r}, which is not in the data")
+        return col
+    col = spec.get("id")
+    if col is None:
+        return None
+    if col not in frame.columns:
+        out.note(f"shrinkage: note: the model was fitted with --id {col}, but the data has no "
+                 f"{col!r} column; predictions are in row order")
+        return None
+    return col
 
 
 def _report_input(path: str) -> bool:
@@ -254,7 +343,13 @@ def _report_input(path: str) -> bool:
         raise ValueError(f"INPUT {path!r} is a directory; {expected}")
     if not os.path.exists(path):
         raise ValueError(f"INPUT {path!r} does not exist; {expected}")
-    return zipfile.is_zipfile(path)
+    if not zipfile.is_zipfile(path):
+        return False
+    try:                # a zip holding meta.json; a workbook or zipped CSV is a data file
+        with zipfile.ZipFile(path) as zf:
+            return "meta.json" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return True     # let the model loader say what is wrong with it
 
 
 def stored_summary(meta: dict, path: str) -> dict:
@@ -275,14 +370,13 @@ def stored_summary(meta: dict, path: str) -> dict:
 def cmd_report(args, out) -> int:
     from ..report import write_report
     if _report_input(args.input):               # a model file: report what it holds
-        from .._preprocess import read_table
         from ..io import load
         model, meta = load(args.input, return_meta=True)
         summ = stored_summary(meta, args.input)
         X = y = None
         if args.data:
-            frame = read_table(args.data)
-            X = design_from_model(meta, frame)
+            frame = read_data(args.data, args)
+            X = _as_fitted(model, design_from_model(meta, frame))
             target = (meta.get("preprocessing") or {}).get("target")
             if target in frame.columns:
                 y = frame[target].to_numpy()
@@ -292,7 +386,8 @@ def cmd_report(args, out) -> int:
             raise ValueError("report on a data file needs --target COL (or pass a model file "
                              "written by shrinkage fit --out)")
         args.data = args.input
-        model, X, y, summ, _ = fit_from_args(args, out)
+        model, data, summ = fit_from_args(args, out)
+        X, y = data.X, data.y
         print_summary(summ, out)
         source = os.path.basename(args.input)
     write_report(args.out, model, X, y, summary=summ, source=source,
