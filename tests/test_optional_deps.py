@@ -36,7 +36,7 @@ FITS = textwrap.dedent("""
         y = X @ [1.0, -1.0, 0.5, 0.0] + 0.3 * rng.normal(size=80)
         targets = {"class": (y > 0).astype(int), "count": rng.poisson(np.exp(0.3 * X[:, 0])),
                    "positive": np.exp(0.2 * X[:, 1] + 0.1 * rng.normal(size=80)), "real": y}
-        kind = {"PoissonRegressor": "count", "GammaRegressor": "positive",
+        kind = {"PoissonRegressor": "count", "GLMRegressorCV": "count", "GammaRegressor": "positive",
                 "TweedieRegressor": "positive"}
         out = {}
         for name in shrinkage.__all__:
@@ -146,7 +146,7 @@ def test_every_library_use_of_a_missing_package_names_its_extra():
         catch("plot_cv", lambda: plot_cv(cv))
         catch("to_frame", lambda: cv.cv_results_.to_frame())
         catch("summary", lambda: Ridge(lam=0.0).fit(X, y).summary(X, y))
-        from shrinkage._preprocess import read_table
+        from shrinkage._formats import read_table
         catch("read_table", lambda: read_table("data.csv"))
         with ProgressBar(2, "folds") as bar:                # falls back to a counter
             bar.update(2)
