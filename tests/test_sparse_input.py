@@ -322,3 +322,90 @@ def test_sparse_ridge_cv_by_k_fold_equals_the_dense_one(kw):
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-10)
     with pytest.raises(TypeError, match="no unpenalized column"):
         RidgeCV(cv=3, penalty_factor=np.r_[0.0, np.ones(X.shape[1] - 1)]).fit(X, y)
+
+
+GROUP_SETTINGS = [{}, {"standardize": False}, {"fit_intercept": False},
+                  {"group_weights": [0.0, 1.0, 1.0, 2.0, 1.0, 1.0]}]
+
+
+def _group_data(n=300, p=24, seed=0):
+    X, rng = _sparse(n=n, p=p, density=0.2, seed=seed)
+    eta = X @ np.r_[1.5 * np.ones(4), -np.ones(4), np.zeros(p - 8)]
+    return X, rng, eta, rng.uniform(0.5, 2.0, n)
+
+
+@pytest.mark.parametrize("kw", GROUP_SETTINGS)
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_group_lasso_equals_the_dense_fit_with_a_certificate(kw, fmt):
+    """FISTA on a sparse X, centring and scaling implicit: the dense fit's coefficients, and
+    every group's subdifferential distance (from the dense standardized design) at most tol."""
+    from shrinkage import GroupLasso
+    from shrinkage.penalties import GroupL2
+    from shrinkage.standardization import column_stats
+    X, rng, eta, s = _group_data()
+    X = X.asformat(fmt)
+    y = eta + 0.5 * rng.normal(size=X.shape[0])
+    groups = np.repeat(np.arange(6), 4)
+    common = dict(lam=0.05, groups=groups, tol=1e-12, max_iter=200_000, **kw)
+    dense = GroupLasso(**common).fit(X.toarray(), y, sample_weight=s)
+    sparse = GroupLasso(**common).fit(X, y, sample_weight=s)
+    assert 0 < sparse.n_groups_nonzero_ < 6
+    assert _rel(sparse.coef_, dense.coef_) < 1e-9
+    assert sparse.intercept_ == pytest.approx(dense.intercept_, rel=1e-9, abs=1e-12)
+    np.testing.assert_allclose(sparse.predict(X), dense.predict(X.toarray()), rtol=1e-9)
+    D, sw = X.toarray(), s / s.sum()
+    fi, st = kw.get("fit_intercept", True), kw.get("standardize", True)
+    m, sd = column_stats(D, sw, fi, st)
+    grad = -2 * ((D - m) / sd).T @ (sw * (y - sparse.predict(X)))
+    pen = GroupL2(0.05, groups, kw.get("group_weights"))
+    null = np.max(pen.group_norms(-2 * ((D - m) / sd).T @ (sw * (y - (sw @ y if fi else 0)))))
+    assert np.max(pen.subdiff_distance(sparse.coef_ * sd, grad)) < 1e-9 * null
+
+
+@pytest.mark.parametrize("kw", GROUP_SETTINGS)
+def test_sparse_group_lasso_classifier_equals_the_dense_fit_with_a_certificate(kw):
+    from shrinkage import GroupLassoClassifier
+    from shrinkage.penalties import GroupL2
+    from shrinkage.standardization import column_stats
+    X, rng, eta, s = _group_data(seed=1)
+    y = np.where(eta + rng.logistic(size=X.shape[0]) > np.median(eta), "yes", "no")
+    groups = np.repeat(np.arange(6), 4)
+    top = GroupLassoClassifier(groups=groups, **kw).lam_max(X, y, s)
+    assert top == pytest.approx(GroupLassoClassifier(groups=groups, **kw).lam_max(X.toarray(), y,
+                                                                                   s), rel=1e-12)
+    lam = 0.3 * top
+    common = dict(lam=lam, groups=groups, tol=1e-12, max_iter=200_000, **kw)
+    dense = GroupLassoClassifier(**common).fit(X.toarray(), y, sample_weight=s)
+    sparse = GroupLassoClassifier(**common).fit(X, y, sample_weight=s)
+    assert 0 < sparse.n_groups_nonzero_ < 6
+    assert _rel(sparse.coef_, dense.coef_) < 1e-9
+    np.testing.assert_allclose(sparse.intercept_, dense.intercept_, rtol=1e-9, atol=1e-12)
+    for method in ("decision_function", "predict_proba", "predict"):
+        a, b = getattr(sparse, method)(X), getattr(dense, method)(X.toarray())
+        (np.testing.assert_array_equal if method == "predict" else
+         lambda u, v: np.testing.assert_allclose(u, v, rtol=1e-9))(a, b)
+    np.testing.assert_allclose(sparse.decision_function(sp.csr_array(X)),
+                               sparse.decision_function(X.toarray()), rtol=1e-12)
+    D, sw = X.toarray(), s / s.sum()
+    fi, st = kw.get("fit_intercept", True), kw.get("standardize", True)
+    m, sd = column_stats(D, sw, fi, st)
+    p1 = 1.0 / (1.0 + np.exp(-sparse.decision_function(X)))
+    grad = ((D - m) / sd).T @ (sw * (p1 - (y == "yes")))
+    pen = GroupL2(lam, groups, kw.get("group_weights"))
+    assert np.max(pen.subdiff_distance(sparse.coef_[0] * sd, grad)) < 1e-10
+    if fi:
+        assert abs(float(sw @ (p1 - (y == "yes")))) < 1e-10
+
+
+def test_sparse_group_lasso_beyond_the_gram_limit_uses_a_lanczos_step(monkeypatch):
+    """More columns than the Gram limit: the step comes from a Lanczos estimate of σ; the fit
+    is still the dense one."""
+    import shrinkage.solvers.prox as prox
+    from shrinkage import GroupLasso
+    monkeypatch.setattr(prox, "GRAM_MAX_FEATURES", 5)
+    X, rng, eta, s = _group_data()
+    y = eta + 0.5 * rng.normal(size=X.shape[0])
+    common = dict(lam=0.05, groups=np.repeat(np.arange(6), 4), tol=1e-12, max_iter=200_000)
+    dense = GroupLasso(**common).fit(X.toarray(), y, sample_weight=s)
+    sparse = GroupLasso(**common).fit(X, y, sample_weight=s)
+    assert _rel(sparse.coef_, dense.coef_) < 1e-9

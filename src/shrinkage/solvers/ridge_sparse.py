@@ -34,7 +34,7 @@ from scipy.sparse.linalg import LinearOperator, cg
 from ..datafits import normalized_weights
 from ..standardization import column_stats
 
-__all__ = ["GRAM_MAX_FEATURES", "solve_sparse_ridge"]
+__all__ = ["GRAM_MAX_FEATURES", "solve_sparse_ridge", "scaled_gram"]
 
 #: above this many columns the sparse route solves by conjugate gradients (a p × p Gram matrix
 #: of 2048² doubles is 32 MB and its eigendecomposition a few seconds on one core)
@@ -84,14 +84,22 @@ def solve_sparse_ridge(X, y, lam, sample_weight=None, *, fit_intercept=True, sta
     rhs = Xs.T @ (sw[:, None] * ty)                       # Zᵀ diag(sw) ỹ  (Σ sw ỹ = 0)
     rhs = np.asarray(rhs).reshape(p, t)
     if p <= GRAM_MAX_FEATURES:
-        G = (Xs.T @ Xs.multiply(sw[:, None]).tocsr()).toarray()
-        G -= np.outer(mt, mt)
+        G = scaled_gram(Xs, sw, mt)
         v, df = _solve_gram(G, rhs, lam, pen)
         coef, intercept = _coefficients(v, c, m, y_mean, fit_intercept)
         return coef, intercept, df, 1
     v, n_iter = _solve_cg(Xs, mt, sw, rhs, lam, pen, tol, max_iter)
     coef, intercept = _coefficients(v, c, m, y_mean, fit_intercept)
     return coef, intercept, None, n_iter
+
+
+def scaled_gram(Xs, sw, mt):
+    """``Σ sw_i z_i z_iᵀ = Xsᵀ diag(sw) Xs − m̃ m̃ᵀ`` (dense ``p × p``) of a sparse ``Xs`` whose
+    columns are already scaled, ``m̃`` their weighted means (zero without centring) and
+    ``Σ sw = 1``."""
+    G = (Xs.T @ Xs.multiply(sw[:, None]).tocsr()).toarray()
+    G -= np.outer(mt, mt)
+    return G
 
 
 def _solve_gram(G, rhs, lam, pen):
