@@ -188,8 +188,6 @@ def test_bad_sparse_input_is_refused_by_name():
         model.predict(X[:, :-1])
     with pytest.raises(TypeError, match="dense data is required"):
         LogisticRegression(l1_ratio=0.5).fit(X, (y > 0).astype(int))
-    with pytest.raises(TypeError, match="RidgeCV on sparse X takes K-fold"):
-        RidgeCV().fit(X, y)
     with pytest.raises(TypeError, match="sparse"):
         Ridge().decompose(X, y)
 
@@ -409,3 +407,75 @@ def test_sparse_group_lasso_beyond_the_gram_limit_uses_a_lanczos_step(monkeypatc
     dense = GroupLasso(**common).fit(X.toarray(), y, sample_weight=s)
     sparse = GroupLasso(**common).fit(X, y, sample_weight=s)
     assert _rel(sparse.coef_, dense.coef_) < 1e-9
+
+
+
+def _loo_data(n=120, p=30, seed=0):
+    X, rng = _sparse(n=n, p=p, density=0.15, seed=seed)
+    y = 0.3 * (X @ rng.normal(size=p)) + 2.0 * rng.normal(size=n)
+    return X, np.c_[y, y + rng.normal(size=n)], rng.uniform(0.5, 2.0, n)
+
+
+@pytest.mark.parametrize("cv", ["loo", "gcv", "evidence"])
+@pytest.mark.parametrize("kw", [{}, {"standardize": False}, {"fit_intercept": False},
+                                {"penalty_factor": np.r_[0.5, 3.0, np.ones(28)]}])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_ridge_cv_loo_gcv_evidence_equal_the_dense_ones(cv, kw, weighted, fmt):
+    """Exact LOO / GCV (and the evidence) on sparse X, from the implicitly centred Gram's
+    eigendecomposition with leverages over row blocks: the dense curve and λ."""
+    X, Y, s = _loo_data()
+    X = X.asformat(fmt)
+    sw = s if weighted else None
+    # the evidence's λ is found continuously (a 1-D search, to about 1e-8), not on the grid
+    rel = 1e-6 if cv == "evidence" else 1e-10
+    for y in (Y[:, 0], Y):
+        dense = RidgeCV(cv=cv, **kw).fit(X.toarray(), y, sample_weight=sw)
+        sparse = RidgeCV(cv=cv, **kw).fit(X, y, sample_weight=sw)
+        np.testing.assert_allclose(sparse.cv_results_["lam"], dense.cv_results_["lam"],
+                                   rtol=rel)
+        np.testing.assert_allclose(sparse.cv_results_["mean_score"],
+                                   dense.cv_results_["mean_score"], rtol=rel)
+        np.testing.assert_allclose(sparse.cv_results_["df"], dense.cv_results_["df"], rtol=rel)
+        assert sparse.lam_ == pytest.approx(dense.lam_, rel=1e-8 if cv != "evidence" else rel)
+        assert dense.cv_results_["lam"][-1] < dense.lam_ < dense.cv_results_["lam"][0]
+        tol = 1e-9 if cv != "evidence" else 1e-5
+        assert _rel(sparse.coef_, dense.coef_) < tol
+        assert _rel(sparse.intercept_, dense.intercept_) < tol
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_ridge_loo_equals_brute_force_leave_one_out(standardize, weighted):
+    """Each row left out in turn and the model refitted on the sparse rest at the same λ (its
+    objective averages over the remaining rows); the standardization is that of all rows held
+    fixed, i.e. penalty factors sd_j² on the raw coefficients."""
+    X, rng = _sparse(n=25, p=6, density=0.5, seed=4)
+    y = X @ rng.normal(size=6) + rng.normal(size=25)
+    s = rng.uniform(0.5, 2.0, 25) if weighted else np.ones(25)
+    sd = column_stats(X, s / s.sum(), True, standardize)[1]
+    lams = np.array([1.0, 0.1, 0.01])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)          # the best λ on the grid's edge
+        cv = RidgeCV(lams=lams, cv="loo", standardize=standardize).fit(
+            X, y, sample_weight=s if weighted else None)
+    for lam, score in zip(cv.cv_results_["lam"], cv.cv_results_["mean_score"]):
+        res = np.empty(25)
+        for i in range(25):
+            keep = np.arange(25) != i
+            m = Ridge(lam=lam, standardize=False, penalty_factor=sd ** 2).fit(
+                X[keep], y[keep], sample_weight=s[keep])
+            res[i] = y[i] - m.predict(X[[i]])[0]
+        assert score == pytest.approx(-(s @ res ** 2) / s.sum(), rel=1e-9)
+
+
+def test_sparse_ridge_cv_loo_beyond_the_gram_limit_is_refused_naming_k_fold(monkeypatch):
+    X, Y, _ = _loo_data()
+    with pytest.raises(TypeError, match="no unpenalized column"):
+        RidgeCV(penalty_factor=np.r_[0.0, np.ones(29)]).fit(X, Y[:, 0])
+    monkeypatch.setattr(ridge_sparse, "GRAM_MAX_FEATURES", 10)
+    for cv in ("loo", "gcv", "evidence"):
+        with pytest.raises(TypeError, match=r"at most 10 columns; X has 30: use K-fold "
+                                            r"cross-validation \(cv=5\)"):
+            RidgeCV(cv=cv).fit(X, Y[:, 0])
