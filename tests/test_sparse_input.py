@@ -479,3 +479,64 @@ def test_sparse_ridge_cv_loo_beyond_the_gram_limit_is_refused_naming_k_fold(monk
         with pytest.raises(TypeError, match=r"at most 10 columns; X has 30: use K-fold "
                                             r"cross-validation \(cv=5\)"):
             RidgeCV(cv=cv).fit(X, Y[:, 0])
+
+
+def _every_sparse_estimator():
+    """Every public estimator that takes sparse X, with a target it fits (and a fast setting)."""
+    import shrinkage
+    reg = lambda y: y                                            # noqa: E731
+    cls = lambda y: (y > np.median(y)).astype(int)               # noqa: E731
+    pos = lambda y: np.exp(0.2 * (y - y.mean()))                 # noqa: E731
+    cases = [("Ridge", {}, reg), ("RidgeCV", {}, reg), ("RidgeCV", {"cv": 3}, reg),
+             ("LogisticRegression", {}, cls), ("LogisticRegressionCV", {"cv": 3}, cls),
+             ("Lasso", {}, reg), ("ElasticNet", {}, reg), ("ElasticNetCV", {"cv": 3}, reg),
+             ("GroupLasso", {}, reg), ("GroupLassoClassifier", {}, cls),
+             ("PoissonRegressor", {}, pos), ("GammaRegressor", {}, pos),
+             ("TweedieRegressor", {}, pos)]
+    names = {n for n in shrinkage.__all__ if isinstance(getattr(shrinkage, n), type)
+             and getattr(getattr(shrinkage, n), "_accepts_sparse", False)}
+    assert names == {c[0] for c in cases}, "a sparse-accepting estimator is missing here"
+    return [pytest.param(getattr(shrinkage, n), kw, target, id=f"{n}{kw or ''}")
+            for n, kw, target in cases]
+
+
+@pytest.mark.parametrize("Est, kw, target", _every_sparse_estimator())
+def test_every_sparse_estimator_refuses_bad_sparse_input_by_name(Est, kw, target):
+    """NaN/inf among the stored values (named by row and column), corrupt index arrays (an
+    int64 index beyond the shape would make the kernels read out of bounds), y of another
+    length, prediction rows with another number of columns; COO/LIL and int64 indices are
+    converted and fit as the CSR does."""
+    import warnings
+    X, rng = _sparse(n=120, p=12, density=0.3)
+    y = target(X @ rng.normal(size=12) + rng.normal(size=120))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                      # convergence, grid edges
+        ref = Est(**kw).fit(X, y)
+        pred = ref.predict(X)
+        for other in (X.tocoo(), X.tolil(), sp.coo_array(X)):
+            np.testing.assert_allclose(Est(**kw).fit(other, y).predict(X), pred, rtol=1e-9,
+                                       atol=1e-12)
+        wide = X.copy()
+        wide.indices, wide.indptr = wide.indices.astype(np.int64), wide.indptr.astype(np.int64)
+        np.testing.assert_allclose(Est(**kw).fit(wide, y).predict(wide), pred, rtol=1e-9,
+                                   atol=1e-12)
+    for value, kind in ((np.nan, "NaN"), (np.inf, "inf")):
+        bad = X.tocsc()
+        bad.data[bad.indptr[5]] = value
+        i = int(bad.indices[bad.indptr[5]])
+        with pytest.raises(ValueError, match=rf"X contains {kind} in column 5 \(row {i}\)"):
+            Est(**kw).fit(bad, y)
+        with pytest.raises(ValueError, match=rf"X contains {kind} in column 5 \(row {i}\)"):
+            ref.predict(bad)
+    corrupt = X.copy()
+    corrupt.indices, corrupt.indptr = X.indices.astype(np.int64), X.indptr.astype(np.int64)
+    corrupt.indices[3] = 2 ** 40
+    with pytest.raises(ValueError, match=r"corrupt CSR matrix of shape \(120, 12\): indices "
+                                         r"must be < 12; rebuild it"):
+        Est(**kw).fit(corrupt, y)
+    with pytest.raises(ValueError, match="corrupt CSR matrix"):
+        ref.predict(corrupt)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        Est(**kw).fit(X, y[:-1])
+    with pytest.raises(ValueError, match="12 features"):
+        ref.predict(X[:, :-1])
