@@ -281,7 +281,8 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     decompose its implicitly centred and scaled Gram matrix once and form the leverages a block
     of rows at a time (:func:`~shrinkage.solvers.ridge_sparse.sparse_decompose`): up to 2048
     columns, and without unpenalized columns; beyond 2048 columns they are refused with a
-    TypeError naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments.
+    TypeError naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments (``8 p²``
+    bytes for each fold and all rows: mind the memory far beyond 2048 columns).
 
     Attributes
     ----------
