@@ -131,7 +131,7 @@ def main(argv=None):
         if t > args.slow:                          # a slow fit: its warm-up is its one run
             times[name].append(t)
     names = [k for k in fits if not times[k]]
-    for r in range(args.repeat):                   # interleaved, starting one later each round
+    for r in range(args.repeat if names else 0):   # interleaved, starting one later each round
         for name in names[r % len(names):] + names[: r % len(names)]:
             _, t, _ = _measure(fits[name][1], X, y)
             times[name].append(t)
