@@ -98,6 +98,21 @@ def _sparse_bad_cell(X):
     return (outer, inner) if X.format == "csr" else (inner, outer)
 
 
+def check_sparse_structure(X, name: str = "X"):
+    """Refuse a CSR/CSC/BSR matrix whose index arrays are corrupt (an index out of range, also
+    an int64 index beyond the shape, or ``indptr`` decreasing): the compiled sparse kernels
+    would read outside the arrays. O(nnz); other formats are checked when scipy converts them."""
+    if not sp.issparse(X) or X.format not in ("csr", "csc", "bsr"):
+        return
+    try:
+        X.check_format(full_check=True)
+    except ValueError as e:
+        raise ValueError(
+            f"{name} is a corrupt {X.format.upper()} matrix of shape {X.shape}: {e}; rebuild it "
+            "with valid indices (e.g. scipy.sparse.csr_matrix((data, indices, indptr), "
+            "shape=...)) before fitting") from None
+
+
 def check_finite(X, name: str = "X", original=None):
     """Raise naming the first column and row that hold NaN or ±inf."""
     if sp.issparse(X):
@@ -253,6 +268,7 @@ def check_X(estimator, X, *, reset: bool, dtype=_FLOATS, accept_sparse=None):
     check_not_dask(estimator, X)
     check_numpy_input(X)
     check_numeric_columns(X)
+    check_sparse_structure(X)
     original = X
     X = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False,
                       accept_sparse=_sparse_formats(estimator, accept_sparse))
@@ -269,6 +285,7 @@ def check_X_y(estimator, X, y, *, multi_output: bool = False, y_numeric: bool = 
     check_not_dask(estimator, X, y)
     check_numpy_input(X, y)
     check_numeric_columns(X)
+    check_sparse_structure(X)
     original = X
     if y is None:
         raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None")

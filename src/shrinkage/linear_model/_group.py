@@ -7,7 +7,9 @@ They minimize::
 
 on standardized features when ``standardize=True``, by FISTA with restarts
 (:mod:`shrinkage.solvers.prox`, the penalty :class:`shrinkage.penalties.GroupL2`). Both expose
-``lam_max(X, y)``, the λ above which every penalized group is zero.
+``lam_max(X, y)``, the λ above which every penalized group is zero. Both take scipy.sparse
+CSR/CSC ``X`` (other sparse formats are converted to CSR) in ``fit`` and prediction without
+densifying it: centring and standardization are implicit in the solver's products.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class GroupLasso(SparseRegressor):
     >>> model.n_groups_nonzero_
     1
     """
+
+    _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, relax: bool = False, tol: float = 1e-8,
@@ -169,6 +173,8 @@ class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseE
     (1, True)
     """
 
+    _accepts_sparse = True
+
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
                  class_weight=None):
@@ -221,7 +227,7 @@ class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseE
         """Log-odds of ``classes_[1]``, shape (n_samples,)."""
         check_is_fitted(self, "coef_")
         X = check_X(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_[0] + self.intercept_[0]
+        return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
 
     def predict(self, X):
         """Most probable class, shape (n_samples,)."""
@@ -240,5 +246,6 @@ class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseE
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
+        tags.input_tags.sparse = True
         return tags
 

@@ -22,7 +22,7 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
-from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge
+from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge, sparse_decompose
 from ._base import LinearPredictor
 from .._warnings import warn_user
 from .._params import ParamHints
@@ -282,6 +282,15 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     random_state : int, RandomState or None, default=None
         With an integer ``cv``, shuffle the rows before splitting, with this seed.
 
+    Notes
+    -----
+    ``X`` may be scipy sparse (CSR or CSC), never densified. LOO, GCV and the evidence
+    decompose its implicitly centred and scaled Gram matrix once and form the leverages a block
+    of rows at a time (:func:`~shrinkage.solvers.ridge_sparse.sparse_decompose`): up to 2048
+    columns, and without unpenalized columns; beyond 2048 columns they are refused with a
+    TypeError naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments (``8 p²``
+    bytes for each fold and all rows: mind the memory far beyond 2048 columns).
+
     Attributes
     ----------
     lam_ : float
@@ -310,9 +319,14 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     0.52
     """
 
-    #: sparse X with K-fold CV (LOO, GCV and evidence need the dense design); the estimator
-    #: tag stays False because the default cv="loo" refuses sparse X
+    #: sparse X: K-fold from the folds' Gram moments; LOO, GCV and evidence from the
+    #: implicitly centred Gram, up to GRAM_MAX_FEATURES columns
     _accepts_sparse = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
@@ -332,10 +346,6 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         if is_dask_input(X, y, sample_weight):
             return self._fit_dask(X, y, sample_weight, groups)
         X, y, sw, f = self._validate(X, y, sample_weight)
-        if sp.issparse(X) and (isinstance(self.cv, str) or self.cv is None):
-            raise TypeError(
-                f"RidgeCV on sparse X takes K-fold cross-validation (cv=5, or a splitter); "
-                f"cv={self.cv!r} needs the dense design (or pass X.toarray())")
         if sw is not None and isinstance(self.cv, str) and np.any(sw == 0):
             # a row of weight 0 is a row left out (scikit-learn's convention): it changes
             # neither the fit nor a weighted score, and its leave-one-out residual would be 0/0
@@ -407,7 +417,7 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     def _fit_evidence(self, X, y, sw, build, grid, lam_floor):
         """λ maximizing the exact marginal likelihood (see :mod:`shrinkage.selection.evidence`)."""
         _evidence_rule(self.rule)
-        full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=_alpha(lam_floor, sw, X))
+        full = _decompose_all(X, y, sw, build, _alpha(lam_floor, sw, X))
         return self._evidence_choice(full, grid, y.ndim)
 
     def _evidence_choice(self, full, grid, y_ndim):
@@ -453,7 +463,7 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
             if self.cv == "gcv" and any(sc.name != "neg_mean_squared_error" for sc in scores):
                 raise ValueError("cv='gcv' estimates the mean squared error only; use "
                                  "scoring=None or cv='loo' for other scores")
-            full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
+            full = _decompose_all(X, y, sw, build, alpha_min)
 
             def evaluate(lams):
                 curves = _blocked_curves(full, lams, scores, y2, sw, self.cv, X.size)
@@ -493,6 +503,15 @@ def _evidence_rule(rule):
     if rule != "min":
         raise ValueError("rule applies to cross-validation; cv='evidence' takes the λ that "
                          "maximizes the marginal likelihood (use rule='min')")
+
+
+def _decompose_all(X, y, sw, build, alpha_min):
+    """The decomposition of all rows: leave-one-out, GCV and the evidence read it. Sparse
+    ``X``: from its implicitly centred Gram (:func:`~shrinkage.solvers.ridge_sparse.
+    sparse_decompose`, up to ``GRAM_MAX_FEATURES`` columns; beyond, a TypeError names K-fold)."""
+    if sp.issparse(X):
+        return sparse_decompose(X, y, sw, **build)
+    return decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
 
 
 def _ridge_fold(X, y, sw, train, test, build, lam_floor):

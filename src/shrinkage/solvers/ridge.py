@@ -507,20 +507,26 @@ def _solve_cholesky(Z, y, a):
     n, p = Z.shape
     primal = n >= p
     G = Z.T @ Z if primal else Z @ Z.T
+    sol, df = cholesky_gram_solve(G, Z.T @ y if primal else y, a)
+    return (sol if primal else Z.T @ sol), df
+
+
+def cholesky_gram_solve(G, rhs, a):
+    """``((G + αI)⁻¹ rhs, tr(G (G + αI)⁻¹))`` by one Cholesky factorization (``G`` is
+    overwritten); a LinAlgError when ``G + αI`` is too ill-conditioned for it."""
     m = G.shape[0]
     G.flat[:: m + 1] += a
-    c, low = sla.cho_factor(G, lower=True, check_finite=False)
+    c, low = sla.cho_factor(G, lower=True, overwrite_a=True, check_finite=False)
     diag = np.abs(np.diag(c))
     if diag.min() <= 0 or (diag.max() / diag.min()) ** 2 > 1e10:
         # cond(G + αI) ≥ (max L_ii / min L_ii)²: too large for the normal equations
         raise np.linalg.LinAlgError("ridge system too ill-conditioned for Cholesky")
-    sol = sla.cho_solve((c, low), Z.T @ y if primal else y, check_finite=False)
-    v = sol if primal else Z.T @ sol
+    sol = sla.cho_solve((c, low), rhs, check_finite=False)
     Linv = sla.solve_triangular(c, np.eye(m), lower=True, check_finite=False)
     df = m - a * float(np.sum(Linv * Linv))         # tr(G(G+αI)⁻¹) = m − α tr((G+αI)⁻¹)
-    if not (np.all(np.isfinite(v)) and np.isfinite(df)):
+    if not (np.all(np.isfinite(sol)) and np.isfinite(df)):
         raise np.linalg.LinAlgError("ridge system not numerically positive definite")
-    return v, df
+    return sol, df
 
 
 def _solve_per_target(problem, alphas):

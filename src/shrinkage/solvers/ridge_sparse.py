@@ -15,13 +15,24 @@ Two routes, by the number of columns ``p``:
 * **Gram** (``p ≤ GRAM_MAX_FEATURES``): ``G = Σ sw_i z_i z_iᵀ = Xᵀ diag(sw) X / (c cᵀ) − m̃ m̃ᵀ``
   (``m̃ = m / c``) is formed from the sparse product (a dense ``p × p`` matrix), the unpenalized
   columns are eliminated (their Schur complement, the Gram form of Frisch–Waugh–Lovell) and one
-  eigendecomposition of the rest gives the coefficients and ``df = Σ d/(d + λ)`` for every λ.
+  eigendecomposition of the rest gives the coefficients and ``df = Σ d/(d + λ)`` for every λ;
+  one λ > 0 without unpenalized columns takes one Cholesky factorization of ``G + λI`` instead
+  (``df`` from its inverse factor), several times cheaper.
   Subtracting ``m̃ m̃ᵀ`` loses about ``eps · (m_j / sd_j)²`` relative accuracy: negligible for
   counts, one-hot and tf-idf columns, whose means are at most of the order of their spread.
 * **Conjugate gradients** (more columns): CG on the normal equations ``(G + λP) v = Zᵀ diag(sw) ỹ``
   with products ``G u = Xᵀ(sw ⊙ (X ũ − m·ũ)) / c`` (``ũ = u / c``) and a Jacobi
-  preconditioner, to a relative residual of ``tol``. The effective degrees of freedom would
+  preconditioner, to a relative residual of ``tol``, on one BLAS thread (its vector operations
+  have length ``p``: more threads only wait for each other). The effective degrees of freedom would
   need a ``p × p`` factorization and are not computed on this route.
+
+Leave-one-out, GCV and the evidence (:func:`sparse_decompose`, up to ``GRAM_MAX_FEATURES``
+columns): ``ZᵀZ = S·G`` (``S = Σ s_i``) is decomposed once, ``ZᵀZ = V diag(d²) Vᵀ``, into a
+:class:`~shrinkage.solvers.ridge.RidgeDecomposition` whose design is an :class:`ImplicitDesign`:
+the leverages ``h_ii = Σ_k P_ik² / (d_k² + α) + s_i/S`` and the fitted values need the rows of
+``P = ZV = diag(√s)(X(V/c) − 1 (m̃ᵀV))``, formed a block of rows at a time from the sparse rows
+(never an ``n × p`` dense array). The Gram route has no SVD fallback: at ``Sλ`` below about
+``1e-10 · d²_max`` the scores carry a relative error of about ``eps · d²_max / (Sλ)``.
 """
 
 from __future__ import annotations
@@ -33,8 +44,11 @@ from scipy.sparse.linalg import LinearOperator, cg
 
 from ..datafits import normalized_weights
 from ..standardization import column_stats
+from .._threads import one_blas_thread
+from .ridge import RidgeDecomposition, RidgeProblem, cholesky_gram_solve
 
-__all__ = ["GRAM_MAX_FEATURES", "solve_sparse_ridge"]
+__all__ = ["GRAM_MAX_FEATURES", "solve_sparse_ridge", "scaled_gram", "sparse_decompose",
+           "ImplicitDesign"]
 
 #: above this many columns the sparse route solves by conjugate gradients (a p × p Gram matrix
 #: of 2048² doubles is 32 MB and its eigendecomposition a few seconds on one core)
@@ -79,23 +93,38 @@ def solve_sparse_ridge(X, y, lam, sample_weight=None, *, fit_intercept=True, sta
     sw, m, c, pen, y_mean, ty = _prepare(X, y2, sample_weight, fit_intercept, standardize,
                                          penalty_factor)
     p = X.shape[1]
-    Xs = X @ sp.diags(1.0 / c)                            # scaled columns, same sparsity
     mt = m / c
-    rhs = Xs.T @ (sw[:, None] * ty)                       # Zᵀ diag(sw) ỹ  (Σ sw ỹ = 0)
-    rhs = np.asarray(rhs).reshape(p, t)
+    rhs = np.asarray(X.T @ (sw[:, None] * ty)).reshape(p, t) / c[:, None]  # Zᵀ diag(sw) ỹ
     if p <= GRAM_MAX_FEATURES:
-        G = (Xs.T @ Xs.multiply(sw[:, None]).tocsr()).toarray()
-        G -= np.outer(mt, mt)
+        G = scaled_gram(X @ sp.diags(1.0 / c), sw, mt)   # scaled columns, same sparsity
         v, df = _solve_gram(G, rhs, lam, pen)
         coef, intercept = _coefficients(v, c, m, y_mean, fit_intercept)
         return coef, intercept, df, 1
-    v, n_iter = _solve_cg(Xs, mt, sw, rhs, lam, pen, tol, max_iter)
+    with one_blas_thread():          # vector operations of length p: threads only wait
+        v, n_iter = _solve_cg(X, c, mt, sw, rhs, lam, pen, tol, max_iter)
     coef, intercept = _coefficients(v, c, m, y_mean, fit_intercept)
     return coef, intercept, None, n_iter
 
 
+def scaled_gram(Xs, sw, mt):
+    """``Σ sw_i z_i z_iᵀ = Xsᵀ diag(sw) Xs − m̃ m̃ᵀ`` (dense ``p × p``) of a sparse ``Xs`` whose
+    columns are already scaled, ``m̃`` their weighted means (zero without centring) and
+    ``Σ sw = 1``."""
+    G = (Xs.T @ Xs.multiply(sw[:, None]).tocsr()).toarray()
+    G -= np.outer(mt, mt)
+    return G
+
+
 def _solve_gram(G, rhs, lam, pen):
-    """Eliminate the unpenalized block, then one eigendecomposition for every λ."""
+    """One λ > 0 for every target and every column penalized: one Cholesky factorization.
+    Otherwise (or when ``G + λI`` is too ill-conditioned for it): eliminate the unpenalized
+    block, then one eigendecomposition for every λ."""
+    if pen.all() and lam[0] > 0 and np.all(lam == lam[0]):
+        try:
+            v, df = cholesky_gram_solve(G.copy(), rhs, lam[0])
+            return v, np.full(rhs.shape[1], df)
+        except np.linalg.LinAlgError:
+            pass
     P, U = np.flatnonzero(pen), np.flatnonzero(~pen)
     Gpp, bp = G[np.ix_(P, P)], rhs[P]
     if U.size:
@@ -135,18 +164,20 @@ def _solve_gram(G, rhs, lam, pen):
     return v, df
 
 
-def _solve_cg(Xs, mt, sw, rhs, lam, pen, tol, max_iter):
-    n, p = Xs.shape
-    XsT = Xs.T.tocsr()
-    diagG = np.asarray(Xs.multiply(Xs).T @ sw).ravel() - mt * mt
+def _solve_cg(X, c, mt, sw, rhs, lam, pen, tol, max_iter):
+    """CG on ``(G + λP) v = rhs`` with ``G u = Xᵀ(sw ⊙ (X ũ − m·ũ)) / c`` (``ũ = u / c``): the
+    products read ``X`` and its transpose (a CSC view), no scaled copy."""
+    n, p = X.shape
+    XT = X.T
+    diagG = np.asarray(X.multiply(X).T @ sw).ravel() / (c * c) - mt * mt
     v = np.zeros((p, rhs.shape[1]))
     iters = 0
     for k in range(rhs.shape[1]):
         a = lam[k] * pen
 
         def matvec(u, a=a):
-            r = Xs @ u - mt @ u
-            g = XsT @ (sw * r) - mt * (sw @ r)
+            r = X @ (u / c) - mt @ u
+            g = (XT @ (sw * r)) / c - mt * (sw @ r)
             return g + a * u
         A = LinearOperator((p, p), matvec=matvec, dtype=np.float64)
         M = LinearOperator((p, p), matvec=lambda u, dg=np.maximum(diagG + a, _EPS): u / dg,
@@ -165,3 +196,78 @@ def _solve_cg(Xs, mt, sw, rhs, lam, pen, tol, max_iter):
         v[:, k] = sol
         iters = max(iters, count[0])
     return v, iters
+
+
+class ImplicitDesign:
+    """``Z = diag(√s)(Xs − 1 m̃ᵀ)`` of a CSR ``Xs`` (columns already scaled, ``m̃`` their means),
+    never formed: ``Z @ V`` and row blocks ``Z[rows]`` (implicit again) are what the blocked
+    leave-one-out and GCV evaluations of :class:`~shrinkage.solvers.ridge.RidgeDecomposition`
+    read. ``m̃ᵀV`` is computed once per ``V`` and shared by the row blocks."""
+
+    def __init__(self, Xs, mt, sqrt_sw, _cache=None):
+        self.Xs, self.mt, self.sqrt_sw = Xs, mt, sqrt_sw
+        self.shape = Xs.shape
+        self._cache = [None, None] if _cache is None else _cache      # [V, m̃ᵀV]
+
+    def __getitem__(self, rows):
+        return ImplicitDesign(self.Xs[rows], self.mt,
+                              None if self.sqrt_sw is None else self.sqrt_sw[rows], self._cache)
+
+    def __matmul__(self, V):
+        if self._cache[0] is not V:
+            self._cache[:] = [V, self.mt @ V]
+        out = np.asarray(self.Xs @ V) - self._cache[1]
+        if self.sqrt_sw is not None:
+            out *= self.sqrt_sw[:, None]
+        return out
+
+
+def sparse_decompose(X, y, sample_weight=None, *, fit_intercept=True, standardize=True,
+                     penalty_factor=None):
+    """The :class:`~shrinkage.solvers.ridge.RidgeDecomposition` of a CSR/CSC ``X`` (module
+    docstring), equal to that of the dense copy: its ``loo_residual_blocks``,
+    ``gcv_term_blocks``, ``path`` and ``df`` serve any λ grid.
+
+    Parameters
+    ----------
+    X : sparse matrix of shape (n_samples, n_features)
+        At most ``GRAM_MAX_FEATURES`` columns.
+    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+    sample_weight : ndarray of shape (n_samples,), optional
+        Raw weights (positive).
+    fit_intercept, standardize : bool
+    penalty_factor : ndarray of shape (n_features,), optional
+        Positive factors (an unpenalized column is refused).
+
+    Returns
+    -------
+    RidgeDecomposition
+    """
+    n, p = X.shape
+    if p > GRAM_MAX_FEATURES:
+        raise TypeError(f"exact leave-one-out, GCV and the evidence on sparse X decompose its "
+                        f"p × p Gram matrix, for at most {GRAM_MAX_FEATURES} columns; X has {p}: "
+                        "use K-fold cross-validation (cv=5), or select columns")
+    X = X.tocsr().astype(np.float64, copy=False)
+    y2 = np.asarray(y, dtype=np.float64)
+    y2 = y2[:, None] if y2.ndim == 1 else y2
+    sw, m, c, pen, y_mean, ty = _prepare(X, y2, sample_weight, fit_intercept, standardize,
+                                         penalty_factor)
+    if not pen.all():
+        raise TypeError("leave-one-out, GCV and the evidence on sparse X take no unpenalized "
+                        "column (penalty_factor == 0); give it a small positive factor, or "
+                        "pass X.toarray()")
+    S = float(n) if sample_weight is None else float(np.sum(sample_weight))
+    sqrt_sw = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, np.float64))
+    Xs = (X @ sp.diags(1.0 / c)).tocsr()
+    mt = m / c
+    w, V = np.linalg.eigh(S * scaled_gram(Xs, sw, mt))
+    keep = w > max(n, p) * _EPS * max(w[-1], 0.0) if p else np.zeros(0, bool)
+    d2, V = w[keep], V[:, keep]
+    q = V.T @ (S * np.asarray(Xs.T @ (sw[:, None] * ty)).reshape(p, -1))      # Vᵀ Zᵀ ỹ
+    prob = RidgeProblem(Z=ImplicitDesign(Xs, mt, sqrt_sw),
+                        y=ty if sqrt_sw is None else ty * sqrt_sw[:, None], sqrt_sw=sqrt_sw,
+                        S=S, n_rows=n, x_mean=m, x_scale=c, y_mean=y_mean,
+                        pen_idx=np.arange(p), unpen_idx=np.zeros(0, dtype=int),
+                        fit_intercept=fit_intercept)
+    return RidgeDecomposition(prob, d2, V, None, q, "eigh-sparse-gram")
