@@ -301,6 +301,16 @@ def _search(search, X, y, enabled, edge_advice=True, sample_weight=None, groups=
 def summary(est, X, y, top: int = 10, sample_weight=None, names=None) -> dict:
     """λ, λ_min / λ_1se, df, the CV score at the chosen λ, training score and the largest
     coefficients (by the size of ``w_j·sd_j``, comparable across features)."""
+    return summary_from_fit(est, train_score=float(est.score(X, y, sample_weight=sample_weight)),
+                            names=names, sd=column_sd(X), df=effective_df(est, X, y), top=top,
+                            infer_df=False)
+
+
+def summary_from_fit(est, *, train_score, names, sd, df=None, top: int = 10,
+                     infer_df=True) -> dict:
+    """:func:`summary` from what the data gave: the training score, the columns' names and
+    standard deviations (on a cluster these come from blockwise reductions) and ``df``
+    (``infer_df``: when None, the CV path's at the chosen λ, else ``df_``)."""
     out = {"model": type(est).__name__}
     lam = getattr(est, "lam_", None)
     if lam is not None and np.ndim(lam) > 0:
@@ -316,16 +326,29 @@ def summary(est, X, y, top: int = 10, sample_weight=None, names=None) -> dict:
         out["cv_scoring"] = res.get("scoring")
         out["cv_score"] = float(res["mean_score"][i])
         out["cv_se"] = float(res["se_score"][i])
-    out["df"] = effective_df(est, X, y)
+        if infer_df and df is None and "df" in res and np.isfinite(res["df"][i]):
+            df = float(res["df"][i])
+    if infer_df and df is None and hasattr(est, "df_"):
+        df = float(np.ravel(est.df_)[0])
+    out["df"] = df
     if hasattr(est, "coef_"):
         out["n_nonzero"] = int(np.count_nonzero(est.coef_))
         out["n_coef"] = int(np.size(est.coef_))
-    out["train_score"] = float(est.score(X, y, sample_weight=sample_weight))
+    out["train_score"] = float(train_score)
     if hasattr(est, "classes_"):
         from .._preprocess import plain
         out["classes"] = [plain(c) for c in est.classes_]
-    out["coefficients"] = top_coefficients(est, X, top, names=names)
+    out["coefficients"] = top_coefficients(est, None, top, names=names, sd=sd)
     return out
+
+
+def column_sd(X):
+    """Population standard deviations of the columns of ``X`` (dense or scipy sparse)."""
+    import scipy.sparse as sp
+    if sp.issparse(X):
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        return np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean ** 2, 0))
+    return np.asarray(X, float).std(axis=0)
 
 
 def effective_df(est, X, y):
@@ -347,20 +370,17 @@ def effective_df(est, X, y):
     return float(np.ravel(est.effective_df(X))[0])
 
 
-def top_coefficients(est, X, k: int = 10, names=None) -> list[dict]:
+def top_coefficients(est, X, k: int = 10, names=None, sd=None) -> list[dict]:
     """The ``k`` coefficients with the largest ``|w_j|·sd_j`` (linear models; [] otherwise);
-    ``X`` may be a scipy sparse matrix (``names`` then gives its columns)."""
-    import scipy.sparse as sp
+    ``X`` may be a scipy sparse matrix (``names`` then gives its columns), or None with the
+    columns' standard deviations ``sd`` given."""
     if not hasattr(est, "coef_"):
         return []
     coef = np.atleast_2d(np.asarray(est.coef_, float))
     if names is None:
         names = list(getattr(X, "columns", [f"x{j}" for j in range(coef.shape[1])]))
-    if sp.issparse(X):
-        mean = np.asarray(X.mean(axis=0)).ravel()
-        sd = np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean ** 2, 0))
-    else:
-        sd = np.asarray(X, float).std(axis=0)
+    if sd is None:
+        sd = column_sd(X)
     size = np.abs(coef * sd).max(axis=0)
     order = np.argsort(-size, kind="stable")[:k]
     rows = []

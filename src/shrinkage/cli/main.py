@@ -50,7 +50,8 @@ EXAMPLES = {
   shrinkage fit eu.csv --target y --sep ';' --decimal ','
   shrinkage fit visits.csv --target cost --weights exposure --groups patient --id visit
   shrinkage fit wine.csv --target target --model mlp --hidden 32,16 --cv 5
-  shrinkage fit X.npz --target-file labels.csv --model logistic   # a scipy sparse matrix""",
+  shrinkage fit X.npz --target-file labels.csv --model logistic   # a scipy sparse matrix
+  shrinkage fit 'events/*.parquet' --target y --scheduler tcp://10.0.0.5:8786   # on a cluster""",
     "predict": """Examples:
   shrinkage predict diabetes.shrinkage new_patients.csv > predictions.csv
   shrinkage predict model.shrinkage new.csv --proba --out predictions.parquet
@@ -243,7 +244,9 @@ def _data_and_out(p, out_default, out_metavar, out_help, *, matrix=False):
     sparse matrix, with ``--target-file``)."""
     p.add_argument("data", metavar="DATA",
                    help="a .csv or .parquet file" + (", or a scipy sparse matrix (.npz, from "
-                                                      "scipy.sparse.save_npz) with --target-file"
+                                                      "scipy.sparse.save_npz) with --target-file, "
+                                                      "or a directory or glob of Parquet files "
+                                                      "(fitted on a Dask cluster, --scheduler)"
                                                       if matrix else ""))
     _data_args(p, target_required=not matrix)
     if matrix:
@@ -322,6 +325,11 @@ def _build_parser() -> argparse.ArgumentParser:
     _data_and_out(fit, None, "MODEL", "write the fitted model (and its preprocessing) to this file",
                   matrix=True)
     _fit_args(fit)
+    fit.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="fit on a Dask cluster: the scheduler's address (tcp://host:8786). "
+                          "DATA may then be a directory or a glob of Parquet files read as one "
+                          "dataset; without --scheduler such a DATA starts a local cluster "
+                          "sized to this machine (needs shrinkage[dask]; numeric columns only)")
     fit.add_argument("--summary", action="store_true",
                      help="also print the coefficient table (estimate, standard error, z, "
                           "p-value, 95%% interval; ridge and L2 logistic models): maximum "

@@ -157,6 +157,28 @@ def print_summary(summ, out):
         out.say(table(rows, heads))
 
 
+def _fit_on_cluster(args, out, fit_on_cluster) -> int:
+    """``fit`` on a Parquet dataset (a directory or glob) on a Dask cluster."""
+    if getattr(args, "summary", False):
+        raise ValueError("--summary needs the rows in memory; fit the dataset without it, or "
+                         "a single file")
+    if args.data.lower().endswith(".npz"):
+        raise ValueError("--scheduler fits a Parquet dataset (a directory or a glob of "
+                         ".parquet files), not a .npz matrix")
+    est, summ = fit_on_cluster(args, out)
+    print_summary(summ, out)
+    notes = fit_warnings(est, summ, {}, args)
+    for note in notes:
+        out.note(f"shrinkage: warning: {note}")
+    out.put(**summ, warnings=notes)
+    if args.out:
+        from ..io import save
+        save(est, args.out, preprocessing=None, extra={"summary": _jsonable(summ)})
+        out.say(f"\nmodel written to {args.out}")
+        out.put(out_path=args.out)
+    return out.finish()
+
+
 def _coefficients_heading(summ) -> str:
     """What the coefficient table shows: for two classes, which one a positive value favours;
     for more, that each class has its own column."""
@@ -176,6 +198,9 @@ def cmd_fit(args, out) -> int:
                                                           "mlp"):
         raise ValueError(f"--summary covers ridge and L2 logistic models, not --model "
                          f"{args.model} (after an L1 penalty standard errors would not hold)")
+    from ._cluster import fit_on_cluster, is_dataset
+    if is_dataset(args.data) or getattr(args, "scheduler", None):
+        return _fit_on_cluster(args, out, fit_on_cluster)
     est, data, summ = fit_from_args(args, out)
     X, y, spec = data.X, data.y, data.spec
     interrupted = bool(getattr(est, "interrupted_", False))    # with --keep-interrupted

@@ -82,20 +82,23 @@ class DaskMethods:
     """Prediction on Dask input: ``_dask_map(method, X)`` applies the in-memory ``method`` to
     every row block (a Dask array back); ``_dask_score`` reduces R² or accuracy blockwise."""
 
-    def _dask_map(self, method, X, *, with_frame=False):
+    def _dask_map(self, method, X, *, known_rows=False):
+        """The in-memory ``method`` applied to every row block of ``X`` (a Dask array back;
+        ``known_rows``: with its rows per block computed, for :meth:`_dask_score`)."""
         from sklearn.utils.validation import check_is_fitted
+
+        from ..solvers.blockwise import _as_array
 
         check_is_fitted(self)
         import dask.array as da
 
-        from_frame = getattr(X, "ndim", 0) == 2 and hasattr(X, "columns")
-        if from_frame:
+        if getattr(X, "ndim", 0) == 2 and hasattr(X, "columns"):
             names = [str(c) for c in X.columns]
             known = getattr(self, "feature_names_in_", None)
             if known is not None and list(known) != names:
                 raise ValueError(f"X has columns {names[:5]}…, the model was fitted on "
                                  f"{list(known)[:5]}…; pass the same columns in the same order")
-            X = X.to_dask_array(lengths=True)
+            X = _as_array(X, "X", numeric=True) if known_rows else X.to_dask_array()
         if not isinstance(X, da.Array) or X.ndim != 2:
             raise ValueError("X must be a 2-D Dask array or DataFrame")
         if len(X.chunks[1]) > 1:
@@ -108,14 +111,13 @@ class DaskMethods:
             del est.feature_names_in_
         probe = getattr(est, method)(np.zeros((1, X.shape[1]), dtype=X.dtype))
         chunks = (X.chunks[0],) if probe.ndim == 1 else (X.chunks[0], (probe.shape[1],))
-        out = X.map_blocks(lambda b: _predict_block(est, method, b), dtype=probe.dtype,
+        return X.map_blocks(lambda b: _predict_block(est, method, b), dtype=probe.dtype,
                             chunks=chunks, drop_axis=1 if probe.ndim == 1 else None)
-        return (out, from_frame) if with_frame else out
 
     def _dask_score(self, X, y, sample_weight, classifier):
         """R² (regressors) or accuracy (classifiers), reduced blockwise."""
-        pred, from_frame = self._dask_map("predict", X, with_frame=True)
-        blocks = RowBlocks.of_rows(pred, from_frame)
+        pred = self._dask_map("predict", X, known_rows=True)
+        blocks = RowBlocks.of_rows(pred)
         blocks.y, blocks.s = blocks.align(y, "y"), blocks.align(sample_weight, "sample_weight")
         parts = blocks.reduce(_score_block, classifier)
         if classifier:

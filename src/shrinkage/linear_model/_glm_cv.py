@@ -213,9 +213,7 @@ class GLMRegressorCV(_GLMBase):
     def _datafit(self):
         return self._single(0.0)._datafit()
 
-    @property
-    def _accepts_sparse(self):
-        return False
+    _accepts_sparse = False        # dense X for now (the fold paths' solver is dense)
 
     @fill_doc
     def fit(self, X, y, sample_weight=None, offset=None, groups=None):

@@ -71,7 +71,9 @@ def _column_names(df):
 
 def _as_array(obj, what, *, numeric):
     """A dask DataFrame/Series as a Dask array with known chunk sizes (one pass over its
-    partitions' lengths); text columns refused by name when ``numeric``."""
+    blocks' lengths: ``compute_chunk_sizes`` of the array itself, since Dask may fuse small
+    partitions of a Parquet dataset into fewer blocks than ``npartitions``); text columns
+    refused by name when ``numeric``."""
     import pandas as pd
 
     if getattr(obj, "ndim", 0) == 2 and hasattr(obj, "columns"):          # a DataFrame
@@ -81,10 +83,16 @@ def _as_array(obj, what, *, numeric):
             if bad:
                 raise ValueError(f"{what} has non-numeric column(s) {bad}; encode them (e.g. "
                                  "one-hot with dask_ml.preprocessing or pandas) or drop them")
-        return obj.to_dask_array(lengths=True)
+        return _with_chunk_sizes(obj.to_dask_array())
     if hasattr(obj, "to_dask_array"):                       # a Series
-        return obj.to_dask_array(lengths=True)
+        return _with_chunk_sizes(obj.to_dask_array())
     return obj
+
+
+def _with_chunk_sizes(arr):
+    if any(np.isnan(c) for c in arr.chunks[0]):
+        arr.compute_chunk_sizes()
+    return arr
 
 
 @dataclass
@@ -104,7 +112,6 @@ class RowBlocks:
     p: int
     feature_names: np.ndarray | None = None
     rows: tuple = ()
-    from_frame: bool = False
 
     @classmethod
     def from_inputs(cls, X, y=None, sample_weight=None, fold_ids=None, *, numeric_y=True):
@@ -143,21 +150,20 @@ class RowBlocks:
         rows = X.chunks[0]
 
         starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
-        out = cls(list(X.to_delayed().ravel()), None, None, None, starts, n, p, names, rows,
-                  x_parts is not None)
+        out = cls(list(X.to_delayed().ravel()), None, None, None, starts, n, p, names, rows)
         out.y = out.align(y, "y")
         out.s = out.align(sample_weight, "sample_weight")
         out.fold = out.align(fold_ids, "fold ids")
         return out
 
     @classmethod
-    def of_rows(cls, arr, from_frame=False):
+    def of_rows(cls, arr):
         """Blocks of a Dask array whose rows are already validated (predictions), to align
         targets and weights with."""
         rows = arr.chunks[0]
         starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
         return cls(list(arr.to_delayed().ravel()), None, None, None, starts, int(arr.shape[0]),
-                   1, None, rows, from_frame)
+                   1, None, rows)
 
     def align(self, v, what):
         """``v`` (one entry or row per row of ``X``) as delayed blocks matching ``X``'s."""
@@ -179,12 +185,7 @@ class RowBlocks:
         if int(v.shape[0]) != n:
             raise ValueError(f"{what} has {int(v.shape[0])} rows but X has {n}; pass one entry "
                              "per row of X")
-        if self.from_frame and v.chunks[0] != rows:
-            raise ValueError(
-                f"X and {what} are partitioned differently (rows per partition "
-                f"{list(rows)[:4]}… vs {list(v.chunks[0])[:4]}…), so their rows cannot be "
-                "matched; take both from the same DataFrame")
-        if v.chunks[0] != rows:
+        if v.chunks[0] != rows:             # rows match by position (same row counts)
             v = v.rechunk({0: rows})                # arrays: rows match by position
         if v.ndim == 2 and len(v.chunks[1]) > 1:
             v = v.rechunk({1: -1})
@@ -222,7 +223,7 @@ class RowBlocks:
                 f"{type(cv).__name__}: a scikit-learn splitter would need every row's index "
                 "on the client")
         out = RowBlocks(self.X, self.y, self.s, fold, self.starts, self.n, self.p,
-                        self.feature_names, self.rows, self.from_frame)
+                        self.feature_names, self.rows)
         return out, labels
 
     def reduce(self, func, *args):
