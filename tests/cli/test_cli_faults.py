@@ -67,6 +67,10 @@ def test_a_one_hot_name_that_collides_with_a_column_names_both(tmp_path, call):
 
 def test_a_directory_given_as_data_is_named_as_a_directory(tmp_path, call):
     one_line_error(call("fit", tmp_path, "--target", "price"),
+                   f"data file {str(tmp_path)!r} is a directory with no data files; give a "
+                   ".csv, .tsv or .parquet file, or a directory of .parquet files (fitted on a "
+                   "Dask cluster)")
+    one_line_error(call("path", tmp_path, "--target", "price"),
                    f"data file {str(tmp_path)!r} is a directory; give a .csv, .tsv or .parquet "
                    "file")
 

@@ -34,7 +34,9 @@ def _read(path):
     if os.path.isdir(path):
         files = [f for f in sorted(os.listdir(path)) if not f.startswith((".", "_"))]
         if not files:
-            raise ValueError(f"the directory {path!r} holds no data files")
+            raise ValueError(f"data file {path!r} is a directory with no data files; give a "
+                             ".csv, .tsv or .parquet file, or a directory of .parquet files "
+                             "(fitted on a Dask cluster)")
         others = [f for f in files if not f.lower().endswith((".parquet", ".pq"))]
         if others:
             raise ValueError(f"the directory {path!r} holds files that are not Parquet "

@@ -179,10 +179,17 @@ def _y_ndim(y):
     return 2 if getattr(y, "ndim", 1) == 2 else 1
 
 
-def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, lam_floor):
+def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, extend=None):
     """RidgeCV's ``(full, evaluate, n_repeats, y_ndim)`` on Dask data (see
     :meth:`RidgeCV._evaluator`); with ``cv="evidence"`` ``evaluate`` is None and ``full`` the
-    decomposition for :func:`~shrinkage.selection.evidence.ridge_evidence_lam`."""
+    decomposition for :func:`~shrinkage.selection.evidence.ridge_evidence_lam`.
+
+    ``extend``: ``(decades, max_extensions)`` of the automatic grid's extensions. Leave-one-out
+    and GCV then score, in the first pass over the blocks, every λ the extensions could ask
+    for (:func:`_reachable`): each extension would otherwise cost a pass over the data, while
+    a λ more costs a few multiply-adds per row."""
+    from ..selection.grid import ridge_flat_limits     # selection/ loads on a CV fit only
+
     _refuse_groups(groups)
     blocks = blocks_for(est, X, y, sample_weight)
     f = check_penalty_factor(est.penalty_factor, blocks.p)
@@ -215,11 +222,25 @@ def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, lam_floor):
                       y_mean=full.problem.y_mean, fit_intercept=est.fit_intercept,
                       cv=cv, scoring=est.scoring)
 
+        cache = {"lam": np.zeros(0)}
+
         def evaluate(lams):
-            accs = blocks.reduce(_loo_block, consts, np.asarray(lams, dtype=float))
-            (mean, se), *others = [acc.result() for acc in accs]
-            extra = {"extra:" + sc.name: m[:, None] for sc, (m, _) in zip(scores[1:], others)}
-            return {"lam": lams, "mean": mean, "se": se, **extra}
+            lams = np.asarray(lams, dtype=float)
+            known = cache["lam"]
+            found = [np.flatnonzero(np.isclose(known, v, rtol=1e-10, atol=0)) for v in lams]
+            if any(f.size == 0 for f in found):
+                todo = lams if extend is None or known.size else \
+                    _reachable(lams, extend, ridge_flat_limits(full.d2, full.problem.S))
+                accs = blocks.reduce(_loo_block, consts, todo)
+                (mean, se), *others = [acc.result() for acc in accs]
+                new = {"lam": todo, "mean": mean, "se": se,
+                       **{"extra:" + sc.name: m[:, None] for sc, (m, _) in
+                          zip(scores[1:], others)}}
+                for k, v in new.items():
+                    cache[k] = np.concatenate([cache[k], v]) if k in cache else v
+                return evaluate(lams)
+            idx = np.array([f[0] for f in found])
+            return {k: (lams if k == "lam" else v[idx]) for k, v in cache.items()}
         return full, evaluate, 1, _y_ndim(y)
 
     if any(sc.name != "neg_mean_squared_error" for sc in scores):
@@ -234,6 +255,28 @@ def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, lam_floor):
     def evaluate(lams):
         return {"lam": lams, "fold_scores": _moment_fold_scores(decs, raws, lams)}
     return full, evaluate, 1, _y_ndim(y)
+
+
+def _reachable(lams, extend, limits):
+    """``lams`` and every λ that :func:`~shrinkage.selection.grid.extend_while_on_edge` could
+    add to them (either side, each extension from the grid so far, cut at ``limits``)."""
+    from ..selection.grid import extension
+
+    decades, max_extensions = extend
+    lo, hi = limits
+    out = [lams]
+    for side in ("low", "high"):
+        grid = lams
+        for _ in range(max_extensions):
+            if np.min(grid) <= lo if side == "low" else np.max(grid) >= hi:
+                break
+            new = extension(grid, side, decades)
+            beyond = np.flatnonzero(new <= lo if side == "low" else new >= hi)
+            if beyond.size:
+                new = new[:beyond[0] + 1] if side == "low" else new[beyond[-1]:]
+            out.append(new)
+            grid = np.concatenate([grid, new])
+    return np.concatenate(out)
 
 
 def _moment_fold_scores(decs, raws, lams):

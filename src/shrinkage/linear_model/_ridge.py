@@ -373,8 +373,9 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         lams = check_lams(self.lams)
         scores = get_scores(self.scoring, classification=False)
         parse_rule(self.rule)
-        full, evaluate, n_repeats, y_ndim = ridge_cv_evaluator(self, X, y, sample_weight, groups,
-                                                               scores, None)
+        full, evaluate, n_repeats, y_ndim = ridge_cv_evaluator(
+            self, X, y, sample_weight, groups, scores,
+            extend=None if not isinstance(lams, int) else (_DECADES, _MAX_EXTENSIONS))
         if evaluate is None:                                  # cv="evidence"
             _evidence_rule(self.rule)
             return self._evidence_choice(full, None if isinstance(lams, int) else lams, y_ndim)
