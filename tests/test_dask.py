@@ -261,12 +261,15 @@ def test_shuffled_folds_are_balanced_and_reproducible(client):
 def test_in_memory_cv_runs_its_folds_on_the_cluster_through_joblib(client):
     X, y, _ = regression(seed=9)
     Xc, yc, _ = classification(seed=9)
+    from shrinkage.selection import LamSearchCV
     serial = [ElasticNetCV(lams=20).fit(X, y), RidgeCV(cv=5, lams=20).fit(X, y),
-              LogisticRegressionCV(lams=8).fit(Xc, yc)]
+              LogisticRegressionCV(lams=8).fit(Xc, yc),
+              LamSearchCV(Lasso(), lams=np.geomspace(1, 1e-3, 6), cv=3).fit(X, y)]
     with parallel_config(backend="dask"):
         para = [ElasticNetCV(lams=20, n_jobs=2).fit(X, y),
                 RidgeCV(cv=5, lams=20, n_jobs=2).fit(X, y),
-                LogisticRegressionCV(lams=8, n_jobs=2).fit(Xc, yc)]
+                LogisticRegressionCV(lams=8, n_jobs=2).fit(Xc, yc),
+                LamSearchCV(Lasso(), lams=np.geomspace(1, 1e-3, 6), cv=3, n_jobs=2).fit(X, y)]
     for s, p in zip(serial, para):
         assert p.lam_ == s.lam_
         np.testing.assert_allclose(p.cv_results_["mean_score"], s.cv_results_["mean_score"],
