@@ -108,18 +108,22 @@ def logistic_objective_dask(est, info, stats, fold, lam, pf):
     return obj
 
 
-def null_gradient_dask(obj, class_sums):
-    """The data gradient at the null model (zero coefficients, the intercept of the class
-    shares), in standardized coordinates, shape (K, p): what
-    :func:`~shrinkage.selection.grid.smooth_grid_top` reads."""
-    shares = class_sums / class_sums.sum()
-    K = class_sums.size
-    Y = (np.arange(K) == 1).astype(float) if obj.binary else np.eye(K)
-    c = np.atleast_1d(obj.datafit.null_eta(Y, shares)).astype(float)
+def null_theta(obj, class_sums):
+    """θ of the null model: zero coefficients, the intercepts of the class shares (the
+    datafit's ``null_eta`` of one row per class, weighted by its share)."""
     theta = np.zeros(obj.n_theta)
     if obj.fit_intercept:
-        theta[obj.K * obj.p:] = c
-    g = obj._pass(theta)["gradient"]
+        K = class_sums.size
+        Y = (np.arange(K) == 1).astype(float) if obj.binary else np.eye(K)
+        theta[obj.K * obj.p:] = np.atleast_1d(
+            obj.datafit.null_eta(Y, class_sums / class_sums.sum())).astype(float)
+    return theta
+
+
+def null_gradient_dask(obj, class_sums):
+    """The data gradient at the null model (:func:`null_theta`), in standardized coordinates,
+    shape (K, p): what :func:`~shrinkage.selection.grid.smooth_grid_top` reads."""
+    g = obj._pass(null_theta(obj, class_sums))["gradient"]
     return g[: obj.K * obj.p].reshape(obj.K, obj.p)
 
 
@@ -212,7 +216,7 @@ def logistic_cv_parts(est, X, y, sample_weight, groups, scores, cv_tol):
     return full, _DaskLogisticEngine(info, folds, est.scoring, len(scores)), 1, info.classes
 
 
-def fit_logistic(est, X, y, sample_weight, lam, pf_check=True):
+def fit_logistic(est, X, y, sample_weight, lam):
     """``LogisticRegression.fit`` (L2) on Dask data: the solver's result and the classes."""
     from ..solvers.smooth import solve_smooth
 
@@ -220,6 +224,8 @@ def fit_logistic(est, X, y, sample_weight, lam, pf_check=True):
     stats = info.stats
     pf = check_penalty_factor(est.penalty_factor, info.blocks.p)
     obj = logistic_objective_dask(est, info, stats, None, lam, pf)
-    res = solve_smooth(obj, solver="newton-cholesky", tol=float(est.tol), max_iter=est.max_iter)
+    # from the null model rather than zero: one Newton pass over the data fewer, typically
+    res = solve_smooth(obj, theta0=null_theta(obj, stats[None][4]), solver="newton-cholesky",
+                       tol=float(est.tol), max_iter=est.max_iter)
     return res, info.classes
 

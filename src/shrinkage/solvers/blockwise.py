@@ -498,6 +498,11 @@ class BlockwiseObjective(SmoothObjective):
         self.n_passes = 0
         self.set_lam(lam)
 
+    @property
+    def hessian_is_free(self) -> bool:
+        """Every pass forms the Hessian (a small one): Newton then uses it at every step."""
+        return self.n_theta <= _HESSIAN_ALWAYS
+
     def _pass(self, theta, hessian=False):
         key = self._memo.get("theta")
         if key is not None and np.array_equal(key, theta) and (not hessian or "hessian" in self._memo):

@@ -217,8 +217,11 @@ def _newton_cholesky(obj, theta, tol, max_iter, cache):
         theta, J, eta, t = ls
         g = obj.gradient(theta, eta)
         gmax_new = float(np.max(np.abs(g)))
-        # refresh after a reused Hessian that contracted poorly, or after a damped step
-        fresh = (not fresh and gmax_new > _CONTRACT * gmax) or t < 1.0
+        # refresh after a reused Hessian that contracted poorly, or after a damped step; or
+        # always, where the objective formed it with the gradient (``hessian_is_free``: a
+        # pass over Dask blocks, :class:`~shrinkage.solvers.blockwise.BlockwiseObjective`)
+        fresh = (not fresh and gmax_new > _CONTRACT * gmax) or t < 1.0 or \
+            getattr(obj, "hessian_is_free", False)
         gmax = gmax_new
     return theta, n_iter, gmax, cache.n_hessian
 
