@@ -139,6 +139,26 @@ def test_plot_path_from_estimator(ridge_cv, diabetes):
     assert "λ_min = " + f"{ridge_cv.lam_min_:.3g}" in legend_texts(ax)
 
 
+def test_plot_path_on_the_standardized_scale_shows_w_times_sd(ridge_cv, diabetes):
+    """Issue 16: "the CLI report draws the path on the original scale where one feature
+    dominates": scale="standardized" draws w_j·sd_j, which the report and the CLI use for
+    standardized models."""
+    X, y = diabetes
+    X = X.assign(age=X["age"] * 1000.0)                  # one feature in tiny units
+    lams = ridge_cv.cv_results_["lam"]
+    fig = render(plot_path(Ridge(), X, y, lams=lams, scale="standardized"))
+    ax = fig.axes[0]
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) == lams.size]
+    path = coefficient_path(Ridge(), X, y, lams)
+    order = np.argsort(lams)
+    sd = X.to_numpy().std(axis=0)
+    for j, line in enumerate(curves):
+        np.testing.assert_allclose(line.get_ydata(), path.coef[order, j] * sd[j], rtol=1e-12)
+    assert ax.get_ylabel() == "coefficient × sd (standardized scale)"
+    with pytest.raises(ValueError, match="needs X"):
+        plot_path(path, scale="standardized")
+
+
 def test_plot_path_result_multitarget_and_zero_lam():
     rng = np.random.default_rng(1)
     X, Y = rng.normal(size=(30, 3)), rng.normal(size=(30, 2))

@@ -51,7 +51,10 @@ def cmd_path(args, out) -> int:
     X, y, task, est = _prepared(args)
     lams = _grid(est, X, y, task, args.lams)
     path = coefficient_path(est, X, y, lams)
-    fig_path = save_figure(plot_path(path), args.out, "path.png")
+    # standardized features are what the penalty compares: draw w·sd so that a feature in
+    # large units does not flatten the others (--no-standardize: the original scale)
+    fig_path = save_figure(plot_path(path, X, scale="standardized" if args.standardize
+                                     else "original"), args.out, "path.png")
     C = path.coef.reshape(path.lams.size, -1)
     rows = [[fmt(lam), fmt(df, ".3g"), int(np.count_nonzero(np.abs(c) > 1e-12))]
             for lam, df, c in zip(path.lams[::max(1, lams.size // 8)],

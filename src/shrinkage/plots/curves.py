@@ -70,7 +70,7 @@ def plot_cv(cv, *, ax=None, flip_neg: bool = True, title: str | None = None):
 
 
 def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True, ax=None,
-              label_top: int = 8, title: str | None = None):
+              label_top: int = 8, title: str | None = None, scale: str = "original"):
     """The regularization path: one line per coefficient against λ (log scale).
 
     Parameters
@@ -92,6 +92,10 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
         smallest λ) are named at the left end of their lines (``ax.texts``).
     title : str, optional
         Default: ``"Regularization path"`` and, when known, the estimator's name.
+    scale : {"original", "standardized"}, default="original"
+        ``"standardized"`` draws ``w_j · sd_j`` (needs ``X``): coefficients comparable across
+        features, so that one feature in large units does not flatten the others (what a
+        ``standardize=True`` model penalizes).
 
     Returns
     -------
@@ -119,8 +123,21 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
         if cv is None and hasattr(path, "cv_results_"):
             cv = path
         path = coefficient_path(path, X, y, lams)
+    if scale not in ("original", "standardized"):
+        raise ValueError(f"scale must be 'original' or 'standardized', got {scale!r}")
     fig, (ax,) = axes_grid(ax)
-    C = path.coef.reshape(path.lams.size, -1)
+    coef = path.coef
+    if scale == "standardized":
+        if X is None:
+            raise ValueError("scale='standardized' needs X (the columns' standard deviations)")
+        import scipy.sparse as sp
+        if sp.issparse(X):
+            mean = np.asarray(X.mean(axis=0)).ravel()
+            sd = np.sqrt(np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean ** 2, 0))
+        else:
+            sd = np.asarray(X, dtype=float).std(axis=0)
+        coef = coef * sd                       # the last axis is the features'
+    C = coef.reshape(path.lams.size, -1)
     names = (path.feature_names if path.coef.ndim == 2 else
              [f"{k}:{f}" for k in range(path.coef.shape[1]) for f in path.feature_names])
     order = np.argsort(path.lams)
@@ -134,7 +151,8 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
         if lam_1se is not None:
             mark_lam(ax, lam_1se, f"λ_1se = {lam_1se:.3g}", color="C2", linestyle=":")
     lam_axis(ax, path.lams)
-    ax.set_ylabel("coefficient (original scale)")
+    ax.set_ylabel("coefficient (original scale)" if scale == "original" else
+                  "coefficient × sd (standardized scale)")
     ax.set_title(title if title is not None else f"Regularization path{owner}")
     if C.shape[1] > _MAX_LEGEND and label_top > 0:     # too many for a legend: name the largest
         first = C[order[0]]

@@ -180,9 +180,12 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
             lam = float(np.max(np.atleast_1d(model.lam_)))
             base = lam if lam > 0 else 1e-2
             lams = np.geomspace(base * 1e3, base * 1e-3, 25)
-        _figure(blocks, lambda: plot_path(model, X, y, lams=lams, cv=res),
-                "Coefficients (original scale) against λ, effective degrees of freedom dashed.",
-                notes)
+        standardized = bool(getattr(model, "standardize", False))
+        _figure(blocks, lambda: plot_path(model, X, y, lams=lams, cv=res,
+                                          scale="standardized" if standardized else "original"),
+                ("Coefficients × their feature's sd (the standardized scale the penalty "
+                 "compares)" if standardized else "Coefficients (original scale)")
+                + " against λ, effective degrees of freedom dashed.", notes)
 
     if X is not None and y is not None and hasattr(model, "predict"):
         from ..plots import plot_classification, plot_residuals
