@@ -486,3 +486,26 @@ def test_roc_and_calibration_equal_scikit_learns():
     fig3 = plot_classification(LogisticRegression().fit(X, y3), X, y3)
     assert len(fig3.axes[0].lines) == 3 + 1                  # one per class and the diagonal
     plt.close("all")
+
+
+def test_the_report_draws_roc_and_calibration_on_held_out_folds():
+    """Issue 16: ROC and calibration "held-out where CV folds exist": a cross-validated
+    logistic model's report draws out-of-fold probabilities at the chosen λ."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from shrinkage import LogisticRegression, LogisticRegressionCV
+    from shrinkage.report.model import _held_out_proba
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(200, 6))
+    y = np.where(X[:, 0] + rng.normal(size=200) > 0, "yes", "no")
+    model = LogisticRegressionCV(lams=10, cv=3).fit(X, y)
+    held = _held_out_proba(model, X, y)
+    ref = cross_val_predict(LogisticRegression(lam=model.lam_), X, y,
+                            cv=StratifiedKFold(5, shuffle=True, random_state=0),
+                            method="predict_proba")
+    np.testing.assert_allclose(held, ref, rtol=1e-10)
+    train_auc = roc_auc_score(y == "yes", model.predict_proba(X)[:, 1])
+    assert roc_auc_score(y == "yes", held[:, 1]) < train_auc        # held out: less optimistic
+    assert _held_out_proba(LogisticRegression().fit(X, y), X, y) is None

@@ -58,7 +58,7 @@ def plot_residuals(model, X, y, *, ax=None, axes=None, data: str = "training dat
 
 
 def plot_classification(model, X, y, *, ax=None, axes=None, data: str = "training data",
-                        n_bins: int = 10):
+                        n_bins: int = 10, proba=None):
     """ROC curves and a calibration (reliability) curve of a fitted classifier.
 
     Two classes: one ROC curve for ``classes_[1]``; more: one per class against the rest.
@@ -72,7 +72,11 @@ def plot_classification(model, X, y, *, ax=None, axes=None, data: str = "trainin
     y : array-like of shape (n_samples,)
     ax, axes : matplotlib Axes, optional
     data : str, default="training data"
+        What the probabilities are of (in the titles), e.g. ``"held-out folds"``.
     n_bins : int, default=10
+    proba : array-like of shape (n_samples, n_classes), optional
+        Probabilities to draw instead of ``model.predict_proba(X)``: e.g. held-out ones from
+        ``sklearn.model_selection.cross_val_predict(..., method="predict_proba")``.
 
     Returns
     -------
@@ -89,7 +93,7 @@ def plot_classification(model, X, y, *, ax=None, axes=None, data: str = "trainin
     """
     from sklearn.calibration import calibration_curve
     from sklearn.metrics import auc, roc_curve
-    P = np.asarray(model.predict_proba(X), dtype=float)
+    P = np.asarray(model.predict_proba(X) if proba is None else proba, dtype=float)
     classes = np.asarray(model.classes_)
     y = np.asarray(y)
     fig, (a, b) = axes_grid(pick_axes(ax, axes, 2), 2)

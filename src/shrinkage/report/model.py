@@ -191,10 +191,15 @@ def model_report(model, X=None, y=None, *, title: str | None = None, summary: di
         from ..plots import plot_classification, plot_residuals
         if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
             blocks.append(Heading("How well it classifies"))
-            _figure(blocks, lambda: plot_classification(model, X, y),
+            held = _held_out_proba(model, X, y)
+            where = ("on held-out folds (each row predicted by the model at the chosen λ fitted "
+                     "without its fold)" if held is not None else
+                     "on the training data (optimistic)")
+            _figure(blocks, lambda: plot_classification(
+                        model, X, y, proba=held,
+                        data="held-out folds" if held is not None else "training data"),
                     "ROC curve (with its AUC) and calibration: the observed frequency of a class "
-                    "against the predicted probability, on the training data (optimistic).",
-                    notes)
+                    f"against the predicted probability, {where}.", notes)
         elif not hasattr(model, "classes_"):
             blocks.append(Heading("Residuals"))
             _figure(blocks, lambda: plot_residuals(model, X, y),
@@ -226,3 +231,24 @@ def write_report(path, model, X=None, y=None, **kwargs) -> str:
     with atomic_write(path, "w", encoding="utf-8") as fh:
         fh.write(page)
     return str(path)
+
+
+def _held_out_proba(model, X, y, n_folds: int = 5):
+    """Out-of-fold class probabilities of a cross-validated L2 logistic model at its chosen λ
+    (``cross_val_predict`` over stratified folds), or None for other models or when a class is
+    too small for the folds."""
+    from .. import LogisticRegression, LogisticRegressionCV
+
+    if not isinstance(model, LogisticRegressionCV):
+        return None
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    counts = np.unique(np.asarray(y), return_counts=True)[1]
+    if counts.min() < n_folds:
+        return None
+    single = LogisticRegression(lam=model.lam_, fit_intercept=model.fit_intercept,
+                                standardize=model.standardize,
+                                penalty_factor=model.penalty_factor,
+                                class_weight=model.class_weight)
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=0)
+    return cross_val_predict(single, X, y, cv=folds, method="predict_proba")
