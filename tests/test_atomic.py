@@ -34,9 +34,13 @@ WRITER = textwrap.dedent("""
 def _interrupted_write(path, signame):
     """A process that is sent ``signame`` halfway through an ``atomic_write``."""
     import shrinkage._atomic
+
+    def default_signals():        # a test run under nohup ignores SIGHUP, and children inherit it
+        for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     return subprocess.run([sys.executable, "-c", WRITER, str(path), signame,
                            shrinkage._atomic.__file__], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, preexec_fn=default_signals)
 
 
 def _temporaries(folder):
