@@ -17,7 +17,7 @@ import zipfile
 
 from ._optional import require
 
-__all__ = ["READABLE", "read_table", "foreign_format", "compression_of"]
+__all__ = ["READABLE", "read_table", "foreign_format", "compression_of", "existing_file"]
 
 READABLE = ("CSV (.csv, .tsv, .txt, also compressed .gz/.bz2/.xz/.zip/.zst) and Parquet "
             "(.parquet)")
@@ -152,6 +152,17 @@ def compression_of(head: bytes) -> str | None:
     return None
 
 
+def existing_file(path, what: str, fix: str) -> str:
+    """``path`` as a string, or a ValueError naming ``what`` it should be: a directory (with
+    ``fix``) or a path that does not exist."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ValueError(f"{what} {path!r} is a directory; {fix}")
+    if not os.path.isfile(path):
+        raise ValueError(f"{what} {path!r} does not exist")
+    return path
+
+
 def read_table(path, sep: str | None = None, decimal: str = "."):
     """Read a CSV (``.csv``, ``.tsv``, ``.txt``, also compressed) or Parquet file into a
     DataFrame; refuse any other format by name, with the way to convert it
@@ -175,12 +186,7 @@ def read_table(path, sep: str | None = None, decimal: str = "."):
         a decimal comma while ``decimal`` is ``"."``.
     """
     pd = require("pandas", "reading data files")
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise ValueError(f"data file {path!r} is a directory; give a .csv, .tsv or .parquet "
-                         "file")
-    if not os.path.isfile(path):
-        raise ValueError(f"data file {path!r} does not exist")
+    path = existing_file(path, "data file", "give a .csv, .tsv or .parquet file")
     if os.path.getsize(path) == 0:
         raise ValueError(f"data file {path!r} is empty")
     with open(path, "rb") as fh:

@@ -276,12 +276,9 @@ def save(model, path, *, preprocessing: dict | None = None, extra: dict | None =
 
 # -- load -------------------------------------------------------------------------------------
 def _open(path):
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise ValueError(f"model file {path!r} is a directory; give the file that "
-                         "shrinkage.io.save or shrinkage fit --out wrote")
-    if not os.path.isfile(path):
-        raise ValueError(f"model file {path!r} does not exist")
+    from ._formats import existing_file
+    path = existing_file(path, "model file",
+                         "give the file that shrinkage.io.save or shrinkage fit --out wrote")
     try:
         return zipfile.ZipFile(path, "r")
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
