@@ -255,6 +255,21 @@ def test_shuffled_folds_are_balanced_and_reproducible(client):
     c = RidgeCV(cv=5).fit(*dask(X, y))
     assert a.lam_ == b.lam_
     assert not np.array_equal(a.cv_results_["fold_scores"], c.cv_results_["fold_scores"])
+    # the fold ids themselves: each block deals its rows to the folds in turn, so the folds'
+    # sizes differ by at most one row per block; without a seed they are KFold's
+    from dask import compute
+    from sklearn.model_selection import KFold
+
+    from shrinkage.solvers.blockwise import RowBlocks
+    blocks = RowBlocks.from_inputs(*dask(X, y))
+    seeded, _ = blocks.with_folds(5, random_state=3)
+    ids = np.concatenate(compute(*seeded.fold))
+    sizes = np.bincount(ids, minlength=5)
+    assert sizes.sum() == 403 and sizes.max() - sizes.min() <= len(blocks.X)
+    plain, _ = blocks.with_folds(5)
+    ids = np.concatenate(compute(*plain.fold))
+    for k, (_, test) in enumerate(KFold(5).split(X)):
+        assert np.array_equal(np.flatnonzero(ids == k), test)
 
 
 @pytest.mark.filterwarnings("ignore:the best λ")

@@ -11,7 +11,7 @@ method); ``score`` is reduced blockwise.
 =====================  ======================================================================
 estimator              on Dask
 =====================  ======================================================================
-Ridge                  the moments of all rows (two passes), solved on the client
+Ridge                  the moments of all rows (one pass), solved on the client
 RidgeCV                ``"loo"``/``"gcv"``: eigendecomposition of the Gram on the client, the
                        held-out residuals' score sums blockwise (one more pass per grid
                        stretch); ``"evidence"``; K-fold: every training fold's moments by
@@ -52,12 +52,12 @@ def is_dask_input(*arrays) -> bool:
     return any(a is not None and is_dask_collection(a) for a in arrays)
 
 
-def blocks_for(est, X, y=None, sample_weight=None, *, numeric_y=True):
+def blocks_for(est, X, y=None, sample_weight=None):
     """:class:`RowBlocks` of the inputs; sets ``n_features_in_`` (and ``feature_names_in_``
     for a DataFrame)."""
     if y is None:
         raise ValueError(f"{type(est).__name__}.fit needs y")
-    blocks = RowBlocks.from_inputs(X, y, sample_weight, numeric_y=numeric_y)
+    blocks = RowBlocks.from_inputs(X, y, sample_weight)
     est.n_features_in_ = blocks.p
     if blocks.feature_names is not None:
         est.feature_names_in_ = blocks.feature_names
@@ -228,7 +228,7 @@ def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, extend=None):
             lams = np.asarray(lams, dtype=float)
             known = cache["lam"]
             found = [np.flatnonzero(np.isclose(known, v, rtol=1e-10, atol=0)) for v in lams]
-            if any(f.size == 0 for f in found):
+            if any(hit.size == 0 for hit in found):
                 todo = lams if extend is None or known.size else \
                     _reachable(lams, extend, ridge_flat_limits(full.d2, full.problem.S))
                 accs = blocks.reduce(_loo_block, consts, todo)
@@ -239,7 +239,7 @@ def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, extend=None):
                 for k, v in new.items():
                     cache[k] = np.concatenate([cache[k], v]) if k in cache else v
                 return evaluate(lams)
-            idx = np.array([f[0] for f in found])
+            idx = np.array([hit[0] for hit in found])
             return {k: (lams if k == "lam" else v[idx]) for k, v in cache.items()}
         return full, evaluate, 1, _y_ndim(y)
 
@@ -259,21 +259,17 @@ def ridge_cv_evaluator(est, X, y, sample_weight, groups, scores, extend=None):
 
 def _reachable(lams, extend, limits):
     """``lams`` and every λ that :func:`~shrinkage.selection.grid.extend_while_on_edge` could
-    add to them (either side, each extension from the grid so far, cut at ``limits``)."""
-    from ..selection.grid import extension
+    add to them (either side, each extension from the grid so far)."""
+    from ..selection.grid import limited_extension
 
     decades, max_extensions = extend
-    lo, hi = limits
     out = [lams]
     for side in ("low", "high"):
         grid = lams
         for _ in range(max_extensions):
-            if np.min(grid) <= lo if side == "low" else np.max(grid) >= hi:
+            new = limited_extension(grid, side, decades, limits)
+            if new is None:
                 break
-            new = extension(grid, side, decades)
-            beyond = np.flatnonzero(new <= lo if side == "low" else new >= hi)
-            if beyond.size:
-                new = new[:beyond[0] + 1] if side == "low" else new[beyond[-1]:]
             out.append(new)
             grid = np.concatenate([grid, new])
     return np.concatenate(out)

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .._validation import check_penalty_factor
-from ..solvers.blockwise import (BlockwiseObjective, Smallest, block_totals, check_totals,
+from ..solvers.blockwise import (BlockwiseObjective, Smallest, block_checks, check_totals,
                                  shift_of_first_block)
 from ._dask import _pointwise_only, _refuse_groups, blocks_for
 
@@ -28,7 +28,7 @@ def logistic_blocks(est, X, y, sample_weight, cv=None):
     from .._validation import class_weighted
     from ..standardization import column_scale
 
-    blocks = blocks_for(est, X, y, sample_weight, numeric_y=False)
+    blocks = blocks_for(est, X, y, sample_weight)
     n_folds = 0
     if cv is not None:
         blocks, labels = blocks.with_folds(cv, est.random_state)
@@ -74,8 +74,8 @@ def _class_moments(xb, yb, sb, fb, start, shift, n_folds):
     """One block's share of :func:`logistic_blocks`: per training set (all rows, then each
     training fold) and per label, the weight sum, ``Σ s (x − shift)``, ``Σ s (x − shift)²``
     and the smallest positive weight (class weights are applied on the client); and the
-    checks of :func:`~shrinkage.solvers.blockwise.block_totals`."""
-    checks = block_totals(xb, yb, sb, fb, start, False)
+    checks of :func:`~shrinkage.solvers.blockwise.block_checks`."""
+    checks = block_checks(xb, yb, sb, start, False)
     xb = np.asarray(xb, dtype=np.float64)
     labels, idx = np.unique(np.asarray(yb).ravel(), return_inverse=True)
     s = (np.ones(xb.shape[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel())
@@ -102,10 +102,9 @@ def logistic_objective_dask(est, info, stats, fold, lam, pf):
     f = np.ones(info.blocks.p) if pf is None else np.asarray(pf, float)
     if est.standardize:
         f = f * scale ** 2
-    obj = BlockwiseObjective(info.blocks, info.classes, fold, S, mean, scale, lam, f,
-                             fit_intercept=est.fit_intercept, min_weight=min_w)
-    obj._consts["cw"] = info.mult
-    return obj
+    return BlockwiseObjective(info.blocks, info.classes, fold, S, mean, scale, lam, f,
+                              fit_intercept=est.fit_intercept, min_weight=min_w,
+                              class_weights=info.mult)
 
 
 def null_theta(obj, class_sums):
@@ -139,7 +138,7 @@ class _DaskLogisticFold:
     def walk(self, lams):
         from ._logistic_cv import walk_fold_path
 
-        solver, tol, max_iter = self.settings
+        tol, max_iter = self.settings
         return walk_fold_path(self, self.obj, lams, "newton-cholesky", tol, max_iter)
 
 
@@ -201,7 +200,7 @@ def _logistic_score_block(xb, yb, sb, fb, start, coefs, classes, mult, scoring):
 
 
 def logistic_cv_parts(est, X, y, sample_weight, groups, scores, cv_tol):
-    """``(full, engine, n_repeats, classes, info)`` of LogisticRegressionCV on Dask data."""
+    """``(full, engine, n_repeats, classes)`` of LogisticRegressionCV on Dask data."""
     _refuse_groups(groups)
     _pointwise_only(scores, est.scoring)
     cv = 5 if est.cv is None else est.cv
@@ -209,7 +208,7 @@ def logistic_cv_parts(est, X, y, sample_weight, groups, scores, cv_tol):
     stats = info.stats
     pf = check_penalty_factor(est.penalty_factor, info.blocks.p)
     full = logistic_objective_dask(est, info, stats, None, 1.0, pf)
-    settings = (est.solver, cv_tol, est.max_iter)
+    settings = (cv_tol, est.max_iter)          # Newton-Cholesky: the Hessian is a pass's sum
     folds = [_DaskLogisticFold(logistic_objective_dask(est, info, stats, k, 1.0, pf), settings,
                                keep_coefs=(k == 0)) for k in range(info.n_folds)]
     full.null_grad = null_gradient_dask(full, stats[None][4])

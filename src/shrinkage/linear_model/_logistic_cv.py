@@ -316,7 +316,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             full, engine, n_repeats, classes = logistic_cv_parts(self, X, y, sample_weight,
                                                                   groups, scores, cv_tol)
             folds, solver = engine.folds, "newton-cholesky"
-            engine.bar = bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
+            bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
         else:
             X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
             scores = get_scores(self.scoring, classification=True, classes=classes)

@@ -155,6 +155,20 @@ def extension(grid, side: str, decades: float) -> np.ndarray:
     return float(np.max(grid)) * r ** np.arange(float(count), 0.0, -1.0)
 
 
+def limited_extension(grid, side: str, decades: float, limits=(0.0, np.inf)):
+    """:func:`extension` cut at ``limits`` (up to and including the first value beyond), or
+    None when ``grid`` already reaches that limit: the values one extension of
+    :func:`extend_while_on_edge` evaluates."""
+    lo, hi = limits
+    if np.min(grid) <= lo if side == "low" else np.max(grid) >= hi:
+        return None
+    new = extension(grid, side, decades)
+    beyond = np.flatnonzero(new <= lo if side == "low" else new >= hi)
+    if beyond.size:                   # largest first: keep up to the first value beyond
+        new = new[:beyond[0] + 1] if side == "low" else new[beyond[-1]:]
+    return new
+
+
 def edge(sel, grid) -> str | None:
     """``"low"`` or ``"high"`` when the best λ of the selection ``sel`` is that edge of ``grid``."""
     if np.unique(grid).size < 2:
@@ -196,15 +210,11 @@ def extend_while_on_edge(grid, evaluate, choose, *, decades: float, max_extensio
         The edge the best λ still sits on after the last extension.
     """
     sel, grid = choose()
-    lo, hi = limits
     for _ in range(max_extensions):
         side = edge(sel, grid)
-        if side not in sides or (np.min(grid) <= lo if side == "low" else np.max(grid) >= hi):
+        new = None if side not in sides else limited_extension(grid, side, decades, limits)
+        if new is None:
             break
-        new = extension(grid, side, decades)
-        beyond = np.flatnonzero(new <= lo if side == "low" else new >= hi)
-        if beyond.size:               # largest first: keep up to the first value beyond
-            new = new[:beyond[0] + 1] if side == "low" else new[beyond[-1]:]
         evaluate(new, side)
         sel, grid = choose()
     side = edge(sel, grid)

@@ -16,10 +16,11 @@ client. Nothing of size n is gathered. The tasks run on the current
 
 Costs and limits: a pass reads every block once (``X`` is recomputed from its graph on each
 pass unless the caller ``persist()``-ed it); the client holds O(p²) (O((Kp)²) for K classes),
-so these paths suit p up to a few thousand. Ridge and the elastic net need two passes in all
-(column means, then the moments of every fold at once); leave-one-out and GCV one more;
-Newton two per iteration (a value and gradient at the trial point, the Hessian when it is
-refreshed).
+so these paths suit p up to a few thousand. Ridge and the elastic net need one pass (the
+moments of all rows and every test fold at once, about the first block's mean, which is read
+alone first); leave-one-out and GCV one more for the whole grid; logistic regression one for
+its column and class statistics, then one per Newton step (value, gradient and, for up to 255
+parameters, the Hessian at the trial point).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class RowBlocks:
     rows: tuple = ()
 
     @classmethod
-    def from_inputs(cls, X, y=None, sample_weight=None, fold_ids=None, *, numeric_y=True):
+    def from_inputs(cls, X, y=None, sample_weight=None, fold_ids=None):
         """Validate and align. ``X``: a 2-D Dask array or DataFrame; ``y``, ``sample_weight``,
         ``fold_ids``: Dask arrays/Series or NumPy arrays with one entry per row (NumPy ones are
         split into ``X``'s row blocks)."""
@@ -271,31 +272,23 @@ def _relabel(fb, labels):
     return np.searchsorted(labels, np.asarray(fb).ravel())
 
 
-# -- pass 1: counts, totals, checks --------------------------------------------------------
+# -- checks of every block --------------------------------------------------------
 
 def _weights(xb, sb):
     return np.ones(xb.shape[0]) if sb is None else np.asarray(sb, dtype=np.float64).ravel()
 
 
-def block_totals(xb, yb, sb, fb, start, numeric_y):
-    """Pass 1 on one block: ``{"S", "n", "sx"}`` (weighted sums), ``"sy"`` (numeric ``y``) or
-    ``"classes"`` (label → weight sum; ``numeric_y`` False) and ``"bad"``: the first bad row of
-    the block, by block start, with what is wrong there."""
+def block_checks(xb, yb, sb, start, numeric_y):
+    """The checks of one block: ``{"S": weight sum, "bad": {start: (what, first bad row, last
+    row)}}`` when X (or a numeric ``y``) holds NaN or infinity, or a weight is negative or not
+    finite; ``"bad"`` is empty otherwise (dicts unite under :func:`_add`)."""
     xb = np.asarray(xb, dtype=np.float64)
     s = _weights(xb, sb)
     finite = np.isfinite(xb).all(axis=1)
-    out = {"S": float(s.sum()), "n": xb.shape[0], "sx": s @ np.where(finite[:, None], xb, 0.0),
-           "bad": {}}
     finite_y = np.ones(xb.shape[0], dtype=bool)
     if numeric_y and yb is not None:
-        y2 = np.asarray(yb, dtype=np.float64).reshape(xb.shape[0], -1)
-        finite_y = np.isfinite(y2).all(axis=1)
-        out["sy"] = s @ np.where(finite_y[:, None], y2, 0.0)
-    elif yb is not None:
-        labels, idx = np.unique(np.asarray(yb).ravel(), return_inverse=True)
-        sums = np.bincount(idx.ravel(), weights=s, minlength=labels.size)
-        out["classes"] = {v.item() if hasattr(v, "item") else v: float(w)
-                          for v, w in zip(labels, sums)}
+        finite_y = np.isfinite(np.asarray(yb, dtype=np.float64).reshape(xb.shape[0], -1)).all(axis=1)
+    out = {"S": float(s.sum()), "bad": {}}
     problems = [("X holds NaN or infinity", ~finite), ("y holds NaN or infinity", ~finite_y),
                 ("sample_weight holds a negative or non-finite value", ~(np.isfinite(s) & (s >= 0)))]
     for what, mask in problems:
@@ -306,7 +299,7 @@ def block_totals(xb, yb, sb, fb, start, numeric_y):
 
 
 def check_totals(tot):
-    """Raise for the first bad block of pass 1, naming it by its rows."""
+    """Raise for the first bad block (:func:`block_checks`), naming it by its rows."""
     if tot["bad"]:
         start = min(tot["bad"])
         what, row, stop = tot["bad"][start]
@@ -323,8 +316,8 @@ def block_moments(xb, yb, sb, fb, start, shift, yshift, n_folds):
     """One block's share of :func:`dask_fold_moments`: per test fold (all rows when
     ``n_folds == 0``) the raw moments of :func:`~shrinkage.solvers.moments.raw_moments` and
     ``Σ s ỹ²`` (for the elastic net's duality gap and the test folds' squared errors), and the
-    checks of :func:`block_totals` (``"bad"``)."""
-    checks = block_totals(xb, yb, sb, fb, start, True)
+    checks of :func:`block_checks` (``"bad"``)."""
+    checks = block_checks(xb, yb, sb, start, True)
     xb = np.asarray(xb, dtype=np.float64)
     Y = np.asarray(yb, dtype=np.float64).reshape(xb.shape[0], -1)
     s = _weights(xb, sb)
@@ -475,10 +468,12 @@ class BlockwiseObjective(SmoothObjective):
     S, mean, scale : the training rows' weight sum, column means and scales (θ-coordinates).
     lam, penalty_factor, fit_intercept : as :class:`SmoothObjective` (``penalty_factor`` on
         the raw coefficients, ``f·sd²`` to standardize).
+    min_weight : the smallest positive row weight (the separation check at λ = 0).
+    class_weights : multipliers of each class's row weights (``class_weight``), or None.
     """
 
     def __init__(self, blocks, classes, fold, S, mean, scale, lam, penalty_factor, *,
-                 fit_intercept=True, min_weight=np.inf):
+                 fit_intercept=True, min_weight=np.inf, class_weights=None):
         self.blocks, self.classes, self.fold = blocks, np.asarray(classes), fold
         self.X = None
         self.n, self.p = blocks.n, blocks.p
@@ -492,7 +487,8 @@ class BlockwiseObjective(SmoothObjective):
         self.min_sw = float(min_weight) / float(S)
         self.offset = None
         self._consts = {"classes": self.classes, "f": None, "fit_intercept": self.fit_intercept,
-                        "cw": np.ones(self.classes.size),
+                        "cw": np.ones(self.classes.size) if class_weights is None
+                        else np.asarray(class_weights, float),
                         "S": {fold: float(S)}, "mean": {fold: self.m}, "scale": {fold: self.s}}
         self._memo = {}
         self.n_passes = 0
