@@ -111,6 +111,7 @@ class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorM
     (covariance-mode coordinate descent on its Gram moments, up to 2048 columns)."""
 
     _accepts_sparse = False        # ElasticNet and Lasso say True (ElasticNetCV: not yet)
+    _feature_attrs = ("coef_", "penalized_coef_")      # exclude=: zeros at excluded columns
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -214,7 +215,8 @@ class ElasticNet(SparseRegressor):
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, relax: bool | float = False, tol: float = 1e-4,
-                 max_iter: int = 10_000):
+                 max_iter: int = 10_000,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _rho(self):
@@ -298,7 +300,8 @@ class Lasso(ElasticNet):
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000):
+                 relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _rho(self):

@@ -233,12 +233,14 @@ class ElasticNetCV(SparseRegressor):
     """
 
     _accepts_sparse = True
+    _feature_attrs = ("coef_", "penalized_coef_", "coef_path_")
 
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
                  simplest: str = "nonzeros", cv_average: str = "mean", lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
                  cv_tol=None, max_iter: int = 10_000, early_exit: bool = True, n_jobs=None,
-                 progress: bool = False, random_state=None):
+                 progress: bool = False, random_state=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _rho(self):

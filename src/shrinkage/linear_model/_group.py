@@ -26,7 +26,7 @@ from .._validation import (check_classification_y, check_lam, check_positive_int
 from ..datafits import Logistic, normalized_weights
 from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
-from ._base import LamMax, SupportDf
+from ._base import ColumnSelection, LamMax, SupportDf
 from ._enet import SparseRegressor
 from .._params import ParamHints
 
@@ -90,7 +90,8 @@ class GroupLasso(SparseRegressor):
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, relax: bool = False, tol: float = 1e-8,
-                 max_iter: int = 20_000):
+                 max_iter: int = 20_000,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _penalty(self, p):
@@ -119,7 +120,8 @@ class GroupLasso(SparseRegressor):
         return self
 
 
-class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseEstimator):
+class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, ClassifierMixin,
+                           BaseEstimator):
     r"""Binary logistic regression with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
     Minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂`` with
@@ -177,7 +179,8 @@ class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseE
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                 class_weight=None):
+                 class_weight=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _null_problem(self, X, y):

@@ -30,7 +30,7 @@ from ..penalties import ElasticNet as ENPenalty
 from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.prox_newton import solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
-from ._base import LamMax
+from ._base import ColumnSelection, LamMax
 from ._dask import DaskMethods, is_dask_input
 from ._dask_logistic import fit_logistic
 from ..solvers.blockwise import is_dask_collection
@@ -77,7 +77,7 @@ def proba_from_eta(eta):
     return SoftmaxCrossEntropy.probabilities(eta)
 
 
-class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
+class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, BaseEstimator):
     """Prediction methods shared by both estimators (on a Dask array, Dask arrays)."""
 
     def score(self, X, y, sample_weight=None):
@@ -160,6 +160,7 @@ class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if getattr(self, "l1_ratio", 0.0):
             return float(np.count_nonzero(self.coef_))
+        self._refuse_exclude("effective_df(X)")
         X = check_X(self, X, reset=False)
         return logistic_effective_df(np.asarray(X, dtype=np.float64), self.coef_,
                                      self.intercept_, self.lam_,
@@ -277,7 +278,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
 
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, solver: str = "auto",
-                 tol: float = 1e-8, max_iter: int | None = None, class_weight=None):
+                 tol: float = 1e-8, max_iter: int | None = None, class_weight=None,
+                 lower_bounds=None, upper_bounds=None, exclude=None):
         store_init_args(self, locals())
 
     @fill_doc

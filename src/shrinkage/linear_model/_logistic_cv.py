@@ -271,7 +271,8 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
                  random_state=None, class_weight=None, cv_tol: float | None = None,
-                 early_stopping: bool = True):
+                 early_stopping: bool = True,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):

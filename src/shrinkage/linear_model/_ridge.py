@@ -23,7 +23,7 @@ from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge, sparse_decompose
-from ._base import LinearPredictor
+from ._base import LinearPredictor, kept_columns
 from .._warnings import warn_user
 from .._params import ParamHints
 from ..datafits import SquaredError
@@ -83,6 +83,10 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         lam_min : float, optional
             The smallest λ that will be asked for (an ill-conditioned design then gets an SVD).
         """
+        with kept_columns(self, X) as (X, _):
+            return self._decompose(X, y, sample_weight, lam_min)
+
+    def _decompose(self, X, y, sample_weight, lam_min):
         if sp.issparse(X):
             raise TypeError("decompose needs a dense X (the decomposition is dense); pass "
                             "X.toarray(), or fit Ridge on the sparse X")
@@ -167,7 +171,8 @@ class Ridge(CoefficientSummary, _RidgeBase):
     _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None):
+                 penalty_factor=None,
+                 exclude=None):
         store_init_args(self, locals())
 
 
@@ -330,7 +335,8 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
 
     def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 n_jobs=None, progress: bool = False, random_state=None):
+                 n_jobs=None, progress: bool = False, random_state=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     @fill_doc
