@@ -45,7 +45,7 @@ from .._validation import (check_bounds, check_lam, check_penalty_factor, check_
 from ..datafits import SquaredError, normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
-from ._base import LamMax, LinearPredictor, SupportDf
+from ._base import LamMax, LinearPredictor, SupportDf, minus_offset
 from ..solvers.cd import enet_path, make_problem
 from ._dask import fit_enet, is_dask_input
 from ..solvers.prox_newton import solve_glm_enet
@@ -223,13 +223,14 @@ class ElasticNet(SparseRegressor):
         return check_ratio(self.l1_ratio)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
-        {params: X, y, sample_weight}
+        {params: X, y, sample_weight, offset}
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         if is_dask_input(X, y, sample_weight):         # covariance mode on the reduced Gram

@@ -31,6 +31,7 @@ from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
 from ._enet import SparseRegressor, relax_gamma, relaxed_mixture
+from ._base import minus_offset
 from ._dask import enet_cv_data, is_dask_input
 from .._warnings import warn_user
 
@@ -306,15 +307,20 @@ class ElasticNetCV(SparseRegressor):
         return sparse_grid(top, self._lams, ratio)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
 
         {params: X, y, sample_weight}
         groups : array-like of shape (n_samples,), optional
             Folds never split a group (with an integer ``cv``).
+        {offset}
+            Each fold fits its training rows' ``y − offset`` and is scored on its held-out
+            rows' ``y − offset`` against ``Xw + b`` (the same residuals as ``y`` against
+            ``Xw + b + offset``).
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         ratios = [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
         self._lams = check_lams(self.lams)
         tol = check_tol(self.tol)

@@ -23,7 +23,7 @@ from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge, sparse_decompose
-from ._base import LinearPredictor, kept_columns
+from ._base import LinearPredictor, kept_columns, minus_offset
 from .._warnings import warn_user
 from .._params import ParamHints
 from ..datafits import SquaredError
@@ -192,15 +192,16 @@ class Ridge(CoefficientSummary, _RidgeBase):
         return np.array([check_lam(v) for v in lam])
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
-        {params: X, y_targets, sample_weight}
+        {params: X, y_targets, sample_weight, offset}
 
         Returns
         -------
         self : Ridge
         """
+        y = minus_offset(self, X, y, offset)
         if is_dask_input(X, y, sample_weight):           # blockwise on the cluster
             coef, intercept, df, y_ndim = fit_ridge(self, X, y, sample_weight, self._lam_values)
             self._set_coef(coef, intercept, y_ndim)
@@ -340,15 +341,16 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Choose λ by cross-validation, then refit on all data.
 
-        {params: X, y_targets, sample_weight, groups}
+        {params: X, y_targets, sample_weight, groups, offset}
 
         Returns
         -------
         self : RidgeCV
         """
+        y = minus_offset(self, X, y, offset)       # each fold fits its rows' y − offset
         if is_dask_input(X, y, sample_weight):
             return self._fit_dask(X, y, sample_weight, groups)
         X, y, sw, f = self._validate(X, y, sample_weight)
