@@ -184,6 +184,7 @@ class ElasticNet(SparseRegressor):
         :func:`~shrinkage.solvers.cd.enet_path`.
     max_iter : int, default=10000
         Most coordinate-descent passes.
+    {exclude}
 
     Attributes
     ----------
@@ -271,6 +272,7 @@ class ElasticNet(SparseRegressor):
         return self
 
 
+@fill_doc
 class Lasso(ElasticNet):
     r"""Linear least squares with the L1 penalty: :class:`ElasticNet` with ``l1_ratio=1``.
 
@@ -282,6 +284,7 @@ class Lasso(ElasticNet):
     lam : float, default=0.01
     fit_intercept, standardize, penalty_factor, lower_bounds, upper_bounds, relax, tol, max_iter
         As in :class:`ElasticNet`.
+    {exclude}
 
     Attributes
     ----------

@@ -128,6 +128,7 @@ def _enet_fold(X, y, s, train, test, problem, f, tol, max_iter, fit_intercept, s
     return _EnetFold(problem, X[test], parts, f, tol, max_iter, fit_intercept, relax)
 
 
+@fill_doc
 class ElasticNetCV(SparseRegressor):
     r"""Elastic net with λ (and ``l1_ratio``) chosen by K-fold cross-validation.
 
@@ -205,6 +206,7 @@ class ElasticNetCV(SparseRegressor):
     progress : bool, default=False
         A progress bar (tqdm when installed, on stderr) over the (l1_ratio, fold) path fits.
     random_state : int or None
+    {exclude}
 
     Attributes
     ----------

@@ -63,7 +63,8 @@ _PARAMS = r"""
         Stop when the largest entry of the objective's gradient (in centred, scaled
         coordinates) is at most ``tol``.
     max_iter : int, optional
-        Newton iterations (default 100) or L-BFGS iterations (default 1000)."""
+        Newton iterations (default 100) or L-BFGS iterations (default 1000).
+    {exclude}"""
 
 _ATTRS = r"""
     Attributes

@@ -153,6 +153,7 @@ class GLMRegressorCV(_GLMBase):
         Folds in parallel threads, through the engine of :mod:`shrinkage.selection.engine`.
     progress : bool, default=False
     random_state : int or None
+    {exclude}
 
     Attributes
     ----------

@@ -43,6 +43,7 @@ def _resolve_groups(est, p):
     return groups, weights
 
 
+@fill_doc
 class GroupLasso(SparseRegressor):
     r"""Linear least squares with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
@@ -65,6 +66,7 @@ class GroupLasso(SparseRegressor):
     tol : float, default=1e-8
         Relative to the null gradient's largest group norm (:mod:`shrinkage.solvers.prox`).
     max_iter : int, default=20000
+    {exclude}
 
     Attributes
     ----------
@@ -120,6 +122,7 @@ class GroupLasso(SparseRegressor):
         return self
 
 
+@fill_doc
 class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, ClassifierMixin,
                            BaseEstimator):
     r"""Binary logistic regression with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
@@ -150,6 +153,7 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
         Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
         named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
+    {exclude}
 
     Attributes
     ----------

@@ -215,6 +215,7 @@ class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, Ba
         return tags
 
 
+@fill_doc
 class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     r"""Logistic regression with an L2 penalty (binary or multinomial softmax).
 
@@ -259,6 +260,13 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
         named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``,
+        ``±inf`` for none; glmnet's ``lower.limits`` / ``upper.limits``), two classes and dense
+        ``X``: proximal Newton with projected coordinate descent whatever ``l1_ratio``
+        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the logistic datafit), whose
+        certificate includes the box's normal cone (``kkt_``).
+    {exclude}
 
     Attributes
     ----------

@@ -144,6 +144,7 @@ class _LogisticFold:
         return P.reshape(eta.shape[0], L, P.shape[1])
 
 
+@fill_doc
 class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     r"""L2 logistic regression with λ chosen by K-fold cross-validation, then refit on all data.
 
@@ -231,6 +232,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         Shuffles the stratified folds when set (``StratifiedKFold(cv, shuffle=True,
         random_state=random_state)``); ``None`` keeps the rows in order
         (``StratifiedKFold(cv)``).
+    {exclude}
 
     Attributes
     ----------

@@ -113,6 +113,7 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         return tags
 
 
+@fill_doc
 class Ridge(CoefficientSummary, _RidgeBase):
     r"""Linear least squares with an L2 penalty, solved exactly.
 
@@ -133,6 +134,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature factors ``f_j ≥ 0`` multiplying the penalty, used as given; ``0`` leaves a
         feature unpenalized.
+    {exclude}
 
     Notes
     -----
@@ -232,6 +234,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         return self
 
 
+@fill_doc
 class RidgeCV(CoefficientSummary, _RidgeBase):
     r"""Ridge regression with λ chosen by exact leave-one-out, GCV or K-fold cross-validation.
 
@@ -287,6 +290,7 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         decomposition and show none).
     random_state : int, RandomState or None, default=None
         With an integer ``cv``, shuffle the rows before splitting, with this seed.
+    {exclude}
 
     Notes
     -----
