@@ -347,9 +347,6 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         if classes.size > 2 and (off is not None or bounds is not None):
             raise ValueError(f"offset= and lower_bounds / upper_bounds are for two classes; y "
                              f"has {classes.size}: fit one class against the rest, or drop them")
-        if bounds is not None and sp.issparse(X):
-            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
-                            "X.toarray() if it fits in memory")
         if rho > 0 or bounds is not None:
             self._fit_enet(X, y_idx, classes, s, pf, lam, float(rho), off, bounds)
             self.coef_, self.intercept_ = (self.coef_.astype(dtype),
