@@ -1,8 +1,7 @@
 """Box constraints ``lower_bounds`` / ``upper_bounds`` (issue 15) on Lasso / ElasticNet, binary
-LogisticRegression and the
-GLMs: the solution satisfies the bound-aware certificate (and no feasible move lowers the
-objective), equals a generic constrained optimizer, and R's glmnet ``lower.limits`` /
-``upper.limits``."""
+LogisticRegression and the GLMs: the solution satisfies the bound-aware certificate (and no
+feasible move lowers the objective), equals a generic constrained optimizer, and R's glmnet
+``lower.limits`` / ``upper.limits``."""
 
 import numpy as np
 import pytest
