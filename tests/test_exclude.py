@@ -152,3 +152,17 @@ out("binom", coef(f))""", X=X, y=y, yb=yb)
     lam, rho = convert_strength(0.02, source="glmnet-binomial", l1_ratio=0.5)
     clf = LogisticRegression(lam=lam, l1_ratio=rho, exclude=DROP, tol=1e-12).fit(X, yb)
     np.testing.assert_allclose(np.r_[clf.intercept_, clf.coef_[0]], got["binom"], atol=1e-6)
+
+
+def test_a_model_file_keeps_exclude(tmp_path):
+    pd = pytest.importorskip("pandas")
+    from shrinkage import io
+    rng, X, eta = _data(5)
+    df = pd.DataFrame(X, columns=list("abcdef"))
+    for ex, data in (([1, 4], X), (["b", "e"], df)):
+        m = ElasticNet(lam=0.02, exclude=ex).fit(data, eta)
+        io.save(m, tmp_path / "m.zip")
+        back = io.load(tmp_path / "m.zip")
+        assert back.get_params()["exclude"] == ex
+        np.testing.assert_array_equal(back.predict(data), m.predict(data))
+        np.testing.assert_array_equal(back.fit(data, eta).coef_, m.coef_)
