@@ -1,7 +1,7 @@
-"""Box constraints ``lower_bounds`` / ``upper_bounds`` (issue 15) on Lasso / ElasticNet and the
-GLMs: the solution satisfies the bound-aware certificate (and no feasible move lowers the
-objective), equals a generic constrained optimizer, and R's glmnet ``lower.limits`` /
-``upper.limits``."""
+"""Box constraints ``lower_bounds`` / ``upper_bounds`` (issue 15) on Lasso / ElasticNet, binary
+LogisticRegression and the GLMs: the solution satisfies the bound-aware certificate (and no
+feasible move lowers the objective), equals a generic constrained optimizer, and R's glmnet
+``lower.limits`` / ``upper.limits``."""
 
 import numpy as np
 import pytest
@@ -94,3 +94,67 @@ out("pois", coef(f))""", X=X, y=y, cnt=counts, lo=lo, hi=hi)
     pois = PoissonRegressor(lam=lam, l1_ratio=rho, lower_bounds=LO, upper_bounds=HI,
                             tol=1e-12).fit(X, counts)
     np.testing.assert_allclose(np.r_[pois.intercept_, pois.coef_], got["pois"], atol=1e-6)
+
+
+def _binary(seed=3, n=200):
+    rng, X, y = _data(seed, n=n)
+    eta = 0.6 * (y - y.mean()) / y.std()
+    return X, (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+
+
+def test_bounded_logistic_regression_is_certified_and_equals_l_bfgs_b():
+    """L2 logistic regression over a box is smooth in w: L-BFGS-B on the same objective."""
+    from shrinkage import LogisticRegression
+    X, y = _binary()
+    lam = 0.02
+    m = LogisticRegression(lam=lam, lower_bounds=LO, upper_bounds=HI, standardize=False,
+                           tol=1e-12).fit(X, y)
+    w, b = m.coef_[0], m.intercept_[0]
+    assert np.all(w >= LO) and np.all(w <= HI) and m.kkt_ < 1e-10
+
+    def f(theta):
+        eta = X @ theta[:-1] + theta[-1]
+        val = np.mean(np.logaddexp(0, eta) - y * eta) + lam * theta[:-1] @ theta[:-1]
+        r = (1 / (1 + np.exp(-eta)) - y) / y.size
+        return val, np.r_[X.T @ r + 2 * lam * theta[:-1], r.sum()]
+    box = [(lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None)
+           for lo, hi in zip(LO, HI)] + [(None, None)]
+    ref = minimize(f, np.zeros(X.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=box,
+                   options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10_000})
+    np.testing.assert_allclose(np.r_[w, b], ref.x, atol=1e-6)
+    sw = np.full(y.size, 1 / y.size)
+    g = X.T @ (sw * (1 / (1 + np.exp(-(X @ w + b))) - y))
+    l1, l2 = ENPenalty(lam, 0.0).weights(X.shape[1])
+    assert np.max(enet_distances(w, g, l1, l2, LO, HI)) < 1e-9     # the box-aware certificate
+    assert np.max(enet_distances(w, g, l1, l2)) > 1e-3            # unconstrained: not optimal
+
+
+def test_bounded_logistic_refusals():
+    import scipy.sparse as sp
+    from shrinkage import LogisticRegression
+    X, y = _binary()
+    with pytest.raises(ValueError, match="for two classes"):
+        LogisticRegression(lower_bounds=0).fit(X, np.arange(y.size) % 3)
+    with pytest.raises(TypeError, match="dense data is required. Use '.toarray"):
+        LogisticRegression(lower_bounds=0).fit(sp.csr_matrix(X), y)
+    with pytest.raises(ValueError, match=r"upper_bounds\[0\] is -1"):
+        LogisticRegression(upper_bounds=[-1, 0, 0, 0, 0, 0]).fit(X, y)
+
+
+@R_MARK
+def test_bounded_logistic_equals_r_glmnet_binomial_limits(tmp_path):
+    from shrinkage import LogisticRegression
+    X, y = _binary(4)
+    lo, hi = np.where(np.isinf(LO), -1e9, LO), np.where(np.isinf(HI), 1e9, HI)
+    got = run_r(tmp_path, """
+X <- rd("X.csv"); y <- rd("y.csv")[, 1]; lo <- rd("lo.csv")[, 1]; hi <- rd("hi.csv")[, 1]
+for (a in c(1, 0.5)) {
+  f <- glmnet(X, y, family="binomial", alpha=a, lambda=0.01, lower.limits=lo,
+              upper.limits=hi, thresh=1e-14, maxit=1e6)
+  out(paste0("a", a), coef(f))
+}""", X=X, y=y, lo=lo, hi=hi)
+    for a in (1, 0.5):
+        lam, rho = convert_strength(0.01, source="glmnet-binomial", l1_ratio=a)
+        m = LogisticRegression(lam=lam, l1_ratio=rho, lower_bounds=LO, upper_bounds=HI,
+                               tol=1e-12).fit(X, y)
+        np.testing.assert_allclose(np.r_[m.intercept_, m.coef_[0]], got[f"a{a}"], atol=1e-6)

@@ -21,6 +21,16 @@ DOCS = {
                       "    Non-negative weights; only their ratios matter."),
     "groups": ("groups : array-like of shape (n_samples,), optional\n"
                "    Group labels: with an integer ``cv``, folds never split a group (GroupKFold)."),
+    "offset": ("offset : array-like of shape (n_samples,), optional\n"
+               "    A fixed part of the linear predictor, without a coefficient: ``η = Xw + b + "
+               "offset``\n    (squared error: the fit of ``y − offset``; logistic: added to the "
+               "log-odds). Pass\n    it again to ``predict`` (default there: none)."),
+    "exclude": ("exclude : array-like of int, bool or str, optional\n"
+                "    Features left out of the fit, as glmnet's ``exclude``: column indices, a "
+                "boolean mask\n    (True = excluded) or column names of a DataFrame ``X``. Their "
+                "coefficients are exactly\n    0 and they enter nothing (λ_max, the "
+                "standardization, the solver); ``coef_`` and\n    ``predict`` keep the full "
+                "width of ``X``."),
     "returns_self": "Returns\n-------\nself",
     "returns_float": "Returns\n-------\nfloat",
     "lam": "lam : float\n    Strength ``λ ≥ 0``.",

@@ -69,7 +69,7 @@ PARAM_KINDS = {
     "activation": ("str",), "adaptive_lam": ("none", "str"), "batch_size": ("int", "str"),
     "checkpoint": ("none",), "compute_df": ("bool",), "cv": ("none", "int", "str", "labels"),
     "cv_average": ("str",), "cv_tol": ("none", "number"), "dtype": ("str",), "family": ("str",), "early_exit": ("bool",),
-    "early_stopping": ("bool",),
+    "early_stopping": ("bool",), "exclude": ("none", "labels"),
     "fit_intercept": ("bool",), "group_axis": ("str",),
     "group_lam": ("number", "numbers", "mapping"), "group_weights": ("none", "numbers", "mapping"),
     "groups": ("none", "labels"), "hidden_layer_sizes": ("int", "ints"), "init": ("str",),

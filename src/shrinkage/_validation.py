@@ -404,6 +404,68 @@ def check_penalty_factor(penalty_factor, n_features: int) -> np.ndarray | None:
     return f
 
 
+def check_exclude(exclude, n_features: int, feature_names=None) -> np.ndarray:
+    """The columns an ``exclude=`` setting keeps, as a boolean mask of length ``n_features``
+    (glmnet's ``exclude``): ``exclude`` is column indices (negative ones count from the end),
+    a boolean mask of length ``n_features`` (True = excluded) or feature names (``X`` a
+    DataFrame). A ValueError names a bad entry and the fix; excluding every column is refused."""
+    raw = [exclude] if isinstance(exclude, (str, Integral, np.integer)) else exclude
+    try:
+        ex = np.asarray(list(raw), dtype=object).reshape(-1)
+    except TypeError:
+        raise ValueError(f"exclude must be column indices, a boolean mask or feature names, "
+                         f"got {exclude!r}") from None
+    keep = np.ones(n_features, dtype=bool)
+    if ex.size and all(isinstance(v, (bool, np.bool_)) for v in ex):
+        if ex.size != n_features:
+            raise ValueError(f"exclude is a boolean mask of length {ex.size} but X has "
+                             f"{n_features} features; pass one flag per feature (True = "
+                             "excluded) or the indices of the excluded columns")
+        keep = ~ex.astype(bool)
+    elif all(isinstance(v, (Integral, np.integer)) and not isinstance(v, (bool, np.bool_))
+             for v in ex):
+        for v in ex:
+            if not -n_features <= v < n_features:
+                raise ValueError(f"exclude holds the index {v} but X has {n_features} features "
+                                 f"(indices 0 to {n_features - 1}); pass indices in range")
+            keep[v] = False
+    elif all(isinstance(v, str) for v in ex):
+        if feature_names is None:
+            raise ValueError(f"exclude names features ({ex[0]!r}) but X has no column names; "
+                             "pass a DataFrame with those columns, or column indices")
+        names = {str(n): j for j, n in enumerate(feature_names)}
+        for v in ex:
+            if v not in names:
+                raise ValueError(f"exclude names {v!r}, which is not a column of X (columns: "
+                                 f"{', '.join(list(names)[:10])}{', ...' if len(names) > 10 else ''}"
+                                 "); pass names of X's columns")
+            keep[names[v]] = False
+    else:
+        raise ValueError(f"exclude must be column indices, a boolean mask or feature names (not "
+                         f"a mixture), got {exclude!r}")
+    if not keep.any():
+        raise ValueError(f"exclude leaves no feature of the {n_features} to fit; exclude fewer "
+                         "columns (the intercept-only model is DummyRegressor's / a constant's)")
+    return keep
+
+
+def check_offset(offset, n: int):
+    """``offset`` as a finite float array of ``n`` rows, or None."""
+    if offset is None:
+        return None
+    off = np.asarray(offset, dtype=np.float64).reshape(-1) if not isinstance(offset, str) \
+        else None
+    if off is None or off.shape != (n,):
+        raise ValueError(f"offset must be numbers, one per row ({n}), got "
+                         f"{np.shape(offset) if off is not None else repr(offset)}")
+    bad = np.flatnonzero(~np.isfinite(off))
+    if bad.size:
+        raise ValueError(f"offset contains {off[bad[0]]} (row {bad[0]}); an offset is a fixed "
+                         "part of the linear predictor (e.g. the log of a positive exposure): "
+                         "give every row a finite value")
+    return off
+
+
 def check_ratio(r, name: str = "l1_ratio") -> float:
     """A mixing ratio in [0, 1] (1 = lasso, 0 = ridge)."""
     if isinstance(r, (bool, np.bool_)) or not isinstance(r, (Real, np.number)) or not 0.0 <= r <= 1.0:

@@ -12,7 +12,7 @@ Every model minimizes
 * ``ℓ`` is the squared error ``(y - ŷ)²`` (no ½), the logistic loss, the softmax
   cross-entropy, or a log-link GLM's negative log-likelihood up to constants (Poisson
   ``e^η − yη``, gamma ``y e^{−η} + η``, Tweedie: half the unit deviance); the data term is a
-  *mean* over samples. An ``offset`` adds to η.
+  *mean* over samples. An ``offset`` adds to η (squared error: the fit of ``y − offset``).
 * ``s_i`` are sample weights (default 1) and ``S = Σ s_i``: rescaling every weight by the
   same factor changes nothing. Integer weights equal repeated rows.
 * ``λ = lam ≥ 0`` is the strength; ``ρ = l1_ratio ∈ [0, 1]`` mixes L1 into L2 exactly as
@@ -23,6 +23,8 @@ Every model minimizes
 * The intercept (and, in networks, every bias) is never penalized.
 * ``lower_bounds ≤ w ≤ upper_bounds`` (glmnet's ``lower.limits`` / ``upper.limits``, on the
   original scale; ``lower ≤ 0 ≤ upper``) constrain the coefficients where given.
+* ``exclude`` (glmnet's ``exclude``) takes columns out of the problem: their coefficients are
+  exactly 0 and they enter neither λ_max nor the standardization (the fit on the other columns).
 * ``standardize=True`` (the default) penalizes the coefficients of the standardized features
   (population standard deviation, weighted by ``s``) and reports coefficients on the original
   scale, as glmnet does. It is the same as ``penalty_factor_j = sd_j²`` on the raw features.

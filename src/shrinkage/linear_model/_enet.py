@@ -45,7 +45,7 @@ from .._validation import (check_bounds, check_lam, check_penalty_factor, check_
 from ..datafits import SquaredError, normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
-from ._base import LamMax, LinearPredictor, SupportDf
+from ._base import LamMax, LinearPredictor, SupportDf, minus_offset
 from ..solvers.cd import enet_path, make_problem
 from ._dask import fit_enet, is_dask_input
 from ..solvers.prox_newton import solve_glm_enet
@@ -111,6 +111,7 @@ class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorM
     (covariance-mode coordinate descent on its Gram moments, up to 2048 columns)."""
 
     _accepts_sparse = False        # ElasticNet and Lasso say True (ElasticNetCV: not yet)
+    _feature_attrs = ("coef_", "penalized_coef_")      # exclude=: zeros at excluded columns
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -183,6 +184,7 @@ class ElasticNet(SparseRegressor):
         :func:`~shrinkage.solvers.cd.enet_path`.
     max_iter : int, default=10000
         Most coordinate-descent passes.
+    {exclude}
 
     Attributes
     ----------
@@ -214,20 +216,22 @@ class ElasticNet(SparseRegressor):
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, relax: bool | float = False, tol: float = 1e-4,
-                 max_iter: int = 10_000):
+                 max_iter: int = 10_000,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _rho(self):
         return check_ratio(self.l1_ratio)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
-        {params: X, y, sample_weight}
+        {params: X, y, sample_weight, offset}
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         if is_dask_input(X, y, sample_weight):         # covariance mode on the reduced Gram
@@ -268,6 +272,7 @@ class ElasticNet(SparseRegressor):
         return self
 
 
+@fill_doc
 class Lasso(ElasticNet):
     r"""Linear least squares with the L1 penalty: :class:`ElasticNet` with ``l1_ratio=1``.
 
@@ -279,6 +284,7 @@ class Lasso(ElasticNet):
     lam : float, default=0.01
     fit_intercept, standardize, penalty_factor, lower_bounds, upper_bounds, relax, tol, max_iter
         As in :class:`ElasticNet`.
+    {exclude}
 
     Attributes
     ----------
@@ -298,7 +304,8 @@ class Lasso(ElasticNet):
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000):
+                 relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _rho(self):

@@ -31,6 +31,7 @@ from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
 from ._enet import SparseRegressor, relax_gamma, relaxed_mixture
+from ._base import minus_offset
 from ._dask import enet_cv_data, is_dask_input
 from .._warnings import warn_user
 
@@ -127,6 +128,7 @@ def _enet_fold(X, y, s, train, test, problem, f, tol, max_iter, fit_intercept, s
     return _EnetFold(problem, X[test], parts, f, tol, max_iter, fit_intercept, relax)
 
 
+@fill_doc
 class ElasticNetCV(SparseRegressor):
     r"""Elastic net with λ (and ``l1_ratio``) chosen by K-fold cross-validation.
 
@@ -204,6 +206,7 @@ class ElasticNetCV(SparseRegressor):
     progress : bool, default=False
         A progress bar (tqdm when installed, on stderr) over the (l1_ratio, fold) path fits.
     random_state : int or None
+    {exclude}
 
     Attributes
     ----------
@@ -233,12 +236,14 @@ class ElasticNetCV(SparseRegressor):
     """
 
     _accepts_sparse = True
+    _feature_attrs = ("coef_", "penalized_coef_", "coef_path_")
 
     def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
                  simplest: str = "nonzeros", cv_average: str = "mean", lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
                  penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
                  cv_tol=None, max_iter: int = 10_000, early_exit: bool = True, n_jobs=None,
-                 progress: bool = False, random_state=None):
+                 progress: bool = False, random_state=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _rho(self):
@@ -304,15 +309,20 @@ class ElasticNetCV(SparseRegressor):
         return sparse_grid(top, self._lams, ratio)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
 
         {params: X, y, sample_weight}
         groups : array-like of shape (n_samples,), optional
             Folds never split a group (with an integer ``cv``).
+        {offset}
+            Each fold fits its training rows' ``y − offset`` and is scored on its held-out
+            rows' ``y − offset`` against ``Xw + b`` (the same residuals as ``y`` against
+            ``Xw + b + offset``).
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         ratios = [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
         self._lams = check_lams(self.lams)
         tol = check_tol(self.tol)

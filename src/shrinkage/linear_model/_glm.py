@@ -29,9 +29,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._params import ParamHints
+from ._base import ColumnSelection
 from ._summary import CoefficientSummary
 from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
-                           check_ratio,
+                           check_ratio, check_offset as _check_offset,
                            check_sample_weight, check_tol, check_X, check_X_y, input_dtype,
                            store_init_args)
 from ..datafits import normalized_weights, tweedie, unit_deviance
@@ -62,7 +63,8 @@ _PARAMS = r"""
         Stop when the largest entry of the objective's gradient (in centred, scaled
         coordinates) is at most ``tol``.
     max_iter : int, optional
-        Newton iterations (default 100) or L-BFGS iterations (default 1000)."""
+        Newton iterations (default 100) or L-BFGS iterations (default 1000).
+    {exclude}"""
 
 _ATTRS = r"""
     Attributes
@@ -82,7 +84,7 @@ _ATTRS = r"""
     of deviance explained, D², as in scikit-learn's GLMs."""
 
 
-class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
+class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, RegressorMixin, BaseEstimator):
     """Fitting, prediction and D² for the log-link family of Tweedie power ``_power`` (a class
     attribute; :class:`TweedieRegressor` takes it as a parameter)."""
 
@@ -91,7 +93,8 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
     def __init__(self, lam=0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, solver: str = "auto", tol: float = 1e-8,
-                 max_iter: int | None = None):
+                 max_iter: int | None = None,
+                 exclude=None):
         store_init_args(self, locals())
 
     @property
@@ -221,22 +224,6 @@ class _GLMBase(CoefficientSummary, ParamHints, RegressorMixin, BaseEstimator):
         return float(1.0 - fitted / null) if null > 0 else 0.0
 
 
-def _check_offset(offset, n):
-    """``offset`` as a finite float array of ``n`` rows, or None."""
-    if offset is None:
-        return None
-    off = np.asarray(offset, dtype=np.float64).reshape(-1) if not isinstance(offset, str) \
-        else None
-    if off is None or off.shape != (n,):
-        raise ValueError(f"offset must be numbers, one per row ({n}), got "
-                         f"{np.shape(offset) if off is not None else repr(offset)}")
-    bad = np.flatnonzero(~np.isfinite(off))
-    if bad.size:
-        raise ValueError(f"offset contains {off[bad[0]]} (row {bad[0]}); an offset is the log "
-                         "of a positive exposure: give every row a finite value")
-    return off
-
-
 @fill_doc
 class PoissonRegressor(_GLMBase):
     __doc__ = r"""Poisson regression (log link) with an L2 penalty.
@@ -315,7 +302,8 @@ class TweedieRegressor(_GLMBase):
     def __init__(self, power: float = 1.5, *, lam=0.01, l1_ratio: float = 0.0,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, solver: str = "auto",
-                 tol: float = 1e-8, max_iter: int | None = None):
+                 tol: float = 1e-8, max_iter: int | None = None,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _datafit(self):

@@ -153,6 +153,7 @@ class GLMRegressorCV(_GLMBase):
         Folds in parallel threads, through the engine of :mod:`shrinkage.selection.engine`.
     progress : bool, default=False
     random_state : int or None
+    {exclude}
 
     Attributes
     ----------
@@ -184,7 +185,8 @@ class GLMRegressorCV(_GLMBase):
                  cv_average: str = "mean", lam_min_ratio: float | None = None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
                  tol: float = 1e-8, cv_tol: float | None = None, max_iter: int | None = None,
-                 n_jobs=None, progress: bool = False, random_state=None):
+                 n_jobs=None, progress: bool = False, random_state=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _single(self, lam):

@@ -26,7 +26,7 @@ from .._validation import (check_classification_y, check_lam, check_positive_int
 from ..datafits import Logistic, normalized_weights
 from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
-from ._base import LamMax, SupportDf
+from ._base import ColumnSelection, LamMax, SupportDf
 from ._enet import SparseRegressor
 from .._params import ParamHints
 
@@ -43,6 +43,7 @@ def _resolve_groups(est, p):
     return groups, weights
 
 
+@fill_doc
 class GroupLasso(SparseRegressor):
     r"""Linear least squares with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
@@ -65,6 +66,7 @@ class GroupLasso(SparseRegressor):
     tol : float, default=1e-8
         Relative to the null gradient's largest group norm (:mod:`shrinkage.solvers.prox`).
     max_iter : int, default=20000
+    {exclude}
 
     Attributes
     ----------
@@ -90,7 +92,8 @@ class GroupLasso(SparseRegressor):
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, relax: bool = False, tol: float = 1e-8,
-                 max_iter: int = 20_000):
+                 max_iter: int = 20_000,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _penalty(self, p):
@@ -119,7 +122,9 @@ class GroupLasso(SparseRegressor):
         return self
 
 
-class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseEstimator):
+@fill_doc
+class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, ClassifierMixin,
+                           BaseEstimator):
     r"""Binary logistic regression with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
     Minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂`` with
@@ -148,6 +153,7 @@ class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseE
         Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
         named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
+    {exclude}
 
     Attributes
     ----------
@@ -177,7 +183,8 @@ class GroupLassoClassifier(ParamHints, LamMax, SupportDf, ClassifierMixin, BaseE
 
     def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                 class_weight=None):
+                 class_weight=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _null_problem(self, X, y):

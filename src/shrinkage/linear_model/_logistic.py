@@ -21,16 +21,16 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
-from .._validation import (check_classification_y, check_lam, check_penalty_factor,
-                           class_weighted,
+from .._validation import (check_bounds, check_classification_y, check_lam, check_offset,
+                           check_penalty_factor, class_weighted,
                            check_sample_weight, check_weighted_classes, check_X, check_X_y,
                            input_dtype, store_init_args)
 from ..datafits import Logistic, SoftmaxCrossEntropy
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.objective import logistic_effective_df, logistic_objective
-from ..solvers.prox_newton import solve_logistic_enet, solve_multinomial_enet
+from ..solvers.prox_newton import solve_glm_enet, solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
-from ._base import LamMax
+from ._base import ColumnSelection, LamMax
 from ._dask import DaskMethods, is_dask_input
 from ._dask_logistic import fit_logistic
 from ..solvers.blockwise import is_dask_collection
@@ -77,7 +77,13 @@ def proba_from_eta(eta):
     return SoftmaxCrossEntropy.probabilities(eta)
 
 
-class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
+def _no_dask_offset(offset):
+    if offset is not None:
+        raise TypeError("offset= takes data in memory; on Dask data add it to "
+                        "decision_function(X)")
+
+
+class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, BaseEstimator):
     """Prediction methods shared by both estimators (on a Dask array, Dask arrays)."""
 
     def score(self, X, y, sample_weight=None):
@@ -87,10 +93,12 @@ class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
         return super().score(X, y, sample_weight)
 
     @fill_doc
-    def decision_function(self, X):
-        """Linear predictor.
+    def decision_function(self, X, offset=None):
+        """Linear predictor (``+ offset``, two classes).
 
         {params: X}
+        offset : array-like of shape (n_samples,), optional
+            Added to the log-odds, as in ``fit`` (default: none).
 
         Returns
         -------
@@ -98,56 +106,72 @@ class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
         (n_samples, n_classes).
         """
         if is_dask_collection(X):
+            _no_dask_offset(offset)
             return self._dask_map("decision_function", X)
         check_is_fitted(self)
         X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
         eta = np.asarray(X @ self.coef_.T) + self.intercept_
+        off = check_offset(offset, X.shape[0])
+        if off is not None:
+            if eta.shape[1] != 1:
+                raise ValueError("offset is for two classes (it shifts the log-odds); a "
+                                 "multinomial model takes none")
+            eta = (eta + off[:, None]).astype(eta.dtype)
         return eta[:, 0] if eta.shape[1] == 1 else eta
 
     @fill_doc
-    def predict(self, X):
+    def predict(self, X, offset=None):
         """Most probable class.
 
         {params: X}
+        offset : array-like of shape (n_samples,), optional
+            As in :meth:`decision_function`.
 
         Returns
         -------
         ndarray of shape (n_samples,), values from ``classes_``.
         """
         if is_dask_collection(X):
+            _no_dask_offset(offset)
             return self._dask_map("predict", X)
-        eta = self.decision_function(X)
+        eta = self.decision_function(X, offset)
         idx = (eta > 0).astype(int) if eta.ndim == 1 else np.argmax(eta, axis=1)
         return self.classes_[idx]
 
     @fill_doc
-    def predict_proba(self, X):
+    def predict_proba(self, X, offset=None):
         """Class probabilities.
 
         {params: X}
+        offset : array-like of shape (n_samples,), optional
+            As in :meth:`decision_function`.
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes), columns in the order of ``classes_``.
         """
         if is_dask_collection(X):
+            _no_dask_offset(offset)
             return self._dask_map("predict_proba", X)
-        eta = self.decision_function(X)
+        eta = self.decision_function(X, offset)
         return proba_from_eta(eta[:, None] if eta.ndim == 1 else eta)
 
     @fill_doc
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X, offset=None):
         """Logarithm of :meth:`predict_proba`, computed stably.
 
         {params: X}
+        offset : array-like of shape (n_samples,), optional
+            As in :meth:`decision_function`.
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
         """
         if is_dask_collection(X):
+            _no_dask_offset(offset)
             return self._dask_map("predict_log_proba", X)
-        eta = self.decision_function(X)
+        eta = self.decision_function(X, offset)
         if eta.ndim == 1:
             return Logistic.log_probabilities(eta)
         return SoftmaxCrossEntropy.log_probabilities(eta)
@@ -160,6 +184,7 @@ class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "coef_")
         if getattr(self, "l1_ratio", 0.0):
             return float(np.count_nonzero(self.coef_))
+        self._refuse_exclude("effective_df(X)")
         X = check_X(self, X, reset=False)
         return logistic_effective_df(np.asarray(X, dtype=np.float64), self.coef_,
                                      self.intercept_, self.lam_,
@@ -190,6 +215,7 @@ class LogisticBase(ParamHints, DaskMethods, ClassifierMixin, BaseEstimator):
         return tags
 
 
+@fill_doc
 class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     r"""Logistic regression with an L2 penalty (binary or multinomial softmax).
 
@@ -234,6 +260,13 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
         named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
+        Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``,
+        ``±inf`` for none; glmnet's ``lower.limits`` / ``upper.limits``), two classes and dense
+        ``X``: proximal Newton with projected coordinate descent whatever ``l1_ratio``
+        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the logistic datafit), whose
+        certificate includes the box's normal cone (``kkt_``).
+    {exclude}
 
     Attributes
     ----------
@@ -267,8 +300,9 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
 
     @property
     def _accepts_sparse(self):
-        """Sparse X for the L2 fit (the L1 / elastic-net solver is dense for now)."""
-        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0)
+        """Sparse X for the L2 fit (the L1 / elastic-net and bounded solver is dense for now)."""
+        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0) and \
+            self.lower_bounds is None and self.upper_bounds is None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -277,14 +311,16 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
 
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, solver: str = "auto",
-                 tol: float = 1e-8, max_iter: int | None = None, class_weight=None):
+                 tol: float = 1e-8, max_iter: int | None = None, class_weight=None,
+                 lower_bounds=None, upper_bounds=None, exclude=None):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
-        {params: X, y_classes, sample_weight}
+        {params: X, y_classes, sample_weight, offset}
+            Two classes only.
 
         {returns_self}
         """
@@ -294,6 +330,10 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         if isinstance(rho, bool) or not isinstance(rho, Real) or not 0.0 <= rho <= 1.0:
             raise ValueError(f"l1_ratio must be a number in [0, 1], got {rho!r}")
         if is_dask_input(X, y, sample_weight):
+            if offset is not None or self.lower_bounds is not None or \
+                    self.upper_bounds is not None:
+                raise TypeError("offset= and bounds take data in memory; on Dask data fit "
+                                "without them")
             if rho > 0:
                 raise ValueError("LogisticRegression on Dask data fits the L2 penalty "
                                  "(l1_ratio=0); for an L1 / elastic-net fit pass data in memory")
@@ -302,12 +342,18 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
             return self
         dtype = input_dtype(X)
         X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
-        if rho > 0:
-            self._fit_enet(X, y_idx, classes, s, pf, lam, float(rho))
+        off = check_offset(offset, X.shape[0])
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, X.shape[1])
+        if classes.size > 2 and (off is not None or bounds is not None):
+            raise ValueError(f"offset= and lower_bounds / upper_bounds are for two classes; y "
+                             f"has {classes.size}: fit one class against the rest, or drop them")
+        if rho > 0 or bounds is not None:
+            self._fit_enet(X, y_idx, classes, s, pf, lam, float(rho), off, bounds)
             self.coef_, self.intercept_ = (self.coef_.astype(dtype),
                                            self.intercept_.astype(dtype))
             return self
         obj = logistic_objective(X, Y, s, lam, pf, self.fit_intercept, self.standardize)
+        obj.offset = off
         res = solve_smooth(obj, solver=self.solver, tol=float(self.tol), max_iter=self.max_iter)
         self._set_fitted(res, classes, lam, dtype)
         return self
@@ -320,15 +366,21 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
                         check_penalty_factor(self.penalty_factor, X.shape[1]))
         return pen, Y, Logistic() if binary else SoftmaxCrossEntropy()
 
-    def _fit_enet(self, X, y_idx, classes, s, pf, lam, rho):
-        """Elastic net / L1: proximal Newton with coordinate descent (:mod:`shrinkage.solvers.prox_newton`),
-        binary or softmax."""
+    def _fit_enet(self, X, y_idx, classes, s, pf, lam, rho, offset=None, bounds=None):
+        """Elastic net / L1 or bounds: proximal Newton with coordinate descent
+        (:mod:`shrinkage.solvers.prox_newton`), binary or softmax; with an offset or bounds
+        (binary) the logistic datafit in the GLM solver, whose CD projects on the box."""
         check_weighted_classes(classes, y_idx, s)
         common = {"lam": lam, "l1_ratio": rho, "penalty_factor": pf,
                   "fit_intercept": self.fit_intercept, "standardize": self.standardize,
                   "tol": float(self.tol)}
         if classes.size > 2:
             res = solve_multinomial_enet(X, y_idx, s, max_iter=self.max_iter or 200, **common)
+        elif offset is not None or bounds is not None:
+            res = solve_glm_enet(X, y_idx.astype(np.float64), s, datafit=Logistic(),
+                                 offset=offset, bounds=bounds, max_iter=self.max_iter or 100,
+                                 **common)
+            self.kkt_ = float(res.kkt)
         else:
             res = solve_logistic_enet(X, y_idx.astype(np.float64), s,
                                       max_iter=self.max_iter or 100, **common)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._docs import fill_doc
 from .._threads import one_blas_thread, threads_for
-from .._validation import check_lams, store_init_args
+from .._validation import check_lams, check_offset, store_init_args
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
 from ..selection.grid import extend_while_on_edge, logistic_grid, smooth_grid_top
@@ -109,8 +109,9 @@ class _LogisticFold:
     stretches) costs no more than the rows' copy.
     """
 
-    def __init__(self, X, Y, s, train, test, settings, keep_coefs=False):
+    def __init__(self, X, Y, s, train, test, settings, keep_coefs=False, offset=None):
         self.X, self.Y, self.s, self.train, self.test = X, Y, s, train, test
+        self.offset = offset             # (n,) added to η (two classes), or None
         self.settings, self.keep_coefs = settings, keep_coefs
         self.last = None                 # (λ, θ, data Hessian) at the smallest λ walked
         self.n_iter, self.coefs = {}, {}
@@ -128,6 +129,7 @@ class _LogisticFold:
         s_tr = None if self.s is None else self.s[self.train]
         obj = logistic_objective(self.X[self.train], self.Y[self.train], s_tr, lams[0], pf,
                                  fit_intercept, standardize, stats=self.stats)
+        obj.offset = None if self.offset is None else self.offset[self.train]
         self.stats = (obj.m if fit_intercept else np.zeros(obj.p), obj.s)
         results = walk_fold_path(self, obj, lams, solver, tol, max_iter)
         del obj
@@ -135,11 +137,14 @@ class _LogisticFold:
         W = np.concatenate([r.coef for r in results])            # (L·K, p)
         b = np.concatenate([r.intercept for r in results])
         eta = self.X[self.test] @ W.T + b
+        if self.offset is not None:
+            eta = eta + self.offset[self.test][:, None]
         L, K = len(results), results[0].coef.shape[0]
         P = proba_from_eta(eta.reshape(-1, K))
         return P.reshape(eta.shape[0], L, P.shape[1])
 
 
+@fill_doc
 class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     r"""L2 logistic regression with λ chosen by K-fold cross-validation, then refit on all data.
 
@@ -227,6 +232,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         Shuffles the stratified folds when set (``StratifiedKFold(cv, shuffle=True,
         random_state=random_state)``); ``None`` keeps the rows in order
         (``StratifiedKFold(cv)``).
+    {exclude}
 
     Attributes
     ----------
@@ -271,7 +277,8 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
                  random_state=None, class_weight=None, cv_tol: float | None = None,
-                 early_stopping: bool = True):
+                 early_stopping: bool = True,
+                 exclude=None):
         store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):
@@ -290,19 +297,26 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
                            random_state=self.random_state)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Cross-validate λ over the grid, then refit on all rows at ``lam_``.
 
         {params: X, y}
         sample_weight : array-like of shape (n_samples,), default=None
             Used in every fit and in the fold scores.
         {groups}
+        {offset}
+            Two classes only; each fold fits with its training rows' offset and predicts
+            its held-out rows with theirs (K-fold; not with ``cv="evidence"`` or Dask data).
 
         {returns_self}
         """
         check_params(self)
         parse_rule(self.rule)
         lams = check_lams(self.lams)
+        if offset is not None and (is_dask_input(X, y, sample_weight) or
+                                   (isinstance(self.cv, str) and self.cv == "evidence")):
+            raise ValueError("offset= is cross-validated by K-fold on data in memory; use "
+                             "cv=5 (or fold ids) and data in memory, or subtract nothing")
         if isinstance(self.cv, str) and self.cv == "evidence":
             if is_dask_input(X, y, sample_weight):
                 raise ValueError("cv='evidence' needs the rows in memory; on Dask data use "
@@ -319,12 +333,17 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
         else:
             X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
+            off = check_offset(offset, X.shape[0])
+            if off is not None and classes.size > 2:
+                raise ValueError(f"offset= is for two classes (it shifts the log-odds); y "
+                                 f"has {classes.size}")
             scores = get_scores(self.scoring, classification=True, classes=classes)
             splits, n_repeats = self._splits(X, y_idx, groups)
             full = logistic_objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)
+            full.offset = off
             settings = (pf, self.fit_intercept, self.standardize, self.solver, cv_tol,
                         self.max_iter)
-            folds = [_LogisticFold(X, Y, s, tr, te, settings, keep_coefs=(k == 0))
+            folds = [_LogisticFold(X, Y, s, tr, te, settings, keep_coefs=(k == 0), offset=off)
                      for k, (tr, te) in enumerate(splits)]
             Y_eval = np.column_stack([1.0 - Y, Y]) if Y.ndim == 1 else Y
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", self.progress)

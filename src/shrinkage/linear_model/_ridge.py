@@ -23,7 +23,7 @@ from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
 from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge, sparse_decompose
-from ._base import LinearPredictor
+from ._base import LinearPredictor, kept_columns, minus_offset
 from .._warnings import warn_user
 from .._params import ParamHints
 from ..datafits import SquaredError
@@ -83,6 +83,10 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         lam_min : float, optional
             The smallest λ that will be asked for (an ill-conditioned design then gets an SVD).
         """
+        with kept_columns(self, X) as (X, _):
+            return self._decompose(X, y, sample_weight, lam_min)
+
+    def _decompose(self, X, y, sample_weight, lam_min):
         if sp.issparse(X):
             raise TypeError("decompose needs a dense X (the decomposition is dense); pass "
                             "X.toarray(), or fit Ridge on the sparse X")
@@ -109,6 +113,7 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         return tags
 
 
+@fill_doc
 class Ridge(CoefficientSummary, _RidgeBase):
     r"""Linear least squares with an L2 penalty, solved exactly.
 
@@ -129,6 +134,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature factors ``f_j ≥ 0`` multiplying the penalty, used as given; ``0`` leaves a
         feature unpenalized.
+    {exclude}
 
     Notes
     -----
@@ -167,7 +173,8 @@ class Ridge(CoefficientSummary, _RidgeBase):
     _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None):
+                 penalty_factor=None,
+                 exclude=None):
         store_init_args(self, locals())
 
 
@@ -187,15 +194,16 @@ class Ridge(CoefficientSummary, _RidgeBase):
         return np.array([check_lam(v) for v in lam])
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
-        {params: X, y_targets, sample_weight}
+        {params: X, y_targets, sample_weight, offset}
 
         Returns
         -------
         self : Ridge
         """
+        y = minus_offset(self, X, y, offset)
         if is_dask_input(X, y, sample_weight):           # blockwise on the cluster
             coef, intercept, df, y_ndim = fit_ridge(self, X, y, sample_weight, self._lam_values)
             self._set_coef(coef, intercept, y_ndim)
@@ -226,6 +234,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         return self
 
 
+@fill_doc
 class RidgeCV(CoefficientSummary, _RidgeBase):
     r"""Ridge regression with λ chosen by exact leave-one-out, GCV or K-fold cross-validation.
 
@@ -281,6 +290,7 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         decomposition and show none).
     random_state : int, RandomState or None, default=None
         With an integer ``cv``, shuffle the rows before splitting, with this seed.
+    {exclude}
 
     Notes
     -----
@@ -330,19 +340,21 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
 
     def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
                  fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 n_jobs=None, progress: bool = False, random_state=None):
+                 n_jobs=None, progress: bool = False, random_state=None,
+                 exclude=None):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Choose λ by cross-validation, then refit on all data.
 
-        {params: X, y_targets, sample_weight, groups}
+        {params: X, y_targets, sample_weight, groups, offset}
 
         Returns
         -------
         self : RidgeCV
         """
+        y = minus_offset(self, X, y, offset)       # each fold fits its rows' y − offset
         if is_dask_input(X, y, sample_weight):
             return self._fit_dask(X, y, sample_weight, groups)
         X, y, sw, f = self._validate(X, y, sample_weight)

@@ -61,6 +61,7 @@ class CoefficientSummary:
         """
         pd = require("pandas", "summary()", extra="pandas")
         check_is_fitted(self, "coef_")
+        self._refuse_exclude("summary")
         if not (0.0 < level < 1.0):
             raise ValueError(f"level must be in (0, 1), got {level!r}")
         coef = np.asarray(self.coef_, dtype=np.float64)

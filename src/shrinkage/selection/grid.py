@@ -96,11 +96,12 @@ def l2_grid_top(null_grad, weights, coef: float = L2_COEF) -> float:
 def smooth_grid_top(obj) -> float:
     """:func:`l2_grid_top` of a :class:`~shrinkage.solvers.objective.SmoothObjective`: the null
     gradient of its data and datafit in standardized coordinates, its penalty weights per unit
-    λ (``f / s²``). An objective over Dask blocks carries its null gradient (``null_grad``)."""
+    λ (``f / s²``), at its offset if it has one. An objective over Dask blocks carries its null gradient (``null_grad``)."""
     g = getattr(obj, "null_grad", None)
     if g is None:
         g = null_gradient(obj.X, obj.Y, obj.sw, datafit=obj.datafit,
-                          fit_intercept=obj.fit_intercept, standardize=True)
+                          fit_intercept=obj.fit_intercept, standardize=True,
+                          offset=getattr(obj, "offset", None))
     return l2_grid_top(g, obj.f / obj.s ** 2)
 
 
