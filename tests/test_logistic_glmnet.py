@@ -75,3 +75,75 @@ for (a in c(1, 0.5)) {
             assert 0 < np.count_nonzero(ours.coef_) < X.shape[1]
             np.testing.assert_allclose(np.r_[ours.intercept_, ours.coef_[0]], coef, rtol=0,
                                        atol=1e-5 * np.max(np.abs(coef)))
+
+
+def _brute_curve(X, y, foldid, ratios, lams, relax=False):
+    """Minus the held-out log-loss of single fits, (n_ratios · n_lams, n_folds)."""
+    out = []
+    for rho in ratios:
+        for lam in lams:
+            row = []
+            for k in np.unique(foldid):
+                tr, te = foldid != k, foldid == k
+                m = LogisticRegression(lam=lam, l1_ratio=rho, relax=relax,
+                                       tol=1e-11).fit(X[tr], y[tr])
+                P = m.predict_proba(X[te])
+                row.append(np.mean(np.log(P[np.arange(te.sum()), y[te]])))
+            out.append(row)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("classes, relax", [(2, False), (3, False), (2, 0.5)])
+def test_l1_ratio_cv_equals_a_loop_of_single_fits(classes, relax):
+    rng, X, y = _data(4, n=120, p=6, classes=classes)
+    foldid = rng.permutation(np.arange(y.size) % 3)
+    lams = np.geomspace(0.2, 0.005, 5)
+    cv = LogisticRegressionCV(lams=lams, l1_ratio=[0.5, 1.0], relax=relax, cv=foldid,
+                              tol=1e-11, cv_tol=1e-11).fit(X, y)
+    brute = _brute_curve(X, y, foldid, [0.5, 1.0], lams, relax)
+    np.testing.assert_allclose(cv.cv_results_["fold_scores"], brute, rtol=0, atol=1e-6)
+    assert cv.scores_.shape == (2, lams.size, 3)
+    np.testing.assert_array_equal(cv.scores_.reshape(-1, 3), cv.cv_results_["fold_scores"])
+    best = np.unravel_index(np.argmax(brute.mean(axis=1)), (2, lams.size))
+    assert (cv.l1_ratio_, cv.lam_) == ([0.5, 1.0][best[0]], lams[best[1]])
+    single = LogisticRegression(lam=cv.lam_, l1_ratio=cv.l1_ratio_, relax=relax,
+                                tol=1e-11).fit(X, y)
+    np.testing.assert_allclose(cv.coef_, single.coef_, atol=1e-8)
+
+
+def test_l1_ratio_cv_default_grid_starts_at_lam_max_and_warm_paths_continue():
+    rng, X, y = _data(5, n=200, p=10)
+    cv = LogisticRegressionCV(lams=12, l1_ratio=[0.3, 1.0], cv=4).fit(X, y)
+    for r, rho in enumerate([0.3, 1.0]):
+        top = LogisticRegression(l1_ratio=rho).lam_max(X, y)
+        assert cv.lams_[r][0] == pytest.approx(top, rel=1e-12)
+        # at λ_max every fold's model is the null model: its held-out score is the prior's
+        assert np.all(np.isfinite(cv.scores_[r]))
+    assert cv.cv_results_["params"][0] == {"lam": cv.lams_[0][0], "l1_ratio": 0.3}
+    with pytest.raises(ValueError, match="twice"):
+        LogisticRegressionCV(l1_ratio=[1.0, 1.0]).fit(X, y)
+    with pytest.raises(ValueError, match="l1_ratio > 0"):
+        LogisticRegressionCV(relax=True).fit(X, y)
+
+
+@R_MARK
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+def test_l1_ratio_cv_equals_r_cv_glmnet_binomial(tmp_path, alpha):
+    rng, X, y = _data(6, n=157, p=8)
+    foldid = rng.permutation(np.arange(y.size) % 5)           # folds of 32 and 31 rows
+    got = run_r(tmp_path, f"""
+X <- rd("X.csv"); y <- rd("y.csv")[, 1]; fid <- rd("fid.csv")[, 1] + 1
+lam <- glmnet(X, y, family="binomial", alpha={alpha}, nlambda=30)$lambda
+f <- cv.glmnet(X, y, family="binomial", foldid=fid, alpha={alpha}, lambda=lam,
+               type.measure="deviance", thresh=1e-14)
+out("lambda", f$lambda); out("cvm", f$cvm); out("cvsd", f$cvsd)
+out("min", f$lambda.min); out("se1", f$lambda.1se)""", X=X, y=y, fid=foldid)
+    c, rho = convert_strength(1.0, source="glmnet-binomial", l1_ratio=alpha)
+    cv = LogisticRegressionCV(lams=got["lambda"] * c, l1_ratio=rho, cv=foldid, rule="1se",
+                              cv_average="weighted", tol=1e-12, cv_tol=1e-12).fit(X, y)
+    res = cv.cv_results_
+    # glmnet's binomial deviance is twice the mean log-loss
+    np.testing.assert_allclose(-2 * res["mean_score"], got["cvm"], rtol=1e-5)
+    np.testing.assert_allclose(2 * res["se_score"], got["cvsd"], rtol=1e-5)
+    assert cv.lam_min_ == pytest.approx(got["min"][0] * c, rel=1e-12)
+    assert cv.lam_ == pytest.approx(got["se1"][0] * c, rel=1e-12)

@@ -67,18 +67,23 @@ def prepare(est, X, y, sample_weight):
 
 
 def relaxed_logistic(X, y_idx, s, coef, intercept, gamma, *, fit_intercept=True,
-                     tol=1e-8, solver="auto", max_iter=None):
+                     tol=1e-8, solver="auto", max_iter=None, cache=None):
     """glmnet's relaxed logistic fit (``relax=γ``): ``γ · (coef, intercept) + (1 − γ) ·`` the
     unpenalized fit (``λ = 0``, :class:`LogisticRegression`) on the support, the features with a
     non-zero coefficient in some class (glmnet's ``relax.glmnet``); the penalized fit itself
     when ``γ = 1``. ``coef`` (K, p) and ``intercept`` (K,) as ``coef_`` / ``intercept_``,
     ``y_idx`` the class indices, ``s`` the (class-weighted) sample weights or None. The
     unpenalized fit does not exist for separable classes on the support (a
-    ``ConvergenceWarning`` then says so, as ``LogisticRegression(lam=0)``)."""
+    ``ConvergenceWarning`` then says so, as ``LogisticRegression(lam=0)``). ``cache``: a dict
+    keeping the unpenalized fit of each support seen (a path visits a support at many λ)."""
     if gamma == 1.0:
         return coef, intercept
     K = coef.shape[0]
     support = np.flatnonzero(np.any(coef != 0, axis=0))
+    key = support.tobytes()
+    if cache is not None and key in cache:
+        rc, rb = cache[key]
+        return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
     rc, rb = np.zeros_like(coef), np.zeros_like(intercept)
     if support.size:
         XS = X[:, support]
@@ -90,6 +95,8 @@ def relaxed_logistic(X, y_idx, s, coef, intercept, gamma, *, fit_intercept=True,
         sw = np.full(y_idx.size, 1.0 / y_idx.size) if s is None else s / np.sum(s)
         rb = np.atleast_1d(Logistic().null_eta((y_idx == 1).astype(float), sw) if K == 1
                            else SoftmaxCrossEntropy().null_eta(np.eye(K)[y_idx], sw))
+    if cache is not None:
+        cache[key] = (rc, rb)
     return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
 
 

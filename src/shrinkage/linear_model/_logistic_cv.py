@@ -15,8 +15,8 @@ import numpy as np
 
 from .._docs import fill_doc
 from .._threads import one_blas_thread, threads_for
-from .._validation import check_lams, store_init_args
-from ..selection.engine import FoldEngine, make_result, make_splits
+from .._validation import check_choice, check_lams, store_init_args
+from ..selection.engine import CV_AVERAGES, FoldEngine, fold_weights, make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
 from ..selection.grid import extend_while_on_edge, logistic_grid, smooth_grid_top
 from ..selection.progress import ProgressBar
@@ -27,7 +27,9 @@ from ..solvers.smooth import solve_smooth, solve_smooth_path
 from ._summary import CoefficientSummary
 from ._dask import is_dask_input
 from ._dask_logistic import logistic_cv_parts
+from ._enet import relax_gamma
 from ._logistic import LogisticBase, check_params, prepare, proba_from_eta
+from ._logistic_cv_sparse import fit_sparse_logistic_cv, l1_ratios
 from .._warnings import warn_user
 
 __all__ = ["LogisticRegressionCV"]
@@ -271,7 +273,8 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
                  random_state=None, class_weight=None, cv_tol: float | None = None,
-                 early_stopping: bool = True):
+                 early_stopping: bool = True, l1_ratio=0.0, relax: bool | float = False,
+                 cv_average: str = "mean"):
         store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):
@@ -302,7 +305,21 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         """
         check_params(self)
         parse_rule(self.rule)
+        check_choice(self.cv_average, CV_AVERAGES, "cv_average")
         lams = check_lams(self.lams)
+        ratios = l1_ratios(self.l1_ratio)
+        if ratios != [0.0] or relax_gamma(self.relax) < 1.0:     # sparse paths
+            if relax_gamma(self.relax) < 1.0 and ratios == [0.0]:
+                raise ValueError("relax refits on the support that an L1 part selects; with "
+                                 "l1_ratio=0 every feature is kept: use l1_ratio > 0")
+            if is_dask_input(X, y, sample_weight) or (isinstance(self.cv, str)
+                                                      and self.cv == "evidence"):
+                raise ValueError("LogisticRegressionCV with an L1 part (l1_ratio > 0) "
+                                 "cross-validates rows in memory: pass NumPy data and an "
+                                 "integer cv or fold ids, or use l1_ratio=0")
+            return fit_sparse_logistic_cv(self, X, y, sample_weight, groups, ratios, lams,
+                                          self._cv_tol(float(self.tol)))
+        self.l1_ratio_ = 0.0
         if isinstance(self.cv, str) and self.cv == "evidence":
             if is_dask_input(X, y, sample_weight):
                 raise ValueError("cv='evidence' needs the rows in memory; on Dask data use "
@@ -316,6 +333,10 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             full, engine, n_repeats, classes = logistic_cv_parts(self, X, y, sample_weight,
                                                                   groups, scores, cv_tol)
             folds, solver = engine.folds, "newton-cholesky"
+            if self.cv_average != "mean":
+                raise ValueError("cv_average='weighted' needs the rows in memory; on Dask data "
+                                 "the folds are averaged with cv_average='mean'")
+            fw = None
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
         else:
             X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
@@ -330,6 +351,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", self.progress)
             engine = FoldEngine(folds, splits, Y_eval, scores, s, self.n_jobs,
                                 prefer="processes", bar=bar)
+            fw = fold_weights(self.cv_average, splits, s)
         auto = isinstance(lams, int)
         if auto:
             lams = logistic_grid(smooth_grid_top(full), lams)
@@ -364,7 +386,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
         result, sel = make_result(lams, rule=self.rule, scoring=scores[0].name,
                                   fold_scores=values[0], df=df, n_repeats=n_repeats,
-                                  extra=extra)
+                                  extra=extra, fold_weights=fw)
         if not auto:
             warn_on_edge(sel, lams)
         result["n_iter"] = np.array([[f.n_iter[float(lam)] for f in engine.folds] for lam in lams])
