@@ -143,7 +143,8 @@ class _LogisticFold:
 
 
 class LogisticRegressionCV(CoefficientSummary, LogisticBase):
-    r"""L2 logistic regression with λ chosen by K-fold cross-validation, then refit on all data.
+    r"""Logistic regression (L2, or elastic net with ``l1_ratio``) with λ (and ``l1_ratio``)
+    chosen by K-fold cross-validation, then refit on all data.
 
     Each fold standardizes with its own training rows (honest CV) and walks the λ grid from the
     largest value down, warm-starting every fit at the previous solution and reusing the
@@ -163,6 +164,18 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     "1se" rules never choose below the best. Off for a callable ``rule`` (it may want the
     whole curve) and with ``early_stopping=False``. When the best λ is the smallest of the
     automatic grid, the grid is extended below it as before, walked with the same rule.
+
+    **Elastic net** (``l1_ratio > 0``, or a list of ratios; glmnet's ``cv.glmnet`` with
+    ``alpha``). For each ratio ρ every fold walks a λ grid from ``λ_max(ρ)`` (every penalized
+    coefficient zero, on all rows; for ρ < 0.001 that of ρ = 0.001) down, each fit
+    warm-started at the previous one (proximal Newton with coordinate descent, binary or the
+    full softmax, as :class:`LogisticRegression` with ``l1_ratio``), and the (ρ, λ) pair with
+    the best mean score (or by ``rule``) is refit on all rows. The default grid (``lams``
+    values down to ``1e-4·λ_max``, ``1e-2·λ_max`` when ``n ≤ p``, as glmnet) is extended a
+    decade at a time (at most three) while the best λ is its smallest; ``early_stopping`` and
+    ``compute_df`` apply to the L2 path only, and ``X`` must be dense. With ``relax`` each
+    fold's path solutions are relaxed before they are scored, so the λ chosen is the best for
+    the relaxed model (as :class:`~shrinkage.ElasticNetCV`).
 
     **Tolerances.** ``tol`` is the refit's: it stops when the largest partial derivative of the
     objective (the mean loss plus the penalty) with respect to a standardized coefficient or an
@@ -208,6 +221,21 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     fit_intercept, standardize, penalty_factor, solver, tol, max_iter, class_weight
         As in :class:`LogisticRegression` (the class weights also weigh the fold scores, as
         ``sample_weight`` does). ``tol`` applies to the refit on all rows.
+    l1_ratio : float or list of float, default=0.0
+        Our ``ρ`` (``1`` = lasso; see :class:`LogisticRegression`), or several ratios to choose
+        from (the elastic-net paths above). glmnet's ``alpha = a`` is ``ρ = 2a/(1+a)``, its
+        ``lambda`` ``λ = λ_g(1+a)/2`` (``convert_strength(source="glmnet-binomial")``).
+    relax : bool or float, default=False
+        With ``l1_ratio > 0``: glmnet's relaxed fit, ``True`` or γ in [0, 1], as in
+        :class:`LogisticRegression`; the folds are relaxed too.
+    cv_average : {"mean", "weighted"}, default="mean"
+        How fold scores are averaged: the plain mean over folds with the standard error
+        ``std(ddof=1)/√K``, or glmnet's ``cv.glmnet``: weighted by each test fold's total
+        sample weight, with the standard error ``√(Σ w_k (s_k − m)² / Σ w_k / (K − 1))``.
+        With ``scoring="neg_log_loss"`` (the default), ``cv_average="weighted"`` and
+        ``rule="1se"``, ``−2 · mean_score`` is ``cv.glmnet(family="binomial",
+        type.measure="deviance")``'s ``cvm`` given its ``foldid`` and ``lambda``, and
+        ``lam_min_`` / ``lam_`` its ``lambda.min`` / ``lambda.1se``.
     cv_tol : float, default=None
         The fold paths' tolerance (same measure as ``tol``); None: ``100·tol``.
     early_stopping : bool, default=True
@@ -235,6 +263,16 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     lam_ : float
         The chosen λ (by ``rule``).
     lam_min_, lam_1se_ : float
+    l1_ratio_ : float
+        The chosen ratio (0 on the L2 path).
+    lams_ : ndarray of shape (n_l1_ratios, n_lams)
+        Elastic net only: the grid walked for each ratio.
+    scores_ : ndarray of shape (n_l1_ratios, n_lams, n_folds)
+        Elastic net only: the fold scores of the first metric, by ratio and λ
+        (``cv_results_["fold_scores"]``, whose rows are the (ρ, λ) candidates ratio by ratio,
+        each λ falling; ``cv_results_["params"]`` names them).
+    penalized_coef_, penalized_intercept_ : ndarray
+        Elastic net only: the refit's penalized solution (``coef_`` unless ``relax``).
     cv_results_ : :class:`~shrinkage.selection.CVResult`
         A dict: ``"lam"`` (n_lams,) in decreasing order, ``"mean_score"`` (n_lams,),
         ``"se_score"`` (n_lams,), ``"fold_scores"`` (n_lams, n_folds), ``"n_iter"``
@@ -258,6 +296,15 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     >>> clf.cv_results_["fold_scores"].shape == (n_lams, 5)
     True
     >>> bool(clf.score(X, y) > 0.95)
+    True
+
+    Sparse paths for two ratios, the ratio chosen with λ:
+
+    >>> import numpy as np
+    >>> sparse = LogisticRegressionCV(lams=20, l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
+    >>> sparse.scores_.shape, sparse.l1_ratio_ in (0.5, 1.0)
+    ((2, 20, 5), True)
+    >>> bool(0 < np.count_nonzero(sparse.coef_) < X.shape[1])
     True
     """
 

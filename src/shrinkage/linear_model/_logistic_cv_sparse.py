@@ -56,7 +56,19 @@ def sparse_logistic_path(X, y_idx, n_classes, s, lams, rho, settings, coef0=None
     warm-started at the previous one (the first at ``coef0`` (K, p), ``intercept0`` (K,) when
     given). ``settings``: ``(penalty_factor, fit_intercept, standardize, tol, max_iter)``.
     Returns ``[(coef (K, p), intercept (K,)), …]`` on the original scale, ``K = 1`` for two
-    classes."""
+    classes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage.linear_model._logistic_cv_sparse import sparse_logistic_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 5)); y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)
+    >>> path = sparse_logistic_path(X, y, 2, None, [0.2, 0.05, 0.01], 1.0,
+    ...                             (None, True, True, 1e-8, None))
+    >>> [int(np.count_nonzero(c)) for c, _ in path]
+    [1, 1, 4]
+    """
     pf, fit_intercept, standardize, tol, max_iter = settings
     common = dict(l1_ratio=rho, penalty_factor=pf, fit_intercept=fit_intercept,
                   standardize=standardize, tol=tol)
