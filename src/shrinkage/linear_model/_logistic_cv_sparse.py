@@ -30,6 +30,7 @@ from ..solvers.null import null_gradient
 from ..solvers.prox_newton import glm_enet_path, solve_multinomial_enet
 from .._warnings import warn_user
 from ._enet import relax_gamma
+from ._enet_cv import RatioPathFold
 from ._logistic import LogisticRegression, prepare, proba_from_eta, relaxed_logistic
 
 __all__ = ["l1_ratios", "sparse_logistic_path", "fit_sparse_logistic_cv"]
@@ -87,7 +88,7 @@ def sparse_logistic_path(X, y_idx, n_classes, s, lams, rho, settings, coef0=None
     return out
 
 
-class _SparseLogisticFold:
+class _SparseLogisticFold(RatioPathFold):
     """One fold's warm-started paths, one per ``l1_ratio``; ``predict(candidates)`` (dicts
     ``{"lam", "l1_ratio"}``, λ falling within each ratio) gives held-out class probabilities
     (n_test, n_candidates, n_classes). A stretch below the smallest λ walked at a ratio continues
@@ -103,13 +104,6 @@ class _SparseLogisticFold:
 
     def set_state(self, state):
         self.resume, self.cache = state
-
-    def predict(self, cands):
-        out = []
-        for rho in dict.fromkeys(c["l1_ratio"] for c in cands):
-            lams = np.array([c["lam"] for c in cands if c["l1_ratio"] == rho])
-            out.append(self._walk(rho, lams))
-        return np.concatenate(out, axis=1)
 
     def _walk(self, rho, lams):
         tr = self.train
