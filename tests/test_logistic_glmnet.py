@@ -147,3 +147,32 @@ out("min", f$lambda.min); out("se1", f$lambda.1se)""", X=X, y=y, fid=foldid)
     np.testing.assert_allclose(2 * res["se_score"], got["cvsd"], rtol=1e-5)
     assert cv.lam_min_ == pytest.approx(got["min"][0] * c, rel=1e-12)
     assert cv.lam_ == pytest.approx(got["se1"][0] * c, rel=1e-12)
+
+
+@R_MARK
+def test_multinomial_cv_and_fit_equal_r_glmnet(tmp_path):
+    rng, X, y = _data(7, n=181, p=6, classes=3)
+    foldid = rng.permutation(np.arange(y.size) % 4)
+    got = run_r(tmp_path, """
+X <- rd("X.csv"); y <- rd("y.csv")[, 1]; fid <- rd("fid.csv")[, 1] + 1
+lam <- glmnet(X, y, family="multinomial", alpha=0.5, nlambda=20)$lambda
+f <- cv.glmnet(X, y, family="multinomial", foldid=fid, alpha=0.5, lambda=lam,
+               type.measure="deviance", thresh=1e-14)
+out("lambda", f$lambda); out("cvm", f$cvm); out("cvsd", f$cvsd)
+out("min", f$lambda.min); out("se1", f$lambda.1se)
+cf <- coef(glmnet(X, y, family="multinomial", alpha=0.5, lambda=lam[8], thresh=1e-14))
+for (k in 1:3) out(paste0("c", k - 1), as.matrix(cf[[k]]))""", X=X, y=y, fid=foldid)
+    c, rho = convert_strength(1.0, source="glmnet-multinomial", l1_ratio=0.5)
+    cv = LogisticRegressionCV(lams=got["lambda"] * c, l1_ratio=rho, cv=foldid, rule="1se",
+                              cv_average="weighted", tol=1e-12, cv_tol=1e-12).fit(X, y)
+    res = cv.cv_results_
+    np.testing.assert_allclose(-2 * res["mean_score"], got["cvm"], rtol=1e-5)
+    np.testing.assert_allclose(2 * res["se_score"], got["cvsd"], rtol=1e-5)
+    assert cv.lam_min_ == pytest.approx(got["min"][0] * c, rel=1e-12)
+    assert cv.lam_ == pytest.approx(got["se1"][0] * c, rel=1e-12)
+    # one fit: glmnet's coefficients, centred over the classes as ours
+    coef = np.array([got[f"c{k}"] for k in range(3)])
+    ours = LogisticRegression(lam=got["lambda"][7] * c, l1_ratio=rho, tol=1e-12).fit(X, y)
+    assert 0 < np.count_nonzero(ours.coef_) < ours.coef_.size
+    np.testing.assert_allclose(np.c_[ours.intercept_, ours.coef_], coef, rtol=0,
+                               atol=1e-5 * np.max(np.abs(coef)))

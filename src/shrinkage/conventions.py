@@ -56,6 +56,7 @@ glum               −(1/n)loglik + α[(1−r)/2‖w‖² + r‖w‖₁]  (GLM f
 glmnet-gaussian    the same on y/s, λ reported × s (s = sd of y)         λ = λ_g[(1−a)/s + 2a],
                                                                          ρ = 2a/[(1−a)/s + 2a]
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+glmnet-multinomial the same, softmax log-likelihood (centred classes)    λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-poisson     the same, Poisson log-likelihood (y not scaled)       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-gamma       ½ mean deviance + λ_g[…], ``Gamma(link="log")``       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-tweedie     the same, ``statmod::tweedie(p, link.power=0)``       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
@@ -237,6 +238,7 @@ STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
     ),
     "glmnet-gaussian": (_glmnet_gaussian_to_ours, _glmnet_gaussian_from_ours, False),
     "glmnet-binomial": _LOGLIK_HALF_L2,
+    "glmnet-multinomial": _LOGLIK_HALF_L2,
     "glmnet-poisson": _LOGLIK_HALF_L2,
     "glmnet-gamma": _LOGLIK_HALF_L2,
     "glmnet-tweedie": _LOGLIK_HALF_L2,
@@ -274,9 +276,9 @@ def convert_strength(
         ``"sklearn-logistic"``, ``"sklearn-elasticnet"``, ``"sklearn-lasso"``,
         ``"sklearn-mlp"``, ``"sklearn-glm"``, ``"glum-gaussian"``, ``"glum"`` (glum's GLM
         families, whose data term is the mean negative log-likelihood), ``"glmnet-gaussian"``,
-        ``"glmnet-binomial"``, ``"glmnet-poisson"``, ``"glmnet-gamma"``,
-        ``"glmnet-tweedie"`` (glmnet's ``family=`` objects with a log link), ``"torch-sgd"``,
-        ``"keras-l2"``.
+        ``"glmnet-binomial"``, ``"glmnet-multinomial"``, ``"glmnet-poisson"``,
+        ``"glmnet-gamma"``, ``"glmnet-tweedie"`` (glmnet's ``family=`` objects with a log
+        link), ``"torch-sgd"``, ``"keras-l2"``.
     n_samples : float, optional
         Number of training rows (the sum of the sample weights when there are any; the batch
         size for scikit-learn's MLP with mini-batches). Needed by the conventions whose loss is
