@@ -176,3 +176,56 @@ for (k in 1:3) out(paste0("c", k - 1), as.matrix(cf[[k]]))""", X=X, y=y, fid=fol
     assert 0 < np.count_nonzero(ours.coef_) < ours.coef_.size
     np.testing.assert_allclose(np.c_[ours.intercept_, ours.coef_], coef, rtol=0,
                                atol=1e-5 * np.max(np.abs(coef)))
+
+
+def test_l1_ratio_cv_with_weights_equals_weighted_single_fits_and_threads_agree():
+    rng, X, y = _data(8, n=120, p=5)
+    w = rng.uniform(0.3, 3.0, y.size)
+    foldid = rng.permutation(np.arange(y.size) % 3)
+    lams = np.geomspace(0.1, 0.005, 4)
+    kw = dict(lams=lams, l1_ratio=1.0, cv=foldid, tol=1e-11, cv_tol=1e-11)
+    cv = LogisticRegressionCV(**kw).fit(X, y, sample_weight=w)
+    for i, lam in enumerate(lams):
+        for k in range(3):
+            tr, te = foldid != k, foldid == k
+            m = LogisticRegression(lam=lam, l1_ratio=1.0, tol=1e-11).fit(
+                X[tr], y[tr], sample_weight=w[tr])
+            P = m.predict_proba(X[te])[np.arange(te.sum()), y[te]]
+            assert cv.cv_results_["fold_scores"][i, k] == pytest.approx(
+                np.average(np.log(P), weights=w[te]), abs=1e-7)
+    par = LogisticRegressionCV(n_jobs=2, **kw).fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(par.cv_results_["fold_scores"], cv.cv_results_["fold_scores"],
+                               rtol=1e-12)
+    np.testing.assert_array_equal(par.coef_, cv.coef_)
+
+
+def test_l1_ratio_cv_refuses_bad_settings_by_name():
+    import scipy.sparse as sp
+    rng, X, y = _data(9, n=60, p=4)
+    with pytest.raises(ValueError, match=r"l1_ratio must be a number in \[0, 1\]"):
+        LogisticRegressionCV(l1_ratio=[0.5, 1.5]).fit(X, y)
+    with pytest.raises(ValueError, match="non-empty"):
+        LogisticRegressionCV(l1_ratio=[]).fit(X, y)
+    with pytest.raises(ValueError, match="drop 0"):
+        LogisticRegressionCV(l1_ratio=[0.0, 1.0], relax=True).fit(X, y)
+    with pytest.raises(ValueError, match="rows in memory"):
+        LogisticRegressionCV(l1_ratio=1.0, cv="evidence").fit(X, y)
+    with pytest.raises(TypeError, match="dense X"):
+        LogisticRegressionCV(l1_ratio=1.0).fit(sp.csr_matrix(X), y)
+    with pytest.raises(ValueError, match="cv_average"):
+        LogisticRegressionCV(cv_average="median").fit(X, y)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 1.0])
+def test_cv_average_weighted_weighs_folds_by_size(l1_ratio):
+    rng, X, y = _data(10, n=101, p=4)
+    foldid = rng.permutation(np.arange(y.size) % 4)             # folds of 26 and 25 rows
+    sizes = np.bincount(foldid)
+    cv = LogisticRegressionCV(lams=np.geomspace(0.1, 0.001, 5), l1_ratio=l1_ratio, cv=foldid,
+                              cv_average="weighted").fit(X, y)
+    res = cv.cv_results_
+    m = res["fold_scores"] @ sizes / sizes.sum()
+    np.testing.assert_allclose(res["mean_score"], m, rtol=1e-12)
+    se = np.sqrt(((res["fold_scores"] - m[:, None]) ** 2) @ sizes / sizes.sum() / 3)
+    np.testing.assert_allclose(res["se_score"], se, rtol=1e-12)
+    assert not np.allclose(res["mean_score"], res["fold_scores"].mean(axis=1), rtol=1e-12)
