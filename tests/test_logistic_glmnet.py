@@ -229,3 +229,23 @@ def test_cv_average_weighted_weighs_folds_by_size(l1_ratio):
     se = np.sqrt(((res["fold_scores"] - m[:, None]) ** 2) @ sizes / sizes.sum() / 3)
     np.testing.assert_allclose(res["se_score"], se, rtol=1e-12)
     assert not np.allclose(res["mean_score"], res["fold_scores"].mean(axis=1), rtol=1e-12)
+
+
+@R_MARK
+def test_relaxed_multinomial_probabilities_equal_r_glmnet(tmp_path):
+    """The softmax coefficients are identified up to a shift common to the classes (glmnet's
+    unpenalized refit and ours may centre them differently), so the probabilities are compared."""
+    rng, X, y = _data(11, n=220, p=7, classes=3)
+    got = run_r(tmp_path, """
+X <- rd("X.csv"); y <- rd("y.csv")[, 1]
+f <- glmnet(X, y, family="multinomial", alpha=1, lambda=c(0.1, 0.05), relax=TRUE,
+            thresh=1e-14)
+for (g in c(0, 0.5)) out(paste0("g", g), predict(f, newx=X, s=0.05, gamma=g, type="response"))
+""", X=X, y=y)
+    lam, rho = convert_strength(0.05, source="glmnet-multinomial", l1_ratio=1.0)
+    for g in (0.0, 0.5):
+        P = got[f"g{g:g}"].reshape(-1, 3, order="F")
+        ours = LogisticRegression(lam=lam, l1_ratio=rho, relax=g, tol=1e-12).fit(X, y)
+        assert 0 < np.count_nonzero(np.any(ours.penalized_coef_, axis=0)) < X.shape[1]
+        # glmnet's unpenalized softmax refit stops ~2e-6 short in the probabilities
+        np.testing.assert_allclose(ours.predict_proba(X), P, rtol=0, atol=1e-5)
