@@ -138,15 +138,22 @@ f <- cv.glmnet(X, y, family="binomial", foldid=fid, alpha={alpha}, lambda=lam,
                type.measure="deviance", thresh=1e-14)
 out("lambda", f$lambda); out("cvm", f$cvm); out("cvsd", f$cvsd)
 out("min", f$lambda.min); out("se1", f$lambda.1se)""", X=X, y=y, fid=foldid)
-    c, rho = convert_strength(1.0, source="glmnet-binomial", l1_ratio=alpha)
+    _cv_equals_cv_glmnet(X, y, foldid, got, "glmnet-binomial", alpha)
+
+
+def _cv_equals_cv_glmnet(X, y, foldid, got, source, alpha):
+    """Our weighted CV on ``cv.glmnet``'s grid equals its curve, SE, lambda.min and
+    lambda.1se; returns the conversion factor and our ρ."""
+    c, rho = convert_strength(1.0, source=source, l1_ratio=alpha)
     cv = LogisticRegressionCV(lams=got["lambda"] * c, l1_ratio=rho, cv=foldid, rule="1se",
                               cv_average="weighted", tol=1e-12, cv_tol=1e-12).fit(X, y)
     res = cv.cv_results_
-    # glmnet's binomial deviance is twice the mean log-loss
+    # glmnet's binomial / multinomial deviance is twice the mean log-loss
     np.testing.assert_allclose(-2 * res["mean_score"], got["cvm"], rtol=1e-5)
     np.testing.assert_allclose(2 * res["se_score"], got["cvsd"], rtol=1e-5)
     assert cv.lam_min_ == pytest.approx(got["min"][0] * c, rel=1e-12)
     assert cv.lam_ == pytest.approx(got["se1"][0] * c, rel=1e-12)
+    return c, rho
 
 
 @R_MARK
@@ -162,14 +169,7 @@ out("lambda", f$lambda); out("cvm", f$cvm); out("cvsd", f$cvsd)
 out("min", f$lambda.min); out("se1", f$lambda.1se)
 cf <- coef(glmnet(X, y, family="multinomial", alpha=0.5, lambda=lam[8], thresh=1e-14))
 for (k in 1:3) out(paste0("c", k - 1), as.matrix(cf[[k]]))""", X=X, y=y, fid=foldid)
-    c, rho = convert_strength(1.0, source="glmnet-multinomial", l1_ratio=0.5)
-    cv = LogisticRegressionCV(lams=got["lambda"] * c, l1_ratio=rho, cv=foldid, rule="1se",
-                              cv_average="weighted", tol=1e-12, cv_tol=1e-12).fit(X, y)
-    res = cv.cv_results_
-    np.testing.assert_allclose(-2 * res["mean_score"], got["cvm"], rtol=1e-5)
-    np.testing.assert_allclose(2 * res["se_score"], got["cvsd"], rtol=1e-5)
-    assert cv.lam_min_ == pytest.approx(got["min"][0] * c, rel=1e-12)
-    assert cv.lam_ == pytest.approx(got["se1"][0] * c, rel=1e-12)
+    c, rho = _cv_equals_cv_glmnet(X, y, foldid, got, "glmnet-multinomial", 0.5)
     # one fit: glmnet's coefficients, centred over the classes as ours
     coef = np.array([got[f"c{k}"] for k in range(3)])
     ours = LogisticRegression(lam=got["lambda"][7] * c, l1_ratio=rho, tol=1e-12).fit(X, y)
