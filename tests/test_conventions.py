@@ -56,6 +56,9 @@ def test_round_trip_through_every_convention(name, value):
     ("glmnet-binomial", 0.2, {"l1_ratio": 1.0}, (0.2, 1.0)),
     ("glmnet-poisson", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),          # test_glm_enet: glmnet
     ("glum", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),                    # test_glm_enet: glum
+    ("glmnet-multinomial", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),   # test_logistic_glmnet
+    ("glmnet-gamma", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),   # test_glm_glmnet_families
+    ("glmnet-tweedie", 0.2, {"l1_ratio": 0.0}, (0.1, 0.0)),    # test_glm_glmnet_families
     ("torch-sgd", 1e-3, {}, (5e-4, 0.0)),                                # grad += wd·w = 2λw
     ("keras-l2", 1e-3, {}, (1e-3, 0.0)),
 ])

@@ -32,6 +32,8 @@ ESTIMATORS = {
     "GroupLassoClassifier": (lambda: GroupLassoClassifier(), "clf"),
     "LogisticRegression": (lambda: LogisticRegression(), "clf"),
     "LogisticRegressionCV": (lambda: LogisticRegressionCV(lams=3, cv=2), "clf"),
+    "LogisticRegressionCV(l1_ratio)": (lambda: LogisticRegressionCV(lams=3, cv=2,
+                                                                    l1_ratio=[0.5, 1.0]), "clf"),
     "MLPRegressor": (lambda: MLPRegressor(**NET), "reg"),
     "MLPClassifier": (lambda: MLPClassifier(**NET), "clf"),
     "LamSearchCV(Ridge)": (lambda: LamSearchCV(Ridge(), lams=[1.0], cv=2), "reg"),

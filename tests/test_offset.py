@@ -117,3 +117,19 @@ for (a in c(1, 0.5, 0)) {
         lam, rho = convert_strength(0.01, source="glmnet-binomial", l1_ratio=a)
         m = LogisticRegression(lam=lam, l1_ratio=rho, tol=1e-12).fit(X, yb, offset=off)
         np.testing.assert_allclose(np.r_[m.intercept_, m.coef_[0]], got[f"a{a}"], atol=1e-5)
+
+
+def test_offset_refused_where_a_fit_would_ignore_it():
+    """The sparse LogisticRegressionCV paths and the relaxed refit take no offset: refused by
+    name rather than silently dropped (the merge of offset= with l1_ratio CV and relax)."""
+    from shrinkage import LogisticRegression, LogisticRegressionCV
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 3))
+    y = (X[:, 0] + rng.standard_normal(60) > 0).astype(int)
+    off = np.full(60, 0.3)
+    with pytest.raises(ValueError, match="offset= is cross-validated on the L2 path only"):
+        LogisticRegressionCV(l1_ratio=0.5, cv=3).fit(X, y, offset=off)
+    with pytest.raises(ValueError, match="relax refits without the penalty"):
+        LogisticRegression(l1_ratio=0.5, relax=True).fit(X, y, offset=off)
+    with pytest.raises(ValueError, match="relax refits without the penalty"):
+        LogisticRegression(l1_ratio=0.5, relax=0.5, upper_bounds=1.0).fit(X, y)

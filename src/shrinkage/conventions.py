@@ -58,7 +58,10 @@ glum               −(1/n)loglik + α[(1−r)/2‖w‖² + r‖w‖₁]  (GLM f
 glmnet-gaussian    the same on y/s, λ reported × s (s = sd of y)         λ = λ_g[(1−a)/s + 2a],
                                                                          ρ = 2a/[(1−a)/s + 2a]
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+glmnet-multinomial the same, softmax log-likelihood (centred classes)    λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-poisson     the same, Poisson log-likelihood (y not scaled)       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+glmnet-gamma       ½ mean deviance + λ_g[…], ``Gamma(link="log")``       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+glmnet-tweedie     the same, ``statmod::tweedie(p, link.power=0)``       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 torch-sgd          mean ℓ, gradient += wd·w  (SGD ``weight_decay``)     λ = wd/2
 keras-l2           mean ℓ + l2·Σw²                                       λ = l2
 ================== ===================================================== ==========================
@@ -75,6 +78,15 @@ families is our loss up to constants (Poisson ``e^η − yη``, gamma ``y e^{−
 the unit deviance), plus a ½-weighted L2 part: ``source="glum"`` (every family) and
 ``"glmnet-poisson"`` (verified against glum 3 with offsets and weights, and glmnet 4.1 with an
 offset, in ``tests/test_glm_enet.py``). scikit-learn's GLMs (``sklearn-glm``) are L2 only.
+glmnet 4 fits any ``family=`` object (its non-canonical families, such as the gamma and
+Tweedie with a log link) by minimizing ``½ Σ w_i d_i / Σ w_i`` (``d_i`` the unit deviance)
+plus the same penalty; half the unit deviance is our loss up to constants, so
+``"glmnet-gamma"`` and ``"glmnet-tweedie"`` are the same conversion (verified against glmnet
+4.1 with weights and an offset, and its ``cv.glmnet`` with ``foldid``, in
+``tests/test_glm_glmnet_families.py``, to 1e-7 of the coefficients). glmnet's loop over
+a family object's working weights stops when the objective changes by less than
+``glmnet.control()$epsnr`` (1e-6, relative) whatever ``thresh`` says, which leaves about 2e-4
+of the coefficients; compare with ``glmnet.control(epsnr=1e-14, mxitnr=1000)``.
 
 Cross-validation conventions
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -228,7 +240,10 @@ STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
     ),
     "glmnet-gaussian": (_glmnet_gaussian_to_ours, _glmnet_gaussian_from_ours, False),
     "glmnet-binomial": _LOGLIK_HALF_L2,
+    "glmnet-multinomial": _LOGLIK_HALF_L2,
     "glmnet-poisson": _LOGLIK_HALF_L2,
+    "glmnet-gamma": _LOGLIK_HALF_L2,
+    "glmnet-tweedie": _LOGLIK_HALF_L2,
     "glum": _LOGLIK_HALF_L2,
     "sklearn-glm": (lambda v, r, n, loss: (v / 2.0, 0.0), lambda lam, rho, n, loss: (2.0 * lam, 0.0),
                     False),
@@ -263,8 +278,9 @@ def convert_strength(
         ``"sklearn-logistic"``, ``"sklearn-elasticnet"``, ``"sklearn-lasso"``,
         ``"sklearn-mlp"``, ``"sklearn-glm"``, ``"glum-gaussian"``, ``"glum"`` (glum's GLM
         families, whose data term is the mean negative log-likelihood), ``"glmnet-gaussian"``,
-        ``"glmnet-binomial"``, ``"glmnet-poisson"``, ``"torch-sgd"``,
-        ``"keras-l2"``.
+        ``"glmnet-binomial"``, ``"glmnet-multinomial"``, ``"glmnet-poisson"``,
+        ``"glmnet-gamma"``, ``"glmnet-tweedie"`` (glmnet's ``family=`` objects with a log
+        link), ``"torch-sgd"``, ``"keras-l2"``.
     n_samples : float, optional
         Number of training rows (the sum of the sample weights when there are any; the batch
         size for scikit-learn's MLP with mini-batches). Needed by the conventions whose loss is

@@ -70,7 +70,19 @@ def _exhausted(curves) -> bool:
     return True
 
 
-class _EnetFold:
+class RatioPathFold:
+    """A fold whose candidates are ``{"lam", "l1_ratio"}`` dicts: ``predict`` walks each ratio's
+    λ (falling) with the subclass's ``_walk(rho, lams)`` and joins the held-out predictions."""
+
+    def predict(self, cands):
+        out = []
+        for rho in dict.fromkeys(c["l1_ratio"] for c in cands):
+            lams = np.array([c["lam"] for c in cands if c["l1_ratio"] == rho])
+            out.append(self._walk(rho, lams))
+        return np.concatenate(out, axis=1)
+
+
+class _EnetFold(RatioPathFold):
     """One CV fold: its problem and test rows; ``predict(candidates)`` walks a warm-started
     path for each ``l1_ratio`` among the candidates (``{"lam", "l1_ratio"}`` dicts, λ falling).
 
@@ -88,13 +100,6 @@ class _EnetFold:
 
     def set_state(self, resume):
         self.resume = resume
-
-    def predict(self, cands):
-        out = []
-        for rho in dict.fromkeys(c["l1_ratio"] for c in cands):
-            lams = np.array([c["lam"] for c in cands if c["l1_ratio"] == rho])
-            out.append(self._walk(rho, lams))
-        return np.concatenate(out, axis=1)
 
     def path_coefs(self, rho, lams):
         """The penalized path's coefficients (L, p) and intercepts (L,) at ``lams``,

@@ -31,6 +31,7 @@ from ..solvers.objective import logistic_effective_df, logistic_objective
 from ..solvers.prox_newton import solve_glm_enet, solve_logistic_enet, solve_multinomial_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
 from ._base import ColumnSelection, LamMax
+from ._enet import relax_gamma
 from ._dask import DaskMethods, is_dask_input
 from ._dask_logistic import fit_logistic
 from ..solvers.blockwise import is_dask_collection
@@ -38,7 +39,7 @@ from .._params import ParamHints
 from ._summary import CoefficientSummary
 
 __all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba",
-           "proba_from_eta"]
+           "proba_from_eta", "relaxed_logistic"]
 
 
 def check_params(est):
@@ -63,6 +64,40 @@ def prepare(est, X, y, sample_weight):
     return X, Y, y_idx, classes, s, pf
 
 
+
+
+def relaxed_logistic(X, y_idx, s, coef, intercept, gamma, *, fit_intercept=True,
+                     tol=1e-8, solver="auto", max_iter=None, cache=None):
+    """glmnet's relaxed logistic fit (``relax=γ``): ``γ · (coef, intercept) + (1 − γ) ·`` the
+    unpenalized fit (``λ = 0``, :class:`LogisticRegression`) on the support, the features with a
+    non-zero coefficient in some class (glmnet's ``relax.glmnet``); the penalized fit itself
+    when ``γ = 1``. ``coef`` (K, p) and ``intercept`` (K,) as ``coef_`` / ``intercept_``,
+    ``y_idx`` the class indices, ``s`` the (class-weighted) sample weights or None. The
+    unpenalized fit does not exist for separable classes on the support (a
+    ``ConvergenceWarning`` then says so, as ``LogisticRegression(lam=0)``). ``cache``: a dict
+    keeping the unpenalized fit of each support seen (a path visits a support at many λ)."""
+    if gamma == 1.0:
+        return coef, intercept
+    K = coef.shape[0]
+    support = np.flatnonzero(np.any(coef != 0, axis=0))
+    key = support.tobytes()
+    if cache is not None and key in cache:
+        rc, rb = cache[key]
+        return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
+    rc, rb = np.zeros_like(coef), np.zeros_like(intercept)
+    if support.size:
+        XS = X[:, support]
+        XS = XS.toarray() if sp.issparse(XS) else XS
+        fit = LogisticRegression(0.0, fit_intercept=fit_intercept, tol=tol, solver=solver,
+                                 max_iter=max_iter).fit(XS, y_idx, sample_weight=s)
+        rc[:, support], rb = fit.coef_, fit.intercept_
+    elif fit_intercept:               # the intercept-only model
+        sw = np.full(y_idx.size, 1.0 / y_idx.size) if s is None else s / np.sum(s)
+        rb = np.atleast_1d(Logistic().null_eta((y_idx == 1).astype(float), sw) if K == 1
+                           else SoftmaxCrossEntropy().null_eta(np.eye(K)[y_idx], sw))
+    if cache is not None:
+        cache[key] = (rc, rb)
+    return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
 
 
 def proba(X, W, b):
@@ -241,6 +276,15 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         ``max_iter`` (proximal Newton steps) defaults to 100, 200 for the softmax.
         scikit-learn's ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
         ``ρ = 2r/(1+r)`` (:func:`~shrinkage.convert_strength`).
+    relax : bool or float, default=False
+        With ``l1_ratio > 0``: ``True`` reports the relaxed fit, the unpenalized logistic
+        (softmax) fit on the selected support (the features with a non-zero coefficient in
+        some class); a float γ in [0, 1] the mixture ``γ · penalized + (1 − γ) · relaxed`` of
+        coefficients and intercepts, glmnet's ``coef(fit, s, gamma=γ)`` of
+        ``glmnet(family="binomial", relax=TRUE)`` (``True`` is γ = 0, ``False`` γ = 1; see
+        :mod:`~shrinkage.linear_model._enet`). The penalized fit stays in
+        ``penalized_coef_`` / ``penalized_intercept_``. The unpenalized fit does not exist for
+        classes separable on the support (a ``ConvergenceWarning`` says so).
     fit_intercept : bool, default=True
     standardize : bool, default=True
         Penalize the coefficients of the standardized features (weighted population standard
@@ -273,6 +317,9 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     classes_ : ndarray of shape (n_classes,)
     coef_ : ndarray of shape (1, n_features) for two classes, else (n_classes, n_features)
     intercept_ : ndarray of shape (1,) or (n_classes,)
+    penalized_coef_, penalized_intercept_ : ndarray
+        The penalized fit (equal to ``coef_`` / ``intercept_`` unless ``relax``); only with
+        ``l1_ratio > 0``.
     n_iter_ : int
     lam_ : float
     solver_ : str
@@ -296,6 +343,16 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     ['no', 'yes']
     >>> clf.coef_.shape, clf.predict_proba([[1.5]]).round(3).tolist()
     ((1, 1), [[0.5, 0.5]])
+
+    A relaxed lasso fit: the support of the L1 fit, refitted without the penalty.
+
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> Xb, yb = load_breast_cancer(return_X_y=True)
+    >>> lasso = LogisticRegression(lam=0.05, l1_ratio=1.0, relax=True).fit(Xb, yb)
+    >>> np.flatnonzero(lasso.coef_).tolist() == np.flatnonzero(lasso.penalized_coef_).tolist()
+    True
+    >>> bool(np.abs(lasso.coef_).sum() > np.abs(lasso.penalized_coef_).sum())
+    True
     """
 
     @property
@@ -312,7 +369,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, solver: str = "auto",
                  tol: float = 1e-8, max_iter: int | None = None, class_weight=None,
-                 lower_bounds=None, upper_bounds=None, exclude=None):
+                 lower_bounds=None, upper_bounds=None, relax: bool | float = False,
+                 exclude=None):
         store_init_args(self, locals())
 
     @fill_doc
@@ -329,6 +387,10 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         rho = self.l1_ratio
         if isinstance(rho, bool) or not isinstance(rho, Real) or not 0.0 <= rho <= 1.0:
             raise ValueError(f"l1_ratio must be a number in [0, 1], got {rho!r}")
+        if relax_gamma(self.relax) < 1.0 and rho == 0:
+            raise ValueError("relax refits on the support that an L1 part selects; with "
+                             "l1_ratio=0 every feature is kept: use l1_ratio > 0, or lam=0 "
+                             "for the unpenalized fit")
         if is_dask_input(X, y, sample_weight):
             if offset is not None or self.lower_bounds is not None or \
                     self.upper_bounds is not None:
@@ -347,6 +409,10 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         if classes.size > 2 and (off is not None or bounds is not None):
             raise ValueError(f"offset= and lower_bounds / upper_bounds are for two classes; y "
                              f"has {classes.size}: fit one class against the rest, or drop them")
+        if relax_gamma(self.relax) < 1.0 and (off is not None or bounds is not None):
+            raise ValueError("relax refits without the penalty, and without an offset or "
+                             "bounds: fit the relaxed model without offset= and bounds, or "
+                             "use relax=False")
         if rho > 0 or bounds is not None:
             self._fit_enet(X, y_idx, classes, s, pf, lam, float(rho), off, bounds)
             self.coef_, self.intercept_ = (self.coef_.astype(dtype),
@@ -386,8 +452,12 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
                                       max_iter=self.max_iter or 100, **common)
         # the solver warns (once) when it stops short of tol
         self.classes_ = classes
-        self.coef_ = np.asarray(res.coef, dtype=np.float64).reshape(-1, X.shape[1])
-        self.intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))
+        self.penalized_coef_ = np.asarray(res.coef, dtype=np.float64).reshape(-1, X.shape[1])
+        self.penalized_intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))
+        self.coef_, self.intercept_ = relaxed_logistic(
+            X, y_idx, s, self.penalized_coef_, self.penalized_intercept_,
+            relax_gamma(self.relax), fit_intercept=self.fit_intercept, tol=float(self.tol),
+            solver=self.solver)
         self.n_iter_ = int(res.n_iter)
         self.lam_ = lam
         self.solver_ = "proximal-newton-cd"

@@ -15,8 +15,8 @@ import numpy as np
 
 from .._docs import fill_doc
 from .._threads import one_blas_thread, threads_for
-from .._validation import check_lams, check_offset, store_init_args
-from ..selection.engine import FoldEngine, make_result, make_splits
+from .._validation import check_choice, check_lams, check_offset, store_init_args
+from ..selection.engine import CV_AVERAGES, FoldEngine, fold_weights, make_result, make_splits
 from ..selection.evidence import logistic_evidence_lam
 from ..selection.grid import extend_while_on_edge, logistic_grid, smooth_grid_top
 from ..selection.progress import ProgressBar
@@ -27,7 +27,9 @@ from ..solvers.smooth import solve_smooth, solve_smooth_path
 from ._summary import CoefficientSummary
 from ._dask import is_dask_input
 from ._dask_logistic import logistic_cv_parts
+from ._enet import relax_gamma
 from ._logistic import LogisticBase, check_params, prepare, proba_from_eta
+from ._logistic_cv_sparse import fit_sparse_logistic_cv, l1_ratios
 from .._warnings import warn_user
 
 __all__ = ["LogisticRegressionCV"]
@@ -146,7 +148,8 @@ class _LogisticFold:
 
 @fill_doc
 class LogisticRegressionCV(CoefficientSummary, LogisticBase):
-    r"""L2 logistic regression with λ chosen by K-fold cross-validation, then refit on all data.
+    r"""Logistic regression (L2, or elastic net with ``l1_ratio``) with λ (and ``l1_ratio``)
+    chosen by K-fold cross-validation, then refit on all data.
 
     Each fold standardizes with its own training rows (honest CV) and walks the λ grid from the
     largest value down, warm-starting every fit at the previous solution and reusing the
@@ -166,6 +169,18 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     "1se" rules never choose below the best. Off for a callable ``rule`` (it may want the
     whole curve) and with ``early_stopping=False``. When the best λ is the smallest of the
     automatic grid, the grid is extended below it as before, walked with the same rule.
+
+    **Elastic net** (``l1_ratio > 0``, or a list of ratios; glmnet's ``cv.glmnet`` with
+    ``alpha``). For each ratio ρ every fold walks a λ grid from ``λ_max(ρ)`` (every penalized
+    coefficient zero, on all rows; for ρ < 0.001 that of ρ = 0.001) down, each fit
+    warm-started at the previous one (proximal Newton with coordinate descent, binary or the
+    full softmax, as :class:`LogisticRegression` with ``l1_ratio``), and the (ρ, λ) pair with
+    the best mean score (or by ``rule``) is refit on all rows. The default grid (``lams``
+    values down to ``1e-4·λ_max``, ``1e-2·λ_max`` when ``n ≤ p``, as glmnet) is extended a
+    decade at a time (at most three) while the best λ is its smallest; ``early_stopping`` and
+    ``compute_df`` apply to the L2 path only, and ``X`` must be dense. With ``relax`` each
+    fold's path solutions are relaxed before they are scored, so the λ chosen is the best for
+    the relaxed model (as :class:`~shrinkage.ElasticNetCV`).
 
     **Tolerances.** ``tol`` is the refit's: it stops when the largest partial derivative of the
     objective (the mean loss plus the penalty) with respect to a standardized coefficient or an
@@ -211,6 +226,21 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     fit_intercept, standardize, penalty_factor, solver, tol, max_iter, class_weight
         As in :class:`LogisticRegression` (the class weights also weigh the fold scores, as
         ``sample_weight`` does). ``tol`` applies to the refit on all rows.
+    l1_ratio : float or list of float, default=0.0
+        Our ``ρ`` (``1`` = lasso; see :class:`LogisticRegression`), or several ratios to choose
+        from (the elastic-net paths above). glmnet's ``alpha = a`` is ``ρ = 2a/(1+a)``, its
+        ``lambda`` ``λ = λ_g(1+a)/2`` (``convert_strength(source="glmnet-binomial")``).
+    relax : bool or float, default=False
+        With ``l1_ratio > 0``: glmnet's relaxed fit, ``True`` or γ in [0, 1], as in
+        :class:`LogisticRegression`; the folds are relaxed too.
+    cv_average : {"mean", "weighted"}, default="mean"
+        How fold scores are averaged: the plain mean over folds with the standard error
+        ``std(ddof=1)/√K``, or glmnet's ``cv.glmnet``: weighted by each test fold's total
+        sample weight, with the standard error ``√(Σ w_k (s_k − m)² / Σ w_k / (K − 1))``.
+        With ``scoring="neg_log_loss"`` (the default), ``cv_average="weighted"`` and
+        ``rule="1se"``, ``−2 · mean_score`` is ``cv.glmnet(family="binomial",
+        type.measure="deviance")``'s ``cvm`` given its ``foldid`` and ``lambda``, and
+        ``lam_min_`` / ``lam_`` its ``lambda.min`` / ``lambda.1se``.
     cv_tol : float, default=None
         The fold paths' tolerance (same measure as ``tol``); None: ``100·tol``.
     early_stopping : bool, default=True
@@ -239,6 +269,16 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     lam_ : float
         The chosen λ (by ``rule``).
     lam_min_, lam_1se_ : float
+    l1_ratio_ : float
+        The chosen ratio (0 on the L2 path).
+    lams_ : ndarray of shape (n_l1_ratios, n_lams)
+        Elastic net only: the grid walked for each ratio.
+    scores_ : ndarray of shape (n_l1_ratios, n_lams, n_folds)
+        Elastic net only: the fold scores of the first metric, by ratio and λ
+        (``cv_results_["fold_scores"]``, whose rows are the (ρ, λ) candidates ratio by ratio,
+        each λ falling; ``cv_results_["params"]`` names them).
+    penalized_coef_, penalized_intercept_ : ndarray
+        Elastic net only: the refit's penalized solution (``coef_`` unless ``relax``).
     cv_results_ : :class:`~shrinkage.selection.CVResult`
         A dict: ``"lam"`` (n_lams,) in decreasing order, ``"mean_score"`` (n_lams,),
         ``"se_score"`` (n_lams,), ``"fold_scores"`` (n_lams, n_folds), ``"n_iter"``
@@ -263,6 +303,15 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     True
     >>> bool(clf.score(X, y) > 0.95)
     True
+
+    Sparse paths for two ratios, the ratio chosen with λ:
+
+    >>> import numpy as np
+    >>> sparse = LogisticRegressionCV(lams=20, l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
+    >>> sparse.scores_.shape, sparse.l1_ratio_ in (0.5, 1.0)
+    ((2, 20, 5), True)
+    >>> bool(0 < np.count_nonzero(sparse.coef_) < X.shape[1])
+    True
     """
 
     _accepts_sparse = True
@@ -277,8 +326,8 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
                  random_state=None, class_weight=None, cv_tol: float | None = None,
-                 early_stopping: bool = True,
-                 exclude=None):
+                 early_stopping: bool = True, l1_ratio=0.0, relax: bool | float = False,
+                 cv_average: str = "mean", exclude=None):
         store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):
@@ -312,11 +361,28 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         """
         check_params(self)
         parse_rule(self.rule)
+        check_choice(self.cv_average, CV_AVERAGES, "cv_average")
         lams = check_lams(self.lams)
         if offset is not None and (is_dask_input(X, y, sample_weight) or
                                    (isinstance(self.cv, str) and self.cv == "evidence")):
             raise ValueError("offset= is cross-validated by K-fold on data in memory; use "
                              "cv=5 (or fold ids) and data in memory, or subtract nothing")
+        ratios = l1_ratios(self.l1_ratio)
+        if ratios != [0.0] or relax_gamma(self.relax) < 1.0:     # sparse paths
+            if relax_gamma(self.relax) < 1.0 and ratios == [0.0]:
+                raise ValueError("relax refits on the support that an L1 part selects; with "
+                                 "l1_ratio=0 every feature is kept: use l1_ratio > 0")
+            if offset is not None:
+                raise ValueError("offset= is cross-validated on the L2 path only: with an L1 "
+                                 "part (l1_ratio > 0) fit without offset, or use l1_ratio=0")
+            if is_dask_input(X, y, sample_weight) or (isinstance(self.cv, str)
+                                                      and self.cv == "evidence"):
+                raise ValueError("LogisticRegressionCV with an L1 part (l1_ratio > 0) "
+                                 "cross-validates rows in memory: pass NumPy data and an "
+                                 "integer cv or fold ids, or use l1_ratio=0")
+            return fit_sparse_logistic_cv(self, X, y, sample_weight, groups, ratios, lams,
+                                          self._cv_tol(float(self.tol)))
+        self.l1_ratio_ = 0.0
         if isinstance(self.cv, str) and self.cv == "evidence":
             if is_dask_input(X, y, sample_weight):
                 raise ValueError("cv='evidence' needs the rows in memory; on Dask data use "
@@ -330,6 +396,10 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             full, engine, n_repeats, classes = logistic_cv_parts(self, X, y, sample_weight,
                                                                   groups, scores, cv_tol)
             folds, solver = engine.folds, "newton-cholesky"
+            if self.cv_average != "mean":
+                raise ValueError("cv_average='weighted' needs the rows in memory; on Dask data "
+                                 "the folds are averaged with cv_average='mean'")
+            fw = None
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
         else:
             X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
@@ -349,6 +419,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", self.progress)
             engine = FoldEngine(folds, splits, Y_eval, scores, s, self.n_jobs,
                                 prefer="processes", bar=bar)
+            fw = fold_weights(self.cv_average, splits, s)
         auto = isinstance(lams, int)
         if auto:
             lams = logistic_grid(smooth_grid_top(full), lams)
@@ -383,7 +454,7 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         extra = {sc.name: values[m] for m, sc in enumerate(scores) if m > 0}
         result, sel = make_result(lams, rule=self.rule, scoring=scores[0].name,
                                   fold_scores=values[0], df=df, n_repeats=n_repeats,
-                                  extra=extra)
+                                  extra=extra, fold_weights=fw)
         if not auto:
             warn_on_edge(sel, lams)
         result["n_iter"] = np.array([[f.n_iter[float(lam)] for f in engine.folds] for lam in lams])

@@ -405,7 +405,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
                            penalty_factor=None, fit_intercept: bool = True,
                            standardize: bool = True, tol: float = 1e-8,
                            max_iter: int = 200, coef0=None,
-                           intercept0=None) -> SparseResult:
+                           intercept0=None, warn: bool = True) -> SparseResult:
     r"""Multinomial (softmax) logistic regression with the elastic-net penalty.
 
     Minimizes ``(1/S) Σ s_i [log Σ_k e^{η_ik} − η_{i,y_i}] + λ Σ_k Σ_j f_j [(1−ρ)β_kj² +
@@ -432,6 +432,8 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     intercept0 : ndarray of shape (n_classes,), optional
         Warm-start intercepts (original scale; only differences between classes matter).
         Default: the log class priors. Ignored without an intercept.
+    warn : bool, default=True
+        Warn when the tolerance is not reached (a cross-validation fold's path does not).
 
     Returns
     -------
@@ -478,7 +480,8 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     model = _Softmax(Z, Y, sw, l1, l2, fit_intercept)
     beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
     converged = kkt <= tol_abs
-    _warn(converged, "multinomial proximal Newton", max_iter, kkt, tol_abs)
+    if warn:
+        _warn(converged, "multinomial proximal Newton", max_iter, kkt, tol_abs)
     coef = beta / scale
     intercept = b - coef @ mean
     return SparseResult(coef, intercept - intercept.mean(), it, kkt, converged, updates)
