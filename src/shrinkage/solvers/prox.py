@@ -31,7 +31,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 from sklearn.exceptions import ConvergenceWarning
 
 from ..datafits import get_datafit, normalized_weights
-from ..penalties import GroupL2
+from ..penalties import GroupElasticNet
 from ..standardization import column_stats
 from .result import SparseResult
 from .ridge_sparse import GRAM_MAX_FEATURES, scaled_gram
@@ -43,14 +43,17 @@ __all__ = ["solve_group_lasso"]
 def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_weights=None,
                       datafit: str = "squared_error", fit_intercept: bool = True,
                       standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                      coef0=None) -> SparseResult:
-    r"""Group lasso by FISTA with restarts.
+                      coef0=None, l1_ratio: float = 1.0) -> SparseResult:
+    r"""Group lasso (or group elastic net) by FISTA with restarts.
 
     Parameters
     ----------
     X : ndarray or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-        Targets (``{0, 1}`` for ``datafit="logistic"``).
+    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        Targets (``{0, 1}`` for ``datafit="logistic"``, one-hot (n_samples, K) for
+        ``"softmax_cross_entropy"``); a matrix ``y`` with the squared error is the multi-task
+        problem, whose coefficient matrix ``W`` (n_targets, n_features) puts feature ``j``'s
+        column ``W[:, j]`` in ``j``'s group.
     sample_weight : ndarray of shape (n_samples,), optional
     lam : float
         ``λ ≥ 0``.
@@ -58,17 +61,22 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
         Group label per feature.
     group_weights : array-like of shape (n_groups,) or mapping, optional
         ``ω_g`` (default ``√p_g``); see :class:`~shrinkage.penalties.GroupL2`.
-    datafit : {"squared_error", "logistic"}
+    datafit : {"squared_error", "logistic", "softmax_cross_entropy"}
     fit_intercept, standardize : bool
     tol : float, default=1e-8
         Relative to the null gradient's largest group norm (module docstring).
     max_iter : int, default=20000
-    coef0 : ndarray of shape (n_features,), optional
+    coef0 : ndarray of shape (n_features,) or (n_targets, n_features), optional
         Warm start (original scale).
+    l1_ratio : float, default=1.0
+        ``ρ`` of the penalty ``λ Σ_g ω_g [(1−ρ)‖w_g‖² + ρ‖w_g‖₂]``
+        (:class:`~shrinkage.penalties.GroupElasticNet`); its ridge part enters the prox.
 
     Returns
     -------
     SparseResult
+        ``coef`` of shape (n_features,) or (n_targets, n_features), ``intercept`` a float or
+        of shape (n_targets,) (softmax intercepts centred to sum to zero).
 
     Examples
     --------
@@ -83,7 +91,7 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
     X = X.astype(np.float64, copy=False) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
-    pen = GroupL2(lam, groups, group_weights)
+    pen = GroupElasticNet(lam, groups, group_weights, l1_ratio=l1_ratio)
     if pen.index_.size != p:
         raise ValueError(f"groups has {pen.index_.size} labels but X has {p} features; give one "
                          "group label per feature")
@@ -91,21 +99,24 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
     mean, scale = column_stats(X, sw, fit_intercept, standardize)
     Zmul, Ztmul, sigma = _standardized_design(X, sw, np.asarray(mean, np.float64),
                                               np.asarray(scale, np.float64))
-    if datafit not in ("squared_error", "logistic"):
-        raise ValueError(f"datafit must be 'squared_error' or 'logistic', got {datafit!r}")
+    if datafit not in ("squared_error", "logistic", "softmax_cross_entropy"):
+        raise ValueError("datafit must be 'squared_error', 'logistic' or "
+                         f"'softmax_cross_entropy', got {datafit!r}")
     df = get_datafit(datafit)
-    logistic = datafit == "logistic"
-    ybar = float(sw @ y) if fit_intercept else 0.0
+    logistic = datafit != "squared_error"           # an intercept fitted by the iterations
+    ybar = sw @ y if fit_intercept else np.zeros(y.shape[1:])
     L = df.curvature_bound * (max(sigma, 1.0 if fit_intercept else 0.0) if logistic else sigma)
     target = y if logistic else y - ybar
+    shape = (p,) if y.ndim == 1 else (y.shape[1], p)    # coefficients: features on the last axis
 
     def gradient(beta, b):
         G = df.gradient(target, Zmul(beta) + b, sw)
-        return Ztmul(G), (float(G.sum()) if logistic and fit_intercept else 0.0)
+        return Ztmul(G), (G.sum(axis=0) if logistic and fit_intercept else np.zeros(y.shape[1:]))
 
-    beta = np.zeros(p) if coef0 is None else np.asarray(coef0, float) * scale
-    b = df.null_eta(y, sw) if logistic and fit_intercept else 0.0
-    g0, _ = gradient(np.zeros(p), b)
+    beta = np.zeros(shape) if coef0 is None else np.asarray(coef0, float) * scale
+    b = np.asarray(df.null_eta(y, sw) if logistic and fit_intercept else np.zeros(y.shape[1:]),
+                   dtype=np.float64)
+    g0, _ = gradient(np.zeros(shape), b)
     tol_abs = tol * max(float(pen.group_norms(g0).max()), np.finfo(float).tiny)
     if L <= 0:
         L = 1.0
@@ -115,7 +126,7 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
         gz, gc = gradient(zb, zc)
         new = pen.prox(zb - gz / L, 1.0 / L)
         new_b = zc - gc / L
-        if np.dot(zb - new, new - beta) + (zc - new_b) * (new_b - b) > 0:   # restart
+        if np.vdot(zb - new, new - beta) + np.vdot(zc - new_b, new_b - b) > 0:   # restart
             t = 1.0
         t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
         mom = (t - 1.0) / t_next
@@ -124,7 +135,7 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
         beta, b, t = new, new_b, t_next
         if it % 10 == 0 or it == max_iter:
             gb, gc = gradient(beta, b)
-            kkt = max(float(pen.subdiff_distance(beta, gb).max()), abs(gc))
+            kkt = max(float(pen.subdiff_distance(beta, gb).max()), float(np.max(np.abs(gc))))
             if kkt <= tol_abs:
                 break
     converged = kkt <= tol_abs
@@ -132,12 +143,15 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
         warn_user(f"FISTA did not converge in {max_iter} iterations (optimality gap "
                   f"{kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol", ConvergenceWarning)
     coef = beta / scale
-    intercept = (ybar if not logistic else b) - float(mean @ coef)
-    return SparseResult(coef, float(intercept), it, kkt, converged)
+    intercept = (b if logistic else ybar) - coef @ mean
+    if datafit == "softmax_cross_entropy":          # identified up to a common shift
+        intercept = intercept - intercept.mean()
+    return SparseResult(coef, intercept if y.ndim > 1 else float(intercept), it, kkt, converged)
 
 
 def _standardized_design(X, sw, mean, scale):
-    """``(β ↦ Zβ, G ↦ ZᵀG, σ)`` for ``Z = (X − m)/s``, ``σ = ‖Zᵀ diag(sw) Z‖₂``.
+    """``(β ↦ Zβᵀ, G ↦ GᵀZ, σ)`` for ``Z = (X − m)/s``, ``σ = ‖Zᵀ diag(sw) Z‖₂`` (``β`` of
+    shape (p,) or (K, p), ``G`` (n,) or (n, K)).
 
     Dense ``X``: ``Z`` is formed once. Sparse ``X`` (CSR/CSC): ``Z`` never is, as glmnet does,
     ``Zβ = X(β/s) − mᵀ(β/s)`` and ``ZᵀG = (XᵀG − m ΣG)/s``; ``σ`` is the largest eigenvalue of
@@ -147,15 +161,15 @@ def _standardized_design(X, sw, mean, scale):
     if not sp.issparse(X):
         Z = (X - mean) / scale
         sigma = float(np.linalg.norm(Z * np.sqrt(sw)[:, None], 2) ** 2)
-        return Z.__matmul__, Z.T.__matmul__, sigma
+        return (lambda beta: Z @ beta.T), (lambda G: G.T @ Z), sigma
     XT = X.T.tocsr()
 
-    def zmul(beta):
+    def zmul(beta):                     # β (p,) or (K, p) → η (n,) or (n, K)
         u = beta / scale
-        return X @ u - mean @ u
+        return X @ u.T - u @ mean
 
-    def ztmul(G):
-        return (XT @ G - mean * G.sum()) / scale
+    def ztmul(G):                       # G (n,) or (n, K) → (p,) or (K, p)
+        return (np.asarray(XT @ G).T - np.multiply.outer(G.sum(axis=0), mean)) / scale
 
     p = X.shape[1]
     if p <= GRAM_MAX_FEATURES:

@@ -1,0 +1,140 @@
+"""Multi-task regression (issue 15): MultiTaskElasticNet / MultiTaskLasso equal scikit-learn's
+MultiTask* and R's glmnet ``family="mgaussian"`` at the converted strength, with a zero
+certificate; 2-D y in Lasso / ElasticNet fits the columns independently (scikit-learn's Lasso);
+GroupLassoClassifier on K > 2 classes equals glmnet's ``type.multinomial="grouped"``."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.linear_model import MultiTaskElasticNet as SkMTEN
+from sklearn.linear_model import MultiTaskLasso as SkMTL
+
+from shrinkage import MultiTaskElasticNet, MultiTaskLasso, convert_strength
+from shrinkage.datafits import SquaredError, normalized_weights
+from shrinkage.penalties import GroupElasticNet
+
+from _rglmnet import R_MARK, run_r
+
+
+def data(n=90, p=8, t=3, seed=0, scales=(1.0, 3.0, 10.0)):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 3.0, size=p) + rng.normal(size=p)
+    W = np.zeros((t, p))
+    W[:, :4] = rng.normal(size=(t, 4))
+    Y = (X @ W.T + 0.5 * rng.normal(size=(n, t))) * np.asarray(scales[:t]) + 2.0
+    return X, Y
+
+
+def rel(a, b):
+    return np.max(np.abs(np.asarray(a) - b)) / np.max(np.abs(b))
+
+
+# ---------------------------------------------------------------- scikit-learn's MultiTask*
+
+@pytest.mark.parametrize("alpha, r", [(0.5, 0.5), (2.0, 0.2), (0.05, 0.9), (1.0, 0.9)])
+def test_multitask_elastic_net_equals_sklearn(alpha, r):
+    X, Y = data()
+    sk = SkMTEN(alpha=alpha, l1_ratio=r, tol=1e-14, max_iter=200_000).fit(X, Y)
+    lam, rho = convert_strength(alpha, source="sklearn-elasticnet", l1_ratio=r)
+    ours = MultiTaskElasticNet(lam, l1_ratio=rho, standardize=False, tol=1e-12).fit(X, Y)
+    assert ours.coef_.shape == (3, 8) and ours.intercept_.shape == (3,)
+    assert rel(ours.coef_, sk.coef_) < 1e-6
+    assert rel(ours.intercept_, sk.intercept_) < 1e-6
+    assert ours.n_features_nonzero_ == np.count_nonzero(sk.coef_.any(axis=0))
+    assert ours.predict(X).shape == Y.shape
+
+
+def test_multitask_lasso_equals_sklearn_and_zeroes_whole_features():
+    X, Y = data()
+    sk = SkMTL(alpha=0.4, tol=1e-14, max_iter=200_000).fit(X, Y)
+    lam = convert_strength(0.4, source="sklearn-lasso").value
+    ours = MultiTaskLasso(lam, standardize=False, tol=1e-12).fit(X, Y)
+    assert rel(ours.coef_, sk.coef_) < 1e-6
+    assert rel(ours.intercept_, sk.intercept_) < 1e-6
+    zero = ~ours.coef_.any(axis=0)
+    assert zero.any() and np.array_equal(zero, ~sk.coef_.any(axis=0))
+
+
+def certificate(model, X, Y, sw=None):
+    """Largest distance of −∇(data term) to λ∂penalty, standardized coordinates, from the
+    formulas of datafits / penalties (not the solver's)."""
+    sw = normalized_weights(sw, X.shape[0])
+    mean, sd = sw @ X, np.sqrt(sw @ (X - sw @ X) ** 2)
+    Z = (X - mean) / sd
+    beta = model.coef_ * sd
+    G = SquaredError().gradient(Y, X @ model.coef_.T + model.intercept_, sw)
+    f = model.penalty_factor if model.penalty_factor is not None else np.ones(X.shape[1])
+    pen = GroupElasticNet(model.lam, np.arange(X.shape[1]), f, l1_ratio=model._rho())
+    return float(pen.subdiff_distance(beta, G.T @ Z).max()), float(np.abs(G.sum(axis=0)).max())
+
+
+@pytest.mark.parametrize("cls, kw", [(MultiTaskElasticNet, {"l1_ratio": 0.3}),
+                                     (MultiTaskLasso, {})])
+def test_certificate_is_zero_at_the_solution_with_weights_and_factors(cls, kw):
+    X, Y = data(seed=1)
+    rng = np.random.default_rng(2)
+    sw = rng.uniform(0.2, 3.0, size=X.shape[0])
+    f = np.array([0.0, 1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0])
+    model = cls(0.5, penalty_factor=f, tol=1e-12, **kw).fit(X, Y, sample_weight=sw)
+    dist, grad_b = certificate(model, X, Y, sw)
+    scale = np.abs(Y - Y.mean(0)).mean()
+    assert dist < 1e-9 * scale and grad_b < 1e-9 * scale
+    assert model.kkt_ < 1e-9 * scale
+    assert np.all(model.coef_[:, 0] != 0)                    # unpenalized feature kept
+    # the same certificate at a perturbed point is far from zero
+    model.coef_ = model.coef_ * 1.01
+    assert certificate(model, X, Y, sw)[0] > 1e-4 * scale
+
+
+def test_integer_weights_equal_repeated_rows_and_sparse_equals_dense():
+    X, Y = data(n=40, seed=3)
+    k = np.random.default_rng(0).integers(0, 3, size=40)
+    a = MultiTaskElasticNet(0.2, tol=1e-12).fit(X, Y, sample_weight=k)
+    b = MultiTaskElasticNet(0.2, tol=1e-12).fit(np.repeat(X, k, axis=0), np.repeat(Y, k, axis=0))
+    assert rel(a.coef_, b.coef_) < 1e-8 and rel(a.intercept_, b.intercept_) < 1e-8
+    c = MultiTaskElasticNet(0.2, tol=1e-12).fit(sp.csr_matrix(X), Y, sample_weight=k)
+    assert rel(c.coef_, a.coef_) < 1e-8 and rel(c.intercept_, a.intercept_) < 1e-8
+
+
+def test_lam_max_is_the_top_of_the_path():
+    X, Y = data(seed=4)
+    model = MultiTaskElasticNet(l1_ratio=0.5).fit(X, Y)
+    top = model.lam_max_
+    assert MultiTaskElasticNet(top * 1.001, l1_ratio=0.5).fit(X, Y).n_nonzero_ == 0
+    assert MultiTaskElasticNet(top * 0.99, l1_ratio=0.5).fit(X, Y).n_features_nonzero_ == 1
+
+
+def test_one_dimensional_y_is_refused_by_name():
+    X, Y = data()
+    with pytest.raises(ValueError, match=r"shape \(n_samples, n_targets\).*use Lasso"):
+        MultiTaskLasso().fit(X, Y[:, 0])
+
+
+# ---------------------------------------------------------------- R's glmnet, mgaussian
+
+@R_MARK
+@pytest.mark.parametrize("a, standardize", [(1.0, True), (0.5, True), (0.3, False)])
+def test_multitask_equals_glmnet_mgaussian(tmp_path, a, standardize):
+    X, Y = data(seed=5)
+    lam_g = 0.4
+    script = f"""
+    x <- rd("x.csv"); y <- rd("y.csv")
+    f <- glmnet(x, y, family="mgaussian", lambda={lam_g}, alpha={a},
+                standardize={'TRUE' if standardize else 'FALSE'}, thresh=1e-14, maxit=1e6)
+    cf <- coef(f)
+    out("coef", sapply(cf, function(m) as.numeric(m[-1])))
+    out("b0", sapply(cf, function(m) as.numeric(m[1])))
+    f2 <- glmnet(x, y, family="mgaussian", lambda={lam_g}, alpha={a}, standardize.response=TRUE,
+                 standardize={'TRUE' if standardize else 'FALSE'}, thresh=1e-14, maxit=1e6)
+    out("coef_sr", sapply(coef(f2), function(m) as.numeric(m[-1])))
+    """
+    r = run_r(tmp_path, script, x=X, y=Y)
+    lam, rho = convert_strength(lam_g, source="glmnet-mgaussian", l1_ratio=a)
+    ours = MultiTaskElasticNet(lam, l1_ratio=rho, standardize=standardize, tol=1e-12).fit(X, Y)
+    assert rel(ours.coef_, r["coef"].reshape(3, -1)) < 1e-6
+    assert rel(ours.intercept_, r["b0"]) < 1e-6
+    # standardize.response=TRUE: ours on y_k / sd_k, coefficients multiplied back
+    sd = Y.std(axis=0)
+    scaled = MultiTaskElasticNet(lam, l1_ratio=rho, standardize=standardize,
+                                 tol=1e-12).fit(X, Y / sd)
+    assert rel(scaled.coef_ * sd[:, None], r["coef_sr"].reshape(3, -1)) < 1e-6
