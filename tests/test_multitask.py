@@ -138,3 +138,29 @@ def test_multitask_equals_glmnet_mgaussian(tmp_path, a, standardize):
     scaled = MultiTaskElasticNet(lam, l1_ratio=rho, standardize=standardize,
                                  tol=1e-12).fit(X, Y / sd)
     assert rel(scaled.coef_ * sd[:, None], r["coef_sr"].reshape(3, -1)) < 1e-6
+
+
+# ---------------------------------------------------------------- 2-D y in Lasso / ElasticNet
+
+@pytest.mark.parametrize("r", [1.0, 0.5])
+def test_two_dimensional_y_fits_columns_independently_as_sklearn(r):
+    from sklearn.linear_model import ElasticNet as SkEN
+
+    from shrinkage import ElasticNet, Lasso
+    X, Y = data(seed=6)
+    sk = SkEN(alpha=0.3, l1_ratio=r, tol=1e-14, max_iter=200_000).fit(X, Y)
+    lam, rho = convert_strength(0.3, source="sklearn-elasticnet", l1_ratio=r)
+    ours = (Lasso(lam, standardize=False, tol=1e-12) if r == 1.0 else
+            ElasticNet(lam, l1_ratio=rho, standardize=False, tol=1e-12)).fit(X, Y)
+    assert ours.coef_.shape == (3, 8) and ours.intercept_.shape == (3,)
+    assert rel(ours.coef_, sk.coef_) < 1e-6 and rel(ours.intercept_, sk.intercept_) < 1e-6
+    assert ours.predict(X).shape == (90, 3)
+    np.testing.assert_allclose(ours.predict(X), sk.predict(X), rtol=1e-6, atol=1e-6 * 10)
+    # each column is the 1-D fit (with weights, standardization and a penalty factor)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, size=90)
+    f = np.r_[0.0, np.ones(7)]
+    both = ElasticNet(0.5, penalty_factor=f).fit(X, Y, sample_weight=sw)
+    for k in range(3):
+        one = ElasticNet(0.5, penalty_factor=f).fit(X, Y[:, k], sample_weight=sw)
+        assert np.array_equal(both.coef_[k], one.coef_)
+        assert both.intercept_[k] == one.intercept_ and both.lam_max_[k] == one.lam_max_
