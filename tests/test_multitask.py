@@ -164,3 +164,70 @@ def test_two_dimensional_y_fits_columns_independently_as_sklearn(r):
         one = ElasticNet(0.5, penalty_factor=f).fit(X, Y[:, k], sample_weight=sw)
         assert np.array_equal(both.coef_[k], one.coef_)
         assert both.intercept_[k] == one.intercept_ and both.lam_max_[k] == one.lam_max_
+
+
+# ---------------------------------------------------------------- grouped multinomial
+
+def three_classes(n=150, p=6, seed=7):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 2.0, size=p)
+    eta = X[:, :3] @ rng.normal(size=(3, 3)) * 1.5
+    y = np.array([rng.choice(3, p=np.exp(e) / np.exp(e).sum()) for e in eta])
+    return X, np.array(["a", "b", "c"])[y]
+
+
+@R_MARK
+@pytest.mark.parametrize("standardize", [True, False])
+def test_grouped_multinomial_equals_glmnet(tmp_path, standardize):
+    from shrinkage import GroupLassoClassifier
+    X, y = three_classes()
+    lam_g = 0.03
+    script = f"""
+    x <- rd("x.csv"); y <- factor(rd("y.csv")[, 1])
+    f <- glmnet(x, y, family="multinomial", type.multinomial="grouped", lambda={lam_g},
+                standardize={'TRUE' if standardize else 'FALSE'}, thresh=1e-15, maxit=1e6)
+    cf <- coef(f)
+    out("coef", sapply(cf, function(m) as.numeric(m[-1])))
+    out("b0", sapply(cf, function(m) as.numeric(m[1])))
+    """
+    r = run_r(tmp_path, script, x=X, y=np.searchsorted(["a", "b", "c"], y).astype(float))
+    lam = convert_strength(lam_g, source="glmnet-multinomial", l1_ratio=1.0).value
+    clf = GroupLassoClassifier(lam, standardize=standardize, tol=1e-10,
+                               max_iter=200_000).fit(X, y)
+    W_r = r["coef"].reshape(3, -1)
+    assert clf.coef_.shape == (3, 6) and clf.intercept_.shape == (3,)
+    # glmnet's class coefficients are identified up to a shift per feature: compare centred
+    W_r = W_r - W_r.mean(axis=0)
+    assert np.max(np.abs(clf.coef_ - W_r)) < 1e-5 * np.max(np.abs(W_r))
+    assert np.max(np.abs(clf.intercept_ - (r["b0"] - r["b0"].mean()))) < 1e-5 * np.max(np.abs(W_r))
+    assert np.array_equal(clf.coef_.any(axis=0), W_r.any(axis=0))
+    assert 0 < clf.n_groups_nonzero_ < 6
+
+
+def test_grouped_multinomial_certificate_and_group_support():
+    """At the solution the softmax gradient's group norms satisfy the group-lasso conditions
+    (formulas of datafits / penalties, not the solver's), a user's groups hold whole blocks of
+    features × classes, and probabilities add up to one."""
+    from shrinkage import GroupLassoClassifier
+    from shrinkage.datafits import SoftmaxCrossEntropy
+    from shrinkage.penalties import GroupL2
+    X, y = three_classes(seed=8)
+    groups = [0, 0, 1, 1, 2, 2]
+    clf = GroupLassoClassifier(0.1, groups=groups, tol=1e-10, max_iter=100_000).fit(X, y)
+    sd, mean = X.std(axis=0), X.mean(axis=0)
+    Z = (X - mean) / sd
+    Y = (y[:, None] == clf.classes_).astype(float)
+    sw = np.full(len(y), 1 / len(y))
+    G = SoftmaxCrossEntropy().gradient(Y, X @ clf.coef_.T + clf.intercept_, sw)
+    pen = GroupL2(clf.lam, groups)
+    dist = pen.subdiff_distance(clf.coef_ * sd, G.T @ Z)
+    assert dist.max() < 1e-8 and np.abs(G.sum(axis=0)).max() < 1e-8
+    assert clf.kkt_ < 1e-8
+    zero = ~clf.coef_.any(axis=0)
+    assert zero.any() and np.all(zero[::2] == zero[1::2])          # whole groups
+    np.testing.assert_allclose(clf.coef_.sum(axis=0), 0, atol=1e-12)  # centred per feature
+    assert abs(clf.intercept_.sum()) < 1e-12
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+    assert np.array_equal(clf.predict(X), clf.classes_[np.argmax(clf.decision_function(X), 1)])
+    assert clf.lam_max(X, y) > clf.lam
+    assert GroupLassoClassifier(clf.lam_max(X, y) * 1.001, groups=groups).fit(X, y).n_nonzero_ == 0
