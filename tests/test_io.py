@@ -54,6 +54,9 @@ CASES.update({
                                         Y_THREE),
     "GroupLassoClassifier": (lambda: shrinkage.GroupLassoClassifier(lam=0.02, groups=[0, 0, 1, 1]),
                              Y_TEXT),
+    "GroupLassoClassifier-grouped-multinomial": (
+        lambda: shrinkage.GroupLassoClassifier(lam=0.02), Y_THREE),
+    "Lasso-2targets": (lambda: shrinkage.Lasso(lam=0.05), np.column_stack([Y_REG, -Y_REG])),
     "PoissonRegressor": (lambda: shrinkage.PoissonRegressor(lam=0.01), np.round(np.exp(Y_REG / 4))),
     "GammaRegressor": (lambda: shrinkage.GammaRegressor(lam=0.01), np.exp(Y_REG / 4)),
     "TweedieRegressor": (lambda: shrinkage.TweedieRegressor(power=1.5, lam=0.01),
