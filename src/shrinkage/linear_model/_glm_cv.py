@@ -24,10 +24,11 @@ from .._validation import (check_choice, check_lam, check_lams, check_penalty_fa
                            check_X_y, input_dtype, store_init_args)
 from ..datafits import unit_deviance
 from ..penalties import ElasticNet as ENPenalty
-from ..selection.engine import CV_AVERAGES, FoldEngine, fold_weights, make_result, make_splits
-from ..selection.grid import extend_while_on_edge, sparse_grid
+from ..selection.engine import (CV_AVERAGES, FoldEngine, fold_weights, make_splits,
+                                score_path_grid)
+from ..selection.grid import sparse_grid
 from ..selection.progress import ProgressBar
-from ..selection.rules import parse_rule, warn_on_edge
+from ..selection.rules import parse_rule
 from ..selection.scoring import Score, get_score
 from ..solvers.null import null_gradient
 from ..solvers.prox_newton import glm_enet_path
@@ -253,28 +254,10 @@ class GLMRegressorCV(_GLMBase):
         bar = ProgressBar(len(folds) * len(lams), "cross-validation (fold × λ fits)",
                           self.progress)
         engine = FoldEngine(folds, splits, y[:, None], [score], s, self.n_jobs, bar=bar)
-        values = engine.scores(lams)
-
-        def result():
-            return make_result(lams, rule=self.rule, scoring=score.name, fold_scores=values,
-                               n_repeats=n_repeats, fold_weights=fold_w)
-
-        def choose():
-            return result()[1], lams
-
-        def extend(new, side):
-            nonlocal lams, values
-            bar.add_total(len(folds) * new.size)
-            values = np.vstack([values, engine.scores(new)])
-            lams = np.concatenate([lams, new])
-
-        with bar:
-            if auto and lams.size > 1:
-                extend_while_on_edge(lams, extend, choose, decades=1.0,
-                                     max_extensions=_MAX_EXTENSIONS, sides=("low",))
-            res, sel = result()
-        if not auto:
-            warn_on_edge(sel, lams)
+        res, sel, lams = score_path_grid(engine, lams, extend=auto, rule=self.rule,
+                                         scoring=score.name, n_repeats=n_repeats,
+                                         fold_weights=fold_w, bar=bar,
+                                         max_extensions=_MAX_EXTENSIONS)
         self.cv_results_ = res
         self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
         single = self._single(check_lam(sel.lam)).fit(X, y, sample_weight=s, offset=off)

@@ -37,7 +37,7 @@ from .result import SparseResult
 from .ridge_sparse import GRAM_MAX_FEATURES, scaled_gram
 from .._warnings import warn_user
 
-__all__ = ["solve_group_lasso"]
+__all__ = ["solve_group_lasso", "group_lasso_path"]
 
 
 def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_weights=None,
@@ -88,10 +88,50 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
     >>> np.flatnonzero(res.coef).tolist()
     [0, 1]
     """
+    return group_lasso_path(X, y, sample_weight, lams=[lam], groups=groups,
+                            group_weights=group_weights, datafit=datafit,
+                            fit_intercept=fit_intercept, standardize=standardize, tol=tol,
+                            max_iter=max_iter, coef0=coef0, l1_ratio=l1_ratio)[0]
+
+
+def group_lasso_path(X, y, sample_weight=None, *, lams, groups, group_weights=None,
+                     datafit: str = "squared_error", fit_intercept: bool = True,
+                     standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
+                     coef0=None, l1_ratio: float = 1.0, warn: bool = True) -> list:
+    r""":func:`solve_group_lasso` along a λ grid, each λ started at the previous solution (warm
+    starts; the standardization and the step ``1/L`` are computed once).
+
+    Parameters
+    ----------
+    X, y, sample_weight, groups, group_weights, datafit, fit_intercept, standardize, tol,
+    max_iter, l1_ratio
+        As in :func:`solve_group_lasso`.
+    lams : array-like of shape (n_lams,)
+        The grid, walked in the order given (from the largest λ for warm starts to help).
+    coef0 : ndarray, optional
+        Start of the first λ (original scale).
+    warn : bool, default=True
+        Warn when a λ does not converge.
+
+    Returns
+    -------
+    list of SparseResult, one per λ
+
+    Examples
+    --------
+    >>> import numpy as np; from shrinkage.solvers.prox import group_lasso_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 6))
+    >>> Y = np.column_stack([X[:, 0], X[:, 0] - X[:, 3]]) + 0.1 * rng.normal(size=(100, 2))
+    >>> path = group_lasso_path(X, Y, lams=[2.5, 0.5, 0.1], groups=np.arange(6),
+    ...                         group_weights=np.ones(6))
+    >>> [np.flatnonzero(r.coef.any(axis=0)).tolist() for r in path]
+    [[0], [0, 3], [0, 3]]
+    """
     X = X.astype(np.float64, copy=False) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
-    pen = GroupElasticNet(lam, groups, group_weights, l1_ratio=l1_ratio)
+    pen = GroupElasticNet(1.0, groups, group_weights, l1_ratio=l1_ratio)
     if pen.index_.size != p:
         raise ValueError(f"groups has {pen.index_.size} labels but X has {p} features; give one "
                          "group label per feature")
@@ -118,8 +158,27 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
                    dtype=np.float64)
     g0, _ = gradient(np.zeros(shape), b)
     tol_abs = tol * max(float(pen.group_norms(g0).max()), np.finfo(float).tiny)
-    if L <= 0:
-        L = 1.0
+    out = []
+    for lam in np.asarray(lams, dtype=np.float64):
+        pen.lam = float(lam)
+        beta, b, it, kkt = _fista(pen, gradient, beta, b, L if L > 0 else 1.0, tol_abs, max_iter)
+        converged = kkt <= tol_abs
+        if not converged and warn:
+            warn_user(f"FISTA did not converge in {max_iter} iterations at λ = {lam:.4g} "
+                      f"(optimality gap {kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol",
+                      ConvergenceWarning)
+        coef = beta / scale
+        intercept = (b if logistic else ybar) - coef @ mean
+        if datafit == "softmax_cross_entropy":          # identified up to a common shift
+            intercept = intercept - intercept.mean()
+        out.append(SparseResult(coef, intercept if y.ndim > 1 else float(intercept), it, kkt,
+                                converged))
+    return out
+
+
+def _fista(pen, gradient, beta, b, L, tol_abs, max_iter):
+    """FISTA with gradient restarts from ``(β, b)`` (module docstring); returns
+    ``(β, b, iterations, certificate)``."""
     zb, zc, t = beta.copy(), b, 1.0
     kkt, it = np.inf, 0
     for it in range(1, max_iter + 1):
@@ -138,15 +197,7 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
             kkt = max(float(pen.subdiff_distance(beta, gb).max()), float(np.max(np.abs(gc))))
             if kkt <= tol_abs:
                 break
-    converged = kkt <= tol_abs
-    if not converged:
-        warn_user(f"FISTA did not converge in {max_iter} iterations (optimality gap "
-                  f"{kkt:.3g} > {tol_abs:.3g}); raise max_iter or tol", ConvergenceWarning)
-    coef = beta / scale
-    intercept = (b if logistic else ybar) - coef @ mean
-    if datafit == "softmax_cross_entropy":          # identified up to a common shift
-        intercept = intercept - intercept.mean()
-    return SparseResult(coef, intercept if y.ndim > 1 else float(intercept), it, kkt, converged)
+    return beta, b, it, kkt
 
 
 def _standardized_design(X, sw, mean, scale):
