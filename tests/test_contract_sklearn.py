@@ -8,7 +8,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
-                       MLPClassifier, MLPRegressor, MultiTaskElasticNet, MultiTaskLasso,
+                       MLPClassifier, MLPRegressor, MultiTaskElasticNet, MultiTaskElasticNetCV,
+                       MultiTaskLasso, MultiTaskLassoCV,
                        PoissonRegressor, Ridge, RidgeCV, TweedieRegressor)
 from shrinkage.selection import LamSearchCV
 
@@ -16,7 +17,7 @@ DEFAULTS = [Ridge(), RidgeCV(), Lasso(), ElasticNet(), ElasticNetCV(), GroupLass
             GroupLassoClassifier(), LogisticRegression(), LogisticRegressionCV(), MLPClassifier(),
             MLPRegressor(), PoissonRegressor(), GammaRegressor(), TweedieRegressor(),
             GLMRegressorCV(), PoissonRegressor(l1_ratio=0.5), MultiTaskLasso(),
-            MultiTaskElasticNet(), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
+            MultiTaskElasticNet(), MultiTaskLassoCV(), MultiTaskElasticNetCV(), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
 
 
 def _expected_failures(estimator):

@@ -17,7 +17,8 @@ from sklearn.exceptions import NotFittedError
 
 from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
-                       MLPClassifier, MLPRegressor, MultiTaskElasticNet, MultiTaskLasso,
+                       MLPClassifier, MLPRegressor, MultiTaskElasticNet, MultiTaskElasticNetCV,
+                       MultiTaskLasso, MultiTaskLassoCV,
                        PoissonRegressor, Ridge, RidgeCV, TweedieRegressor)
 from shrinkage.selection import LamSearchCV
 
@@ -32,6 +33,8 @@ ESTIMATORS = {
     "GroupLassoClassifier": (lambda: GroupLassoClassifier(), "clf"),
     "MultiTaskLasso": (lambda: MultiTaskLasso(), "multi"),
     "MultiTaskElasticNet": (lambda: MultiTaskElasticNet(), "multi"),
+    "MultiTaskLassoCV": (lambda: MultiTaskLassoCV(lams=3, cv=2), "multi"),
+    "MultiTaskElasticNetCV": (lambda: MultiTaskElasticNetCV(lams=3, cv=2), "multi"),
     "LogisticRegression": (lambda: LogisticRegression(), "clf"),
     "LogisticRegressionCV": (lambda: LogisticRegressionCV(lams=3, cv=2), "clf"),
     "MLPRegressor": (lambda: MLPRegressor(**NET), "reg"),

@@ -231,3 +231,54 @@ def test_grouped_multinomial_certificate_and_group_support():
     assert np.array_equal(clf.predict(X), clf.classes_[np.argmax(clf.decision_function(X), 1)])
     assert clf.lam_max(X, y) > clf.lam
     assert GroupLassoClassifier(clf.lam_max(X, y) * 1.001, groups=groups).fit(X, y).n_nonzero_ == 0
+
+
+# ---------------------------------------------------------------- cross-validation
+
+@pytest.mark.parametrize("r", [1.0, 0.5])
+def test_multitask_cv_curve_equals_sklearn_mse_path(r):
+    """Same folds, same grid (sklearn's alphas converted): the fold MSEs equal scikit-learn's
+    ``mse_path_`` and the chosen strength is the same."""
+    from sklearn.linear_model import MultiTaskElasticNetCV as SkCV
+    from sklearn.model_selection import KFold
+
+    from shrinkage import MultiTaskElasticNetCV, MultiTaskLassoCV
+    X, Y = data(n=100, seed=9)
+    splits = list(KFold(4).split(X))
+    alphas = np.geomspace(2.0, 0.01, 12)
+    sk = SkCV(l1_ratio=r, alphas=alphas, cv=splits, tol=1e-13, max_iter=200_000).fit(X, Y)
+    lams = np.array([convert_strength(a, source="sklearn-elasticnet", l1_ratio=r).value
+                     for a in alphas])
+    rho = convert_strength(1.0, source="sklearn-elasticnet", l1_ratio=r).l1_ratio
+    ours = (MultiTaskLassoCV(lams=lams, cv=splits, standardize=False, tol=1e-12, cv_tol=1e-12)
+            if r == 1.0 else
+            MultiTaskElasticNetCV(l1_ratio=rho, lams=lams, cv=splits, standardize=False,
+                                  tol=1e-12, cv_tol=1e-12)).fit(X, Y)
+    fold = -ours.cv_results_["fold_scores"]                            # (L, K)
+    assert rel(fold, sk.mse_path_) < 1e-6
+    assert ours.lam_ == pytest.approx(convert_strength(
+        sk.alpha_, source="sklearn-elasticnet", l1_ratio=r).value, rel=1e-12)
+    assert rel(ours.coef_, sk.coef_) < 1e-6
+
+
+def test_multitask_cv_equals_a_loop_over_folds_and_extends_its_default_grid():
+    from sklearn.model_selection import KFold
+
+    from shrinkage import MultiTaskElasticNetCV
+    X, Y = data(n=80, seed=10)
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, size=80)
+    cv = MultiTaskElasticNetCV(l1_ratio=0.7, lams=15, cv=3, rule="1se", cv_tol=1e-10).fit(
+        X, Y, sample_weight=sw)
+    lams = cv.cv_results_["lam"]
+    assert np.all(np.diff(lams) < 0) and lams[0] == pytest.approx(
+        MultiTaskElasticNet(l1_ratio=0.7).lam_max(X, Y, sw))
+    splits = list(KFold(3).split(X))
+    for k, (tr, te) in enumerate(splits):
+        for j in (0, 7, len(lams) - 1):
+            m = MultiTaskElasticNet(lams[j], l1_ratio=0.7, tol=1e-10).fit(
+                X[tr], Y[tr], sample_weight=sw[tr])
+            mse = np.average((Y[te] - m.predict(X[te])) ** 2, weights=sw[te], axis=0).mean()
+            assert -cv.cv_results_["fold_scores"][j, k] == pytest.approx(mse, rel=1e-6)
+    assert cv.lam_ == cv.lam_1se_ >= cv.lam_min_
+    ref = MultiTaskElasticNet(cv.lam_, l1_ratio=0.7).fit(X, Y, sample_weight=sw)
+    assert rel(cv.coef_, ref.coef_) < 1e-8

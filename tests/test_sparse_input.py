@@ -496,6 +496,8 @@ def _every_sparse_estimator():
              ("PoissonRegressor", {}, pos), ("GammaRegressor", {}, pos),
              ("TweedieRegressor", {}, pos), ("MultiTaskLasso", {}, two),
              ("MultiTaskElasticNet", {}, two), ("GroupLassoClassifier", {}, three),
+             ("MultiTaskLassoCV", {"lams": 5, "cv": 3}, two),
+             ("MultiTaskElasticNetCV", {"lams": 5, "cv": 3}, two),
              ("Lasso", {}, two)]
     names = {n for n in shrinkage.__all__ if isinstance(getattr(shrinkage, n), type)
              and getattr(getattr(shrinkage, n), "_accepts_sparse", False)}

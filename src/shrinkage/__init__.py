@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
            "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MultiTaskLasso",
-           "MultiTaskElasticNet", "MLPClassifier",
+           "MultiTaskElasticNet", "MultiTaskLassoCV", "MultiTaskElasticNetCV", "MLPClassifier",
            "MLPRegressor", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
            "GLMRegressorCV", "convert_strength", "Strength", "__version__"]
 
@@ -26,7 +26,7 @@ __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "La
 _LAZY = {**dict.fromkeys(["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
                           "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
                           "GroupLassoClassifier", "MultiTaskLasso", "MultiTaskElasticNet",
-                          "PoissonRegressor", "GammaRegressor",
+                          "MultiTaskLassoCV", "MultiTaskElasticNetCV", "PoissonRegressor", "GammaRegressor",
                           "TweedieRegressor", "GLMRegressorCV"], "linear_model"),
          **dict.fromkeys(["MLPClassifier", "MLPRegressor"], "nn")}
 # sub-packages that eager imports used to make attributes of the package

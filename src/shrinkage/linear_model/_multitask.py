@@ -34,7 +34,22 @@ from ..penalties import GroupElasticNet
 from ..solvers.prox import solve_group_lasso
 from ._base import LamMax, LinearPredictor, SupportDf
 
-__all__ = ["MultiTaskElasticNet", "MultiTaskLasso"]
+__all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "check_targets"]
+
+
+def check_targets(est, X, y):
+    """``check_X_y`` for a multi-task model: ``y`` of shape (n_samples, n_targets), and two
+    rows at least with an intercept."""
+    X, y = check_X_y(est, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
+    if y.ndim != 2:
+        name = type(est).__name__
+        raise ValueError(f"{name} takes y of shape (n_samples, n_targets), got shape {y.shape}; "
+                         f"for one target use {name.replace('MultiTask', '')}, or pass "
+                         "y.reshape(-1, 1)")
+    if X.shape[0] < 2 and est.fit_intercept:
+        raise ValueError(f"a model with an intercept needs at least 2 samples, got "
+                         f"n_samples={X.shape[0]}; add rows or set fit_intercept=False")
+    return X, y
 
 
 @fill_doc
@@ -126,15 +141,7 @@ class MultiTaskElasticNet(ParamHints, LamMax, SupportDf, LinearPredictor, Regres
         """
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
-        X, y = check_X_y(self, X, y, multi_output=True, y_numeric=True, dtype=np.float64)
-        if y.ndim != 2:
-            raise ValueError(f"{type(self).__name__} takes y of shape (n_samples, n_targets), "
-                             f"got shape {y.shape}; for one target use "
-                             f"{type(self).__name__.replace('MultiTask', '')}, or pass "
-                             "y.reshape(-1, 1)")
-        if X.shape[0] < 2 and self.fit_intercept:
-            raise ValueError(f"a model with an intercept needs at least 2 samples, got "
-                             f"n_samples={X.shape[0]}; add rows or set fit_intercept=False")
+        X, y = check_targets(self, X, y)
         sw = normalized_weights(check_sample_weight(sample_weight, X), X.shape[0])
         pen = self._penalty(X.shape[1])
         res = solve_group_lasso(X, y, sw, lam=lam, groups=pen.groups,
