@@ -1,4 +1,4 @@
-r"""Proximal gradient (FISTA) for the group L2 penalty ``λ Σ_g ω_g ‖β_g‖₂``.
+r"""Proximal gradient (FISTA) for the group L2 penalty ``λ Σ_g ω_g ‖β_g‖₂`` (and its ridge mix).
 
 The problem
 -----------
@@ -10,6 +10,14 @@ logistic loss. ``D`` has an ``L``-Lipschitz gradient ``∇_β D = X̃ᵀ G`` (``
 * squared error: ``L = cσ = 2σ`` (the intercept is ``ȳ`` after centring);
 * logistic: ``∇_b D = Σ G_i``, ``L = c max(σ, 1) = ¼ max(σ, 1)`` (centred columns are orthogonal
   to the intercept's column of ones, whose ``sw``-norm is 1).
+* softmax (K classes, coefficients ``B`` of shape (K, p)): the same with ``c = ½``; the
+  intercepts (K,) are centred to sum to zero at the end.
+
+Coefficients may be a matrix ``B`` (K, p) — several targets of the squared error (the
+multi-task problem) or the softmax's classes —, feature ``j``'s column ``B[:, j]`` then belongs
+to ``j``'s group (:class:`~shrinkage.penalties.GroupElasticNet`, whose ridge part
+``λ Σ_g ω_g (1−ρ)‖β_g‖²`` enters through its prox). :func:`group_lasso_path` walks a λ grid
+with warm starts.
 
 FISTA (Beck & Teboulle 2009) takes ``β⁺ = prox_{λ/L}(z − ∇D(z)/L)`` at the extrapolated point
 ``z``, the prox being the block soft-thresholding of :class:`~shrinkage.penalties.GroupL2`,
