@@ -93,9 +93,8 @@ class MultiTaskElasticNet(ParamHints, LamMax, SupportDf, LinearPredictor, Regres
     Examples
     --------
     >>> import numpy as np; from shrinkage import MultiTaskElasticNet
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(100, 5))
-    >>> Y = np.column_stack([X[:, 0] + X[:, 1], 2 * X[:, 0]]) + 0.1 * rng.normal(size=(100, 2))
+    >>> X, E = np.split(np.random.default_rng(0).normal(size=(100, 7)), [5], axis=1)
+    >>> Y = np.column_stack([X[:, 0] + X[:, 1], 2 * X[:, 0]]) + 0.1 * E
     >>> model = MultiTaskElasticNet(lam=0.1, l1_ratio=0.9).fit(X, Y)
     >>> model.coef_.shape, model.n_features_nonzero_
     ((2, 5), 2)

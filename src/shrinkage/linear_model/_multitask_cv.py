@@ -17,7 +17,8 @@ import numpy as np
 from .._docs import fill_doc
 from .._validation import (check_choice, check_lam, check_lams, check_positive_int,
                            check_sample_weight, check_tol, store_init_args)
-from ..selection.engine import CV_AVERAGES, FoldEngine, fold_weights, make_splits, score_path_grid
+from ..selection.engine import (CV_AVERAGES, FoldEngine, PathFold, fold_weights, make_splits,
+                                score_path_grid)
 from ..selection.grid import sparse_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule
@@ -32,29 +33,21 @@ __all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
 _MAX_EXTENSIONS = 2
 
 
-class _MultiTaskFold:
-    """One fold's warm-started λ path; ``predict(lams)`` gives the held-out predictions
-    (n_test, L, n_targets). A grid extended downward continues from the smallest λ walked."""
+class _MultiTaskFold(PathFold):
+    """One fold's warm-started λ path (state: λ and coef at the smallest λ walked);
+    ``predict(lams)`` gives the held-out predictions (n_test, L, n_targets)."""
 
     def __init__(self, X, Y, s, train, test, settings):
         self.X, self.Y, self.s, self.train, self.test = X, Y, s, train, test
-        self.settings, self.last = settings, None          # (λ, coef) at the smallest λ walked
-
-    def state(self):
-        return self.last
-
-    def set_state(self, last):
-        self.last = last
+        self.settings = settings
 
     def predict(self, lams):
         lams = np.asarray(lams, dtype=float)
         tr, te = self.train, self.test
-        down = self.last is not None and lams[0] < self.last[0]
+        (coef0,) = self.warm(lams) or (None,)
         path = group_lasso_path(self.X[tr], self.Y[tr], None if self.s is None else self.s[tr],
-                                lams=lams, coef0=self.last[1] if down else None, warn=False,
-                                **self.settings)
-        if self.last is None or lams[-1] < self.last[0]:
-            self.last = (float(lams[-1]), path[-1].coef)
+                                lams=lams, coef0=coef0, warn=False, **self.settings)
+        self.remember(lams, path[-1].coef)
         return np.stack([self.X[te] @ r.coef.T + r.intercept for r in path], axis=1)
 
 

@@ -51,8 +51,8 @@ from .grid import extend_while_on_edge
 from .results import CVResult
 from .rules import select, warn_on_edge
 
-__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result",
-           "fold_mean_se", "fold_weights", "score_path_grid", "CV_AVERAGES"]
+__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "PathFold",
+           "make_result", "fold_mean_se", "fold_weights", "score_path_grid", "CV_AVERAGES"]
 
 
 
@@ -294,6 +294,29 @@ class FoldEngine:
             for j, c in enumerate(idx):
                 per_fold[k][c] = P[:, j]
         return [np.stack(p, axis=1) for p in per_fold]
+
+
+class PathFold:
+    """What a warm-started path fold keeps: ``last = (λ, *solution)`` at the smallest λ walked
+    (its state). A grid that continues below it starts from that solution (:meth:`warm`), so a
+    grid extended downward continues each path."""
+
+    last = None
+
+    def state(self):
+        return self.last
+
+    def set_state(self, last):
+        self.last = last
+
+    def warm(self, lams):
+        """The solution to start ``lams`` from (``last[1:]``), or None (start afresh)."""
+        return self.last[1:] if self.last is not None and lams[0] < self.last[0] else None
+
+    def remember(self, lams, *solution):
+        """Keep ``solution`` (at ``lams[-1]``) if it is the smallest λ walked so far."""
+        if self.last is None or lams[-1] < self.last[0]:
+            self.last = (float(lams[-1]), *solution)
 
 
 class RefitFold:
