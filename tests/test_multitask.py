@@ -177,23 +177,25 @@ def three_classes(n=150, p=6, seed=7):
 
 
 @R_MARK
-@pytest.mark.parametrize("standardize", [True, False])
-def test_grouped_multinomial_equals_glmnet(tmp_path, standardize):
+@pytest.mark.parametrize("standardize, weighted", [(True, False), (False, True)])
+def test_grouped_multinomial_equals_glmnet(tmp_path, standardize, weighted):
     from shrinkage import GroupLassoClassifier
     X, y = three_classes()
+    w = np.random.default_rng(4).uniform(0.2, 3.0, size=len(y)) if weighted else np.ones(len(y))
     lam_g = 0.03
     script = f"""
-    x <- rd("x.csv"); y <- factor(rd("y.csv")[, 1])
+    x <- rd("x.csv"); y <- factor(rd("y.csv")[, 1]); w <- rd("w.csv")[, 1]
     f <- glmnet(x, y, family="multinomial", type.multinomial="grouped", lambda={lam_g},
-                standardize={'TRUE' if standardize else 'FALSE'}, thresh=1e-15, maxit=1e6)
+                weights=w, standardize={'TRUE' if standardize else 'FALSE'}, thresh=1e-15,
+                maxit=1e6)
     cf <- coef(f)
     out("coef", sapply(cf, function(m) as.numeric(m[-1])))
     out("b0", sapply(cf, function(m) as.numeric(m[1])))
     """
-    r = run_r(tmp_path, script, x=X, y=np.searchsorted(["a", "b", "c"], y).astype(float))
+    r = run_r(tmp_path, script, x=X, y=np.searchsorted(["a", "b", "c"], y).astype(float), w=w)
     lam = convert_strength(lam_g, source="glmnet-multinomial", l1_ratio=1.0).value
     clf = GroupLassoClassifier(lam, standardize=standardize, tol=1e-10,
-                               max_iter=200_000).fit(X, y)
+                               max_iter=200_000).fit(X, y, sample_weight=w)
     W_r = r["coef"].reshape(3, -1)
     assert clf.coef_.shape == (3, 6) and clf.intercept_.shape == (3,)
     # glmnet's class coefficients are identified up to a shift per feature: compare centred
@@ -282,3 +284,28 @@ def test_multitask_cv_equals_a_loop_over_folds_and_extends_its_default_grid():
     assert cv.lam_ == cv.lam_1se_ >= cv.lam_min_
     ref = MultiTaskElasticNet(cv.lam_, l1_ratio=0.7).fit(X, Y, sample_weight=sw)
     assert rel(cv.coef_, ref.coef_) < 1e-8
+
+
+@R_MARK
+def test_multitask_equals_glmnet_mgaussian_with_weights_and_penalty_factors(tmp_path):
+    """glmnet rescales penalty.factor to sum to p (ours is used as given: f = p·g/Σg) and
+    normalizes the weights (ours: only their ratios matter)."""
+    X, Y = data(seed=11)
+    rng = np.random.default_rng(3)
+    w = rng.uniform(0.2, 3.0, size=X.shape[0])
+    g = np.array([0.0, 1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0])
+    script = """
+    x <- rd("x.csv"); y <- rd("y.csv"); w <- rd("w.csv")[, 1]; g <- rd("g.csv")[, 1]
+    f <- glmnet(x, y, family="mgaussian", lambda=0.3, alpha=0.6, weights=w, penalty.factor=g,
+                thresh=1e-14, maxit=1e6)
+    cf <- coef(f)
+    out("coef", sapply(cf, function(m) as.numeric(m[-1])))
+    out("b0", sapply(cf, function(m) as.numeric(m[1])))
+    """
+    r = run_r(tmp_path, script, x=X, y=Y, w=w, g=g)
+    lam, rho = convert_strength(0.3, source="glmnet-mgaussian", l1_ratio=0.6)
+    f = g * g.size / g.sum()
+    ours = MultiTaskElasticNet(lam, l1_ratio=rho, penalty_factor=f, tol=1e-12).fit(
+        X, Y, sample_weight=w)
+    assert rel(ours.coef_, r["coef"].reshape(3, -1)) < 1e-6
+    assert rel(ours.intercept_, r["b0"]) < 1e-6
