@@ -55,7 +55,7 @@ glum-gaussian      (1/2n)Σ(y−ŷ)² + α[(1−r)/2‖w‖² + r‖w‖₁]    
 glum               −(1/n)loglik + α[(1−r)/2‖w‖² + r‖w‖₁]  (GLM families)  λ = α(1+r)/2, ρ = 2r/(1+r)
 glmnet-gaussian    the same on y/s, λ reported × s (s = sd of y)         λ = λ_g[(1−a)/s + 2a],
                                                                          ρ = 2a/[(1−a)/s + 2a]
-glmnet-mgaussian   (1/2n)Σ‖y_i − ŷ_i‖² + λ_g[(1−a)/2‖W‖² + aΣ_j‖W_j‖₂]     λ = λ_g(1+a), ρ = 2a/(1+a)
+glmnet-mgaussian   (1/2n)Σ‖y_i − ŷ_i‖² + λ_g[(1−a)/2‖W‖² + aΣ_j‖W_j‖₂]   λ = λ_g(1+a), ρ = 2a/(1+a)
                    (y not scaled; W_j feature j's coefficients)
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-multinomial the same, softmax; grouped: aΣ_j‖W_j‖₂ for a‖W‖₁      λ = λ_g(1+a)/2, ρ = 2a/(1+a)
