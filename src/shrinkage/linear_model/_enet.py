@@ -188,8 +188,8 @@ class ElasticNet(SparseRegressor):
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         A 2-D ``y`` (n_samples, n_targets) is fitted column by column, independently (as
-        scikit-learn's ``Lasso``; :class:`~shrinkage.MultiTaskElasticNet` shares the support instead);
-        ``intercept_``, ``lam_max_`` and ``n_iter_`` then hold one value per target.
+        scikit-learn's ``Lasso``; :class:`~shrinkage.MultiTaskElasticNet` shares the support
+        instead); ``intercept_``, ``lam_max_`` and ``n_iter_`` then hold one value per target.
     intercept_ : float or ndarray of shape (n_targets,)
     penalized_coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         The penalized solution (equal to ``coef_`` unless ``relax``).
