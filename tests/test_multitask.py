@@ -321,3 +321,22 @@ def test_multitask_equals_glmnet_mgaussian_with_weights_and_penalty_factors(tmp_
         X, Y, sample_weight=w)
     assert rel(ours.coef_, r["coef"].reshape(3, -1)) < 1e-6
     assert rel(ours.intercept_, r["b0"]) < 1e-6
+
+
+def test_multitask_cv_over_several_ratios_picks_the_best_pair():
+    """l1_ratio=[...]: each ratio walks its own default grid (the same curves as one CV per
+    ratio) and the best (λ, ρ) over all of them is refit."""
+    from shrinkage import MultiTaskElasticNetCV
+    X, Y = data(n=80, seed=13)
+    kw = dict(lams=12, cv=3, cv_tol=1e-10)
+    both = MultiTaskElasticNetCV(l1_ratio=[0.3, 0.9], **kw).fit(X, Y)
+    singles = [MultiTaskElasticNetCV(l1_ratio=r, **kw).fit(X, Y) for r in (0.3, 0.9)]
+    np.testing.assert_allclose(both.cv_results_["fold_scores"],
+                               np.vstack([m.cv_results_["fold_scores"] for m in singles]),
+                               rtol=1e-12)
+    best = max(singles, key=lambda m: m.cv_results_["mean_score"].max())
+    assert both.l1_ratio_ == best.l1_ratio_ and both.lam_ == best.lam_
+    assert rel(both.coef_, best.coef_) < 1e-10
+    sizes = [m.cv_results_["lam"].size for m in singles]
+    assert [p["l1_ratio"] for p in both.cv_results_["params"]] == [0.3] * sizes[0] + \
+        [0.9] * sizes[1]

@@ -16,9 +16,9 @@ import numpy as np
 
 from .._docs import fill_doc
 from .._validation import (check_choice, check_lam, check_lams, check_positive_int,
-                           check_sample_weight, check_tol, store_init_args)
-from ..selection.engine import (CV_AVERAGES, FoldEngine, PathFold, fold_weights, make_splits,
-                                score_path_grid)
+                           check_ratio, check_sample_weight, check_tol, store_init_args)
+from ..selection.engine import (CV_AVERAGES, FoldEngine, PathFold, fold_weights, make_result,
+                                make_splits, score_path_grid)
 from ..selection.grid import sparse_grid
 from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule
@@ -63,8 +63,10 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
 
     Parameters
     ----------
-    l1_ratio : float, default=0.5
-        ``ρ ∈ [0, 1]`` (one value).
+    l1_ratio : float or list of float, default=0.5
+        ``ρ ∈ [0, 1]``; with a list every ``(λ, ρ)`` is a candidate (each ratio walks its own
+        grid), as scikit-learn's ``l1_ratio=[...]``, and ``rule`` picks among all of them
+        (``"1se"``: the largest λ within one standard error of the best, over every ratio).
     lams : int or array-like of shape (n_lams,), default=100
         The grid size, or the grid itself (used as given). The default grid runs from
         ``λ_max`` (for ``ρ < 0.001`` the one at ``ρ = 0.001``) down to
@@ -95,7 +97,10 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
     ----------
     lam_, lam_min_, lam_1se_ : float
         The chosen λ, the best and the one-standard-error λ.
+    l1_ratio_ : float
+        The chosen ``ρ``.
     cv_results_ : :class:`~shrinkage.selection.CVResult`
+        ``"params"`` holds each candidate's ``lam`` and ``l1_ratio``.
     coef_, intercept_, n_nonzero_, n_features_nonzero_, lam_max_, kkt_, n_iter_
         Of the refit at ``lam_``.
     n_features_in_ : int
@@ -129,7 +134,7 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
 
         {returns_self}
         """
-        rho, lams = self._rho(), check_lams(self.lams)
+        ratios, lams = self._ratios(), check_lams(self.lams)
         tol = check_tol(self.tol)
         cv_tol = 100.0 * tol if self.cv_tol is None else check_tol(self.cv_tol, "cv_tol")
         max_iter = check_positive_int(self.max_iter, "max_iter")
@@ -139,7 +144,41 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
         X, Y = check_targets(self, X, y)
         s = check_sample_weight(sample_weight, X)
         splits, n_repeats = make_splits(self.cv, X, Y, groups, random_state=self.random_state)
-        pen = self._penalty(X.shape[1])
+        fold_w = fold_weights(self.cv_average, splits, s)
+        runs = [self._path_cv(X, Y, s, splits, n_repeats, score, fold_w, rho, lams, cv_tol,
+                              max_iter) for rho in ratios]
+        if len(runs) == 1:
+            res, sel, grid = runs[0]
+            chosen = ratios[0]
+        else:                           # every (λ, ρ) a candidate of one rule
+            grid = np.concatenate([r[2] for r in runs])
+            params = [{"lam": float(v), "l1_ratio": rho} for (_, _, g), rho in zip(runs, ratios)
+                      for v in g]
+            res, sel = make_result(grid, rule=self.rule, scoring=score.name,
+                                   fold_scores=np.vstack([r[0]["fold_scores"] for r in runs]),
+                                   params=params, n_repeats=n_repeats, fold_weights=fold_w)
+            chosen = params[res.index]["l1_ratio"]
+        self.cv_results_ = res
+        self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
+        single = MultiTaskElasticNet(check_lam(sel.lam), l1_ratio=chosen,
+                                     fit_intercept=self.fit_intercept,
+                                     standardize=self.standardize,
+                                     penalty_factor=self.penalty_factor, tol=tol * 1e-3,
+                                     max_iter=max_iter).fit(X, Y, sample_weight=s)
+        for name in ("coef_", "intercept_", "n_nonzero_", "n_features_nonzero_", "lam_max_",
+                     "kkt_", "n_iter_"):
+            setattr(self, name, getattr(single, name))
+        self.lam_, self.l1_ratio_ = float(sel.lam), chosen
+        return self
+
+    def _ratios(self):
+        return [check_ratio(r) for r in np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))]
+
+    def _rho(self):                     # lam_max(X, y): at the first ratio
+        return self._ratios()[0]
+
+    def _path_cv(self, X, Y, s, splits, n_repeats, score, fold_w, rho, lams, cv_tol, max_iter):
+        """The fold paths at one ratio: ``(CVResult, Selection, grid)``."""
         auto = isinstance(lams, int)
         if auto:
             top = MultiTaskElasticNet(l1_ratio=max(rho, 1e-3), fit_intercept=self.fit_intercept,
@@ -148,6 +187,7 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
             ratio = self.lam_min_ratio if self.lam_min_ratio is not None else \
                 (1e-3 if X.shape[0] > X.shape[1] else 1e-2)
             lams = sparse_grid(top, lams, ratio)
+        pen = self._penalty(X.shape[1])
         settings = dict(groups=pen.groups, group_weights=pen.group_weights, l1_ratio=rho,
                         fit_intercept=self.fit_intercept, standardize=self.standardize,
                         tol=cv_tol, max_iter=max_iter)
@@ -155,22 +195,9 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
         bar = ProgressBar(len(folds) * len(lams), "cross-validation (fold × λ fits)",
                           self.progress)
         engine = FoldEngine(folds, splits, Y, [score], s, self.n_jobs, bar=bar)
-        res, sel, lams = score_path_grid(engine, lams, extend=auto, rule=self.rule,
-                                         scoring=score.name, n_repeats=n_repeats,
-                                         fold_weights=fold_weights(self.cv_average, splits, s),
-                                         bar=bar, max_extensions=_MAX_EXTENSIONS)
-        self.cv_results_ = res
-        self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
-        single = MultiTaskElasticNet(check_lam(sel.lam), l1_ratio=rho,
-                                     fit_intercept=self.fit_intercept,
-                                     standardize=self.standardize,
-                                     penalty_factor=self.penalty_factor, tol=tol * 1e-3,
-                                     max_iter=max_iter).fit(X, Y, sample_weight=s)
-        for name in ("coef_", "intercept_", "n_nonzero_", "n_features_nonzero_", "lam_max_",
-                     "kkt_", "n_iter_"):
-            setattr(self, name, getattr(single, name))
-        self.lam_ = float(sel.lam)
-        return self
+        return score_path_grid(engine, lams, extend=auto, rule=self.rule, scoring=score.name,
+                               n_repeats=n_repeats, fold_weights=fold_w, bar=bar,
+                               max_extensions=_MAX_EXTENSIONS)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
@@ -208,5 +235,5 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
                  progress: bool = False, random_state=None):
         store_init_args(self, locals())
 
-    def _rho(self):
-        return 1.0
+    def _ratios(self):
+        return [1.0]
