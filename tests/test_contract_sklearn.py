@@ -8,14 +8,16 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
-                       MLPClassifier, MLPRegressor, PoissonRegressor, Ridge, RidgeCV,
-                       TweedieRegressor)
+                       MLPClassifier, MLPRegressor, MultiTaskElasticNet, MultiTaskElasticNetCV,
+                       MultiTaskLasso, MultiTaskLassoCV,
+                       PoissonRegressor, Ridge, RidgeCV, TweedieRegressor)
 from shrinkage.selection import LamSearchCV
 
 DEFAULTS = [Ridge(), RidgeCV(), Lasso(), ElasticNet(), ElasticNetCV(), GroupLasso(),
             GroupLassoClassifier(), LogisticRegression(), LogisticRegressionCV(), MLPClassifier(),
             MLPRegressor(), PoissonRegressor(), GammaRegressor(), TweedieRegressor(),
-            GLMRegressorCV(), PoissonRegressor(l1_ratio=0.5), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
+            GLMRegressorCV(), PoissonRegressor(l1_ratio=0.5), MultiTaskLasso(),
+            MultiTaskElasticNet(), MultiTaskLassoCV(), MultiTaskElasticNetCV(), LamSearchCV(Ridge()), LamSearchCV(LogisticRegression())]
 
 
 def _expected_failures(estimator):

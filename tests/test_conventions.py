@@ -55,6 +55,9 @@ def test_round_trip_through_every_convention(name, value):
     ("glmnet-binomial", 0.2, {"l1_ratio": 0.0}, (0.1, 0.0)),
     ("glmnet-binomial", 0.2, {"l1_ratio": 1.0}, (0.2, 1.0)),
     ("glmnet-poisson", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),          # test_glm_enet: glmnet
+    ("glmnet-mgaussian", 0.2, {"l1_ratio": 0.5}, (0.3, 2 / 3)),          # test_multitask: glmnet
+    ("glmnet-mgaussian", 0.2, {"l1_ratio": 1.0}, (0.4, 1.0)),
+    ("glmnet-multinomial", 0.2, {"l1_ratio": 1.0}, (0.2, 1.0)),          # test_multitask: grouped
     ("glum", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),                    # test_glm_enet: glum
     ("glmnet-multinomial", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),   # test_logistic_glmnet
     ("glmnet-gamma", 0.2, {"l1_ratio": 0.5}, (0.15, 2 / 3)),   # test_glm_glmnet_families

@@ -8,7 +8,7 @@ import pytest
 
 from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
-                       PoissonRegressor, Ridge, RidgeCV, TweedieRegressor, convert_strength)
+                       MultiTaskElasticNet, MultiTaskLassoCV, PoissonRegressor, Ridge, RidgeCV, TweedieRegressor, convert_strength)
 
 from _rglmnet import R_MARK, run_r
 
@@ -28,6 +28,10 @@ def _targets(kind, rng, eta):
         return eta + rng.normal(size=eta.size)
     if kind == "clf":
         return (rng.random(eta.size) < 1 / (1 + np.exp(-eta))).astype(int)
+    if kind == "multi":                                        # two targets
+        return np.column_stack([eta, -eta]) + rng.normal(size=(eta.size, 2))
+    if kind == "mclf":                                         # three classes
+        return np.digitize(eta + rng.normal(size=eta.size), [-0.5, 0.5])
     if kind == "count":
         return rng.poisson(np.exp(0.3 * eta)).astype(float)
     return rng.gamma(3.0, np.exp(0.3 * eta) / 3.0)              # positive
@@ -50,6 +54,12 @@ CASES = [
     (lambda **k: GammaRegressor(lam=0.01, **k), "pos"),
     (lambda **k: TweedieRegressor(power=1.5, lam=0.01, **k), "pos"),
     (lambda **k: GLMRegressorCV(lams=6, cv=3, **k), "count"),
+    (lambda **k: Lasso(lam=0.02, tol=1e-10, **k), "multi"),
+    (lambda **k: MultiTaskElasticNet(lam=0.05, tol=1e-12, **k), "multi"),
+    (lambda **k: MultiTaskLassoCV(lams=6, cv=3, tol=1e-12, **k), "multi"),
+    (lambda **k: LogisticRegression(lam=0.01, l1_ratio=0.5, tol=1e-10, **k), "mclf"),
+    (lambda **k: GroupLassoClassifier(lam=0.01, groups=[0, 0, 1, 1, 2, 2], tol=1e-12, **k),
+     "mclf"),
 ]
 
 

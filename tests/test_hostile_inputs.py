@@ -17,8 +17,9 @@ from sklearn.exceptions import NotFittedError
 
 from shrinkage import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV, GroupLasso,
                        GroupLassoClassifier, Lasso, LogisticRegression, LogisticRegressionCV,
-                       MLPClassifier, MLPRegressor, PoissonRegressor, Ridge, RidgeCV,
-                       TweedieRegressor)
+                       MLPClassifier, MLPRegressor, MultiTaskElasticNet, MultiTaskElasticNetCV,
+                       MultiTaskLasso, MultiTaskLassoCV,
+                       PoissonRegressor, Ridge, RidgeCV, TweedieRegressor)
 from shrinkage.selection import LamSearchCV
 
 NET = dict(hidden_layer_sizes=(4,), max_epochs=3, random_state=0)
@@ -30,6 +31,10 @@ ESTIMATORS = {
     "ElasticNetCV": (lambda: ElasticNetCV(lams=3, cv=2), "reg"),
     "GroupLasso": (lambda: GroupLasso(), "reg"),
     "GroupLassoClassifier": (lambda: GroupLassoClassifier(), "clf"),
+    "MultiTaskLasso": (lambda: MultiTaskLasso(), "multi"),
+    "MultiTaskElasticNet": (lambda: MultiTaskElasticNet(), "multi"),
+    "MultiTaskLassoCV": (lambda: MultiTaskLassoCV(lams=3, cv=2), "multi"),
+    "MultiTaskElasticNetCV": (lambda: MultiTaskElasticNetCV(lams=3, cv=2), "multi"),
     "LogisticRegression": (lambda: LogisticRegression(), "clf"),
     "LogisticRegressionCV": (lambda: LogisticRegressionCV(lams=3, cv=2), "clf"),
     "LogisticRegressionCV(l1_ratio)": (lambda: LogisticRegressionCV(lams=3, cv=2,
@@ -49,7 +54,8 @@ X0 = _rng.normal(size=(30, 4))
 Y_REG = X0 @ [1.0, -1.0, 0.5, 0.0] + 0.3 * _rng.normal(size=30)
 Y_CLF = np.where(Y_REG > np.median(Y_REG), "yes", "no")
 Y_POS = np.exp(Y_REG / 3)                  # the GLM families' positive targets
-_Y = {"reg": Y_REG, "clf": Y_CLF, "pos": Y_POS}
+Y_MULTI = np.column_stack([Y_REG, X0[:, 3] - Y_REG])     # the multi-task models' (n, 2) y
+_Y = {"reg": Y_REG, "clf": Y_CLF, "pos": Y_POS, "multi": Y_MULTI}
 
 
 def _with(value, row=3, col=2, X=X0):
@@ -101,6 +107,10 @@ POS_CASES = {
     "y negative": (lambda y: (X0, _y_with(y, -1.0), None), r"y holds -1 \(row 5\); the .* "
                                                           r"family needs y >"),
 }
+MULTI_CASES = {
+    **REG_CASES,
+    "y 1-D": (lambda y: (X0, y[:, 0], None), r"y of shape \(n_samples, n_targets\)"),
+}
 CLF_CASES = {
     "one class": (lambda y: (X0, np.zeros(30), None), r"only one class"),
     "continuous y": (lambda y: (X0, Y_REG, None), r"Unknown label type"),
@@ -111,7 +121,8 @@ CLF_CASES = {
 
 def _fit_cases():
     for name, (_, task) in ESTIMATORS.items():
-        cases = {**FIT_CASES, **{"reg": REG_CASES, "clf": CLF_CASES, "pos": POS_CASES}[task]}
+        cases = {**FIT_CASES, **{"reg": REG_CASES, "clf": CLF_CASES, "pos": POS_CASES,
+                                 "multi": MULTI_CASES}[task]}
         for case in cases:
             yield pytest.param(name, case, id=f"{name}-{case}")
 
@@ -120,7 +131,7 @@ def _fit_cases():
 @pytest.mark.parametrize("name, case", list(_fit_cases()))
 def test_bad_data_is_refused_by_name(name, case):
     make, task = ESTIMATORS[name]
-    build, match = {**FIT_CASES, **POS_CASES, **CLF_CASES}[case]
+    build, match = {**FIT_CASES, **POS_CASES, **CLF_CASES, **MULTI_CASES}[case]
     X, y, sw = build(_Y[task])
     kw = {} if sw is None else {"sample_weight": sw}
     with pytest.raises((ValueError, TypeError), match=match):

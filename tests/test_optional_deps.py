@@ -35,9 +35,12 @@ FITS = textwrap.dedent("""
         X = rng.normal(size=(80, 4))
         y = X @ [1.0, -1.0, 0.5, 0.0] + 0.3 * rng.normal(size=80)
         targets = {"class": (y > 0).astype(int), "count": rng.poisson(np.exp(0.3 * X[:, 0])),
-                   "positive": np.exp(0.2 * X[:, 1] + 0.1 * rng.normal(size=80)), "real": y}
+                   "positive": np.exp(0.2 * X[:, 1] + 0.1 * rng.normal(size=80)), "real": y,
+                   "targets": np.column_stack([y, X[:, 2]])}
         kind = {"PoissonRegressor": "count", "GLMRegressorCV": "count", "GammaRegressor": "positive",
                 "TweedieRegressor": "positive"}
+        kind.update(dict.fromkeys([n for n in shrinkage.__all__ if n.startswith("MultiTask")],
+                                  "targets"))
         out = {}
         for name in shrinkage.__all__:
             cls = getattr(shrinkage, name)

@@ -176,12 +176,6 @@ def test_group_lasso_classifier_certificate_and_whole_groups():
     np.testing.assert_allclose(np.exp(m.predict_log_proba(X)), m.predict_proba(X), rtol=1e-12)
 
 
-def test_group_lasso_classifier_is_binary():
-    X, _, _ = class_data(n=60)
-    with pytest.raises(ValueError, match="Only binary classification is supported.*3 classes"):
-        GroupLassoClassifier().fit(X, np.arange(60) % 3)
-
-
 @pytest.mark.parametrize("make", [lambda: GroupLassoClassifier(),
                                   lambda: LogisticRegression(0.01, l1_ratio=1.0)])
 def test_sparse_classifiers_refuse_weights_that_leave_one_class(make):

@@ -487,12 +487,18 @@ def _every_sparse_estimator():
     reg = lambda y: y                                            # noqa: E731
     cls = lambda y: (y > np.median(y)).astype(int)               # noqa: E731
     pos = lambda y: np.exp(0.2 * (y - y.mean()))                 # noqa: E731
+    two = lambda y: np.column_stack([y, np.sin(y)])               # noqa: E731
+    three = lambda y: np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))   # noqa: E731
     cases = [("Ridge", {}, reg), ("RidgeCV", {}, reg), ("RidgeCV", {"cv": 3}, reg),
              ("LogisticRegression", {}, cls), ("LogisticRegressionCV", {"cv": 3}, cls),
              ("Lasso", {}, reg), ("ElasticNet", {}, reg), ("ElasticNetCV", {"cv": 3}, reg),
              ("GroupLasso", {}, reg), ("GroupLassoClassifier", {}, cls),
              ("PoissonRegressor", {}, pos), ("GammaRegressor", {}, pos),
-             ("TweedieRegressor", {}, pos)]
+             ("TweedieRegressor", {}, pos), ("MultiTaskLasso", {}, two),
+             ("MultiTaskElasticNet", {}, two), ("GroupLassoClassifier", {}, three),
+             ("MultiTaskLassoCV", {"lams": 5, "cv": 3}, two),
+             ("MultiTaskElasticNetCV", {"lams": 5, "cv": 3}, two),
+             ("Lasso", {}, two)]
     names = {n for n in shrinkage.__all__ if isinstance(getattr(shrinkage, n), type)
              and getattr(getattr(shrinkage, n), "_accepts_sparse", False)}
     assert names == {c[0] for c in cases}, "a sparse-accepting estimator is missing here"

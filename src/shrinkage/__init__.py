@@ -17,14 +17,16 @@ from .conventions import Strength, convert_strength
 __version__ = "0.1.0"
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
-           "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
+           "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MultiTaskLasso",
+           "MultiTaskElasticNet", "MultiTaskLassoCV", "MultiTaskElasticNetCV", "MLPClassifier",
            "MLPRegressor", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
            "GLMRegressorCV", "convert_strength", "Strength", "__version__"]
 
 # public name -> the sub-package that defines it, imported on first use
 _LAZY = {**dict.fromkeys(["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
                           "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
-                          "GroupLassoClassifier", "PoissonRegressor", "GammaRegressor",
+                          "GroupLassoClassifier", "MultiTaskLasso", "MultiTaskElasticNet",
+                          "MultiTaskLassoCV", "MultiTaskElasticNetCV", "PoissonRegressor", "GammaRegressor",
                           "TweedieRegressor", "GLMRegressorCV"], "linear_model"),
          **dict.fromkeys(["MLPClassifier", "MLPRegressor"], "nn")}
 # sub-packages that eager imports used to make attributes of the package

@@ -57,8 +57,10 @@ glum-gaussian      (1/2n)Σ(y−ŷ)² + α[(1−r)/2‖w‖² + r‖w‖₁]    
 glum               −(1/n)loglik + α[(1−r)/2‖w‖² + r‖w‖₁]  (GLM families)  λ = α(1+r)/2, ρ = 2r/(1+r)
 glmnet-gaussian    the same on y/s, λ reported × s (s = sd of y)         λ = λ_g[(1−a)/s + 2a],
                                                                          ρ = 2a/[(1−a)/s + 2a]
+glmnet-mgaussian   (1/2n)Σ‖y_i − ŷ_i‖² + λ_g[(1−a)/2‖W‖² + aΣ_j‖W_j‖₂]   λ = λ_g(1+a), ρ = 2a/(1+a)
+                   (y not scaled; W_j feature j's coefficients)
 glmnet-binomial    −(1/n)loglik + λ_g[(1−a)/2‖w‖² + a‖w‖₁]               λ = λ_g(1+a)/2, ρ = 2a/(1+a)
-glmnet-multinomial the same, softmax log-likelihood (centred classes)    λ = λ_g(1+a)/2, ρ = 2a/(1+a)
+glmnet-multinomial the same, softmax; grouped: aΣ_j‖W_j‖₂ for a‖W‖₁      λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-poisson     the same, Poisson log-likelihood (y not scaled)       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-gamma       ½ mean deviance + λ_g[…], ``Gamma(link="log")``       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
 glmnet-tweedie     the same, ``statmod::tweedie(p, link.power=0)``       λ = λ_g(1+a)/2, ρ = 2a/(1+a)
@@ -71,6 +73,16 @@ root mean square without an intercept) and reports ``λ·s``, so its L2 part dep
 pass ``y_scale=s`` (verified against glmnet 4.1 to its convergence tolerance). glmnet also
 rescales ``penalty.factor`` to sum to the number of features; ours is used as given, so
 glmnet's factors ``g`` are ours as ``f = p·g/Σg``.
+
+Multi-task models (:class:`~shrinkage.MultiTaskElasticNet`, :class:`~shrinkage.MultiTaskLasso`)
+replace ``|w_j|`` by the norm ``‖W_j‖₂`` of feature ``j``'s coefficients across the targets
+(and ``w_j²`` by ``‖W_j‖²``). scikit-learn's ``MultiTaskElasticNet`` / ``MultiTaskLasso`` convert
+as ``sklearn-elasticnet`` / ``sklearn-lasso``. glmnet's ``mgaussian`` family, unlike its
+gaussian one, does not divide ``y`` by its scale (its ``standardize.response=TRUE`` divides
+each target by its own sd: that fit is ours on ``y_k/sd_k`` with the coefficients multiplied
+back); verified against glmnet 4.1 in ``tests/test_multitask.py``. glmnet's
+``type.multinomial="grouped"`` is :class:`~shrinkage.GroupLassoClassifier` on three or more
+classes (``"glmnet-multinomial"``, ``a = 1``).
 
 glum's GLMs (``GeneralizedLinearRegressor(family=…, alpha, l1_ratio=r)``) and glmnet's
 non-gaussian families minimize the mean negative log-likelihood, which for the log-link
@@ -239,6 +251,11 @@ STRENGTH_CONVENTIONS: dict[str, tuple[Callable, Callable, bool]] = {
         False,
     ),
     "glmnet-gaussian": (_glmnet_gaussian_to_ours, _glmnet_gaussian_from_ours, False),
+    "glmnet-mgaussian": (
+        lambda v, a, n, loss: (v * (1.0 + a), _mix_to_ours(a)),
+        lambda lam, rho, n, loss: (lam / (1.0 + _mix_from_ours(rho)), _mix_from_ours(rho)),
+        False,
+    ),
     "glmnet-binomial": _LOGLIK_HALF_L2,
     "glmnet-multinomial": _LOGLIK_HALF_L2,
     "glmnet-poisson": _LOGLIK_HALF_L2,
@@ -278,9 +295,9 @@ def convert_strength(
         ``"sklearn-logistic"``, ``"sklearn-elasticnet"``, ``"sklearn-lasso"``,
         ``"sklearn-mlp"``, ``"sklearn-glm"``, ``"glum-gaussian"``, ``"glum"`` (glum's GLM
         families, whose data term is the mean negative log-likelihood), ``"glmnet-gaussian"``,
-        ``"glmnet-binomial"``, ``"glmnet-multinomial"``, ``"glmnet-poisson"``,
-        ``"glmnet-gamma"``, ``"glmnet-tweedie"`` (glmnet's ``family=`` objects with a log
-        link), ``"torch-sgd"``, ``"keras-l2"``.
+        ``"glmnet-mgaussian"``, ``"glmnet-binomial"``, ``"glmnet-multinomial"``,
+        ``"glmnet-poisson"``, ``"glmnet-gamma"``, ``"glmnet-tweedie"`` (glmnet's ``family=``
+        objects with a log link), ``"torch-sgd"``, ``"keras-l2"``.
     n_samples : float, optional
         Number of training rows (the sum of the sample weights when there are any; the batch
         size for scikit-learn's MLP with mini-batches). Needed by the conventions whose loss is

@@ -75,7 +75,8 @@ __all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE",
 
 #: the estimators a model file may name (every public estimator of ``shrinkage``)
 LOADABLE = ("Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV", "Lasso",
-            "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MLPClassifier",
+            "ElasticNet", "ElasticNetCV", "GroupLasso", "GroupLassoClassifier", "MultiTaskLasso",
+            "MultiTaskElasticNet", "MultiTaskLassoCV", "MultiTaskElasticNetCV", "MLPClassifier",
             "MLPRegressor", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
             "GLMRegressorCV")
 #: the most one member (array) may inflate to, unless ``load`` is told otherwise

@@ -14,8 +14,8 @@ import pytest
 from cli_console import run_cli as run
 
 import shrinkage
-from shrinkage import (ElasticNetCV, GroupLasso, LogisticRegression, LogisticRegressionCV,
-                       RidgeCV)
+from shrinkage import (ElasticNetCV, GroupLasso, GroupLassoClassifier, LogisticRegression,
+                       LogisticRegressionCV, RidgeCV)
 from shrinkage.cli.main import main
 from shrinkage.io import load, read_meta
 from shrinkage.selection import LamSearchCV
@@ -277,9 +277,15 @@ def test_sparse_models_on_class_labels_binary_and_multiclass(tmp_path, call):
     city = np.asarray(model.coef_)[[j for j, c in enumerate(names) if c.startswith("city=")]]
     assert city.size == 2
     assert np.all(city == 0) or np.all(city != 0)
-    one_line_error(call("fit", tmp_path / "d.csv", "-y", "grade", "--drop", "sold", "--drop",
-                        "price", "--model", "grouplasso"), "needs two classes",
-                   "--model lasso or elasticnet")
+    # three classes: glmnet's grouped multinomial, the city block kept or dropped for all classes
+    out = call("fit", tmp_path / "d.csv", "-y", "grade", "--drop", "sold", "--drop", "price",
+               "--model", "grouplasso", "--lam", "0.05", "--out", tmp_path / "m.zip", "-q")
+    assert out.returncode == 0, out.stderr
+    model = load(tmp_path / "m.zip")
+    assert type(model) is GroupLassoClassifier and model.coef_.shape == (3, 5)
+    city = model.coef_[:, [j for j, c in enumerate(model.feature_names_in_)
+                           if c.startswith("city=")]]
+    assert np.all(city == 0) or np.all(city.any(axis=0))
 
 
 def test_path_and_bias_variance_take_the_sparse_models(tmp_path, call):

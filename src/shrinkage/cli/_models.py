@@ -210,7 +210,7 @@ def configure(est, *, max_iter=None, tol=None, scoring=None):
 
 
 def check_classes(est, y) -> None:
-    """The group lasso classifier is binary: refuse more classes in the CLI's words."""
+    """A classifier tagged binary only: refuse more classes in the CLI's words."""
     base = getattr(est, "estimator", est)
     tags = base.__sklearn_tags__()
     if tags.classifier_tags is not None and not tags.classifier_tags.multi_class:

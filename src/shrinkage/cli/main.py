@@ -263,7 +263,8 @@ def _fit_args(p):
                         "elasticnet on class labels fit LogisticRegression(l1_ratio=1 or "
                         "--l1-ratio); grouplasso puts the 0/1 columns of each text column in "
                         "one group (each numeric column its own) and fits GroupLasso, or "
-                        "GroupLassoClassifier for two classes")
+                        "GroupLassoClassifier on class labels (grouped multinomial for three "
+                        "or more)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--lam", type=_positive_float, default=None, metavar="X",
                      help="fix λ instead of choosing it")

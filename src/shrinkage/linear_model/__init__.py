@@ -3,7 +3,8 @@
 Thin: each validates its input, assembles a datafit, a penalty and a solver, solves, and sets
 its fitted attributes. ``_ridge`` (Ridge, RidgeCV), ``_logistic`` / ``_logistic_cv``
 (LogisticRegression, LogisticRegressionCV), ``_enet`` / ``_enet_cv`` (Lasso, ElasticNet,
-ElasticNetCV), ``_group`` (GroupLasso, GroupLassoClassifier), ``_glm`` (PoissonRegressor,
+ElasticNetCV), ``_group`` (GroupLasso, GroupLassoClassifier), ``_multitask`` /
+``_multitask_cv`` (MultiTaskLasso, MultiTaskElasticNet and their CVs), ``_glm`` (PoissonRegressor,
 GammaRegressor, TweedieRegressor), ``_glm_cv`` (GLMRegressorCV). Every estimator exposes
 ``effective_df`` and the sparse ones ``lam_max``, so that diagnostics and the command line need
 not know which estimator they hold.
@@ -17,16 +18,20 @@ from importlib import import_module
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
            "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
-           "GroupLassoClassifier", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
+           "GroupLassoClassifier", "MultiTaskLasso", "MultiTaskElasticNet",
+           "MultiTaskLassoCV", "MultiTaskElasticNetCV", "PoissonRegressor", "GammaRegressor", "TweedieRegressor",
            "GLMRegressorCV", "single_lam_estimator"]
 
 _MODULES = {"Ridge": "_ridge", "RidgeCV": "_ridge", "LogisticRegression": "_logistic",
             "LogisticRegressionCV": "_logistic_cv", "Lasso": "_enet", "ElasticNet": "_enet",
             "ElasticNetCV": "_enet_cv", "GroupLasso": "_group", "GroupLassoClassifier": "_group",
+            "MultiTaskLasso": "_multitask", "MultiTaskElasticNet": "_multitask",
+            "MultiTaskLassoCV": "_multitask_cv", "MultiTaskElasticNetCV": "_multitask_cv",
             "PoissonRegressor": "_glm", "GammaRegressor": "_glm", "TweedieRegressor": "_glm",
             "GLMRegressorCV": "_glm_cv"}
 _SINGLE = {"RidgeCV": "Ridge", "LogisticRegressionCV": "LogisticRegression",
-           "ElasticNetCV": "ElasticNet"}
+           "ElasticNetCV": "ElasticNet", "MultiTaskLassoCV": "MultiTaskLasso",
+           "MultiTaskElasticNetCV": "MultiTaskElasticNet"}
 
 
 def __getattr__(name):

@@ -35,7 +35,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 
 from .._docs import fill_doc
 from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
@@ -188,14 +188,17 @@ class ElasticNet(SparseRegressor):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
-    penalized_coef_ : ndarray of shape (n_features,)
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        A 2-D ``y`` (n_samples, n_targets) is fitted column by column, independently (as
+        scikit-learn's ``Lasso``; :class:`~shrinkage.MultiTaskElasticNet` shares the support
+        instead); ``intercept_``, ``lam_max_`` and ``n_iter_`` then hold one value per target.
+    intercept_ : float or ndarray of shape (n_targets,)
+    penalized_coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
         The penalized solution (equal to ``coef_`` unless ``relax``).
     n_nonzero_ : int
-    lam_max_ : float
+    lam_max_ : float or ndarray of shape (n_targets,)
         The smallest λ at which every penalized coefficient is zero (``inf`` for ``ρ = 0``).
-    n_iter_ : int
+    n_iter_ : int or ndarray of shape (n_targets,)
         Coordinate-descent passes.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -213,6 +216,11 @@ class ElasticNet(SparseRegressor):
 
     _accepts_sparse = True
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
     def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
                  standardize: bool = True, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, relax: bool | float = False, tol: float = 1e-4,
@@ -227,7 +235,7 @@ class ElasticNet(SparseRegressor):
     def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
-        {params: X, y, sample_weight, offset}
+        {params: X, y_targets, sample_weight, offset}
 
         {returns_self}
         """
@@ -236,6 +244,8 @@ class ElasticNet(SparseRegressor):
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         if is_dask_input(X, y, sample_weight):         # covariance mode on the reduced Gram
             return fit_enet(self, X, y, sample_weight, lam, rho, tol, max_iter)
+        if np.asarray(y).ndim == 2:          # asarray: also objects that refuse np.ndim
+            return self._fit_targets(X, y, sample_weight)
         dtype = input_dtype(X)
         X, y, _, sw = self._validate(X, y, sample_weight)
         f = self._penalty_factor(X.shape[1])
@@ -250,6 +260,20 @@ class ElasticNet(SparseRegressor):
         self._finish(X, y, sw, coef, intercept, dtype)
         self.lam_ = lam
         self.n_iter_ = int(path.n_iter[0])
+        return self
+
+    def _fit_targets(self, X, Y, sample_weight):
+        """2-D ``y``: one independent fit per column (scikit-learn's ``Lasso`` with 2-D ``y``);
+        ``coef_`` (n_targets, n_features), ``intercept_`` and ``lam_max_`` (n_targets,),
+        ``n_iter_`` one count per target."""
+        X, Y = check_X_y(self, X, Y, multi_output=True, y_numeric=True,
+                         dtype=[np.float64, np.float32])
+        fits = [clone(self).fit(X, Y[:, k], sample_weight) for k in range(Y.shape[1])]
+        for name in ("coef_", "penalized_coef_", "intercept_", "lam_max_", "n_iter_", "kkt_"):
+            if hasattr(fits[0], name):
+                setattr(self, name, np.array([getattr(m, name) for m in fits]))
+        self.n_nonzero_ = int(np.count_nonzero(self.coef_))
+        self.lam_ = fits[0].lam_
         return self
 
     def _fit_bounded(self, X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype):

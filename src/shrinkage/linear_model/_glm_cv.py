@@ -24,10 +24,11 @@ from .._validation import (check_choice, check_lam, check_lams, check_penalty_fa
                            check_X_y, input_dtype, store_init_args)
 from ..datafits import unit_deviance
 from ..penalties import ElasticNet as ENPenalty
-from ..selection.engine import CV_AVERAGES, FoldEngine, fold_weights, make_result, make_splits
-from ..selection.grid import extend_while_on_edge, sparse_grid
+from ..selection.engine import (CV_AVERAGES, FoldEngine, PathFold, fold_weights, make_splits,
+                                score_path_grid)
+from ..selection.grid import sparse_grid
 from ..selection.progress import ProgressBar
-from ..selection.rules import parse_rule, warn_on_edge
+from ..selection.rules import parse_rule
 from ..selection.scoring import Score, get_score
 from ..solvers.null import null_gradient
 from ..solvers.prox_newton import glm_enet_path
@@ -57,35 +58,23 @@ def deviance_score(datafit) -> Score:
                  functools.partial(_neg_deviance, datafit))
 
 
-class _GLMFold:
-    """One fold's warm-started λ path; ``predict(lams)`` gives the held-out means (n_test, L, 1).
-
-    Walking below the smallest λ done so far continues from that solution (``last``), so a
-    grid extended downward continues each path."""
+class _GLMFold(PathFold):
+    """One fold's warm-started λ path (state: λ, coef, intercept at the smallest λ walked);
+    ``predict(lams)`` gives the held-out means (n_test, L, 1)."""
 
     def __init__(self, X, y, s, offset, train, test, datafit, settings):
         self.X, self.y, self.s, self.offset = X, y, s, offset
         self.train, self.test, self.datafit, self.settings = train, test, datafit, settings
-        self.last = None                   # (λ, coef, intercept) at the smallest λ walked
-
-    def state(self):
-        return self.last
-
-    def set_state(self, last):
-        self.last = last
 
     def predict(self, lams):
         lams = np.asarray(lams, dtype=float)
         tr, te = self.train, self.test
-        down = self.last is not None and lams[0] < self.last[0]
+        coef0, intercept0 = self.warm(lams) or (None, None)
         path = glm_enet_path(self.X[tr], self.y[tr], None if self.s is None else self.s[tr],
                              datafit=self.datafit, lams=lams,
                              offset=None if self.offset is None else self.offset[tr],
-                             coef0=self.last[1] if down else None,
-                             intercept0=self.last[2] if down else None, warn=False,
-                             **self.settings)
-        if self.last is None or lams[-1] < self.last[0]:
-            self.last = (float(lams[-1]), path[-1].coef, path[-1].intercept)
+                             coef0=coef0, intercept0=intercept0, warn=False, **self.settings)
+        self.remember(lams, path[-1].coef, path[-1].intercept)
         W = np.array([r.coef for r in path])                           # (L, p)
         b = np.array([r.intercept for r in path])
         eta = self.X[te] @ W.T + b
@@ -255,28 +244,10 @@ class GLMRegressorCV(_GLMBase):
         bar = ProgressBar(len(folds) * len(lams), "cross-validation (fold × λ fits)",
                           self.progress)
         engine = FoldEngine(folds, splits, y[:, None], [score], s, self.n_jobs, bar=bar)
-        values = engine.scores(lams)
-
-        def result():
-            return make_result(lams, rule=self.rule, scoring=score.name, fold_scores=values,
-                               n_repeats=n_repeats, fold_weights=fold_w)
-
-        def choose():
-            return result()[1], lams
-
-        def extend(new, side):
-            nonlocal lams, values
-            bar.add_total(len(folds) * new.size)
-            values = np.vstack([values, engine.scores(new)])
-            lams = np.concatenate([lams, new])
-
-        with bar:
-            if auto and lams.size > 1:
-                extend_while_on_edge(lams, extend, choose, decades=1.0,
-                                     max_extensions=_MAX_EXTENSIONS, sides=("low",))
-            res, sel = result()
-        if not auto:
-            warn_on_edge(sel, lams)
+        res, sel, lams = score_path_grid(engine, lams, extend=auto, rule=self.rule,
+                                         scoring=score.name, n_repeats=n_repeats,
+                                         fold_weights=fold_w, bar=bar,
+                                         max_extensions=_MAX_EXTENSIONS)
         self.cv_results_ = res
         self.lam_min_, self.lam_1se_ = sel.lam_min, sel.lam_1se
         single = self._single(check_lam(sel.lam)).fit(X, y, sample_weight=s, offset=off)

@@ -1,9 +1,11 @@
-r"""Group lasso: :class:`GroupLasso` (squared error) and :class:`GroupLassoClassifier` (logistic).
+r"""Group lasso: :class:`GroupLasso` (squared error) and :class:`GroupLassoClassifier` (logistic,
+or multinomial for K > 2 classes: glmnet's grouped multinomial).
 
 They minimize::
 
     (1/S) Σ s_i (y_i − b − x_iᵀw)² + λ Σ_g ω_g ‖w_g‖₂                     (regression)
     (1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂, η_i = b + x_iᵀw  (classifier)
+    (1/S) Σ s_i [logsumexp(η_i) − η_{i,y_i}] + λ Σ_g ω_g ‖W_{:,g}‖₂, η_i = b + W x_i  (K > 2)
 
 on standardized features when ``standardize=True``, by FISTA with restarts
 (:mod:`shrinkage.solvers.prox`, the penalty :class:`shrinkage.penalties.GroupL2`). Both expose
@@ -23,7 +25,7 @@ from .._validation import (check_classification_y, check_lam, check_positive_int
                            class_weighted,
                            check_sample_weight, check_tol, check_weighted_classes, check_X,
                            check_X_y, store_init_args)
-from ..datafits import Logistic, normalized_weights
+from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
 from ._base import ColumnSelection, LamMax, SupportDf
@@ -125,15 +127,27 @@ class GroupLasso(SparseRegressor):
 @fill_doc
 class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, ClassifierMixin,
                            BaseEstimator):
-    r"""Binary logistic regression with the group L2 penalty ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
+    r"""Logistic (two classes) or multinomial (K > 2) regression with the group L2 penalty
+    ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
-    Minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂`` with
+    Two classes: minimizes ``(1/S) Σ s_i [log(1 + e^{η_i}) − y_iη_i] + λ Σ_g ω_g ‖w_g‖₂`` with
     ``η_i = b + x_iᵀw`` and ``y_i ∈ {0, 1}`` (``classes_[1]`` is 1); whole groups of
-    coefficients are zero or not. With ``standardize=True`` the penalty acts on the coefficients
-    of the standardized features. Groups of one feature with weight 1 (the default) give the
-    L1-penalized logistic regression, ``LogisticRegression(lam, l1_ratio=1)``. The solver is
-    :func:`~shrinkage.solvers.prox.solve_group_lasso` with ``datafit="logistic"``; it stops on
-    the group subdifferential distance (the optimality certificate).
+    coefficients are zero or not. Groups of one feature with weight 1 (the default) give the
+    L1-penalized logistic regression, ``LogisticRegression(lam, l1_ratio=1)``.
+
+    K > 2 classes: the softmax cross-entropy with ``η_i = b + W x_i`` (``W`` of shape (K, p)),
+    and group ``g`` holds *every class's* coefficients of its features, ``w_g = W[:, features
+    of g]``: a feature is used for all classes or for none. With the default groups (one per
+    feature, weight 1) this is glmnet's ``family="multinomial", type.multinomial="grouped"``
+    with ``alpha=1`` at ``lam = λ_g`` (:func:`~shrinkage.convert_strength`,
+    ``"glmnet-multinomial"``). Only the differences between classes are identified; the
+    penalty picks the solution whose coefficients sum to zero over the classes, and the
+    intercepts are centred to sum to zero too (as glmnet reports them).
+
+    With ``standardize=True`` the penalty acts on the coefficients of the standardized features.
+    The solver is :func:`~shrinkage.solvers.prox.solve_group_lasso` (``datafit="logistic"`` or
+    ``"softmax_cross_entropy"``); it stops on the group subdifferential distance (the
+    optimality certificate, ``kkt_``).
 
     Parameters
     ----------
@@ -141,10 +155,11 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
     groups : array-like of shape (n_features,), optional
         A group label per feature; default: every feature its own group (weight 1).
     group_weights : array-like of shape (n_groups,) or mapping, optional
-        ``ω_g ≥ 0`` (default ``√p_g``), in the order of the sorted labels or as
-        ``{label: ω}``. It plays the role of ``penalty_factor`` for groups: ``ω_g = 0`` leaves
-        group ``g`` unpenalized (never zeroed; at ``λ ≥ λ_max`` it is the unpenalized logistic
-        fit on that group and the intercept).
+        ``ω_g ≥ 0`` (default ``√p_g``, ``p_g`` the number of features in the group, whatever
+        the number of classes), in the order of the sorted labels or as ``{label: ω}``. It
+        plays the role of ``penalty_factor`` for groups: ``ω_g = 0`` leaves group ``g``
+        unpenalized (never zeroed; at ``λ ≥ λ_max`` it is the unpenalized logistic fit on that
+        group and the intercept).
     fit_intercept, standardize : bool, default=True
     tol : float, default=1e-8
         Relative to the null gradient's largest group norm (:mod:`shrinkage.solvers.prox`).
@@ -157,9 +172,10 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_ : ndarray of shape (1, n_features)
-    intercept_ : ndarray of shape (1,)
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        One row for two classes (log-odds of ``classes_[1]``), one row per class for more.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
     n_nonzero_, n_groups_nonzero_, n_iter_ : int
     kkt_ : float
         Largest group subdifferential distance (and ``|∂/∂b|``) at the solution, standardized
@@ -177,6 +193,10 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
     >>> clf = GroupLassoClassifier(lam=0.05, groups=[0, 0, 1, 1, 2, 2]).fit(X, y)
     >>> clf.n_groups_nonzero_, bool(clf.score(X, y) > 0.85)
     (1, True)
+    >>> y3 = np.digitize(X[:, 0] - X[:, 2], [-0.7, 0.7])             # three classes
+    >>> clf3 = GroupLassoClassifier(lam=0.05).fit(X, y3)
+    >>> clf3.coef_.shape, np.flatnonzero(clf3.coef_.any(axis=0)).tolist()
+    ((3, 6), [0, 2])
     """
 
     _accepts_sparse = True
@@ -188,9 +208,9 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
         store_init_args(self, locals())
 
     def _null_problem(self, X, y):
-        classes = np.unique(y)
-        target = (y == classes[-1]).astype(np.float64)     # classes_[1] is the positive class
-        return GroupL2(1.0, *_resolve_groups(self, X.shape[1])), target, "logistic"
+        classes, y_idx = np.unique(y, return_inverse=True)
+        return (GroupL2(1.0, *_resolve_groups(self, X.shape[1])),
+                *_encoded(y_idx, classes.size))
 
     @fill_doc
     def fit(self, X, y, sample_weight=None):
@@ -207,52 +227,66 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         X, y = check_X_y(self, X, y, y_numeric=False, dtype=np.float64)
         classes, y_idx = check_classification_y(y)
-        if classes.size != 2:
-            raise ValueError(f"Only binary classification is supported. GroupLassoClassifier got "
-                             f"{classes.size} classes; use LogisticRegression(l1_ratio=...) for "
-                             "the multinomial elastic net")
         s = class_weighted(self.class_weight, classes, y_idx, check_sample_weight(sample_weight, X))
         check_weighted_classes(classes, y_idx, s)
         sw = normalized_weights(s, X.shape[0])
         groups, weights = _resolve_groups(self, X.shape[1])
-        res = solve_group_lasso(X, y_idx.astype(np.float64), sw, lam=lam, groups=groups,
-                                group_weights=weights, datafit="logistic",
+        binary = classes.size == 2
+        target, datafit = _encoded(y_idx, classes.size)
+        res = solve_group_lasso(X, target, sw, lam=lam, groups=groups,
+                                group_weights=weights, datafit=datafit,
                                 fit_intercept=self.fit_intercept, standardize=self.standardize,
                                 tol=tol, max_iter=max_iter)
         self.classes_ = classes
-        self.coef_ = res.coef.reshape(1, -1)
-        self.intercept_ = np.array([res.intercept])
+        self.coef_ = res.coef.reshape(1, -1) if binary else res.coef
+        self.intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))
         _, index = np.unique(groups, return_inverse=True)
         self.n_nonzero_ = int(np.count_nonzero(res.coef))
-        self.n_groups_nonzero_ = int(np.unique(index[res.coef != 0]).size)
+        self.n_groups_nonzero_ = int(np.unique(index[np.any(self.coef_ != 0, axis=0)]).size)
         self.n_iter_ = res.n_iter
         self.kkt_ = res.kkt
         self.lam_ = lam
         return self
 
     def decision_function(self, X):
-        """Log-odds of ``classes_[1]``, shape (n_samples,)."""
+        """Log-odds of ``classes_[1]``, shape (n_samples,); with K > 2 classes the linear
+        predictors ``η``, shape (n_samples, K)."""
         check_is_fitted(self, "coef_")
         X = check_X(self, X, reset=False, dtype=np.float64)
+        if self.classes_.size > 2:
+            return np.asarray(X @ self.coef_.T) + self.intercept_
         return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
 
     def predict(self, X):
         """Most probable class, shape (n_samples,)."""
         eta = self.decision_function(X)
+        if eta.ndim == 2:
+            return self.classes_[np.argmax(eta, axis=1)]
         return self.classes_[(eta > 0).astype(int)]
 
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, 2), columns in the order of ``classes_``."""
-        return Logistic.probabilities(self.decision_function(X))
+        """Class probabilities, shape (n_samples, n_classes), columns in the order of
+        ``classes_``."""
+        eta = self.decision_function(X)
+        return (SoftmaxCrossEntropy.probabilities(eta) if eta.ndim == 2 else
+                Logistic.probabilities(eta))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed stably."""
         eta = self.decision_function(X)
-        return Logistic.log_probabilities(eta)
+        return (SoftmaxCrossEntropy.log_probabilities(eta) if eta.ndim == 2 else
+                Logistic.log_probabilities(eta))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         tags.input_tags.sparse = True
         return tags
+
+
+def _encoded(y_idx, n_classes):
+    """The solver's target and datafit for class indices: ``{0, 1}`` and the logistic loss for
+    two classes (``classes_[1]`` positive), one-hot and the softmax for more."""
+    if n_classes == 2:
+        return y_idx.astype(np.float64), "logistic"
+    return np.eye(n_classes)[y_idx], "softmax_cross_entropy"
 

@@ -21,13 +21,14 @@ per-coordinate weights ``weights(p) -> (l1, l2)``, which is what the compiled so
 together with the per-coordinate formulas of :mod:`shrinkage.penalties._kernels`
 (:func:`soft_threshold`, :func:`enet_coordinate`, :func:`enet_distance`, :func:`enet_center`).
 :class:`L2` adds ``gradient`` and ``hessian_diag`` (it is smooth). :class:`GroupL2` groups
-features by label, or the columns / rows of a matrix (``axis``: the networks' neurons).
+features by label, or the columns / rows of a matrix (``axis``: the networks' neurons);
+:class:`GroupElasticNet` adds a ridge part (the multi-task elastic net).
 """
 
 from ._enet import L1, L2, ElasticNet, enet_conjugate, enet_distances, enet_prox, enet_value
-from ._group import GroupL2, block_soft_threshold, slice_norms
+from ._group import GroupElasticNet, GroupL2, block_soft_threshold, slice_norms
 from ._kernels import enet_center, enet_coordinate, enet_distance, soft_threshold
 
-__all__ = ["L2", "L1", "ElasticNet", "GroupL2", "enet_value", "enet_prox", "enet_distances",
+__all__ = ["L2", "L1", "ElasticNet", "GroupL2", "GroupElasticNet", "enet_value", "enet_prox", "enet_distances",
            "enet_conjugate", "slice_norms", "block_soft_threshold", "soft_threshold",
            "enet_coordinate", "enet_distance", "enet_center"]

@@ -1,9 +1,13 @@
-r"""Group L2 (group lasso): ``λ Σ_g ω_g ‖w_g‖₂``, the norm not squared.
+r"""Group L2 (group lasso): ``λ Σ_g ω_g ‖w_g‖₂``, the norm not squared; with a ridge part
+(:class:`GroupElasticNet`) ``λ Σ_g ω_g [(1−ρ)‖w_g‖² + ρ‖w_g‖₂]``.
 
 ``w_g`` are the coefficients whose feature carries label ``g``; ``ω_g = √p_g`` by default
 (``p_g`` the group size, so that a group's penalty grows like its expected norm), or given by the
 user (``ω_g = 0`` leaves a group unpenalized). A group of one feature with ``ω = 1`` is the
-lasso.
+lasso. Coefficients may be a matrix ``(K, p)`` (K targets or classes, features on the last
+axis): feature ``j``'s group then holds its whole column ``W[:, j]`` — the multi-task lasso's
+row penalty (scikit-learn's ``MultiTaskLasso``, glmnet's ``mgaussian``) and glmnet's grouped
+multinomial.
 
 The groups may instead be the columns or the rows of a matrix (``axis=0``: column ``W[:, j]``
 is a group, ``axis=1``: row ``W[i, :]``), with ``ω_g = √p_g`` for the slice length ``p_g``:
@@ -13,20 +17,23 @@ matrix's own dtype.
 Proximal operator (block soft-thresholding)
 --------------------------------------------
 ``argmin_z ½‖z − w_g‖² + aω_g‖z‖`` with ``a = step·λ`` is ``max(1 − aω_g/‖w_g‖, 0) · w_g``: the
-group shrinks along its own direction and is exactly zero when ``‖w_g‖ ≤ aω_g``.
+group shrinks along its own direction and is exactly zero when ``‖w_g‖ ≤ aω_g``. With the
+ridge part, ``argmin_z ½‖z − w_g‖² + aω_g[(1−ρ)‖z‖² + ρ‖z‖]`` is the block soft-thresholding at
+``aρω_g`` divided by ``1 + 2a(1−ρ)ω_g``.
 
 Optimality certificate
 ----------------------
 With ``g = ∇D(w)``: for ``w_g ≠ 0`` the subdifferential is the point ``λω_g w_g/‖w_g‖``, so the
 distance is ``‖g_g + λω_g w_g/‖w_g‖‖``; for ``w_g = 0`` it is the ball of radius ``λω_g``, so the
 distance is ``max(‖g_g‖ − λω_g, 0)``. :meth:`GroupL2.subdiff_distance` returns one value per
-group.
+group. The ridge part adds ``2λ(1−ρ)ω_g w_g`` to the subgradient, and ``λω_g`` above becomes
+``λρω_g``.
 
 λ_max
 -----
 Zero is optimal iff ``‖g_g(0)‖ ≤ λω_g`` for every penalized group, so
-``λ_max = max_{g: ω_g>0} ‖g_g(0)‖/ω_g`` with ``g(0)`` the null-model gradient of
-:func:`shrinkage.solvers.null_gradient`.
+``λ_max = max_{g: ω_g>0} ‖g_g(0)‖/ω_g`` (``/ρω_g`` with the ridge part; ``inf`` at ``ρ = 0``)
+with ``g(0)`` the null-model gradient of :func:`shrinkage.solvers.null_gradient`.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["GroupL2", "slice_norms", "block_soft_threshold"]
+__all__ = ["GroupL2", "GroupElasticNet", "slice_norms", "block_soft_threshold"]
 
 
 def slice_norms(W: np.ndarray, axis: int) -> np.ndarray:
@@ -125,11 +132,15 @@ class GroupL2:
     def _omega(self, w):
         return math.sqrt(w.shape[self.axis]) if self.axis is not None else self.weights_
 
+    l1_ratio = 1.0          # ρ of :class:`GroupElasticNet`; the group lasso is ρ = 1
+
     def group_norms(self, w):
-        """``‖w_g‖₂`` for every group, shape (n_groups,)."""
+        """``‖w_g‖₂`` for every group, shape (n_groups,); a matrix ``w`` (K, p) (not with
+        ``axis``) puts every column of feature ``j`` in ``j``'s group."""
         if self.axis is not None:
             return slice_norms(w, self.axis)
-        return np.sqrt(np.bincount(self.index_, weights=np.asarray(w) ** 2,
+        sq = np.asarray(w, dtype=np.float64) ** 2
+        return np.sqrt(np.bincount(self.index_, weights=sq if sq.ndim == 1 else sq.sum(axis=0),
                                    minlength=self.labels_.size))
 
     def _per_entry(self, v, w):
@@ -146,10 +157,12 @@ class GroupL2:
         return (self.weights_ == 0)[self.index_]
 
     def value(self, w):
-        return float(self.lam * np.sum(self._omega(w) * self.group_norms(w)))
+        norms, rho = self.group_norms(w), self.l1_ratio
+        return float(self.lam * np.sum(self._omega(w) * (rho * norms + (1 - rho) * norms ** 2)))
 
     def prox(self, w, step, out=None):
-        """Block soft-thresholding at ``step·λ·ω_g``; in place with ``out=w``."""
+        """Block soft-thresholding at ``step·λ·ρ·ω_g`` (divided by ``1 + 2·step·λ(1−ρ)ω_g``
+        with a ridge part); in place with ``out=w``."""
         if self.axis is not None:
             if out is None:
                 out = w.copy()
@@ -157,8 +170,10 @@ class GroupL2:
                 np.copyto(out, w)
             return block_soft_threshold(out, step * self.lam, self.axis)
         norms = self.group_norms(w)
-        thr = step * self.lam * self.weights_
+        thr = step * self.lam * self.l1_ratio * self.weights_
         shrink = np.where(norms > thr, 1.0 - thr / np.where(norms > 0, norms, 1.0), 0.0)
+        if self.l1_ratio < 1.0:
+            shrink /= 1.0 + 2.0 * step * self.lam * (1.0 - self.l1_ratio) * self.weights_
         return np.multiply(w, shrink[self.index_], out=out)
 
     def subgradient(self, w):
@@ -166,12 +181,14 @@ class GroupL2:
         a zero group; float64, the shape of ``w``."""
         norms = self.group_norms(w)
         lw = self.lam * np.broadcast_to(self._omega(w), norms.shape)
-        return self._per_entry(lw / np.where(norms > 0, norms, 1.0), w) * w
+        ridge = 2.0 * (1.0 - self.l1_ratio) * lw
+        return self._per_entry(self.l1_ratio * lw / np.where(norms > 0, norms, 1.0) + ridge,
+                               w) * w
 
     def subdiff_distance(self, w, grad):
         """Distance of ``−grad`` to ``∂penalty(w)``, one value per group (n_groups,)."""
         norms = self.group_norms(w)
-        lw = self.lam * np.broadcast_to(self._omega(w), norms.shape)
+        lw = self.lam * self.l1_ratio * np.broadcast_to(self._omega(w), norms.shape)
         on = self.group_norms(grad + self.subgradient(w))
         off = np.maximum(self.group_norms(grad) - lw, 0.0)
         return np.where(norms > 0, on, off)
@@ -181,7 +198,7 @@ class GroupL2:
 
         Parameters
         ----------
-        null_grad : ndarray of shape (n_features,)
+        null_grad : ndarray of shape (n_features,) or (K, n_features)
             The datafit gradient at the null model (:func:`shrinkage.solvers.null_gradient`).
 
         Returns
@@ -192,4 +209,39 @@ class GroupL2:
         pen = omega > 0
         if not pen.any():
             return 0.0
-        return float(np.max(self.group_norms(null_grad)[pen] / omega[pen]))
+        if self.l1_ratio == 0.0:
+            return np.inf
+        return float(np.max(self.group_norms(null_grad)[pen] / omega[pen]) / self.l1_ratio)
+
+
+class GroupElasticNet(GroupL2):
+    r"""Group elastic net ``λ Σ_g ω_g [(1−ρ)‖w_g‖² + ρ‖w_g‖₂]``: :class:`GroupL2` (``ρ = 1``)
+    with a ridge part.
+
+    With ``groups=arange(p)``, ``group_weights = f`` and a coefficient matrix ``W`` (K, p) it is
+    the multi-task elastic net's penalty ``λ Σ_j f_j [(1−ρ)‖W_{:,j}‖² + ρ‖W_{:,j}‖₂]``
+    (glmnet's ``mgaussian``, scikit-learn's ``MultiTaskElasticNet``).
+
+    Parameters
+    ----------
+    lam : float
+    groups, group_weights
+        As in :class:`GroupL2` (there is no ``axis``).
+    l1_ratio : float, default=1.0
+        ``ρ ∈ [0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np; from shrinkage.penalties import GroupElasticNet
+    >>> pen = GroupElasticNet(1.0, groups=[0, 1], group_weights=[1.0, 1.0], l1_ratio=0.5)
+    >>> W = np.array([[3.0, 0.1], [4.0, 0.0]])          # column 0 has norm 5
+    >>> pen.value(W)                                     # 0.5·25 + 0.5·5 + 0.5·0.01 + 0.5·0.1
+    15.055
+    >>> pen.prox(W, step=1.0).round(4)                   # (1 − 0.5/5)/(1 + 1) on column 0
+    array([[1.35, 0.  ],
+           [1.8 , 0.  ]])
+    """
+
+    def __init__(self, lam: float, groups=None, group_weights=None, *, l1_ratio: float = 1.0):
+        super().__init__(lam, groups, group_weights)
+        self.l1_ratio = float(l1_ratio)

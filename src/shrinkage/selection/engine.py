@@ -47,11 +47,12 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, check_cv
 
 from .._threads import one_blas_thread
+from .grid import extend_while_on_edge
 from .results import CVResult
-from .rules import select
+from .rules import select, warn_on_edge
 
-__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "make_result",
-           "fold_mean_se", "fold_weights", "CV_AVERAGES"]
+__all__ = ["FoldIds", "make_splits", "parallel_map", "FoldEngine", "RefitFold", "PathFold",
+           "make_result", "fold_mean_se", "fold_weights", "score_path_grid", "CV_AVERAGES"]
 
 
 
@@ -295,6 +296,29 @@ class FoldEngine:
         return [np.stack(p, axis=1) for p in per_fold]
 
 
+class PathFold:
+    """What a warm-started path fold keeps: ``last = (λ, *solution)`` at the smallest λ walked
+    (its state). A grid that continues below it starts from that solution (:meth:`warm`), so a
+    grid extended downward continues each path."""
+
+    last = None
+
+    def state(self):
+        return self.last
+
+    def set_state(self, last):
+        self.last = last
+
+    def warm(self, lams):
+        """The solution to start ``lams`` from (``last[1:]``), or None (start afresh)."""
+        return self.last[1:] if self.last is not None and lams[0] < self.last[0] else None
+
+    def remember(self, lams, *solution):
+        """Keep ``solution`` (at ``lams[-1]``) if it is the smallest λ walked so far."""
+        if self.last is None or lams[-1] < self.last[0]:
+            self.last = (float(lams[-1]), *solution)
+
+
 class RefitFold:
     """A fold for any estimator: each candidate is a fresh fit on the training rows.
 
@@ -449,3 +473,40 @@ def make_result(lams, *, rule, scoring, fold_scores=None, mean=None, se=None, df
     result.index, result.index_min, result.index_1se = sel.index, sel.index_min, sel.index_1se
     result.rule, result.reason = sel.rule, sel.reason
     return result, sel
+
+
+def score_path_grid(engine, lams, *, extend: bool, rule, scoring, n_repeats=1,
+                    fold_weights=None, bar, max_extensions: int = 3) -> tuple:
+    """Score the λ grid ``lams`` (decreasing) on the path folds of ``engine``, and with
+    ``extend`` (a default grid) extend it downward a decade at a time while the best λ is its
+    smallest (:func:`~shrinkage.selection.grid.extend_while_on_edge`); a given grid is only
+    warned about when the best λ is on its edge. The folds continue their paths.
+
+    Returns
+    -------
+    result : CVResult
+    selection : Selection
+    lams : ndarray
+        The grid scored (extensions appended).
+    """
+    lams = np.asarray(lams, dtype=float)
+    values = engine.scores(lams)
+
+    def result():
+        return make_result(lams, rule=rule, scoring=scoring, fold_scores=values,
+                           n_repeats=n_repeats, fold_weights=fold_weights)
+
+    def more(new, side):
+        nonlocal lams, values
+        bar.add_total(len(engine.folds) * new.size)
+        values = np.vstack([values, engine.scores(new)])
+        lams = np.concatenate([lams, new])
+
+    with bar:
+        if extend and lams.size > 1:
+            extend_while_on_edge(lams, more, lambda: (result()[1], lams), decades=1.0,
+                                 max_extensions=max_extensions, sides=("low",))
+        res, sel = result()
+    if not extend:
+        warn_on_edge(sel, lams)
+    return res, sel, lams

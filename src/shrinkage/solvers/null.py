@@ -31,7 +31,7 @@ def least_squares_on(X, y, sw, cols, mean=None, scale=None):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,) or (n_samples, n_targets)
         Centred already when ``mean`` is given (the intercept is then ``ȳ − mᵀβ``).
     sw : ndarray of shape (n_samples,)
         Weights summing to one.
@@ -40,16 +40,17 @@ def least_squares_on(X, y, sw, cols, mean=None, scale=None):
 
     Returns
     -------
-    beta : ndarray of shape (len(cols),)
+    beta : ndarray of shape (len(cols),) or (len(cols), n_targets)
     """
     cols = np.asarray(cols, dtype=int)
     if cols.size == 0:
-        return np.zeros(0)
+        return np.zeros((0,) + np.shape(y)[1:])
     rs = np.sqrt(sw)
     XC = X[:, cols] if mean is None else X[:, cols] - mean
     if scale is not None:
         XC = XC / scale
-    return np.linalg.lstsq(XC * rs[:, None], y * rs, rcond=None)[0]
+    return np.linalg.lstsq(XC * rs[:, None], y * (rs if y.ndim == 1 else rs[:, None]),
+                           rcond=None)[0]
 
 
 def null_intercept(y, sw, datafit, offset=None) -> float:
@@ -104,7 +105,7 @@ def null_eta(X, Y, sw, datafit, *, fit_intercept=True, unpenalized=None, offset=
                                 fit_intercept, offset)
     if offset is not None:
         return offset + (null_intercept(Y, sw, datafit, offset) if fit_intercept else 0.0)
-    if datafit.multi_output:
+    if Y.ndim == 2:                     # the softmax's one-hot Y, or several targets
         c = datafit.null_eta(Y, sw) if fit_intercept else np.zeros(Y.shape[1])
         return np.broadcast_to(c, (n, Y.shape[1]))
     if not fit_intercept:
