@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
-                           check_X_y, input_dtype, store_init_args)
+                           check_tol, check_X_y, input_dtype, store_init_args)
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam
 from ..selection.grid import extend_while_on_edge, ridge_flat_limits, ridge_grid
@@ -22,7 +22,8 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
-from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge, sparse_decompose
+from ..solvers.ridge_sparse import (CG_TOL, GRAM_MAX_FEATURES, solve_sparse_ridge,
+                                     sparse_decompose)
 from ._base import LinearPredictor
 from .._warnings import warn_user
 from .._params import ParamHints
@@ -30,6 +31,7 @@ from ..datafits import SquaredError
 from ._summary import CoefficientSummary
 from ._dask import fit_ridge, is_dask_input, ridge_cv_evaluator
 from ._ridge_loo import _blocked_curves
+from ._ridge_cg import SparseCGFold, SparseCGFull
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -167,7 +169,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
     _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None):
+                 penalty_factor=None, tol=CG_TOL):
         store_init_args(self, locals())
 
 
@@ -196,6 +198,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         -------
         self : Ridge
         """
+        tol = check_tol(self.tol)
         if is_dask_input(X, y, sample_weight):           # blockwise on the cluster
             coef, intercept, df, y_ndim = fit_ridge(self, X, y, sample_weight, self._lam_values)
             self._set_coef(coef, intercept, y_ndim)
@@ -211,7 +214,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         if sp.issparse(X):
             coef, intercept, df, n_iter = solve_sparse_ridge(
                 X, y, lam, sw, fit_intercept=self.fit_intercept, standardize=self.standardize,
-                penalty_factor=f)
+                penalty_factor=f, tol=tol)
         else:
             prob = RidgeProblem.build(X, y, sw, fit_intercept=self.fit_intercept,
                                       standardize=self.standardize, penalty_factor=f)
@@ -411,8 +414,12 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
         coef, intercept = full.path([self.lam_])
         self._set_coef(coef[0], intercept[0], y_ndim)
-        self.df_ = float(full.df([self.lam_])[0])
-        self.n_iter_ = 1
+        df = float(full.df([self.lam_])[0])
+        if np.isfinite(df):
+            self.df_ = df
+        elif hasattr(self, "df_"):        # sparse K-fold by conjugate gradients: not computed
+            del self.df_
+        self.n_iter_ = getattr(full, "n_iter", 1)
         return self
 
     def _fit_evidence(self, X, y, sw, build, grid, lam_floor):
@@ -475,19 +482,21 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
 
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
         bar = ProgressBar(len(splits), "cross-validation folds", self.progress)
-        downdated = kfold_decompositions(X, y, sw, splits, **build, alpha_min=alpha_min)
+        downdated = None if _sparse_cg_route(X, splits, build) else kfold_decompositions(
+            X, y, sw, splits, **build, alpha_min=alpha_min)
         with bar:
-            if downdated is not None:          # one set of Gram moments for all data and every fold
+            if sp.issparse(X) and downdated is None:     # conjugate gradients, no p × p array
+                X = X.tocsr()
+                full = SparseCGFull(X, y, sw, build)
+                args = [(X, y, sw, tr, te, build) for tr, te in splits]
+                engine = FoldEngine.fit(SparseCGFold, args, splits, y2, scores, sw, self.n_jobs,
+                                        fit_bar=bar)
+            elif downdated is not None:    # one set of Gram moments for all data and every fold
                 full, decs = downdated
                 predictors = [dec.grid_predictor(X[te]) for dec, (_, te) in zip(decs, splits)]
                 bar.update(len(splits))
                 engine = FoldEngine(predictors, splits, y2, scores, sw, self.n_jobs)
             else:
-                if sp.issparse(X):
-                    raise TypeError(
-                        "RidgeCV on sparse X decomposes the folds' Gram moments, which needs "
-                        "every training fold to have at least as many rows as columns and no "
-                        "unpenalized column (penalty_factor == 0); pass X.toarray() otherwise")
                 full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
                 args = [(X, y, sw, tr, te, build, lam_floor) for tr, te in splits]
                 engine = FoldEngine.fit(_ridge_fold, args, splits, y2, scores, sw, self.n_jobs,
@@ -498,6 +507,17 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
             return {"lam": lams, "fold_scores": main,
                     **{"extra:" + sc.name: S for sc, S in zip(scores[1:], others)}}
         return full, evaluate, n_repeats
+
+
+def _sparse_cg_route(X, splits, build):
+    """K-fold on sparse ``X`` solves each fold by conjugate gradients (:mod:`._ridge_cg`)
+    beyond ``GRAM_MAX_FEATURES`` columns, with an unpenalized column, or when a training fold
+    has fewer rows than columns (where the folds' Gram moments do not apply)."""
+    if not sp.issparse(X):
+        return False
+    f = build["penalty_factor"]
+    return (X.shape[1] > GRAM_MAX_FEATURES or (f is not None and np.any(f == 0))
+            or any(len(tr) < X.shape[1] for tr, _ in splits))
 
 
 def _evidence_rule(rule):
