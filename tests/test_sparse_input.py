@@ -479,8 +479,6 @@ def test_sparse_ridge_loo_equals_brute_force_leave_one_out(standardize, weighted
 
 def test_sparse_ridge_cv_loo_beyond_the_gram_limit_is_refused_naming_k_fold(monkeypatch):
     X, Y, _ = _loo_data()
-    with pytest.raises(TypeError, match="no unpenalized column"):
-        RidgeCV(penalty_factor=np.r_[0.0, np.ones(29)]).fit(X, Y[:, 0])
     monkeypatch.setattr(ridge_sparse, "GRAM_MAX_FEATURES", 10)
     for cv in ("loo", "gcv", "evidence"):
         with pytest.raises(TypeError, match=r"at most 10 columns; X has 30: use K-fold "

@@ -171,3 +171,47 @@ def test_sparse_k_fold_never_forms_a_p_by_p_array():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 40 * x_bytes + 20 * 8 * X.shape[1] < 8 * X.shape[1] ** 2 / 100
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("standardize", [False, True])
+def test_sparse_loo_with_unpenalized_columns_equals_brute_force_leave_one_out(weighted,
+                                                                              standardize):
+    """Two unpenalized columns (penalty_factor 0) projected out on the Gram matrix: each row
+    left out in turn and the model refitted on the sparse rest at the same λ (standardization
+    of all rows held fixed: penalty factors f_j sd_j² on the raw coefficients)."""
+    rng = np.random.default_rng(4)
+    X = sp.random(30, 7, density=0.5, format="csr", random_state=4,
+                  data_rvs=lambda k: rng.normal(size=k) * 3 + 1)
+    y = X @ rng.normal(size=7) + rng.normal(size=30)
+    s = rng.uniform(0.5, 2.0, 30) if weighted else np.ones(30)
+    pf = np.r_[0.0, 0.0, 1.5 * np.ones(5)]
+    sd = column_stats(X, s / s.sum(), True, standardize)[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)                # the best λ on an edge
+        cv = RidgeCV(lams=np.array([1.0, 0.1, 0.01]), cv="loo", standardize=standardize,
+                     penalty_factor=pf).fit(X, y, sample_weight=s if weighted else None)
+    for lam, score in zip(cv.cv_results_["lam"], cv.cv_results_["mean_score"]):
+        res = np.empty(30)
+        for i in range(30):
+            keep = np.arange(30) != i
+            m = Ridge(lam=lam, standardize=False, penalty_factor=pf * sd ** 2).fit(
+                X[keep], y[keep], sample_weight=s[keep])
+            res[i] = y[i] - m.predict(X[[i]])[0]
+        assert score == pytest.approx(-(s @ res ** 2) / s.sum(), rel=1e-9)
+    dense = RidgeCV(lams=cv.cv_results_["lam"], cv="loo", standardize=standardize,
+                    penalty_factor=pf).fit(X.toarray(), y, sample_weight=s if weighted else None)
+    assert cv.df_ == pytest.approx(dense.df_, rel=1e-10)
+
+
+@pytest.mark.parametrize("cv", ["gcv", "evidence"])
+def test_sparse_gcv_and_evidence_with_unpenalized_columns_equal_the_dense_ones(cv):
+    X, y, rng = _sparse(200, 30, 0.2, seed=5)
+    pf = np.r_[0.0, np.ones(29)]
+    sw = rng.uniform(0.5, 2.0, 200)
+    dense = RidgeCV(cv=cv, penalty_factor=pf).fit(X.toarray(), y, sample_weight=sw)
+    sparse = RidgeCV(cv=cv, penalty_factor=pf).fit(X, y, sample_weight=sw)
+    assert sparse.lam_ == pytest.approx(dense.lam_, rel=1e-6)
+    np.testing.assert_allclose(sparse.cv_results_["mean_score"], dense.cv_results_["mean_score"],
+                               rtol=1e-8)
+    assert _rel(sparse.coef_, dense.coef_) < 1e-8

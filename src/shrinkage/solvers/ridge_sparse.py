@@ -246,6 +246,21 @@ def scaled_gram(Xs, sw, mt):
     return G
 
 
+def _unpenalized_factor(Guu):
+    """The lower Cholesky factor of the unpenalized columns' Gram block (``cho_factor``), or a
+    ValueError naming them when they are collinear or constant."""
+    try:
+        cf = sla.cho_factor(Guu, lower=True, check_finite=False)
+        ok = np.abs(np.diag(cf[0])).min() > np.sqrt(_EPS) * np.sqrt(np.abs(Guu).max())
+    except np.linalg.LinAlgError:
+        ok = False
+    if not ok:
+        raise ValueError(
+            "the unpenalized columns (penalty_factor == 0) are collinear (or constant); "
+            "give at least one of them a positive penalty_factor or drop it")
+    return cf
+
+
 def _solve_gram(G, rhs, lam, pen):
     """One λ > 0 for every target and every column penalized: one Cholesky factorization.
     Otherwise (or when ``G + λI`` is too ill-conditioned for it): eliminate the unpenalized
@@ -259,16 +274,7 @@ def _solve_gram(G, rhs, lam, pen):
     P, U = np.flatnonzero(pen), np.flatnonzero(~pen)
     Gpp, bp = G[np.ix_(P, P)], rhs[P]
     if U.size:
-        Guu = G[np.ix_(U, U)]
-        try:
-            cf = sla.cho_factor(Guu, lower=True, check_finite=False)
-            ok = np.abs(np.diag(cf[0])).min() > np.sqrt(_EPS) * np.sqrt(np.abs(Guu).max())
-        except np.linalg.LinAlgError:
-            ok = False
-        if not ok:
-            raise ValueError(
-                "the unpenalized columns (penalty_factor == 0) are collinear (or constant); "
-                "give at least one of them a positive penalty_factor or drop it")
+        cf = _unpenalized_factor(G[np.ix_(U, U)])
         Gup = G[np.ix_(U, P)]
         GuuInvGup = sla.cho_solve(cf, Gup, check_finite=False)
         Gpp = Gpp - Gup.T @ GuuInvGup
@@ -299,21 +305,31 @@ class ImplicitDesign:
     """``Z = diag(√s)(Xs − 1 m̃ᵀ)`` of a CSR ``Xs`` (columns already scaled, ``m̃`` their means),
     never formed: ``Z @ V`` and row blocks ``Z[rows]`` (implicit again) are what the blocked
     leave-one-out and GCV evaluations of :class:`~shrinkage.solvers.ridge.RidgeDecomposition`
-    read. ``m̃ᵀV`` is computed once per ``V`` and shared by the row blocks."""
+    read. ``m̃ᵀV`` is computed once per ``V`` and shared by the row blocks.
 
-    def __init__(self, Xs, mt, sqrt_sw, _cache=None):
-        self.Xs, self.mt, self.sqrt_sw = Xs, mt, sqrt_sw
-        self.shape = Xs.shape
-        self._cache = [None, None] if _cache is None else _cache      # [V, m̃ᵀV]
+    With unpenalized columns (``lift = (P, U, B)``, ``B = G_UU⁻¹ G_UP``) it is the penalized
+    columns with the unpenalized ones projected out, ``Z_P − Z_U B``: ``Z @ V`` is the full
+    design's product with ``W`` (``W_P = V``, ``W_U = −B V``)."""
+
+    def __init__(self, Xs, mt, sqrt_sw, _cache=None, lift=None):
+        self.Xs, self.mt, self.sqrt_sw, self.lift = Xs, mt, sqrt_sw, lift
+        self.shape = (Xs.shape[0], Xs.shape[1] if lift is None else lift[0].size)
+        self._cache = [None, None, None] if _cache is None else _cache   # [V, m̃ᵀW, W]
 
     def __getitem__(self, rows):
         return ImplicitDesign(self.Xs[rows], self.mt,
-                              None if self.sqrt_sw is None else self.sqrt_sw[rows], self._cache)
+                              None if self.sqrt_sw is None else self.sqrt_sw[rows], self._cache,
+                              self.lift)
 
     def __matmul__(self, V):
         if self._cache[0] is not V:
-            self._cache[:] = [V, self.mt @ V]
-        out = np.asarray(self.Xs @ V) - self._cache[1]
+            W = V
+            if self.lift is not None:
+                P, U, B = self.lift
+                W = np.empty((self.Xs.shape[1], V.shape[1]))
+                W[P], W[U] = V, -(B @ V)
+            self._cache[:] = [V, self.mt @ W, W]
+        out = np.asarray(self.Xs @ self._cache[2]) - self._cache[1]
         if self.sqrt_sw is not None:
             out *= self.sqrt_sw[:, None]
         return out
@@ -350,21 +366,33 @@ def sparse_decompose(X, y, sample_weight=None, *, fit_intercept=True, standardiz
     y2 = y2[:, None] if y2.ndim == 1 else y2
     sw, m, c, pen, y_mean, ty = _prepare(X, y2, sample_weight, fit_intercept, standardize,
                                          penalty_factor)
-    if not pen.all():
-        raise TypeError("leave-one-out, GCV and the evidence on sparse X take no unpenalized "
-                        "column (penalty_factor == 0); give it a small positive factor, or "
-                        "pass X.toarray()")
     S = float(n) if sample_weight is None else float(np.sum(sample_weight))
     sqrt_sw = None if sample_weight is None else np.sqrt(np.asarray(sample_weight, np.float64))
     Xs = (X @ sp.diags(1.0 / c)).tocsr()
     mt = m / c
-    w, V = np.linalg.eigh(S * scaled_gram(Xs, sw, mt))
-    keep = w > max(n, p) * _EPS * max(w[-1], 0.0) if p else np.zeros(0, bool)
+    G = S * scaled_gram(Xs, sw, mt)                                         # ZᵀZ
+    b = S * np.asarray(Xs.T @ (sw[:, None] * ty)).reshape(p, -1)            # Zᵀ ỹ
+    yw = ty if sqrt_sw is None else ty * sqrt_sw[:, None]
+    P, U = np.flatnonzero(pen), np.flatnonzero(~pen)
+    extra, lift = {}, None
+    if U.size:                 # Frisch–Waugh–Lovell on the Gram: Z_U = QR, Z_P − Z_U B ⟂ Q
+        cf = _unpenalized_factor(G[np.ix_(U, U)])
+        R = np.triu(cf[0].T)                                                # RᵀR = Z_UᵀZ_U
+        B = sla.cho_solve(cf, G[np.ix_(U, P)], check_finite=False)          # G_UU⁻¹ G_UP
+        Q = ImplicitDesign(Xs[:, U], mt[U], sqrt_sw) @ sla.solve_triangular(
+            R, np.eye(U.size), check_finite=False)                          # Z_U R⁻¹ (n × q)
+        Qty = sla.solve_triangular(R, b[U], trans="T", check_finite=False)
+        extra = dict(Q=Q, R=R, Qty=Qty, QtZ=sla.solve_triangular(
+            R, G[np.ix_(U, P)], trans="T", check_finite=False))
+        G = G[np.ix_(P, P)] - G[np.ix_(P, U)] @ B
+        b = b[P] - B.T @ b[U]
+        yw = yw - Q @ Qty
+        lift = (P, U, B)
+    w, V = np.linalg.eigh(G)
+    keep = w > max(n, p) * _EPS * max(w[-1], 0.0) if P.size else np.zeros(0, bool)
     d2, V = w[keep], V[:, keep]
-    q = V.T @ (S * np.asarray(Xs.T @ (sw[:, None] * ty)).reshape(p, -1))      # Vᵀ Zᵀ ỹ
-    prob = RidgeProblem(Z=ImplicitDesign(Xs, mt, sqrt_sw),
-                        y=ty if sqrt_sw is None else ty * sqrt_sw[:, None], sqrt_sw=sqrt_sw,
-                        S=S, n_rows=n, x_mean=m, x_scale=c, y_mean=y_mean,
-                        pen_idx=np.arange(p), unpen_idx=np.zeros(0, dtype=int),
-                        fit_intercept=fit_intercept)
+    q = V.T @ b                                                             # Vᵀ Zᵀ ỹ
+    prob = RidgeProblem(Z=ImplicitDesign(Xs, mt, sqrt_sw, lift=lift), y=yw, sqrt_sw=sqrt_sw,
+                        S=S, n_rows=n, x_mean=m, x_scale=c, y_mean=y_mean, pen_idx=P,
+                        unpen_idx=U, fit_intercept=fit_intercept, **extra)
     return RidgeDecomposition(prob, d2, V, None, q, "eigh-sparse-gram")
