@@ -215,3 +215,14 @@ def test_sparse_gcv_and_evidence_with_unpenalized_columns_equal_the_dense_ones(c
     np.testing.assert_allclose(sparse.cv_results_["mean_score"], dense.cv_results_["mean_score"],
                                rtol=1e-8)
     assert _rel(sparse.coef_, dense.coef_) < 1e-8
+
+
+def test_effective_df_of_a_cg_fit_is_computed_from_the_training_x():
+    X, y, rng = _sparse(2000, 300, 0.02, seed=6)
+    sw = rng.uniform(0.5, 2.0, 2000)
+    fit = Ridge(lam=0.05).fit(X, y, sample_weight=sw)
+    assert fit.n_iter_ > 1 and not hasattr(fit, "df_")
+    dense = Ridge(lam=0.05).fit(X.toarray(), y, sample_weight=sw)
+    assert fit.effective_df(X, sample_weight=sw) == pytest.approx(dense.df_, rel=1e-10)
+    with pytest.raises(ValueError, match="pass the training X to effective_df"):
+        fit.effective_df()

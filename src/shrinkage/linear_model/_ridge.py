@@ -96,14 +96,24 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         return decompose(prob, alpha_min=None if lam_min is None else prob.S * float(lam_min))
 
     def effective_df(self, X=None, sample_weight=None):
-        """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``)."""
+        """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``). A fit on sparse
+        ``X`` solved by conjugate gradients has no ``df_``: given the training ``X`` (and
+        ``sample_weight``) with at most 2048 columns, they are computed from its Gram matrix."""
         check_is_fitted(self, "coef_")
-        if not hasattr(self, "df_"):
-            raise ValueError(
-                f"the effective degrees of freedom of a fit on sparse X with more than "
-                f"{GRAM_MAX_FEATURES} columns are not computed (they need a p × p "
-                "factorization); fit on fewer columns, or on X.toarray() if it fits in memory")
-        return self.df_
+        if hasattr(self, "df_"):
+            return self.df_
+        if X is not None and sp.issparse(X) and X.shape[1] <= GRAM_MAX_FEATURES:
+            f = check_penalty_factor(self.penalty_factor, X.shape[1])
+            dec = sparse_decompose(X, np.zeros(X.shape[0]), sample_weight,
+                                   fit_intercept=self.fit_intercept,
+                                   standardize=self.standardize, penalty_factor=f)
+            df = dec.df(np.ravel(self.lam_))
+            return float(df[0]) if np.ndim(self.lam_) == 0 else df
+        raise ValueError(
+            "the effective degrees of freedom of a fit on sparse X solved by conjugate gradients "
+            "are not computed (they need a p × p factorization); pass the training X to "
+            f"effective_df (up to {GRAM_MAX_FEATURES} columns), or fit on X.toarray() if it "
+            "fits in memory")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -131,14 +141,25 @@ class Ridge(CoefficientSummary, _RidgeBase):
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature factors ``f_j ≥ 0`` multiplying the penalty, used as given; ``0`` leaves a
         feature unpenalized.
+    tol : float, default=1e-10
+        Only for sparse ``X`` solved by conjugate gradients (see Notes): CG stops when the
+        relative residual of the normal equations of the standardized problem,
+        ``‖b − (G + λP) v‖ / ‖b‖``, is at most ``tol``. The coefficients' relative error is then
+        at most ``cond(G + λP) · tol`` (about 1e-8 or better at the default for standardized
+        columns and a moderate λ; lower ``tol`` for a tiny λ or collinear columns, raise it to
+        trade accuracy for time as scikit-learn's ``tol=1e-4`` does). Dense ``X`` and the
+        sparse Gram route are solved directly and ignore it.
 
     Notes
     -----
     ``X`` may be a scipy sparse matrix or array (CSR or CSC; other formats are converted to
     CSR). It is never densified: centring and scaling enter the products
-    (:mod:`shrinkage.solvers.ridge_sparse`), with the coefficients of the dense fit. Up to 2048
-    columns the solution is exact (one eigendecomposition of the Gram matrix); beyond, conjugate
-    gradients to a relative residual of 1e-10.
+    (:mod:`shrinkage.solvers.ridge_sparse`), with the coefficients of the dense fit. Beyond 2048
+    columns it is solved by conjugate gradients (CG) to the relative residual ``tol``. Up to
+    2048 columns a cost rule chooses: CG runs first, for at most as many iterations as forming
+    and factorizing the ``p × p`` Gram matrix would cost, and that exact route solves if CG has
+    not converged by then (``n_iter_ == 1`` and ``df_`` set: see
+    :func:`~shrinkage.solvers.ridge_sparse.cg_budget`).
 
     Attributes
     ----------
@@ -148,10 +169,9 @@ class Ridge(CoefficientSummary, _RidgeBase):
         The strength used.
     df_ : float or ndarray of shape (n_targets,)
         Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the coefficients (intercept excluded).
-        Not set for sparse ``X`` with more than 2048 columns.
+        Not set for sparse ``X`` solved by conjugate gradients (a ``p × p`` factorization).
     n_iter_ : int
-        1 (a direct solver); on sparse ``X`` with more than 2048 columns, the conjugate-gradient
-        iterations.
+        1 (a direct solver); on sparse ``X`` solved by conjugate gradients, their iterations.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined when ``X`` has string column names.
@@ -289,10 +309,17 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     -----
     ``X`` may be scipy sparse (CSR or CSC), never densified. LOO, GCV and the evidence
     decompose its implicitly centred and scaled Gram matrix once and form the leverages a block
-    of rows at a time (:func:`~shrinkage.solvers.ridge_sparse.sparse_decompose`): up to 2048
-    columns, and without unpenalized columns; beyond 2048 columns they are refused with a
-    TypeError naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments (``8 p²``
-    bytes for each fold and all rows: mind the memory far beyond 2048 columns).
+    of rows at a time (:func:`~shrinkage.solvers.ridge_sparse.sparse_decompose`; unpenalized
+    columns are projected out): up to 2048 columns; beyond, they are refused with a TypeError
+    naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments up to 2048 columns when
+    every training fold has at least as many rows as columns and no column is unpenalized;
+    otherwise each fold is solved by conjugate gradients (relative residual 1e-10, as
+    :class:`Ridge`), walking the λ grid from the largest λ down, each λ warm-started from the
+    previous one, centred and scaled implicitly on the training fold: nothing of size
+    ``p × p`` is formed (memory: a copy of each training fold's rows and a few vectors of
+    length ``p``), the top of the automatic grid comes from the largest eigenvalue of the
+    implicit Gram matrix (Lanczos), and ``df_`` and ``cv_results_["df"]`` are not computed
+    (NaN).
 
     Attributes
     ----------
@@ -322,8 +349,8 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     0.52
     """
 
-    #: sparse X: K-fold from the folds' Gram moments; LOO, GCV and evidence from the
-    #: implicitly centred Gram, up to GRAM_MAX_FEATURES columns
+    #: sparse X: K-fold from the folds' Gram moments or by conjugate gradients per fold; LOO,
+    #: GCV and evidence from the implicitly centred Gram, up to GRAM_MAX_FEATURES columns
     _accepts_sparse = True
 
     def __sklearn_tags__(self):
