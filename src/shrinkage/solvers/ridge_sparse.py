@@ -214,8 +214,11 @@ class CentredGram:
 
     def __init__(self, X, c, mt, sw):
         self.X, self.XT, self.c, self.mt, self.sw = X, X.T, c, mt, sw
-        rows, cols, vals = sparse_columns(X)
-        sq = np.bincount(cols, sw[rows] * vals * vals, minlength=X.shape[1])
+        if X.format == "csr" and np.all(sw == sw[0]):        # equal weights: no row gather
+            sq = np.bincount(X.indices, X.data * X.data, minlength=X.shape[1]) * sw[0]
+        else:
+            rows, cols, vals = sparse_columns(X)
+            sq = np.bincount(cols, sw[rows] * vals * vals, minlength=X.shape[1])
         self.diag = sq / (c * c) - mt * mt                   # G_jj
 
     def __matmul__(self, U):
