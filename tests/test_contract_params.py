@@ -45,7 +45,8 @@ def test_foreign_keywords_say_what_to_write_instead(make, match):
 def test_the_signature_scikit_learn_reads_is_unchanged():
     import inspect
     assert list(inspect.signature(Ridge).parameters) == ["lam", "fit_intercept", "standardize",
-                                                          "penalty_factor", "exclude"]
+                                                          "penalty_factor", "tol", "exclude"]
+    assert Ridge(tol=1e-6).get_params()["tol"] == 1e-6
     assert Ridge(lam=2.0).get_params()["lam"] == 2.0
     assert list(inspect.signature(MLPClassifier).parameters)[-1] == "class_weight"
     assert MLPClassifier(class_weight="balanced").get_params()["class_weight"] == "balanced"

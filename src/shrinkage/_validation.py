@@ -153,6 +153,20 @@ def magnitude_limits(n: int, dtype=np.float64) -> tuple[float, float]:
     return float(np.sqrt(info.tiny)) * 10.0, float(np.sqrt(info.max / max(n, 1))) / 10.0
 
 
+def _sparse_column_range(X):
+    """Per-column maximum and minimum of a sparse matrix, its implicit zeros included. A
+    canonical CSR matrix is read in place (``X.max(axis=0)`` would convert it to CSC twice)."""
+    if X.format != "csr" or not X.has_canonical_format:
+        return X.max(axis=0).toarray().ravel(), X.min(axis=0).toarray().ravel()
+    p = X.shape[1]
+    hi, lo = np.full(p, -np.inf, dtype=X.dtype), np.full(p, np.inf, dtype=X.dtype)
+    np.maximum.at(hi, X.indices, X.data)
+    np.minimum.at(lo, X.indices, X.data)
+    partial = np.bincount(X.indices, minlength=p) < X.shape[0]      # some rows hold 0
+    return (np.where(partial, np.maximum(hi, 0), hi).astype(X.dtype, copy=False),
+            np.where(partial, np.minimum(lo, 0), lo).astype(X.dtype, copy=False))
+
+
 def check_fit_values(X, name: str = "X", original=None, *, constant_warning: bool = False):
     """Fit-time checks of a float array, one min/max pass per column: no NaN or ±inf (named by
     :func:`check_finite`), no column so large that its squares overflow or so small (but not
@@ -163,8 +177,7 @@ def check_fit_values(X, name: str = "X", original=None, *, constant_warning: boo
         return
     if sp.issparse(X):                 # implicit zeros count: max/min over the whole column
         X2 = X
-        hi = X.max(axis=0).toarray().ravel()
-        lo = X.min(axis=0).toarray().ravel()
+        hi, lo = _sparse_column_range(X)
     else:
         X2 = X.reshape(len(X), -1)
         hi, lo = X2.max(axis=0), X2.min(axis=0)

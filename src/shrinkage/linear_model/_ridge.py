@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
 from .._validation import (check_lam, check_lams, check_penalty_factor, check_sample_weight,
-                           check_X_y, input_dtype, store_init_args)
+                           check_tol, check_X_y, input_dtype, store_init_args)
 from ..selection.engine import FoldEngine, make_result, make_splits
 from ..selection.evidence import ridge_evidence_lam
 from ..selection.grid import extend_while_on_edge, ridge_flat_limits, ridge_grid
@@ -22,7 +22,8 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_scores
 from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve_ridge
-from ..solvers.ridge_sparse import GRAM_MAX_FEATURES, solve_sparse_ridge, sparse_decompose
+from ..solvers.ridge_sparse import (CG_TOL, GRAM_MAX_FEATURES, solve_sparse_ridge,
+                                     sparse_decompose)
 from ._base import LinearPredictor, kept_columns, minus_offset
 from .._warnings import warn_user
 from .._params import ParamHints
@@ -30,6 +31,7 @@ from ..datafits import SquaredError
 from ._summary import CoefficientSummary
 from ._dask import fit_ridge, is_dask_input, ridge_cv_evaluator
 from ._ridge_loo import _blocked_curves
+from ._ridge_cg import SparseCGFold, SparseCGFull
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -98,14 +100,24 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
         return decompose(prob, alpha_min=None if lam_min is None else prob.S * float(lam_min))
 
     def effective_df(self, X=None, sample_weight=None):
-        """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``)."""
+        """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``). A fit on sparse
+        ``X`` solved by conjugate gradients has no ``df_``: given the training ``X`` (and
+        ``sample_weight``) with at most 2048 columns, they are computed from its Gram matrix."""
         check_is_fitted(self, "coef_")
-        if not hasattr(self, "df_"):
-            raise ValueError(
-                f"the effective degrees of freedom of a fit on sparse X with more than "
-                f"{GRAM_MAX_FEATURES} columns are not computed (they need a p × p "
-                "factorization); fit on fewer columns, or on X.toarray() if it fits in memory")
-        return self.df_
+        if hasattr(self, "df_"):
+            return self.df_
+        if X is not None and sp.issparse(X) and X.shape[1] <= GRAM_MAX_FEATURES:
+            f = check_penalty_factor(self.penalty_factor, X.shape[1])
+            dec = sparse_decompose(X, np.zeros(X.shape[0]), sample_weight,
+                                   fit_intercept=self.fit_intercept,
+                                   standardize=self.standardize, penalty_factor=f)
+            df = dec.df(np.ravel(self.lam_))
+            return float(df[0]) if np.ndim(self.lam_) == 0 else df
+        raise ValueError(
+            "the effective degrees of freedom of a fit on sparse X solved by conjugate gradients "
+            "are not computed (they need a p × p factorization); pass the training X to "
+            f"effective_df (up to {GRAM_MAX_FEATURES} columns), or fit on X.toarray() if it "
+            "fits in memory")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -134,15 +146,26 @@ class Ridge(CoefficientSummary, _RidgeBase):
     penalty_factor : array-like of shape (n_features,), optional
         Per-feature factors ``f_j ≥ 0`` multiplying the penalty, used as given; ``0`` leaves a
         feature unpenalized.
+    tol : float, default=1e-10
+        Only for sparse ``X`` solved by conjugate gradients (see Notes): CG stops when the
+        relative residual of the normal equations of the standardized problem,
+        ``‖b − (G + λP) v‖ / ‖b‖``, is at most ``tol``. The coefficients' relative error is then
+        at most ``cond(G + λP) · tol`` (about 1e-8 or better at the default for standardized
+        columns and a moderate λ; lower ``tol`` for a tiny λ or collinear columns, raise it to
+        trade accuracy for time as scikit-learn's ``tol=1e-4`` does). Dense ``X`` and the
+        sparse Gram route are solved directly and ignore it.
     {exclude}
 
     Notes
     -----
     ``X`` may be a scipy sparse matrix or array (CSR or CSC; other formats are converted to
     CSR). It is never densified: centring and scaling enter the products
-    (:mod:`shrinkage.solvers.ridge_sparse`), with the coefficients of the dense fit. Up to 2048
-    columns the solution is exact (one eigendecomposition of the Gram matrix); beyond, conjugate
-    gradients to a relative residual of 1e-10.
+    (:mod:`shrinkage.solvers.ridge_sparse`), with the coefficients of the dense fit. Beyond 2048
+    columns it is solved by conjugate gradients (CG) to the relative residual ``tol``. Up to
+    2048 columns a cost rule chooses: CG runs first, for at most as many iterations as forming
+    and factorizing the ``p × p`` Gram matrix would cost, and that exact route solves if CG has
+    not converged by then (``n_iter_ == 1`` and ``df_`` set: see
+    :func:`~shrinkage.solvers.ridge_sparse.cg_budget`).
 
     Attributes
     ----------
@@ -152,10 +175,9 @@ class Ridge(CoefficientSummary, _RidgeBase):
         The strength used.
     df_ : float or ndarray of shape (n_targets,)
         Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the coefficients (intercept excluded).
-        Not set for sparse ``X`` with more than 2048 columns.
+        Not set for sparse ``X`` solved by conjugate gradients (a ``p × p`` factorization).
     n_iter_ : int
-        1 (a direct solver); on sparse ``X`` with more than 2048 columns, the conjugate-gradient
-        iterations.
+        1 (a direct solver); on sparse ``X`` solved by conjugate gradients, their iterations.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Defined when ``X`` has string column names.
@@ -173,8 +195,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
     _accepts_sparse = True
 
     def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None,
-                 exclude=None):
+                 penalty_factor=None, tol=CG_TOL, exclude=None):
         store_init_args(self, locals())
 
 
@@ -204,6 +225,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         self : Ridge
         """
         y = minus_offset(self, X, y, offset)
+        tol = check_tol(self.tol)
         if is_dask_input(X, y, sample_weight):           # blockwise on the cluster
             coef, intercept, df, y_ndim = fit_ridge(self, X, y, sample_weight, self._lam_values)
             self._set_coef(coef, intercept, y_ndim)
@@ -219,7 +241,7 @@ class Ridge(CoefficientSummary, _RidgeBase):
         if sp.issparse(X):
             coef, intercept, df, n_iter = solve_sparse_ridge(
                 X, y, lam, sw, fit_intercept=self.fit_intercept, standardize=self.standardize,
-                penalty_factor=f)
+                penalty_factor=f, tol=tol)
         else:
             prob = RidgeProblem.build(X, y, sw, fit_intercept=self.fit_intercept,
                                       standardize=self.standardize, penalty_factor=f)
@@ -296,10 +318,17 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     -----
     ``X`` may be scipy sparse (CSR or CSC), never densified. LOO, GCV and the evidence
     decompose its implicitly centred and scaled Gram matrix once and form the leverages a block
-    of rows at a time (:func:`~shrinkage.solvers.ridge_sparse.sparse_decompose`): up to 2048
-    columns, and without unpenalized columns; beyond 2048 columns they are refused with a
-    TypeError naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments (``8 p²``
-    bytes for each fold and all rows: mind the memory far beyond 2048 columns).
+    of rows at a time (:func:`~shrinkage.solvers.ridge_sparse.sparse_decompose`; unpenalized
+    columns are projected out): up to 2048 columns; beyond, they are refused with a TypeError
+    naming K-fold (``cv=5``). K-fold decomposes the folds' Gram moments up to 2048 columns when
+    every training fold has at least as many rows as columns and no column is unpenalized;
+    otherwise each fold is solved by conjugate gradients (relative residual 1e-10, as
+    :class:`Ridge`), walking the λ grid from the largest λ down, each λ warm-started from the
+    previous one, centred and scaled implicitly on the training fold: nothing of size
+    ``p × p`` is formed (memory: a copy of each training fold's rows and a few vectors of
+    length ``p``), the top of the automatic grid comes from the largest eigenvalue of the
+    implicit Gram matrix (Lanczos), and ``df_`` and ``cv_results_["df"]`` are not computed
+    (NaN).
 
     Attributes
     ----------
@@ -329,8 +358,8 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
     0.52
     """
 
-    #: sparse X: K-fold from the folds' Gram moments; LOO, GCV and evidence from the
-    #: implicitly centred Gram, up to GRAM_MAX_FEATURES columns
+    #: sparse X: K-fold from the folds' Gram moments or by conjugate gradients per fold; LOO,
+    #: GCV and evidence from the implicitly centred Gram, up to GRAM_MAX_FEATURES columns
     _accepts_sparse = True
 
     def __sklearn_tags__(self):
@@ -423,8 +452,12 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         self.lam_, self.lam_min_, self.lam_1se_ = sel.lam, sel.lam_min, sel.lam_1se
         coef, intercept = full.path([self.lam_])
         self._set_coef(coef[0], intercept[0], y_ndim)
-        self.df_ = float(full.df([self.lam_])[0])
-        self.n_iter_ = 1
+        df = float(full.df([self.lam_])[0])
+        if np.isfinite(df):
+            self.df_ = df
+        elif hasattr(self, "df_"):        # sparse K-fold by conjugate gradients: not computed
+            del self.df_
+        self.n_iter_ = getattr(full, "n_iter", 1)
         return self
 
     def _fit_evidence(self, X, y, sw, build, grid, lam_floor):
@@ -487,19 +520,21 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
 
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
         bar = ProgressBar(len(splits), "cross-validation folds", self.progress)
-        downdated = kfold_decompositions(X, y, sw, splits, **build, alpha_min=alpha_min)
+        downdated = None if _sparse_cg_route(X, splits, build) else kfold_decompositions(
+            X, y, sw, splits, **build, alpha_min=alpha_min)
         with bar:
-            if downdated is not None:          # one set of Gram moments for all data and every fold
+            if sp.issparse(X) and downdated is None:     # conjugate gradients, no p × p array
+                X = X.tocsr()
+                full = SparseCGFull(X, y, sw, build)
+                args = [(X, y, sw, tr, te, build) for tr, te in splits]
+                engine = FoldEngine.fit(SparseCGFold, args, splits, y2, scores, sw, self.n_jobs,
+                                        fit_bar=bar)
+            elif downdated is not None:    # one set of Gram moments for all data and every fold
                 full, decs = downdated
                 predictors = [dec.grid_predictor(X[te]) for dec, (_, te) in zip(decs, splits)]
                 bar.update(len(splits))
                 engine = FoldEngine(predictors, splits, y2, scores, sw, self.n_jobs)
             else:
-                if sp.issparse(X):
-                    raise TypeError(
-                        "RidgeCV on sparse X decomposes the folds' Gram moments, which needs "
-                        "every training fold to have at least as many rows as columns and no "
-                        "unpenalized column (penalty_factor == 0); pass X.toarray() otherwise")
                 full = decompose(RidgeProblem.build(X, y, sw, **build), alpha_min=alpha_min)
                 args = [(X, y, sw, tr, te, build, lam_floor) for tr, te in splits]
                 engine = FoldEngine.fit(_ridge_fold, args, splits, y2, scores, sw, self.n_jobs,
@@ -510,6 +545,17 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
             return {"lam": lams, "fold_scores": main,
                     **{"extra:" + sc.name: S for sc, S in zip(scores[1:], others)}}
         return full, evaluate, n_repeats
+
+
+def _sparse_cg_route(X, splits, build):
+    """K-fold on sparse ``X`` solves each fold by conjugate gradients (:mod:`._ridge_cg`)
+    beyond ``GRAM_MAX_FEATURES`` columns, with an unpenalized column, or when a training fold
+    has fewer rows than columns (where the folds' Gram moments do not apply)."""
+    if not sp.issparse(X):
+        return False
+    f = build["penalty_factor"]
+    return (X.shape[1] > GRAM_MAX_FEATURES or (f is not None and np.any(f == 0))
+            or any(len(tr) < X.shape[1] for tr, _ in splits))
 
 
 def _evidence_rule(rule):
