@@ -37,7 +37,19 @@ def _imports(path: Path) -> set[str]:
                 mod = node.module or ""
             if mod.startswith("shrinkage"):
                 out.add(mod)
+                if not node.module:      # `from .. import plots` / `from .. import Ridge`
+                    out.update(_named(mod, a.name) for a in node.names)
     return out
+
+
+def _named(package: str, name: str) -> str:
+    """What ``from package import name`` imports: a sub-module, a lazy estimator's sub-package
+    (``shrinkage._LAZY``), or else the package itself (an attribute such as ``__version__``)."""
+    from shrinkage import _LAZY
+    if package == "shrinkage" and name in _LAZY:
+        return f"shrinkage.{_LAZY[name]}"
+    path = SRC.parent.joinpath(*package.split("."), name)
+    return f"{package}.{name}" if path.is_dir() or path.with_suffix(".py").exists() else package
 
 
 def _unit(module: str) -> str:

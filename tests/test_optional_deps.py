@@ -147,6 +147,7 @@ def test_every_library_use_of_a_missing_package_names_its_extra():
         cv = RidgeCV().fit(X, y)
         from shrinkage.plots import plot_cv                 # importing is fine; drawing is not
         catch("plot_cv", lambda: plot_cv(cv))
+        catch("method", lambda: cv.plot())                  # .plot() on the estimator
         catch("to_frame", lambda: cv.cv_results_.to_frame())
         catch("summary", lambda: Ridge(lam=0.0).fit(X, y).summary(X, y))
         from shrinkage._formats import read_table
@@ -160,6 +161,7 @@ def test_every_library_use_of_a_missing_package_names_its_extra():
     m = json.loads(proc.stdout.strip().splitlines()[-1])
     assert m["plot_cv"] == ["MissingDependencyError", 'shrinkage.plots needs matplotlib, which is '
                             'not installed: pip install "shrinkage[plots]" (or "shrinkage[all]")']
+    assert m["method"] == m["plot_cv"]
     for key in ("to_frame", "summary"):
         assert m[key][0] == "MissingDependencyError" and "needs pandas" in m[key][1]
         assert 'pip install "shrinkage[pandas]"' in m[key][1]

@@ -11,8 +11,16 @@ Ridge``, ``shrinkage.Ridge``, ``__all__`` and ``dir(shrinkage)`` behave as with 
 """
 
 from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from .conventions import Strength, convert_strength
+
+if _TYPE_CHECKING:       # the lazy names, as type checkers should see them (never run)
+    from .linear_model import (ElasticNet, ElasticNetCV, GammaRegressor, GLMRegressorCV,
+                               GroupLasso, GroupLassoClassifier, Lasso, LogisticRegression,
+                               LogisticRegressionCV, PoissonRegressor, Ridge, RidgeCV,
+                               TweedieRegressor)
+    from .nn import MLPClassifier, MLPRegressor
 
 __version__ = "0.1.0"
 
@@ -45,7 +53,8 @@ def __getattr__(name):
     return value
 
 
-_HIDDEN = {"_import_module", "_LAZY", "_SUBMODULES", "_HIDDEN", "__getattr__", "__dir__"}
+_HIDDEN = {"_import_module", "_TYPE_CHECKING", "_LAZY", "_SUBMODULES", "_HIDDEN", "__getattr__",
+           "__dir__"}
 
 
 def __dir__():

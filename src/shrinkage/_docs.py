@@ -9,6 +9,7 @@ changes, so braces elsewhere (dicts, sets) are safe.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 __all__ = ["DOCS", "fill_doc"]
 
@@ -59,7 +60,10 @@ def _entry(name: str) -> str:
         raise KeyError(f"no shared docstring entry {name!r}; add it to shrinkage._docs.DOCS") from None
 
 
-def fill_doc(obj):
+_Documented = TypeVar("_Documented")
+
+
+def fill_doc(obj: _Documented) -> _Documented:
     """Replace the ``{name}`` and ``{params: …}`` lines of ``obj.__doc__`` (module docstring);
     returns ``obj``."""
     doc = obj.__doc__

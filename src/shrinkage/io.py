@@ -52,6 +52,8 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import hashlib
 import io as _io
 import json
@@ -69,6 +71,11 @@ from ._modelschema import FORMAT, MAX_MEMBERS, META, PRIVATE, SCHEMA_VERSION, Sc
 from ._modelschema import check as check_meta
 from ._modelschema import parse as parse_meta
 from ._modelschema import human_size, storable_param
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from typing import Any
+    
+    from ._typing import PathLike
 
 __all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE",
            "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES"]
@@ -203,7 +210,8 @@ def _fitted_attributes(model) -> dict:
 
 
 # -- save -------------------------------------------------------------------------------------
-def save(model, path, *, preprocessing: dict | None = None, extra: dict | None = None) -> None:
+def save(model: Any, path: PathLike, *, preprocessing: dict | None = None,
+         extra: dict | None = None) -> None:
     """Write a fitted estimator to ``path`` (a zip of JSON and ``.npy``), atomically.
 
     Parameters
@@ -406,7 +414,7 @@ def _read_array(zf, info, entry, path) -> np.ndarray:
     return np.load(_io.BytesIO(data), allow_pickle=False)
 
 
-def read_meta(path, *, max_member_bytes: int = MAX_MEMBER_BYTES,
+def read_meta(path: PathLike, *, max_member_bytes: int = MAX_MEMBER_BYTES,
               max_total_bytes: int = MAX_TOTAL_BYTES) -> dict:
     """The checked ``meta.json`` of a model file (class, parameters, versions, preprocessing).
 
@@ -427,8 +435,8 @@ def read_meta(path, *, max_member_bytes: int = MAX_MEMBER_BYTES,
         return _meta(zf, members, path, max_member_bytes, max_total_bytes)
 
 
-def load(path, *, return_meta: bool = False, max_member_bytes: int = MAX_MEMBER_BYTES,
-         max_total_bytes: int = MAX_TOTAL_BYTES):
+def load(path: PathLike, *, return_meta: bool = False, max_member_bytes: int = MAX_MEMBER_BYTES,
+         max_total_bytes: int = MAX_TOTAL_BYTES) -> Any:
     """Read a model written by :func:`save`; nothing in the file is executed.
 
     Parameters

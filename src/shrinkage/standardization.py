@@ -12,13 +12,22 @@ forms scales, from the rows or from moments, goes through it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from typing import Any
+    
+    from numpy.typing import DTypeLike
+    
+    from ._typing import ArrayLike, MatrixLike
 
 __all__ = ["column_stats", "column_scale", "sparse_columns"]
 
 
-def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
+def column_scale(var: ArrayLike, mean: ArrayLike, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Scales ``√var`` with constant columns set to 1.
 
     A column counts as constant when its spread is at the rounding level of its own values:
@@ -44,7 +53,8 @@ def column_scale(var, mean, dtype=np.float64) -> np.ndarray:
     return scale.astype(dtype, copy=False)
 
 
-def column_stats(X, sw, fit_intercept: bool, standardize: bool):
+def column_stats(X: MatrixLike, sw: ArrayLike, fit_intercept: bool,
+                 standardize: bool) -> tuple[np.ndarray, np.ndarray]:
     """Weighted column means (zeros without an intercept) and population standard deviations
     (ones without standardization). The standard deviation is the *centred* one with or without
     an intercept, as glmnet's (without an intercept the model is not centred, but a column's
@@ -80,7 +90,7 @@ def column_stats(X, sw, fit_intercept: bool, standardize: bool):
     return (mean if fit_intercept else np.zeros(p, dtype=X.dtype)), scale
 
 
-def sparse_columns(X):
+def sparse_columns(X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(rows, cols, values)`` of the stored entries of a sparse matrix (CSC order for CSC,
     CSR order otherwise); no dense temporary."""
     if X.format == "csc":

@@ -101,8 +101,61 @@ def test_cv_draws_a_networks_curve_over_its_grid(wine, call, tmp_path):
     assert (tmp_path / "cv" / "cv.png").stat().st_size > 0
 
 
-@pytest.mark.parametrize("command", ["path", "bias-variance"])
-def test_path_and_bias_variance_refuse_a_network_pointing_to_cv(wine, call, tmp_path, command):
+def test_bias_variance_refuses_a_network_pointing_to_cv_and_path(wine, call, tmp_path):
     _, folder = wine
-    one_line_error(call(command, folder / "wine.csv", "-y", "target", "--model", "mlp", "-o",
-                        tmp_path / "x"), "no coefficient path", "shrinkage cv --model mlp")
+    one_line_error(call("bias-variance", folder / "wine.csv", "-y", "target", "--model", "mlp",
+                        "-o", tmp_path / "x"), "shrinkage cv --model mlp",
+                   "shrinkage path --model mlp")
+
+
+def test_path_of_a_network_equals_a_fit_at_each_lam(wine, call, tmp_path):
+    """``path --model mlp``: per λ the weight norms and training loss of the network fitted at
+    that λ on the standardized features (issue 16, "cv and path for networks")."""
+    df, folder = wine
+    out = call("path", folder / "wine.csv", "-y", "target", "--model", "mlp", "--epochs", "15",
+               "--hidden", "8", "--lams", "3", "-o", tmp_path / "p", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    np.testing.assert_allclose(info["lams"], [1e-1, 1e-3, 1e-5])
+    X = df.drop(columns="target").to_numpy()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    for k, lam in enumerate(info["lams"]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            net = MLPClassifier((8,), lam=lam, max_epochs=15, learning_rate=1e-2,
+                                random_state=0).fit(X, df["target"])
+        np.testing.assert_allclose(info["weight_norms"][k],
+                                   [np.linalg.norm(W) for W in net.coefs_], rtol=1e-5)
+        assert info["data_loss"][k] == pytest.approx(net.history_["data_loss"][-1], rel=1e-5)
+        assert info["n_epochs"][k] == 15
+    assert info["weight_norms"][0][0] < info["weight_norms"][2][0]   # larger λ, smaller W
+    assert (tmp_path / "p" / "path.png").stat().st_size > 0
+    assert all(v is None for v in info["val_loss"])          # NaN: no rows held out
+    default = call("path", folder / "wine.csv", "-y", "target", "--model", "mlp", "--epochs",
+                   "2", "--hidden", "4", "-o", tmp_path / "q", "--json")
+    assert sorted(json.loads(default.stdout)["lams"]) == sorted(MLP_GRID)
+
+
+def test_path_of_a_network_with_holdout_reports_the_held_out_loss(wine, call, tmp_path):
+    from sklearn.model_selection import train_test_split
+    df, folder = wine
+    out = call("path", folder / "wine.csv", "-y", "target", "--model", "mlp", "--epochs", "10",
+               "--hidden", "8", "--lams", "2", "--holdout", "0.25", "--seed", "3", "-o",
+               tmp_path / "p", "--json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    X = df.drop(columns="target").to_numpy()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)        # standardized on all rows, then split
+    y = df["target"].to_numpy()
+    X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=0.25, random_state=3,
+                                                stratify=y)
+    for k, lam in enumerate(info["lams"]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            net = MLPClassifier((8,), lam=lam, max_epochs=10, learning_rate=1e-2,
+                                random_state=3).fit(X_tr, y_tr, X_val=X_val, y_val=y_val)
+        assert info["val_loss"][k] == pytest.approx(net.history_["val_loss"][-1], rel=1e-5)
+        assert info["data_loss"][k] == pytest.approx(net.history_["data_loss"][-1], rel=1e-5)
+    bad = call("path", folder / "wine.csv", "-y", "target", "--model", "mlp", "--holdout", "1",
+               "-o", tmp_path / "b")
+    one_line_error(bad, "--holdout", "[0, 1)")

@@ -112,3 +112,21 @@ def out_folder(out_dir: str) -> None:
 
 def use_agg() -> None:
     require("matplotlib", "writing figures").use("Agg")          # files only: no command opens a window
+
+
+#: the exit status of a Unix tool whose reader went away (128 + SIGPIPE), as ``seq 1 1000000 |
+#: head -1`` reports for ``seq``
+EXIT_BROKEN_PIPE = 141
+
+
+def reader_gone() -> int:
+    """Stdout's reader closed the pipe (``| head``): stop quietly, as Unix tools do. Point stdout
+    at the null device so that the interpreter's last flush does not fail again (the handling
+    Python's documentation of ``signal`` recommends), and exit :data:`EXIT_BROKEN_PIPE`."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):      # no file descriptor (stdout replaced by a test): nothing to do
+        pass
+    return EXIT_BROKEN_PIPE

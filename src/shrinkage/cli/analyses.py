@@ -35,9 +35,10 @@ def _single(args, task, spec):
 def _prepared(args):
     """``(X, y, task, estimator)`` for ``path`` and ``bias-variance``."""
     if args.model == "mlp":
-        raise ValueError(f"`shrinkage {args.command}` draws a linear model's coefficients or "
-                         "refits over a λ grid; a network has no coefficient path: `shrinkage "
-                         "cv --model mlp` draws its cross-validation curve over λ")
+        raise ValueError(f"`shrinkage {args.command}` refits a linear model on bootstrap "
+                         "samples for every λ; for a network, `shrinkage cv --model mlp` draws "
+                         "its held-out loss over λ and `shrinkage path --model mlp` its weight "
+                         "norms")
     X, y, task, spec, _, _ = load_training(args)
     est = _models.configure(_single(args, task, spec), max_iter=args.max_iter, tol=args.tol)
     _models.check_classes(est, y)
@@ -48,8 +49,10 @@ def cmd_path(args, out) -> int:
     from ..diagnostics import coefficient_path
     from ..plots import plot_path
     use_agg()
+    if args.model == "mlp":
+        return _network_path(args, out)
     X, y, task, est = _prepared(args)
-    lams = _grid(est, X, y, task, args.lams)
+    lams = _grid(est, X, y, task, args.lams or 30)
     path = coefficient_path(est, X, y, lams)
     # standardized features are what the penalty compares: draw w·sd so that a feature in
     # large units does not flatten the others (--no-standardize: the original scale)
@@ -65,6 +68,47 @@ def cmd_path(args, out) -> int:
     out.say(f"\nfigure written to {fig_path}")
     out.put(lams=path.lams, df=path.df, coef=path.coef, feature_names=path.feature_names,
             figures=[fig_path])
+    return out.finish()
+
+
+def _network_path(args, out) -> int:
+    """``path --model mlp``: the network fitted at every λ of a grid (default: the values
+    ``cv --model mlp`` compares), its per-layer weight norms and training loss, and with
+    ``--holdout`` its data loss on rows held out of training (one split, seeded)."""
+    from ..diagnostics import network_path
+    from ..plots import plot_network_path
+    if not args.holdout < 1:
+        raise ValueError(f"--holdout is the fraction of rows held out, in [0, 1); got "
+                         f"{args.holdout:g}")
+    X, y, task, spec, _, _ = load_training(args)
+    X = network_design(X, spec, args.standardize)
+    held = {}
+    if args.holdout > 0:
+        from sklearn.model_selection import train_test_split
+        X, X_val, y, y_val = train_test_split(
+            X, np.asarray(y), test_size=args.holdout, random_state=args.seed,
+            stratify=np.asarray(y) if task == "classification" else None)
+        held = {"X_val": X_val, "y_val": y_val}
+    est, _ = _models.build("mlp", task, hidden=args.hidden, epochs=args.epochs, seed=args.seed)
+    top, bottom = max(_models.MLP_GRID), min(_models.MLP_GRID)
+    lams = (np.array(sorted(_models.MLP_GRID, reverse=True)) if args.lams is None else
+            np.geomspace(top, bottom, args.lams) if args.lams > 1 else np.array([top]))
+    path = network_path(est, X, y, lams, **held)
+    fig_path = save_figure(plot_network_path(path), args.out, "path.png")
+    norms = path.weight_norms
+    rows = [[fmt(lam), *(fmt(v, ".4g") for v in norms[k]), fmt(path.data_loss[k]),
+             *([fmt(path.val_loss[k])] if held else []), int(path.n_epochs[k])]
+            for k, lam in enumerate(path.lams)]
+    out.say(f"path of {type(est).__name__} {tuple(args.hidden)} over {lams.size} λ values: "
+            "each fitted from the same start (seed); weight norms and losses"
+            + (f" ({args.holdout:g} of the rows held out)" if held else ""))
+    out.say(table(rows, ["λ", *(f"‖W{k}‖_F" for k in range(norms.shape[1])),
+                         "training data loss", *(["held-out data loss"] if held else []),
+                         "epochs"]))
+    out.say(f"\nfigure written to {fig_path}; the held-out loss against λ: `shrinkage cv "
+            "--model mlp`")
+    out.put(lams=path.lams, weight_norms=norms, data_loss=path.data_loss, loss=path.loss,
+            val_loss=path.val_loss, n_epochs=path.n_epochs, figures=[fig_path])
     return out.finish()
 
 

@@ -2,8 +2,9 @@
 
 Every command takes ``--quiet`` (print nothing but errors) and ``--json`` (one JSON document on
 stdout, nothing else there). Errors are one line on stderr, without a traceback
-(``SHRINKAGE_DEBUG=1`` shows it). Progress bars (tqdm, on stderr) show only when stdout is a
-terminal and neither ``--quiet`` nor ``--json`` is given.
+(``SHRINKAGE_DEBUG=1`` shows it); a reader of stdout that leaves (``| head``) ends the command
+quietly, exit 141. Progress bars (tqdm, on stderr) show only when stdout is a terminal and
+neither ``--quiet`` nor ``--json`` is given.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import warnings
 from .._optional import MissingDependencyError
 from ..conventions import STRENGTH_CONVENTIONS, convert_strength
 from ._models import MODELS
-from ._output import Output
+from ._output import Output, reader_gone
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -59,7 +60,8 @@ EXAMPLES = {
   shrinkage predict sparse.shrinkage X_new.npz           # a model fitted on a .npz matrix""",
     "path": """Examples:
   shrinkage path diabetes.csv --target target --out figures
-  shrinkage path houses.csv --target price --model lasso --lams 50 --max-iter 50000""",
+  shrinkage path houses.csv --target price --model lasso --lams 50 --max-iter 50000
+  shrinkage path wine.csv --target target --model mlp --epochs 100 --holdout 0.2""",
     "cv": """Examples:
   shrinkage cv diabetes.csv --target target                 # ridge, exact leave-one-out
   shrinkage cv diabetes.csv --target target --cv 10 --rule 1se --scoring r2
@@ -374,10 +376,11 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--model", choices=list(MODELS), default=None,
                        help="default: ridge for regression, logistic for classification; lasso / "
                             "elasticnet / grouplasso as in `shrinkage fit --help`" + (
-                                "; mlp: the network's CV curve over λ (standardized features, "
-                                "--hidden, --epochs)" if name == "cv" else
-                                " (mlp is refused: a network has no coefficient path; "
-                                "`shrinkage cv --model mlp` draws its CV curve)"))
+                                {"cv": "; mlp: the network's CV curve over λ",
+                                 "path": "; mlp: the network's weight norms and losses per λ"}
+                                .get(name, " (mlp is refused: see `cv` and `path`)")
+                                + (" (standardized features, --hidden, --epochs)"
+                                   if name != "bias-variance" else "")))
         p.add_argument("--l1-ratio", type=_l1_ratio, default=0.5,
                        help="elasticnet: the L1 share ρ in [0, 1] (default 0.5)")
         _solver_args(p)
@@ -385,14 +388,21 @@ def _build_parser() -> argparse.ArgumentParser:
             _cv_args(p, "folds (ridge also: loo, gcv); default: loo for ridge (5 group folds "
                         "with --groups), else 5")
             _row_args(p)
+        if name in ("cv", "path"):
             p.add_argument("--hidden", type=_hidden, default=(64,), metavar="H1[,H2…]",
                            help="mlp: hidden layer widths, comma-separated (default 64)")
             p.add_argument("--epochs", type=_at_least(1), default=200,
                            help="mlp: training epochs (default 200)")
-        else:
-            p.add_argument("--lams", type=_at_least(1), default=30 if name == "path" else 15,
+        if name == "path":
+            p.add_argument("--holdout", type=_finite(0.0, False, "a fraction in [0, 1)"),
+                           default=0.0, metavar="FRAC", help="mlp: also the data loss per λ on "
+                           "this fraction of the rows, held out of training (default 0: none)")
+        if name != "cv":
+            p.add_argument("--lams", type=_at_least(1), default=None if name == "path" else 15,
                            help="number of λ values (L2 models: the CV estimator's grid; "
-                                "sparse models: from λ_max down to 1e-3·λ_max)")
+                                "sparse models: from λ_max down to 1e-3·λ_max; default "
+                                + ("30; mlp: 1e-1 … 1e-5, one per decade)" if name == "path"
+                                   else "15)"))
         if name == "bias-variance":
             p.add_argument("--rounds", type=_at_least(2), default=30,
                            help="bootstrap training sets (default 30)")
@@ -528,12 +538,11 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.showwarning = show
             return _dispatch(args, out)
-    except MissingDependencyError as exc:  # an extra not installed: the message names it
+    except (MissingDependencyError, ValueError) as exc:  # bad input or a missing extra (named)
         print(f"shrinkage: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except ValueError as exc:          # bad input: one line, no traceback
-        print(f"shrinkage: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
+    except BrokenPipeError:            # `shrinkage predict … | head -1`: the reader has left
+        return reader_gone()
     except OSError as exc:             # a path that cannot be read or written: the user's to fix
         if os.environ.get("SHRINKAGE_DEBUG"):
             raise

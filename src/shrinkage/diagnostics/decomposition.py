@@ -9,6 +9,8 @@ noise; 0-1 loss: Domingos 2000; log loss: Heskes 1998) and their exact identitie
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -18,6 +20,14 @@ from sklearn.utils import _safe_indexing
 from .._optional import require
 from ..selection.engine import FoldEngine, RefitFold
 from . import losses
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    import pandas as pd
+    from typing import Any
+    
+    from collections.abc import Callable
+
+    from .._typing import ArrayLike, MatrixLike
 
 __all__ = ["BiasVarianceResult", "bias_variance"]
 
@@ -99,7 +109,7 @@ class BiasVarianceResult:
         """The λ of the smallest measured error."""
         return float(self.lams[int(np.argmin(self.error))])
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame with one row per λ and one column per term."""
         pd = require("pandas", "to_frame()", extra="pandas")
         cols = {"lam": self.lams, "error": self.error, "bias2": self.bias2,
@@ -114,9 +124,14 @@ class BiasVarianceResult:
                 f"n_rounds={self.n_rounds}, best λ={self.lam_best:.4g})")
 
 
-def bias_variance(estimator, X, y, lams, *, n_rounds: int = 50, test_size=0.3, X_test=None,
-                  y_test=None, f_test=None, noise=None, sampling="bootstrap", train_size=None,
-                  loss: str = "squared", random_state=None, n_jobs=None) -> BiasVarianceResult:
+def bias_variance(estimator: Any, X: MatrixLike, y: ArrayLike, lams: ArrayLike, *,
+                  n_rounds: int = 50, test_size: float | int = 0.3, X_test: MatrixLike = None,
+                  y_test: ArrayLike | None = None, f_test: ArrayLike | None = None,
+                  noise: float | str | None = None,
+                  sampling: str | Callable[..., Any] = "bootstrap",
+                  train_size: float | int | None = None, loss: str = "squared",
+                  random_state: int | np.random.Generator | None = None,
+                  n_jobs: int | None = None) -> BiasVarianceResult:
     """Decompose the test error into bias, variance and noise for each λ.
 
     Parameters

@@ -10,6 +10,8 @@ through a small adapter.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import copy
 from dataclasses import dataclass, field
 
@@ -17,12 +19,18 @@ import numpy as np
 from sklearn.base import clone
 
 from .._optional import require
-from ..linear_model import single_lam_estimator
 from ..solvers.objective import logistic_effective_df
 from .decomposition import _check_grid
 
-__all__ = ["PathResult", "SparsityResult", "coefficient_path", "df_path", "weight_norms",
-           "weight_norm_path", "sparsity_comparison", "logistic_effective_df"]
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    import pandas as pd
+    from typing import Any
+    
+    from .._typing import ArrayLike, MatrixLike
+
+__all__ = ["PathResult", "SparsityResult", "NetworkPath", "coefficient_path", "df_path",
+           "weight_norms", "weight_norm_path", "network_path", "sparsity_comparison",
+           "logistic_effective_df"]
 
 
 @dataclass
@@ -54,7 +62,7 @@ class PathResult:
         """Number of coefficients with ``|w| > tol`` per λ, shape (n_lams,)."""
         return np.sum(np.abs(self.coef.reshape(self.lams.size, -1)) > tol, axis=1)
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame: one row per λ, columns ``lam``, ``df`` and one per coefficient."""
         pd = require("pandas", "to_frame()", extra="pandas")
         C = self.coef.reshape(self.lams.size, -1)
@@ -88,7 +96,7 @@ class SparsityResult:
     max_abs: dict
     tol: float = 0.0
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """A long pandas DataFrame: ``estimator, lam, n_nonzero, l1_norm, l2_norm, max_abs``."""
         pd = require("pandas", "to_frame()", extra="pandas")
         parts = [pd.DataFrame({"estimator": name, "lam": self.lams,
@@ -98,7 +106,8 @@ class SparsityResult:
         return pd.concat(parts, ignore_index=True)
 
 
-def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathResult:
+def coefficient_path(estimator: Any, X: MatrixLike, y: ArrayLike, lams: ArrayLike, *,
+                     warm_start: bool = True) -> PathResult:
     """Coefficients for every λ of a grid.
 
     Parameters
@@ -137,10 +146,11 @@ def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathR
     ridge = _decomposable(estimator)
     if ridge is not None:
         return _ridge_path(ridge, X, y, lams, names)
-    from ..linear_model import ElasticNet
-    enet = single_lam_estimator(estimator) if hasattr(estimator, "fit") else None
-    if isinstance(enet, ElasticNet):                      # and Lasso
-        return _enet_path(enet, X, y, lams, names)
+    one = _one_lam(estimator) if hasattr(estimator, "fit") else None
+    whole = one._coef_path(X, y, lams) if one is not None and hasattr(one, "_coef_path") else None
+    if whole is not None:                                 # the lasso and elastic net
+        coef, icpt = whole
+        return PathResult(lams, coef, icpt, np.count_nonzero(coef, axis=1).astype(float), names)
     fits = _fitted_along(estimator, X, y, lams, warm_start)
     coefs, icpts, dfs = [], [], []
     for est in fits:
@@ -155,7 +165,7 @@ def coefficient_path(estimator, X, y, lams, *, warm_start: bool = True) -> PathR
     return PathResult(lams, np.stack(coefs), np.stack(icpts), np.array(dfs), names)
 
 
-def df_path(estimator, X, y, lams) -> np.ndarray:
+def df_path(estimator: Any, X: MatrixLike, y: ArrayLike, lams: ArrayLike) -> np.ndarray:
     """Effective degrees of freedom for every λ, shape (n_lams,), λ largest first.
 
     Ridge: ``Σ_k d_k²/(d_k² + Sλ)`` (plus unpenalized features) from one decomposition; other
@@ -182,7 +192,7 @@ def df_path(estimator, X, y, lams) -> np.ndarray:
     return coefficient_path(estimator, X, y, lams).df
 
 
-def weight_norms(obj) -> np.ndarray:
+def weight_norms(obj: Any) -> np.ndarray:
     """Per-layer Frobenius norms ``‖W_l‖_F`` per epoch, shape (n_epochs, n_layers).
 
     Parameters
@@ -209,7 +219,7 @@ def weight_norms(obj) -> np.ndarray:
     return np.asarray(history["weight_norms"], dtype=float).reshape(len(history["weight_norms"]), -1)
 
 
-def weight_norm_path(estimator, X, y, lams) -> np.ndarray:
+def weight_norm_path(estimator: Any, X: MatrixLike, y: ArrayLike, lams: ArrayLike) -> np.ndarray:
     """Per-layer norms of the final weights for every λ, shape (n_lams, n_layers).
 
     A network gives ``‖W_l‖_F`` per weight matrix (``coefs_``); a linear model one column,
@@ -238,16 +248,93 @@ def weight_norm_path(estimator, X, y, lams) -> np.ndarray:
     ((2, 2), True)
     """
     lams = _check_grid(lams)
-    rows = []
-    for est in _fitted_along(estimator, X, y, lams, warm_start=False):
-        if hasattr(est, "coefs_"):
-            rows.append([np.linalg.norm(np.asarray(W, dtype=float)) for W in est.coefs_])
-        else:
-            rows.append([np.linalg.norm(np.asarray(est.coef_, dtype=float))])
-    return np.array(rows)
+    return np.array([_layer_norms(est)
+                     for est in _fitted_along(estimator, X, y, lams, warm_start=False)])
 
 
-def sparsity_comparison(X, y, lams, estimators: dict, *, tol: float = 0.0) -> SparsityResult:
+@dataclass
+class NetworkPath:
+    """A network fitted at every λ of a grid (:func:`network_path`).
+
+    Attributes
+    ----------
+    lams : ndarray of shape (n_lams,)
+        Largest first.
+    weight_norms : ndarray of shape (n_lams, n_layers)
+        ``‖W_l‖_F`` of each weight matrix at the end of training.
+    data_loss, loss : ndarray of shape (n_lams,)
+        The last epoch's training data loss and objective (data loss + penalty), as in
+        ``history_``.
+    n_epochs : ndarray of shape (n_lams,)
+    val_loss : ndarray of shape (n_lams,)
+        The last epoch's data loss on the held-out rows ``X_val, y_val`` (NaN without them).
+    """
+
+    lams: np.ndarray
+    weight_norms: np.ndarray
+    data_loss: np.ndarray
+    loss: np.ndarray
+    n_epochs: np.ndarray
+    val_loss: np.ndarray
+
+
+def network_path(estimator: Any, X: MatrixLike, y: ArrayLike, lams: ArrayLike, *,
+                 X_val: MatrixLike = None, y_val: ArrayLike | None = None) -> NetworkPath:
+    """A network's path: per-layer weight norms and the training (and held-out) loss at every
+    λ of a grid.
+
+    What a network has instead of a coefficient path: each λ is fitted from the estimator's own
+    ``random_state`` (a paired comparison, as :func:`weight_norm_path`); larger λ, smaller
+    weights and a larger training loss. With ``X_val, y_val`` each fit also measures its data
+    loss on those rows (the network's ``fit(..., X_val=, y_val=)``; without early stopping the
+    weights are the last epoch's either way), one held-out curve against λ; averaged over folds
+    it is what cross-validation draws (:class:`~shrinkage.selection.LamSearchCV`, ``shrinkage
+    cv --model mlp``).
+
+    Parameters
+    ----------
+    estimator : MLPClassifier or MLPRegressor
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    lams : array-like of shape (n_lams,)
+    X_val : array-like of shape (n_val, n_features), optional
+    y_val : array-like of shape (n_val,), optional
+        Held-out rows (both or neither).
+
+    Returns
+    -------
+    NetworkPath
+
+    Examples
+    --------
+    >>> import numpy as np; from shrinkage import MLPRegressor
+    >>> from shrinkage.diagnostics import network_path
+    >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = X.sum(axis=1)
+    >>> net = MLPRegressor((8,), max_epochs=30, learning_rate=1e-2, random_state=0)
+    >>> path = network_path(net, X, y, [1.0, 0.0])
+    >>> path.weight_norms.shape, bool(path.data_loss[0] > path.data_loss[1])
+    ((2, 2), True)
+    """
+    lams = _check_grid(lams)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("pass both X_val and y_val (the held-out rows), or neither")
+    held = {} if X_val is None else {"X_val": X_val, "y_val": y_val}
+    norms, data, total, epochs, val = [], [], [], [], []
+    for est in _fitted_along(estimator, X, y, lams, warm_start=False, **held):
+        if not hasattr(est, "history_"):
+            raise TypeError(f"network_path needs a network (history_), got {type(est).__name__}; "
+                            "for a linear model use coefficient_path")
+        norms.append(_layer_norms(est))
+        data.append(est.history_["data_loss"][-1])
+        total.append(est.history_["loss"][-1])
+        epochs.append(len(est.history_["loss"]))
+        val.append(est.history_["val_loss"][-1] if held else np.nan)
+    return NetworkPath(lams, np.array(norms), np.array(data, dtype=float),
+                       np.array(total, dtype=float), np.array(epochs), np.array(val, dtype=float))
+
+
+def sparsity_comparison(X: MatrixLike, y: ArrayLike, lams: ArrayLike, estimators: dict, *,
+                        tol: float = 0.0) -> SparsityResult:
     """Coefficient paths of several estimators on one λ grid: sizes and non-zeros side by side.
 
     Parameters
@@ -290,6 +377,12 @@ def sparsity_comparison(X, y, lams, estimators: dict, *, tol: float = 0.0) -> Sp
 
 
 # -- helpers -------------------------------------------------------------------------------------
+def _layer_norms(est) -> list:
+    """``‖W_l‖_F`` per weight matrix of a network (``coefs_``), or ``[‖w‖₂]`` of a linear model."""
+    mats = est.coefs_ if hasattr(est, "coefs_") else [est.coef_]
+    return [float(np.linalg.norm(np.asarray(W, dtype=float))) for W in mats]
+
+
 def _effective_df(est, X, coef):
     """The estimator's own ``effective_df`` (ridge ``Σ d²/(d²+Sλ)``, L2 logistic
     ``tr(H(H+P)⁺)``, sparse models their non-zeros), else the number of non-zero coefficients."""
@@ -304,10 +397,18 @@ def _feature_names(X):
     return [str(c) for c in cols] if cols is not None else [f"x{j}" for j in range(p)]
 
 
+def _one_lam(estimator):
+    """A CV estimator's one-λ form (``RidgeCV`` → ``Ridge``, ...) through the estimator's own
+    ``_one_lam_estimator`` (:mod:`shrinkage.linear_model` is not imported here, so that its
+    ``.plot()`` may import this package); any other estimator itself."""
+    hook = getattr(estimator, "_one_lam_estimator", None)
+    return hook() if callable(hook) else estimator
+
+
 def _decomposable(estimator):
     """The estimator (or a CV estimator's one-λ form) when one decomposition gives its whole
     path (``decompose``, as :class:`~shrinkage.Ridge` has), else None."""
-    est = single_lam_estimator(estimator)
+    est = _one_lam(estimator)
     return est if hasattr(est, "decompose") and np.ndim(getattr(est, "lam", 0.0)) == 0 else None
 
 
@@ -321,34 +422,13 @@ def _ridge_path(est, X, y, lams, names):
     return PathResult(lams, coef, icpt, dec.df(lams), names)
 
 
-def _enet_path(est, X, y, lams, names):
-    """Lasso / elastic net: one problem (one Gram matrix) and one warm-started, screened path
-    over the whole grid (:func:`~shrinkage.solvers.cd.enet_path`), equal to a fit per λ."""
-    from ..linear_model._enet import relaxed_fit
-    from ..solvers.cd import enet_path, make_problem
-    order = np.argsort(-lams, kind="stable")           # the path walks λ falling
-    X, y, _, sw = est._validate(X, y, None)
-    prob = make_problem(X, y, sw, fit_intercept=est.fit_intercept, standardize=est.standardize)
-    path = enet_path(prob, lams[order], l1_ratio=est._rho(),
-                     penalty_factor=est._penalty_factor(X.shape[1]), tol=float(est.tol),
-                     max_iter=int(est.max_iter))
-    p = X.shape[1]
-    coef, icpt = np.empty((lams.size, p)), np.empty(lams.size)
-    for k, idx in enumerate(order):
-        c, b = prob.to_original(path.beta[k])
-        if est.relax:
-            c, b = relaxed_fit(X, y, sw, c, est.fit_intercept)
-        coef[idx], icpt[idx] = c, b
-    return PathResult(lams, coef, icpt, np.count_nonzero(coef, axis=1).astype(float), names)
-
-
-def _fitted_along(estimator, X, y, lams, warm_start):
-    """Yield a fitted estimator per λ (largest first)."""
+def _fitted_along(estimator, X, y, lams, warm_start, **fit_kw):
+    """Yield a fitted estimator per λ (largest first), fitted with ``fit(X, y, **fit_kw)``."""
     if callable(estimator) and not hasattr(estimator, "fit"):
         for lam in lams:
             yield estimator(float(lam))
         return
-    est = single_lam_estimator(estimator)
+    est = _one_lam(estimator)
     params = est.get_params(deep=False)
     if "lam" not in params:
         raise TypeError(f"{type(est).__name__} has no 'lam' parameter; wrap it in a callable "
@@ -357,6 +437,6 @@ def _fitted_along(estimator, X, y, lams, warm_start):
     current = clone(est).set_params(warm_start=True) if warm else None
     for lam in lams:
         if warm:   # refit the same object from its previous solution; hand out a frozen copy
-            yield copy.deepcopy(current.set_params(lam=float(lam)).fit(X, y))
+            yield copy.deepcopy(current.set_params(lam=float(lam)).fit(X, y, **fit_kw))
         else:
-            yield clone(est).set_params(lam=float(lam)).fit(X, y)
+            yield clone(est).set_params(lam=float(lam)).fit(X, y, **fit_kw)

@@ -15,6 +15,17 @@ shrinkage.linear_model import Lasso`` does not load the CV engine or the other e
 
 import sys
 from importlib import import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
+if _TYPE_CHECKING:       # the lazy names, as type checkers should see them (never run)
+    from ._enet import ElasticNet, Lasso
+    from ._enet_cv import ElasticNetCV
+    from ._glm import GammaRegressor, PoissonRegressor, TweedieRegressor
+    from ._glm_cv import GLMRegressorCV
+    from ._group import GroupLasso, GroupLassoClassifier
+    from ._logistic import LogisticRegression
+    from ._logistic_cv import LogisticRegressionCV
+    from ._ridge import Ridge, RidgeCV
 
 __all__ = ["Ridge", "RidgeCV", "LogisticRegression", "LogisticRegressionCV",
            "Lasso", "ElasticNet", "ElasticNetCV", "GroupLasso",
@@ -43,7 +54,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) - {"sys", "import_module", "__getattr__", "__dir__"}
+    return sorted(set(globals()) - {"sys", "import_module", "_TYPE_CHECKING", "__getattr__",
+                                    "__dir__"}
                   | set(__all__))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,6 +23,9 @@ from .._validation import check_exclude, check_offset, check_X, class_weighted
 from ..solvers import lam_max as null_model_lam_max
 from ..solvers.blockwise import is_dask_collection
 from ._dask import DaskMethods, is_dask_input
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, MatrixLike, Prediction
 
 __all__ = ["ColumnSelection", "LinearPredictor", "LamMax", "SupportDf", "kept_columns",
            "minus_offset"]
@@ -107,7 +111,7 @@ class ColumnSelection:
     get zeros at the excluded columns and ``n_features_in_`` / ``feature_names_in_`` describe
     the full ``X``, so that ``predict`` takes the full ``X``."""
 
-    _feature_attrs = ("coef_",)
+    _feature_attrs: tuple[str, ...] = ("coef_",)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -155,7 +159,7 @@ class LinearPredictor(ColumnSelection, DaskMethods):
     Dask array, block by block, and ``score`` reduced blockwise."""
 
     @fill_doc
-    def predict(self, X, offset=None):
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> Prediction:
         """Predict ``Xw + b`` (``+ offset``).
 
         {params: X}
@@ -179,7 +183,8 @@ class LinearPredictor(ColumnSelection, DaskMethods):
             return pred
         return (pred + (off if pred.ndim == 1 else off[:, None])).astype(pred.dtype)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: ArrayLike,
+              sample_weight: ArrayLike | None = None) -> float:
         """R² of ``predict(X)`` against ``y`` (scikit-learn's; reduced blockwise on Dask
         data)."""
         if is_dask_input(X, y, sample_weight):
@@ -191,7 +196,8 @@ class LamMax:
     """``lam_max`` from the subclass's ``_null_problem(X, y) -> (penalty, target, datafit)``."""
 
     @fill_doc
-    def lam_max(self, X, y, sample_weight=None) -> float:
+    def lam_max(self, X: MatrixLike, y: ArrayLike,
+                sample_weight: ArrayLike | None = None) -> float:
         """The smallest λ at which every penalized coefficient is zero, for these data and this
         estimator's settings (``inf`` for a pure ridge penalty).
 
@@ -217,7 +223,8 @@ class LamMax:
 class SupportDf:
     """``effective_df`` as the number of non-zero coefficients."""
 
-    def effective_df(self, X=None, sample_weight=None) -> float:
+    def effective_df(self, X: MatrixLike = None,
+                     sample_weight: ArrayLike | None = None) -> float:
         """Degrees of freedom of the fit: the number of non-zero coefficients (the lasso's
         unbiased estimate, Zou, Hastie & Tibshirani 2007)."""
         check_is_fitted(self, "coef_")

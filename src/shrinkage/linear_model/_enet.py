@@ -31,6 +31,8 @@ relaxed model*.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from numbers import Integral, Real
 
 import numpy as np
@@ -46,10 +48,15 @@ from ..datafits import SquaredError, normalized_weights
 from ..penalties import ElasticNet as ENPenalty
 from ..solvers.null import least_squares_on
 from ._base import LamMax, LinearPredictor, SupportDf, minus_offset
+from ._views import LinearViews
 from ..solvers.cd import enet_path, make_problem
 from ._dask import fit_enet, is_dask_input
 from ..solvers.prox_newton import solve_glm_enet
 from .._params import ParamHints
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, MatrixLike
+    from typing_extensions import Self
 
 __all__ = ["Lasso", "ElasticNet", "relaxed_fit", "relax_gamma", "relaxed_mixture",
            "SparseRegressor"]
@@ -104,14 +111,14 @@ def relaxed_fit(X, y, sw, coef, fit_intercept):
     return out, my - float(mx @ out[support])
 
 
-class SparseRegressor(ParamHints, LamMax, SupportDf, LinearPredictor, RegressorMixin,
+class SparseRegressor(ParamHints, LinearViews, LamMax, SupportDf, LinearPredictor, RegressorMixin,
                       BaseEstimator):
     """Input handling shared by the sparse regressors (a subclass gives its penalty at
     ``λ = 1`` through ``_penalty``). Where ``_accepts_sparse``, ``X`` may be scipy sparse
     (covariance-mode coordinate descent on its Gram moments, up to 2048 columns)."""
 
     _accepts_sparse = False        # ElasticNet and Lasso say True (ElasticNetCV: not yet)
-    _feature_attrs = ("coef_", "penalized_coef_")      # exclude=: zeros at excluded columns
+    _feature_attrs: tuple[str, ...] = ("coef_", "penalized_coef_")  # zeros where excluded
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -221,18 +228,20 @@ class ElasticNet(SparseRegressor):
         tags.target_tags.multi_output = True
         return tags
 
-    def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, relax: bool | float = False, tol: float = 1e-4,
+    def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: ArrayLike | None = None, upper_bounds: ArrayLike | None = None,
+                 relax: bool | float = False, tol: float = 1e-4,
                  max_iter: int = 10_000,
-                 exclude=None):
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _rho(self):
         return check_ratio(self.l1_ratio)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X, y_targets, sample_weight, offset}
@@ -326,10 +335,11 @@ class Lasso(ElasticNet):
     (2, array([ 2.99, -1.99,  0.  ,  0.  ,  0.  ]))
     """
 
-    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None,
+    def __init__(self, lam: float = 0.01, *, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: ArrayLike | None = None, upper_bounds: ArrayLike | None = None,
                  relax: bool | float = False, tol: float = 1e-4, max_iter: int = 10_000,
-                 exclude=None):
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _rho(self):

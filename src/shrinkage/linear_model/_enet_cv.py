@@ -11,6 +11,8 @@ its smallest (:func:`~shrinkage.selection.grid.extend_while_on_edge`). The objec
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from types import SimpleNamespace
 
 
@@ -34,6 +36,10 @@ from ._enet import SparseRegressor, relax_gamma, relaxed_mixture
 from ._base import minus_offset
 from ._dask import enet_cv_data, is_dask_input
 from .._warnings import warn_user
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, CVLike, MatrixLike, RandomState, Scoring
+    from typing_extensions import Self
 
 __all__ = ["ElasticNetCV"]
 
@@ -243,12 +249,15 @@ class ElasticNetCV(SparseRegressor):
     _accepts_sparse = True
     _feature_attrs = ("coef_", "penalized_coef_", "coef_path_")
 
-    def __init__(self, lams=100, *, l1_ratio=0.5, cv=5, rule="min", scoring=None,
-                 simplest: str = "nonzeros", cv_average: str = "mean", lam_min_ratio=None, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, relax: bool | float = False, tol: float = 1e-4,
-                 cv_tol=None, max_iter: int = 10_000, early_exit: bool = True, n_jobs=None,
-                 progress: bool = False, random_state=None,
-                 exclude=None):
+    def __init__(self, lams: int | ArrayLike = 100, *, l1_ratio: float | ArrayLike = 0.5,
+                 cv: CVLike = 5, rule: str = "min", scoring: Scoring = None,
+                 simplest: str = "nonzeros", cv_average: str = "mean",
+                 lam_min_ratio: float | None = None, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 relax: bool | float = False, tol: float = 1e-4, cv_tol: float | None = None,
+                 max_iter: int = 10_000, early_exit: bool = True, n_jobs: int | None = None,
+                 progress: bool = False, random_state: RandomState = None,
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _rho(self):
@@ -314,7 +323,8 @@ class ElasticNetCV(SparseRegressor):
         return sparse_grid(top, self._lams, ratio)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> Self:
         """Choose λ and ``l1_ratio`` by cross-validation; keep the all-data fit at the choice.
 
         {params: X, y, sample_weight}

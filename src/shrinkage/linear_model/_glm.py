@@ -20,6 +20,8 @@ l1_ratio=r)`` and glmnet's ``family="poisson"`` is ``source="glmnet-poisson"``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from numbers import Real
 
 import numpy as np
@@ -31,6 +33,7 @@ from .._docs import fill_doc
 from .._params import ParamHints
 from ._base import ColumnSelection
 from ._summary import CoefficientSummary
+from ._views import LinearViews
 from .._validation import (check_bounds, check_lam, check_penalty_factor, check_positive_int,
                            check_ratio, check_offset as _check_offset,
                            check_sample_weight, check_tol, check_X, check_X_y, input_dtype,
@@ -40,6 +43,10 @@ from ..solvers.null import null_intercept
 from ..solvers.objective import logistic_objective
 from ..solvers.prox_newton import solve_glm_enet
 from ..solvers.smooth import SOLVERS, solve_smooth
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, MatrixLike, NDArray
+    from typing_extensions import Self
 
 __all__ = ["PoissonRegressor", "GammaRegressor", "TweedieRegressor"]
 
@@ -84,17 +91,19 @@ _ATTRS = r"""
     of deviance explained, D², as in scikit-learn's GLMs."""
 
 
-class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, RegressorMixin, BaseEstimator):
+class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, LinearViews, RegressorMixin,
+               BaseEstimator):
     """Fitting, prediction and D² for the log-link family of Tweedie power ``_power`` (a class
     attribute; :class:`TweedieRegressor` takes it as a parameter)."""
 
     _power = 1.0
 
-    def __init__(self, lam=0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, solver: str = "auto", tol: float = 1e-8,
+    def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: ArrayLike | None = None, upper_bounds: ArrayLike | None = None,
+                 solver: str = "auto", tol: float = 1e-8,
                  max_iter: int | None = None,
-                 exclude=None):
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     @property
@@ -113,7 +122,8 @@ class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, RegressorMixin, 
         return tags
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X, y, sample_weight}
@@ -191,7 +201,7 @@ class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, RegressorMixin, 
         return eta if off is None else eta + off
 
     @fill_doc
-    def predict(self, X, offset=None):
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray:
         """The predicted mean ``μ = exp(Xw + b + offset)``.
 
         {params: X}
@@ -205,7 +215,7 @@ class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, RegressorMixin, 
         return np.exp(self._eta(X, offset))
 
     @fill_doc
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """D², the fraction of the (weighted) deviance explained, as in scikit-learn's GLMs:
         ``1 − D(y, μ) / D(y, ȳ)``.
 
@@ -299,11 +309,12 @@ class TweedieRegressor(_GLMBase):
     array([0.6, 0. ])
     """
 
-    def __init__(self, power: float = 1.5, *, lam=0.01, l1_ratio: float = 0.0,
-                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None, solver: str = "auto",
+    def __init__(self, power: float = 1.5, *, lam: float = 0.01, l1_ratio: float = 0.0,
+                 fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor: ArrayLike | None = None, lower_bounds: ArrayLike | None = None,
+                 upper_bounds: ArrayLike | None = None, solver: str = "auto",
                  tol: float = 1e-8, max_iter: int | None = None,
-                 exclude=None):
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _datafit(self):

@@ -14,6 +14,8 @@ those of :class:`~shrinkage.PoissonRegressor`, :class:`~shrinkage.GammaRegressor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import functools
 
 import numpy as np
@@ -33,6 +35,10 @@ from ..selection.scoring import Score, get_score
 from ..solvers.null import null_gradient
 from ..solvers.prox_newton import glm_enet_path
 from ._glm import _check_offset, _GLMBase, GammaRegressor, PoissonRegressor, TweedieRegressor
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, CVLike, MatrixLike, RandomState, Scoring
+    from typing_extensions import Self
 
 __all__ = ["GLMRegressorCV"]
 
@@ -170,12 +176,15 @@ class GLMRegressorCV(_GLMBase):
     """
 
     def __init__(self, family: str = "poisson", *, power: float | None = None,
-                 l1_ratio: float = 0.0, lams=100, cv=5, rule="min", scoring=None,
+                 l1_ratio: float = 0.0, lams: int | ArrayLike = 100, cv: CVLike = 5,
+                 rule: str = "min", scoring: Scoring = None,
                  cv_average: str = "mean", lam_min_ratio: float | None = None,
-                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 tol: float = 1e-8, cv_tol: float | None = None, max_iter: int | None = None,
-                 n_jobs=None, progress: bool = False, random_state=None,
-                 exclude=None):
+                 fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor: ArrayLike | None = None, tol: float = 1e-8,
+                 cv_tol: float | None = None, max_iter: int | None = None,
+                 n_jobs: int | None = None, progress: bool = False,
+                 random_state: RandomState = None,
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _single(self, lam):
@@ -207,7 +216,8 @@ class GLMRegressorCV(_GLMBase):
     _accepts_sparse = False        # dense X for now (the fold paths' solver is dense)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, offset=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None, groups: ArrayLike | None = None) -> Self:
         """Choose λ by cross-validation, then refit on all rows at ``lam_``.
 
         {params: X, y, sample_weight}

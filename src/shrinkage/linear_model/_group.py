@@ -16,6 +16,8 @@ densifying it: centring and standardization are implicit in the solver's product
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
@@ -29,8 +31,13 @@ from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
 from ._base import ColumnSelection, LamMax, SupportDf
+from ._views import LinearViews
 from ._enet import SparseRegressor
 from .._params import ParamHints
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, ClassWeight, MatrixLike, NDArray
+    from typing_extensions import Self
 
 __all__ = ["GroupLasso", "GroupLassoClassifier"]
 
@@ -92,17 +99,17 @@ class GroupLasso(SparseRegressor):
 
     _accepts_sparse = True
 
-    def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
+    def __init__(self, lam: float = 0.01, *, groups: ArrayLike | None = None,
+                 group_weights: ArrayLike | None = None, fit_intercept: bool = True,
                  standardize: bool = True, relax: bool = False, tol: float = 1e-8,
-                 max_iter: int = 20_000,
-                 exclude=None):
+                 max_iter: int = 20_000, exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _penalty(self, p):
         return GroupL2(1.0, *_resolve_groups(self, p))
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X, y, sample_weight}
@@ -125,8 +132,8 @@ class GroupLasso(SparseRegressor):
 
 
 @fill_doc
-class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, ClassifierMixin,
-                           BaseEstimator):
+class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, SupportDf,
+                           ClassifierMixin, BaseEstimator):
     r"""Logistic (two classes) or multinomial (K > 2) regression with the group L2 penalty
     ``λ Σ_g ω_g ‖w_g‖₂``, by FISTA.
 
@@ -201,10 +208,10 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
 
     _accepts_sparse = True
 
-    def __init__(self, lam=0.01, *, groups=None, group_weights=None, fit_intercept: bool = True,
+    def __init__(self, lam: float = 0.01, *, groups: ArrayLike | None = None,
+                 group_weights: ArrayLike | None = None, fit_intercept: bool = True,
                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                 class_weight=None,
-                 exclude=None):
+                 class_weight: ClassWeight = None, exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _null_problem(self, X, y):
@@ -213,7 +220,7 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
                 *_encoded(y_idx, classes.size))
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X}
@@ -248,7 +255,7 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
         self.lam_ = lam
         return self
 
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> NDArray:
         """Log-odds of ``classes_[1]``, shape (n_samples,); with K > 2 classes the linear
         predictors ``η``, shape (n_samples, K)."""
         check_is_fitted(self, "coef_")
@@ -257,21 +264,21 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LamMax, SupportDf, Class
             return np.asarray(X @ self.coef_.T) + self.intercept_
         return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray:
         """Most probable class, shape (n_samples,)."""
         eta = self.decision_function(X)
         if eta.ndim == 2:
             return self.classes_[np.argmax(eta, axis=1)]
         return self.classes_[(eta > 0).astype(int)]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray:
         """Class probabilities, shape (n_samples, n_classes), columns in the order of
         ``classes_``."""
         eta = self.decision_function(X)
         return (SoftmaxCrossEntropy.probabilities(eta) if eta.ndim == 2 else
                 Logistic.probabilities(eta))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray:
         """Logarithm of :meth:`predict_proba`, computed stably."""
         eta = self.decision_function(X)
         return (SoftmaxCrossEntropy.log_probabilities(eta) if eta.ndim == 2 else

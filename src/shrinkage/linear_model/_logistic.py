@@ -13,6 +13,8 @@ The solvers are in :mod:`shrinkage.solvers.smooth` (L2) and :mod:`shrinkage.solv
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from numbers import Integral, Real
 
 import numpy as np
@@ -32,11 +34,16 @@ from ..solvers.prox_newton import solve_glm_enet, solve_logistic_enet, solve_mul
 from ..solvers.smooth import SOLVERS, solve_smooth
 from ._base import ColumnSelection, LamMax
 from ._enet import relax_gamma
+from ._views import LinearViews
 from ._dask import DaskMethods, is_dask_input
 from ._dask_logistic import fit_logistic
 from ..solvers.blockwise import is_dask_collection
 from .._params import ParamHints
 from ._summary import CoefficientSummary
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, ClassWeight, MatrixLike, Prediction
+    from typing_extensions import Self
 
 __all__ = ["LogisticRegression", "LogisticBase", "check_params", "prepare", "proba",
            "proba_from_eta", "relaxed_logistic"]
@@ -118,17 +125,17 @@ def _no_dask_offset(offset):
                         "decision_function(X)")
 
 
-class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, BaseEstimator):
+class LogisticBase(ParamHints, ColumnSelection, LinearViews, DaskMethods, ClassifierMixin, BaseEstimator):
     """Prediction methods shared by both estimators (on a Dask array, Dask arrays)."""
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """Accuracy of ``predict(X)`` (scikit-learn's; reduced blockwise on Dask data)."""
         if is_dask_input(X, y, sample_weight):
             return self._dask_score(X, y, sample_weight, classifier=True)
         return super().score(X, y, sample_weight)
 
     @fill_doc
-    def decision_function(self, X, offset=None):
+    def decision_function(self, X: MatrixLike, offset: ArrayLike | None = None) -> Prediction:
         """Linear predictor (``+ offset``, two classes).
 
         {params: X}
@@ -155,7 +162,7 @@ class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, Ba
         return eta[:, 0] if eta.shape[1] == 1 else eta
 
     @fill_doc
-    def predict(self, X, offset=None):
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> Prediction:
         """Most probable class.
 
         {params: X}
@@ -174,7 +181,7 @@ class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, Ba
         return self.classes_[idx]
 
     @fill_doc
-    def predict_proba(self, X, offset=None):
+    def predict_proba(self, X: MatrixLike, offset: ArrayLike | None = None) -> Prediction:
         """Class probabilities.
 
         {params: X}
@@ -192,7 +199,7 @@ class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, Ba
         return proba_from_eta(eta[:, None] if eta.ndim == 1 else eta)
 
     @fill_doc
-    def predict_log_proba(self, X, offset=None):
+    def predict_log_proba(self, X: MatrixLike, offset: ArrayLike | None = None) -> Prediction:
         """Logarithm of :meth:`predict_proba`, computed stably.
 
         {params: X}
@@ -211,7 +218,7 @@ class LogisticBase(ParamHints, ColumnSelection, DaskMethods, ClassifierMixin, Ba
             return Logistic.log_probabilities(eta)
         return SoftmaxCrossEntropy.log_probabilities(eta)
 
-    def effective_df(self, X, sample_weight=None) -> float:
+    def effective_df(self, X: MatrixLike, sample_weight: ArrayLike | None = None) -> float:
         """Effective degrees of freedom of the fit on ``X`` (the training rows): ``tr(H(H+P)⁺)``
         without the intercepts for the L2 penalty
         (:func:`~shrinkage.solvers.objective.logistic_effective_df`), the number of non-zero
@@ -367,14 +374,16 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         return tags
 
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, solver: str = "auto",
-                 tol: float = 1e-8, max_iter: int | None = None, class_weight=None,
-                 lower_bounds=None, upper_bounds=None, relax: bool | float = False,
-                 exclude=None):
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
+                 class_weight: ClassWeight = None, lower_bounds: ArrayLike | None = None,
+                 upper_bounds: ArrayLike | None = None, relax: bool | float = False,
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X, y_classes, sample_weight, offset}

@@ -9,6 +9,8 @@ and the solvers are those of :class:`~shrinkage.LogisticRegression`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,6 +33,10 @@ from ._enet import relax_gamma
 from ._logistic import LogisticBase, check_params, prepare, proba_from_eta
 from ._logistic_cv_sparse import fit_sparse_logistic_cv, l1_ratios
 from .._warnings import warn_user
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, ClassWeight, CVLike, MatrixLike, RandomState, Scoring
+    from typing_extensions import Self
 
 __all__ = ["LogisticRegressionCV"]
 
@@ -321,13 +327,15 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
         tags.input_tags.sparse = True
         return tags
 
-    def __init__(self, lams=20, *, cv=5, rule: str = "min", scoring=None,
-                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
+    def __init__(self, lams: int | ArrayLike = 20, *, cv: CVLike = 5, rule: str = "min",
+                 scoring: Scoring = None, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor: ArrayLike | None = None,
                  solver: str = "auto", tol: float = 1e-8, max_iter: int | None = None,
                  n_jobs: int | None = None, progress: bool = False, compute_df: bool = False,
-                 random_state=None, class_weight=None, cv_tol: float | None = None,
-                 early_stopping: bool = True, l1_ratio=0.0, relax: bool | float = False,
-                 cv_average: str = "mean", exclude=None):
+                 random_state: RandomState = None, class_weight: ClassWeight = None,
+                 cv_tol: float | None = None, early_stopping: bool = True,
+                 l1_ratio: float | ArrayLike = 0.0, relax: bool | float = False,
+                 cv_average: str = "mean", exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _splits(self, X, y_idx, groups):
@@ -346,7 +354,8 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
                            random_state=self.random_state)
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> Self:
         """Cross-validate λ over the grid, then refit on all rows at ``lam_``.
 
         {params: X, y}

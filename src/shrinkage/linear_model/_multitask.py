@@ -22,6 +22,13 @@ stops on the group subdifferential distance (``kkt_``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from typing_extensions import Self
+
+    from .._typing import ArrayLike, MatrixLike
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
@@ -112,9 +119,9 @@ class MultiTaskElasticNet(ParamHints, LamMax, SupportDf, LinearPredictor, Regres
         tags.target_tags.single_output = False
         return tags
 
-    def __init__(self, lam=0.01, *, l1_ratio=0.5, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, tol: float = 1e-8,
-                 max_iter: int = 20_000, exclude=None):
+    def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 tol: float = 1e-8, max_iter: int = 20_000, exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _rho(self):
@@ -130,7 +137,7 @@ class MultiTaskElasticNet(ParamHints, LamMax, SupportDf, LinearPredictor, Regres
         return self._penalty(X.shape[1]), Y.reshape(Y.shape[0], -1), "squared_error"
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X}
@@ -189,9 +196,9 @@ class MultiTaskLasso(MultiTaskElasticNet):
     [0, 1]
     """
 
-    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, tol: float = 1e-8, max_iter: int = 20_000,
-                 exclude=None):
+    def __init__(self, lam: float = 0.01, *, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 tol: float = 1e-8, max_iter: int = 20_000, exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _rho(self):

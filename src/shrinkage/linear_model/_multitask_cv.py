@@ -12,6 +12,13 @@ a time while the best λ is its smallest. The objective and the final fit are th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from typing_extensions import Self
+
+    from .._typing import ArrayLike, CVLike, MatrixLike, RandomState, Scoring
+
 import numpy as np
 
 from .._docs import fill_doc
@@ -117,15 +124,19 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
     [0, 1]
     """
 
-    def __init__(self, *, l1_ratio=0.5, lams=100, cv=5, rule="min", scoring=None,
+    def __init__(self, *, l1_ratio: float | ArrayLike = 0.5, lams: int | ArrayLike = 100,
+                 cv: CVLike = 5, rule: str = "min", scoring: Scoring = None,
                  cv_average: str = "mean", lam_min_ratio: float | None = None,
-                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 tol: float = 1e-8, cv_tol: float | None = None, max_iter: int = 20_000,
-                 n_jobs=None, progress: bool = False, random_state=None, exclude=None):
+                 fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor: ArrayLike | None = None, tol: float = 1e-8,
+                 cv_tol: float | None = None, max_iter: int = 20_000, n_jobs: int | None = None,
+                 progress: bool = False, random_state: RandomState = None,
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> Self:
         """Choose λ by cross-validation, then refit on all rows at ``lam_``.
 
         {params: X}
@@ -229,11 +240,13 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     ((2, 6), True)
     """
 
-    def __init__(self, *, lams=100, cv=5, rule="min", scoring=None, cv_average: str = "mean",
+    def __init__(self, *, lams: int | ArrayLike = 100, cv: CVLike = 5, rule: str = "min",
+                 scoring: Scoring = None, cv_average: str = "mean",
                  lam_min_ratio: float | None = None, fit_intercept: bool = True,
-                 standardize: bool = True, penalty_factor=None, tol: float = 1e-8,
-                 cv_tol: float | None = None, max_iter: int = 20_000, n_jobs=None,
-                 progress: bool = False, random_state=None, exclude=None):
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 tol: float = 1e-8, cv_tol: float | None = None, max_iter: int = 20_000,
+                 n_jobs: int | None = None, progress: bool = False,
+                 random_state: RandomState = None, exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _ratios(self):

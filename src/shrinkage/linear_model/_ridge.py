@@ -6,6 +6,7 @@ Both minimize the objective of :mod:`shrinkage.conventions` with squared error a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,13 +26,19 @@ from ..solvers.ridge import RidgeProblem, decompose, kfold_decompositions, solve
 from ..solvers.ridge_sparse import (CG_TOL, GRAM_MAX_FEATURES, solve_sparse_ridge,
                                      sparse_decompose)
 from ._base import LinearPredictor, kept_columns, minus_offset
+from ._views import LinearViews
 from .._warnings import warn_user
 from .._params import ParamHints
 from ..datafits import SquaredError
 from ._summary import CoefficientSummary
 from ._dask import fit_ridge, is_dask_input, ridge_cv_evaluator
 from ._ridge_loo import _blocked_curves
-from ._ridge_cg import SparseCGFold, SparseCGFull
+from ._ridge_cg import SparseCGFold, SparseCGFull, sparse_cg_route
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, CVLike, MatrixLike, RandomState, Scoring
+    from ..solvers.ridge import RidgeDecomposition
+    from typing_extensions import Self
 
 __all__ = ["Ridge", "RidgeCV"]
 
@@ -39,7 +46,7 @@ __all__ = ["Ridge", "RidgeCV"]
 _DECADES, _MAX_EXTENSIONS = 3.0, 5
 
 
-class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
+class _RidgeBase(ParamHints, LinearViews, LinearPredictor, RegressorMixin, BaseEstimator):
     """Shared input handling and prediction."""
 
     _accepts_sparse = False
@@ -75,7 +82,8 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
             self.coef_, self.intercept_ = coef, intercept
 
     @fill_doc
-    def decompose(self, X, y, sample_weight=None, *, lam_min=None):
+    def decompose(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+                  lam_min: float | None = None) -> RidgeDecomposition:
         """The decomposition of ``(X, y)`` with this estimator's settings, which gives the
         coefficients, degrees of freedom and predictions for any λ grid at once
         (:class:`~shrinkage.solvers.ridge.RidgeDecomposition`: ``path(lams)``, ``df(lams)``,
@@ -99,7 +107,8 @@ class _RidgeBase(ParamHints, LinearPredictor, RegressorMixin, BaseEstimator):
                                   penalty_factor=f)
         return decompose(prob, alpha_min=None if lam_min is None else prob.S * float(lam_min))
 
-    def effective_df(self, X=None, sample_weight=None):
+    def effective_df(self, X: MatrixLike = None,
+                     sample_weight: ArrayLike | None = None) -> float:
         """Effective degrees of freedom ``Σ d²/(d² + Sλ)`` of the fit (``df_``). A fit on sparse
         ``X`` solved by conjugate gradients has no ``df_``: given the training ``X`` (and
         ``sample_weight``) with at most 2048 columns, they are computed from its Gram matrix."""
@@ -194,8 +203,9 @@ class Ridge(CoefficientSummary, _RidgeBase):
 
     _accepts_sparse = True
 
-    def __init__(self, lam=0.01, *, fit_intercept: bool = True, standardize: bool = True,
-                 penalty_factor=None, tol=CG_TOL, exclude=None):
+    def __init__(self, lam: float = 0.01, *, fit_intercept: bool = True,
+                 standardize: bool = True, penalty_factor: ArrayLike | None = None,
+                 tol: float = CG_TOL, exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
 
@@ -215,7 +225,8 @@ class Ridge(CoefficientSummary, _RidgeBase):
         return np.array([check_lam(v) for v in lam])
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X, y_targets, sample_weight, offset}
@@ -367,14 +378,16 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
         tags.input_tags.sparse = True
         return tags
 
-    def __init__(self, lams=100, *, cv="loo", rule="min", scoring=None,
-                 fit_intercept: bool = True, standardize: bool = True, penalty_factor=None,
-                 n_jobs=None, progress: bool = False, random_state=None,
-                 exclude=None):
+    def __init__(self, lams: int | ArrayLike = 100, *, cv: CVLike = "loo", rule: str = "min",
+                 scoring: Scoring = None, fit_intercept: bool = True, standardize: bool = True,
+                 penalty_factor: ArrayLike | None = None, n_jobs: int | None = None,
+                 progress: bool = False, random_state: RandomState = None,
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> Self:
         """Choose λ by cross-validation, then refit on all data.
 
         {params: X, y_targets, sample_weight, groups, offset}
@@ -520,7 +533,7 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
 
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
         bar = ProgressBar(len(splits), "cross-validation folds", self.progress)
-        downdated = None if _sparse_cg_route(X, splits, build) else kfold_decompositions(
+        downdated = None if sparse_cg_route(X, splits, build) else kfold_decompositions(
             X, y, sw, splits, **build, alpha_min=alpha_min)
         with bar:
             if sp.issparse(X) and downdated is None:     # conjugate gradients, no p × p array
@@ -545,17 +558,6 @@ class RidgeCV(CoefficientSummary, _RidgeBase):
             return {"lam": lams, "fold_scores": main,
                     **{"extra:" + sc.name: S for sc, S in zip(scores[1:], others)}}
         return full, evaluate, n_repeats
-
-
-def _sparse_cg_route(X, splits, build):
-    """K-fold on sparse ``X`` solves each fold by conjugate gradients (:mod:`._ridge_cg`)
-    beyond ``GRAM_MAX_FEATURES`` columns, with an unpenalized column, or when a training fold
-    has fewer rows than columns (where the folds' Gram moments do not apply)."""
-    if not sp.issparse(X):
-        return False
-    f = build["penalty_factor"]
-    return (X.shape[1] > GRAM_MAX_FEATURES or (f is not None and np.any(f == 0))
-            or any(len(tr) < X.shape[1] for tr, _ in splits))
 
 
 def _evidence_rule(rule):

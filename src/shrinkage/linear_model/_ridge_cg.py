@@ -11,11 +11,12 @@ the automatic grid (below or above) starts from the nearest λ already solved.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-from ..solvers.ridge_sparse import CG_TOL, SparseRidge, warn_cg
+from ..solvers.ridge_sparse import CG_TOL, GRAM_MAX_FEATURES, SparseRidge, warn_cg
 
-__all__ = ["SparseCGFold", "SparseCGFull"]
+__all__ = ["SparseCGFold", "SparseCGFull", "sparse_cg_route"]
 
 
 class SparseCGFold:
@@ -111,3 +112,14 @@ def _top_eigenvalue(prob):
     A = LinearOperator((P.size, P.size), matvec=matvec, dtype=np.float64)
     top = eigsh(A, k=1, which="LA", tol=1e-10, return_eigenvectors=False, v0=np.ones(P.size))
     return max(float(top[0]), 0.0)
+
+
+def sparse_cg_route(X, splits, build):
+    """K-fold on sparse ``X`` solves each fold by conjugate gradients (this module)
+    beyond ``GRAM_MAX_FEATURES`` columns, with an unpenalized column, or when a training fold
+    has fewer rows than columns (where the folds' Gram moments do not apply)."""
+    if not sp.issparse(X):
+        return False
+    f = build["penalty_factor"]
+    return (X.shape[1] > GRAM_MAX_FEATURES or (f is not None and np.any(f == 0))
+            or any(len(tr) < X.shape[1] for tr, _ in splits))

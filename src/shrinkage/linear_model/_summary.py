@@ -7,6 +7,8 @@ Gaussian-prior posterior for ``λ > 0`` by default, or the sandwich on request.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted
@@ -16,6 +18,11 @@ from .._validation import check_sample_weight, check_X
 from ..solvers.inference import coefficient_covariance
 from ..standardization import column_stats
 from ..datafits import normalized_weights
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    import pandas as pd
+
+    from .._typing import ArrayLike, MatrixLike
 
 __all__ = ["CoefficientSummary"]
 
@@ -37,7 +44,9 @@ class CoefficientSummary:
             raise TypeError(f"{type(self).__name__} takes no offset")
         return None
 
-    def summary(self, X, y, sample_weight=None, *, offset=None, method="auto", level=0.95):
+    def summary(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+                offset: ArrayLike | None = None, method: str = "auto",
+                level: float = 0.95) -> pd.DataFrame:
         """The coefficient table: estimate, standard error, z (t for a Gaussian fit at λ = 0),
         p-value and confidence interval, one row per coefficient (the intercept first).
 

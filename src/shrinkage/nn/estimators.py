@@ -37,6 +37,8 @@ SGD it equals ``lam = weight_decay / 2``; with Adam it is a different regularize
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import copy
 import inspect
 import math
@@ -59,6 +61,7 @@ from .._warnings import warn_user
 from . import schedules as S
 from ._inputs import check_val_X, class_weights, drop_weightless, to_dtype
 from ._params_doc import CLASSIFIER_PARAMS_DOC, PARAMS_DOC
+from ._views import NetworkViews
 from .adaptive import get_adaptive
 from .layers import ACTIVATIONS, check_random_state
 from .network import HEADS, MLP
@@ -66,6 +69,14 @@ from .optimizers import OPTIMIZERS, GradientTransformation, chain, proximal
 from .penalties import PENALTY_MODES, LayerPenalty
 from .prox import GROUP_AXES
 from .training import Trainer
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from typing_extensions import Self
+
+    from .._typing import ArrayLike, ClassWeight, LayerLam, MatrixLike, NDArray
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -110,16 +121,22 @@ def _r2(net, X, t, sw=None):
     return float(np.mean(1 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0)))
 
 
-class _BaseMLP(ParamHints, BaseEstimator):
+class _BaseMLP(ParamHints, NetworkViews, BaseEstimator):
     _head = None
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, init="auto", lam=1e-4,
-                 l1_ratio=0.0, group_lam=0.0, group_axis="in", penalty_mode="auto",
-                 penalize_bias=False, weight_decay=0.0, optimizer="adam", learning_rate=1e-3,
-                 momentum=0.9, schedule="constant", batch_size="auto", max_epochs=200,
-                 early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
-                 adaptive_lam=None, shuffle=True, dtype="float32", train_loss="epoch_end",
-                 checkpoint=None, n_threads=None, progress=False, random_state=None):
+    def __init__(self, hidden_layer_sizes: Sequence[int] = (100,), activation: str = "relu", *,
+                 init: str = "auto", lam: LayerLam = 1e-4, l1_ratio: float = 0.0,
+                 group_lam: LayerLam = 0.0, group_axis: str = "in", penalty_mode: str = "auto",
+                 penalize_bias: bool = False, weight_decay: float = 0.0,
+                 optimizer: str | GradientTransformation = "adam", learning_rate: float = 1e-3,
+                 momentum: float = 0.9, schedule: str | Callable[..., Any] = "constant",
+                 batch_size: int | str = "auto", max_epochs: int = 200,
+                 early_stopping: bool = False, validation_fraction: float = 0.1,
+                 patience: int = 10, tol: float = 1e-4, adaptive_lam: Any = None,
+                 shuffle: bool = True, dtype: str = "float32", train_loss: str = "epoch_end",
+                 checkpoint: str | None = None, n_threads: int | None = None,
+                 progress: bool = False,
+                 random_state: int | np.random.Generator | None = None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.init = init
@@ -402,15 +419,17 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     False
     """
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, class_weight=None,
-                 **params):
+    def __init__(self, hidden_layer_sizes: Sequence[int] = (100,), activation: str = "relu", *,
+                 class_weight: ClassWeight = None, **params: Any):
         super().__init__(hidden_layer_sizes, activation, **params)
         self.class_weight = class_weight
 
     # scikit-learn reads the parameters from the signature: the shared ones and class_weight
     __init__.__signature__ = _with_keyword(_BaseMLP.__init__, "class_weight", None)
 
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, resume: bool = False):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+            X_val: MatrixLike = None, y_val: ArrayLike | None = None,
+            resume: bool = False) -> Self:
         """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` class labels.
 
         ``sample_weight`` ``(n_samples,)`` weights the rows (times ``class_weight``): the loss
@@ -422,7 +441,8 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             self.__dict__.pop(attr, None)
         return self._fit(X, y, sample_weight, X_val, y_val, resume)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X: MatrixLike, y: ArrayLike, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> Self:
         """One epoch on ``(X, y)``; ``classes`` (all labels) is required on the first call."""
         if not hasattr(self, "trainer_"):
             if classes is None:
@@ -477,19 +497,19 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     _score = staticmethod(_accuracy)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray:
         """Class probabilities, shape ``(n_samples, n_classes)`` (rows sum to one)."""
         eta = self._forward(X)
         return self._out(HEADS[self.head_].probabilities(eta[:, 0] if eta.shape[1] == 1 else eta),
                          X)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray:
         """``log`` of :meth:`predict_proba`, computed stably (the head's datafit)."""
         eta = self._forward(X)
         return self._out(HEADS[self.head_].log_probabilities(eta[:, 0] if eta.shape[1] == 1
                                                              else eta), X)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray:
         """Most probable class, shape ``(n_samples,)``."""
         eta = self._forward(X)
         idx = (eta[:, 0] > 0).astype(int) if eta.shape[1] == 1 else eta.argmax(axis=1)
@@ -523,7 +543,9 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         check_is_fitted(self, "n_features_in_")
         return "squared"
 
-    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, resume: bool = False):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+            X_val: MatrixLike = None, y_val: ArrayLike | None = None,
+            resume: bool = False) -> Self:
         """Train on ``X`` ``(n_samples, n_features)``, ``y`` ``(n_samples,)`` or ``(n_samples, n_targets)``.
 
         ``sample_weight`` ``(n_samples,)`` weights the rows: the loss is their weighted mean.
@@ -534,7 +556,8 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
             self.__dict__.pop(attr, None)
         return self._fit(X, y, sample_weight, X_val, y_val, resume)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: MatrixLike, y: ArrayLike,
+                    sample_weight: ArrayLike | None = None) -> Self:
         """One epoch on ``(X, y)``, continuing from the current weights."""
         return self._fit(X, y, sample_weight, epochs=1, partial=True)
 
@@ -564,7 +587,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     _score = staticmethod(_r2)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray:
         """Predictions, shape ``(n_samples,)`` or ``(n_samples, n_targets)`` like ``y``."""
         eta = self._out(self._forward(X), X)
         return eta.ravel() if self._y_ndim == 1 else eta

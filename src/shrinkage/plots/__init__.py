@@ -12,6 +12,7 @@ on a log axis labelled ``"λ (lam)"`` (symmetric-log when the grid holds 0).
 :func:`plot_l1_vs_l2`    L1 and L2 coefficients side by side
 :func:`plot_history`     a network's data loss, penalty and total per epoch
 :func:`plot_weights`     weight histograms per layer (or a linear model's coefficients)
+:func:`plot_network_path`  a network's weight norms and training loss against λ
 :func:`plot_residuals`   residuals against fitted values and a normal Q-Q plot (regression)
 :func:`plot_classification`  ROC and calibration curves (classifiers)
 =======================  =====================================================================
@@ -19,7 +20,7 @@ on a log axis labelled ``"λ (lam)"`` (symmetric-log when the grid holds 0).
 
 from .curves import plot_bias_variance, plot_cv, plot_l1_vs_l2, plot_path
 from .fit import plot_classification, plot_residuals
-from .training import plot_history, plot_weights
+from .training import plot_history, plot_network_path, plot_weights
 
 __all__ = ["plot_cv", "plot_path", "plot_bias_variance", "plot_l1_vs_l2", "plot_history",
-           "plot_weights", "plot_residuals", "plot_classification"]
+           "plot_weights", "plot_residuals", "plot_classification", "plot_network_path"]

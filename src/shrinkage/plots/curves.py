@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Mapping
 
 import numpy as np
@@ -9,12 +11,23 @@ import numpy as np
 from ._axes import (axes_grid, chosen_lams, count_axis, figure_title, lam_axis, mark_lam,
                     pick_axes, score_label)
 
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from collections.abc import Sequence
+    from typing import Any
+    
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    
+    from .._typing import ArrayLike, MatrixLike
+    from ..diagnostics import BiasVarianceResult
+
 __all__ = ["plot_cv", "plot_path", "plot_bias_variance", "plot_l1_vs_l2"]
 
 _MAX_LEGEND = 12
 
 
-def plot_cv(cv, *, ax=None, flip_neg: bool = True, title: str | None = None):
+def plot_cv(cv: Any, *, ax: Axes | None = None, flip_neg: bool = True,
+            title: str | None = None) -> Figure:
     """The cross-validation curve with standard-error bars, λ_min and λ_1se marked.
 
     Parameters
@@ -69,8 +82,10 @@ def plot_cv(cv, *, ax=None, flip_neg: bool = True, title: str | None = None):
     return fig
 
 
-def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True, ax=None,
-              label_top: int = 8, title: str | None = None, scale: str = "original"):
+def plot_path(path: Any, X: MatrixLike = None, y: ArrayLike | None = None, *,
+              lams: ArrayLike | None = None, cv: Any = None, show_df: bool = True,
+              ax: Axes | None = None, label_top: int = 8, title: str | None = None,
+              scale: str = "original") -> Figure:
     """The regularization path: one line per coefficient against λ (log scale).
 
     Parameters
@@ -170,7 +185,7 @@ def plot_path(path, X=None, y=None, *, lams=None, cv=None, show_df: bool = True,
     return fig
 
 
-def plot_bias_variance(result, *, ax=None):
+def plot_bias_variance(result: BiasVarianceResult, *, ax: Axes | None = None) -> Figure:
     """Bias², variance, noise and the measured test error against λ.
 
     Parameters
@@ -224,7 +239,8 @@ def plot_bias_variance(result, *, ax=None):
     return fig
 
 
-def plot_l1_vs_l2(obj, *, ax=None, axes=None, feature_names=None):
+def plot_l1_vs_l2(obj: Any, *, ax: Axes | None = None, axes: Sequence[Axes] | None = None,
+                  feature_names: Sequence[str] | None = None) -> Figure:
     """L1 and L2 (or any) coefficients side by side.
 
     Parameters
@@ -266,10 +282,10 @@ def plot_l1_vs_l2(obj, *, ax=None, axes=None, feature_names=None):
     if not isinstance(obj, Mapping) or not obj:
         raise TypeError("plot_l1_vs_l2 takes a SparsityResult or a dict name -> fitted estimator")
     coefs = {k: np.ravel(np.asarray(est.coef_, dtype=float)) for k, est in obj.items()}
-    p = {c.size for c in coefs.values()}
-    if len(p) != 1:
-        raise ValueError(f"the estimators have different numbers of coefficients: {sorted(p)}")
-    p = p.pop()
+    sizes = {c.size for c in coefs.values()}
+    if len(sizes) != 1:
+        raise ValueError(f"the estimators have different numbers of coefficients: {sorted(sizes)}")
+    p = sizes.pop()
     names = feature_names or list(getattr(next(iter(obj.values())), "feature_names_in_",
                                           [f"x{j}" for j in range(p)]))
     fig, (ax,) = axes_grid(pick_axes(ax, axes, 1), figsize=(max(5.0, 0.5 * p + 2), 3.8))

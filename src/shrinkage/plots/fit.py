@@ -3,14 +3,27 @@ and calibration curves for classifiers."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ._axes import axes_grid, pick_axes
 
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from collections.abc import Sequence
+    from typing import Any
+    
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    
+    from .._typing import ArrayLike, MatrixLike
+
 __all__ = ["plot_residuals", "plot_classification"]
 
 
-def plot_residuals(model, X, y, *, ax=None, axes=None, data: str = "training data"):
+def plot_residuals(model: Any, X: MatrixLike, y: ArrayLike, *, ax: Axes | None = None,
+                   axes: Sequence[Axes] | None = None,
+                   data: str = "training data") -> Figure:
     """Residuals against fitted values, and a normal Q-Q plot of the standardized residuals.
 
     Parameters
@@ -57,8 +70,9 @@ def plot_residuals(model, X, y, *, ax=None, axes=None, data: str = "training dat
     return fig
 
 
-def plot_classification(model, X, y, *, ax=None, axes=None, data: str = "training data",
-                        n_bins: int = 10, proba=None):
+def plot_classification(model: Any, X: MatrixLike, y: ArrayLike, *, ax: Axes | None = None,
+                        axes: Sequence[Axes] | None = None, data: str = "training data",
+                        n_bins: int = 10, proba: ArrayLike | None = None) -> Figure:
     """ROC curves and a calibration (reliability) curve of a fitted classifier.
 
     Two classes: one ROC curve for ``classes_[1]``; more: one per class against the rest.

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Mapping
 
 import numpy as np
 
-from ._axes import axes_grid, count_axis, figure_title, pick_axes
+from ._axes import axes_grid, count_axis, figure_title, lam_axis, pick_axes
 
-__all__ = ["plot_history", "plot_weights"]
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from collections.abc import Sequence
+    from typing import Any
+    
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    
+    from ..diagnostics import NetworkPath
+
+__all__ = ["plot_history", "plot_weights", "plot_network_path"]
 
 
 def _history(obj):
@@ -31,7 +42,8 @@ def _lam_text(h, obj):
     return "λ = " + ", ".join(f"{v:.3g}" for v in vals)
 
 
-def plot_history(obj, *, ax=None, axes=None, logy: bool = True):
+def plot_history(obj: Any, *, ax: Axes | None = None, axes: Sequence[Axes] | None = None,
+                 logy: bool = True) -> Figure:
     """Training curves: data loss, penalty and their sum (the compromise λ strikes), per epoch.
 
     Parameters
@@ -101,7 +113,8 @@ def _weight_matrices(est):
                     "model); fit it first")
 
 
-def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
+def plot_weights(obj: Any, *, ax: Axes | None = None, axes: Sequence[Axes] | None = None,
+                 bins: int = 30) -> Figure:
     """The weights: a histogram per layer of a network; a linear model's coefficients as one
     named bar each (up to 40 of them; a histogram of more).
 
@@ -135,10 +148,10 @@ def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
     """
     models = dict(obj) if isinstance(obj, Mapping) else {"": obj}
     mats = {k: _weight_matrices(m) for k, m in models.items()}
-    n_layers = {len(v) for v in mats.values()}
-    if len(n_layers) != 1:
-        raise ValueError(f"the models have different numbers of layers: {sorted(n_layers)}")
-    n_layers = n_layers.pop()
+    depths = {len(v) for v in mats.values()}
+    if len(depths) != 1:
+        raise ValueError(f"the models have different numbers of layers: {sorted(depths)}")
+    n_layers = depths.pop()
     linear = not hasattr(next(iter(models.values())), "coefs_")
     given = pick_axes(ax, axes, n_layers)
     p = mats[next(iter(models))][0].size
@@ -155,7 +168,7 @@ def plot_weights(obj, *, ax=None, axes=None, bins: int = 30):
         edges = np.histogram_bin_edges(np.concatenate(values), bins=bins)
         for k, (name, v) in enumerate(zip(models, values)):
             norm = np.linalg.norm(v)
-            ax.hist(v, bins=edges, histtype="step", linewidth=1.4, color=f"C{k}",
+            ax.hist(v, bins=edges.tolist(), histtype="step", linewidth=1.4, color=f"C{k}",
                     label=f"{name}  ‖W‖_F = {norm:.3g}".strip())
         W = mats[next(iter(models))][layer]
         if linear:
@@ -196,3 +209,53 @@ def _coefficient_bars(ax, models, mats) -> None:
     ax.set_title(f"{p} coefficients" + (f" of {type(first).__name__}" if len(W) == 1 else ""))
     if any(models):
         ax.legend(fontsize="x-small")
+
+
+def plot_network_path(path: NetworkPath, *, ax: Axes | None = None,
+                      title: str | None = None) -> Figure:
+    """A network's path: each layer's weight norm ``‖W_l‖_F`` against λ (log scale), and the
+    last epoch's training data loss (and held-out data loss, when measured) on a twin axis.
+
+    Parameters
+    ----------
+    path : :class:`~shrinkage.diagnostics.NetworkPath`
+        From :func:`~shrinkage.diagnostics.network_path`.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per weight matrix (``"layer l"``) on ``fig.axes[0]``, the training data loss
+        (``"training data loss"``) and, when measured, ``"held-out data loss"`` on
+        ``fig.axes[1]``; ``fig.savefig(path)`` writes it.
+
+    Examples
+    --------
+    >>> import numpy as np; from shrinkage import MLPRegressor
+    >>> from shrinkage.diagnostics import network_path; from shrinkage.plots import plot_network_path
+    >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = X.sum(axis=1)
+    >>> net = MLPRegressor((8,), max_epochs=20, learning_rate=1e-2, random_state=0)
+    >>> fig = plot_network_path(network_path(net, X, y, [1.0, 0.1, 0.0]))
+    """
+    fig, (ax,) = axes_grid(ax)
+    order = np.argsort(path.lams)
+    lams = path.lams[order]
+    for layer in range(path.weight_norms.shape[1]):
+        ax.plot(lams, path.weight_norms[order, layer], marker="o", markersize=3,
+                label=f"layer {layer}")
+    lam_axis(ax, lams)
+    ax.set_ylabel("weight norm ‖W‖_F")
+    twin = ax.twinx()
+    twin.plot(lams, path.data_loss[order], color="0.3", linestyle="--", marker="s",
+              markersize=3, label="training data loss")
+    if np.any(np.isfinite(path.val_loss)):
+        twin.plot(lams, path.val_loss[order], color="C3", linestyle=":", marker="^",
+                  markersize=3, label="held-out data loss")
+    twin.set_ylabel("data loss (last epoch)")
+    handles = ax.get_legend_handles_labels()
+    more = twin.get_legend_handles_labels()
+    ax.legend(handles[0] + more[0], handles[1] + more[1], fontsize="x-small")
+    ax.set_title(title if title is not None else "Network path: weight norms and training "
+                 "loss against λ")
+    return fig

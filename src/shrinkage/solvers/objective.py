@@ -55,6 +55,8 @@ not depend on the coordinates).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
@@ -63,6 +65,9 @@ from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import L2
 from ..standardization import column_stats
 from .._threads import sum_over_row_blocks
+
+if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
+    from .._typing import ArrayLike, MatrixLike
 
 __all__ = ["SmoothObjective", "Separable", "logistic_objective", "logistic_effective_df",
            "smooth_effective_df"]
@@ -387,9 +392,10 @@ def logistic_objective(X, Y, sample_weight, lam, penalty_factor, fit_intercept, 
                            datafit=datafit)
 
 
-def logistic_effective_df(X, coef, intercept, lam, *, penalty_factor=None,
-                          fit_intercept: bool = True, standardize: bool = True,
-                          sample_weight=None) -> float:
+def logistic_effective_df(X: MatrixLike, coef: ArrayLike, intercept: ArrayLike, lam: float, *,
+                          penalty_factor: ArrayLike | None = None, fit_intercept: bool = True,
+                          standardize: bool = True,
+                          sample_weight: ArrayLike | None = None) -> float:
     r"""Effective degrees of freedom of an L2 logistic (or softmax) fit: ``tr(H (H + P)⁺) − c``.
 
     ``H`` is the Hessian of the data term ``(1/S) Σ s_i ℓ_i`` at the fit, in the coefficients
