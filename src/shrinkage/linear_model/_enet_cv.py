@@ -138,6 +138,12 @@ class ElasticNetCV(SparseRegressor):
     :func:`~shrinkage.solvers.cd.fold_gram_problems`). The final model is the all-data path at
     the chosen λ.
 
+    Sparse ``X`` (any width, never densified) runs coordinate descent on its CSC columns
+    where :func:`~shrinkage.solvers.cd.sparse_route` says so for the number of solves
+    (λ values × ratios × (folds + 1)); the folds then share one CSC matrix, each weighing its
+    test rows zero (:func:`~shrinkage.solvers.cd.fold_csc_problems`: the objective of the
+    fold's training rows, without copying them). Otherwise they share the sparse Gram moments.
+
     Parameters
     ----------
     lams : int or array-like of shape (n_lams,), default=100

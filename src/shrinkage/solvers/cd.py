@@ -31,6 +31,12 @@ Two ways to keep ``h`` current (glmnet's two modes):
   formed once per data set (and per CV fold by downdating, :mod:`shrinkage.solvers.moments`).
 * **naive** (``p ≥ n``): keep ``r``; ``h_j = Σ_i sw_i x_ij r_i / sd_j`` (``r`` has weighted mean
   zero, so centring costs nothing) and a change costs ``r −= δ x̃_j`` (``O(n)``).
+* **csc** (sparse ``X``): the naive mode on the stored entries of each column, the centring
+  carried by one scalar beside ``r`` (:mod:`shrinkage.solvers._cd_sparse`): a visit of
+  feature ``j`` costs its stored entries, ``X`` is never densified. :func:`sparse_route`
+  chooses it over the covariance mode on the sparse Gram moments by a measured cost rule;
+  in CV the folds share the matrix, each weighing its test rows zero
+  (:func:`fold_csc_problems`).
 
 Screening and stopping
 ----------------------
