@@ -258,7 +258,10 @@ class ElasticNet(SparseRegressor):
             return self._fit_bounded(X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype)
         prob = make_problem(X, y, sw, fit_intercept=self.fit_intercept,
                             standardize=self.standardize)
-        self.lam_max_ = self.lam_max(X, y, sw)
+        # the null gradient is −2q when every coefficient is penalized (no second pass over X)
+        self.lam_max_ = (float(self._penalty(X.shape[1]).lam_max(-2.0 * prob.q))
+                         if f is None or np.all(f > 0)
+                         else self.lam_max(X, y, sw))
         path = enet_path(prob, [lam], l1_ratio=rho, penalty_factor=f, tol=tol, max_iter=max_iter)
         coef, intercept = prob.to_original(path.beta[0])
         self._finish(X, y, sw, coef, intercept, dtype)
