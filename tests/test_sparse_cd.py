@@ -184,3 +184,23 @@ def test_sparse_route_formula():
     assert sparse_route(X, 1000) == "gram"
     wide = sp.random(100, 3_000, density=0.01, format="csr", random_state=0)
     assert sparse_route(wide, 10 ** 9) == "csc"        # beyond 2048 columns, never the Gram
+
+
+@pytest.mark.parametrize("fit_intercept, standardize", [(True, True), (True, False),
+                                                        (False, True)])
+def test_blocked_csc_column_stats_equal_the_dense_ones(fit_intercept, standardize, monkeypatch):
+    """A large CSC matrix's column statistics are taken over blocks of columns (small
+    temporaries); with a block of 50 stored values here, they equal the dense ones, constant
+    columns included."""
+    import shrinkage.standardization as standardization
+    X, _, rng = _data(n=200, p=40, density=0.1, seed=9, fmt="csc")
+    D = X.toarray()
+    D[:, 3] = 2.5                                   # stored constant: scale 1
+    sw = rng.random(200)
+    sw /= sw.sum()
+    dense = standardization.column_stats(D, sw, fit_intercept, standardize)
+    monkeypatch.setattr(standardization, "_STATS_BLOCK", 50)
+    blocked = standardization.column_stats(sp.csc_matrix(D), sw, fit_intercept, standardize)
+    for a, b in zip(blocked, dense):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    assert blocked[1][3] == 1.0

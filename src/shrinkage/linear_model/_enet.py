@@ -172,8 +172,8 @@ class ElasticNet(SparseRegressor):
         ``lower ≤ 0 ≤ upper``, ``±inf`` for none), glmnet's ``lower.limits`` /
         ``upper.limits``: e.g. ``lower_bounds=0`` for non-negative coefficients. Solved by
         proximal Newton with projected coordinate descent
-        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the squared error; dense
-        ``X``), whose certificate includes the box's normal cone; ``relax`` is then refused.
+        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the squared error; dense or
+        sparse ``X``), whose certificate includes the box's normal cone; ``relax`` is then refused.
     relax : bool or float, default=False
         ``True``: report the relaxed fit (unpenalized refit on the selected support); a float
         γ in [0, 1]: glmnet's mixture ``γ · penalized + (1 − γ) · relaxed`` (``coef(fit, s,
@@ -270,10 +270,8 @@ class ElasticNet(SparseRegressor):
         return self
 
     def _fit_bounded(self, X, y, sw, f, lam, rho, tol, max_iter, bounds, dtype):
-        """Box-constrained fit (``lower_bounds`` / ``upper_bounds``; dense ``X``)."""
-        if sp.issparse(X):
-            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
-                            "X.toarray() if it fits in memory")
+        """Box-constrained fit (``lower_bounds`` / ``upper_bounds``; sparse ``X`` by its CSC
+        columns)."""
         if relax_gamma(self.relax) < 1.0:
             raise ValueError("relax refits without the penalty and would ignore the bounds; "
                              "use relax=False with lower_bounds / upper_bounds")

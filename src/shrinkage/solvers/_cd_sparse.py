@@ -138,3 +138,67 @@ def _cd_csc(data, indices, indptr, sw, xs, mean, scale, colsq, r, h, l1, l2, bet
     for i in range(r.shape[0]):      # fold the centring back into the residual
         r[i] += st[0]
     return passes, kkt
+
+
+@njit(cache=True, nogil=True)
+def _cd_binary_inner_csc(data, indices, indptr, mean, scale, d, u, colsq, l1, l2, beta, idx,
+                         fit_intercept, tol, max_pass, lo, hi):
+    """The inner loop of proximal Newton (``_cd_kernels._cd_logistic_inner``) on the implicit
+    columns ``x̃_j = (x_j − m_j)/sd_j`` of a CSC matrix. ``u = g + d ⊙ Δη`` is held as
+    ``u_s + c d`` (``c`` a scalar: the centring and the intercept move every row by a multiple
+    of ``d``), so a change of ``β_j`` costs the column's stored entries. ``colsq[idx]`` is
+    computed here (``Σ_i d_i x̃_ij²``); u is updated in place. Returns (passes, intercept
+    step)."""
+    dsum = 0.0
+    for i in range(d.shape[0]):
+        dsum += d[i]
+    xd = np.zeros(beta.shape[0])
+    for j in idx:
+        a = 0.0
+        b = 0.0
+        for k in range(indptr[j], indptr[j + 1]):
+            t = d[indices[k]] * data[k]
+            a += t
+            b += t * data[k]
+        xd[j] = a
+        colsq[j] = max((b - 2.0 * mean[j] * a + mean[j] * mean[j] * dsum)
+                       / (scale[j] * scale[j]), 0.0)
+    c = 0.0
+    delta_b = 0.0
+    passes = 0
+    while passes < max_pass:
+        passes += 1
+        usum = 0.0
+        for i in range(u.shape[0]):
+            usum += u[i]
+        move = 0.0
+        for j in idx:
+            a = colsq[j]
+            if a + 2.0 * l2[j] <= 0.0:
+                continue
+            acc = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                acc += data[k] * u[indices[k]]
+            part = (acc + c * xd[j] - mean[j] * (usum + c * dsum)) / scale[j]
+            old = beta[j]
+            new = min(max(enet_coordinate(a * old - part, a, l1[j], l2[j]), lo[j]), hi[j])
+            if new != old:
+                delta = new - old
+                beta[j] = new
+                dw = delta / scale[j]
+                for k in range(indptr[j], indptr[j + 1]):
+                    u[indices[k]] += d[indices[k]] * data[k] * dw
+                usum += xd[j] * dw
+                c -= mean[j] * dw
+                move = max(move, a * abs(delta))
+        if fit_intercept and dsum > 0.0:
+            s = usum + c * dsum
+            db = -s / dsum
+            delta_b += db
+            c += db
+            move = max(move, abs(s))
+        if move <= tol:
+            break
+    for i in range(u.shape[0]):
+        u[i] += c * d[i]
+    return passes, delta_b
