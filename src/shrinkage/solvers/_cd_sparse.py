@@ -30,6 +30,18 @@ from ..penalties import enet_coordinate, enet_distance
 __all__ = []
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _csc_moments(data, indices, indptr, w, j):
+    """``(Σ_i w_i x_ij, Σ_i w_i x_ij²)`` of column j, from its stored entries."""
+    a = 0.0
+    b = 0.0
+    for k in range(indptr[j], indptr[j + 1]):
+        t = w[indices[k]] * data[k]
+        a += t
+        b += t * data[k]
+    return a, b
+
+
 @njit(cache=True, nogil=True)
 def _csc_column_sums(data, indices, indptr, sw):
     """``(Σ_i sw_i x_ij, Σ_i sw_i x_ij²)`` per column, from the stored entries."""
@@ -37,14 +49,7 @@ def _csc_column_sums(data, indices, indptr, sw):
     xs = np.zeros(p)
     xsq = np.zeros(p)
     for j in range(p):
-        a = 0.0
-        b = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
-            t = sw[indices[k]] * data[k]
-            a += t
-            b += t * data[k]
-        xs[j] = a
-        xsq[j] = b
+        xs[j], xsq[j] = _csc_moments(data, indices, indptr, sw, j)
     return xs, xsq
 
 
@@ -154,12 +159,7 @@ def _cd_binary_inner_csc(data, indices, indptr, mean, scale, d, u, colsq, l1, l2
         dsum += d[i]
     xd = np.zeros(beta.shape[0])
     for j in idx:
-        a = 0.0
-        b = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
-            t = d[indices[k]] * data[k]
-            a += t
-            b += t * data[k]
+        a, b = _csc_moments(data, indices, indptr, d, j)
         xd[j] = a
         colsq[j] = max((b - 2.0 * mean[j] * a + mean[j] * mean[j] * dsum)
                        / (scale[j] * scale[j]), 0.0)
