@@ -62,8 +62,15 @@ def make_problem(name, scale=1.0, seed=0):
     n, p = int(spec["n"] * scale), int(spec["p"] * scale)
     rng = np.random.default_rng(seed)
     n_all = n + n // 5
-    X = sp.random(n_all, p, density=spec["density"], format="csr", random_state=seed,
-                  data_rvs=lambda k: rng.uniform(0.5, 2.0, k))
+    if n_all * p > 2e8:       # sp.random samples among all n·p cells (gigabytes): by rows
+        per_row = rng.binomial(p, spec["density"], n_all)
+        cols = rng.integers(0, p, per_row.sum())
+        X = sp.csr_matrix((rng.uniform(0.5, 2.0, cols.size), cols,
+                           np.r_[0, np.cumsum(per_row)]), shape=(n_all, p))
+        X.sum_duplicates()
+    else:
+        X = sp.random(n_all, p, density=spec["density"], format="csr", random_state=seed,
+                      data_rvs=lambda k: rng.uniform(0.5, 2.0, k))
     if spec["kind"] == "lasso":
         beta = np.zeros(p)
         beta[rng.choice(p, 40, replace=False)] = rng.normal(size=40) * 3

@@ -180,8 +180,8 @@ def test_elastic_net_cv_takes_the_route_its_cost_rule_names(monkeypatch):
 def test_sparse_route_formula():
     X = sp.random(50_000, 2_000, density=0.005, format="csr", random_state=0)
     assert sparse_route(X, 1) == "csc"                 # p²/nnz = 8
-    assert sparse_route(X, 600) == "csc"               # 6 = the switch for 100 λ × 6 paths
-    assert sparse_route(X, 1000) == "gram"
+    assert sparse_route(X, 50) == "csc"                # the switch for 50 λ is 5
+    assert sparse_route(X, 100) == "gram"              # and for 100 λ 10
     wide = sp.random(100, 3_000, density=0.01, format="csr", random_state=0)
     assert sparse_route(wide, 10 ** 9) == "csc"        # beyond 2048 columns, never the Gram
 

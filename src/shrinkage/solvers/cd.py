@@ -422,7 +422,7 @@ def enet_path(problem: QuadraticProblem, lams, *, l1_ratio: float = 1.0, penalty
 
 #: the sparse Gram route is taken when its p² entries are at most this many times the stored
 #: values of X times the number of solves (λ × paths) that share the Gram (:func:`sparse_route`)
-GRAM_PER_SOLVE = 0.01
+GRAM_PER_SOLVE = 0.1
 
 
 def sparse_route(X, n_solves: int = 1) -> str:
@@ -435,12 +435,13 @@ def sparse_route(X, n_solves: int = 1) -> str:
     column's stored entries per visit, ``O(nnz)`` per pass, and keeps nothing larger than ``X``
     and a few vectors of ``n``. The Gram is formed only when it can be (``p ≤ 2048``,
     ``n > p``) and pays for itself: ``p² ≤ GRAM_PER_SOLVE · nnz · n_solves``. Measured
-    (``benchmarks/results/sparse_cd.md``, 20,000–50,000 rows, 200–2,000 columns): for one λ
-    the CSC route was 2–8× faster at every density tried (forming the Gram dominates), for a
-    100-λ path the Gram route was 2.4–3.3× faster at ``p²/nnz ≤ 1`` and 0.8× at 8, for
-    5-fold CV 4.9–12× at ``p²/nnz ≤ 1`` and 1.24× at 8 — where the CSC route is kept, as it
-    needs 1/20 of the memory. The constant puts the switch at ``p²/nnz`` = 0.01 for one fit,
-    1 for a 100-λ path and 6 for 5-fold CV of one.
+    (``benchmarks/sparse_cd_route.py``, ``benchmarks/results/sparse_cd.md``: 20,000–50,000
+    rows, 200–2,000 columns, ``p²/nnz`` from 0.08 to 8): for one λ the CSC route was faster
+    in every case (1.5–6.7×: forming the Gram dominates), for a 100-λ path and for 5-fold CV
+    the Gram route was (1.5–11× and 1.5–18×). The constant puts the switch at
+    ``p²/nnz = 0.1`` for one fit (the 0.08 case, 0.04 s, is the one mis-routed) and 10 for
+    a 100-λ path. The Gram route's memory is bounded by the 2048-column limit (33.5 MB per
+    Gram matrix; K + 1 of them in K-fold CV), the CSC route's is that of ``X``.
     """
     n, p = X.shape
     if (p <= SPARSE_GRAM_MAX_FEATURES and n > p
