@@ -484,7 +484,8 @@ def _every_sparse_estimator():
              ("Lasso", {}, reg), ("ElasticNet", {}, reg), ("ElasticNetCV", {"cv": 3}, reg),
              ("GroupLasso", {}, reg), ("GroupLassoClassifier", {}, cls),
              ("PoissonRegressor", {}, pos), ("GammaRegressor", {}, pos),
-             ("TweedieRegressor", {}, pos)]
+             ("TweedieRegressor", {}, pos),
+             ("GLMRegressorCV", {"l1_ratio": 0.5, "cv": 3, "lams": 10}, pos)]
     names = {n for n in shrinkage.__all__ if isinstance(getattr(shrinkage, n), type)
              and getattr(getattr(shrinkage, n), "_accepts_sparse", False)}
     assert names == {c[0] for c in cases}, "a sparse-accepting estimator is missing here"
