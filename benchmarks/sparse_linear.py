@@ -6,10 +6,12 @@ Problems (generated, nothing downloaded; rows of positive values, as counts or t
   scikit-learn's ``Ridge`` with ``solver="auto"``, ``"sparse_cg"`` and ``"sag"``;
 * ``ridge_narrow``: 50,000 × 1,000 at 1 % (our Gram route: one eigendecomposition), the same
   peers;
-* ``lasso_narrow``: 50,000 × 2,000 at 0.5 % with 40 true features (our covariance-mode
-  coordinate descent on the sparse Gram moments), beside scikit-learn's ``Lasso`` (coordinate
-  descent on the sparse columns). Our sparse lasso stops at 2,048 columns, so there is no wide
-  lasso problem.
+* ``lasso_narrow``: 50,000 × 2,000 at 0.5 % with 40 true features, beside scikit-learn's
+  ``Lasso`` (coordinate descent on the sparse columns); ours takes the route of
+  :func:`shrinkage.solvers.cd.sparse_route` (for one fit: coordinate descent on the CSC
+  columns; before it, covariance mode on the sparse Gram moments);
+* ``lasso_wide``: 20,000 × 50,000 at 0.1 % with 40 true features (refused before: more than
+  2,048 columns), the same peers.
 
 Each library twice: **at its defaults** (``Ridge()`` / ``Lasso()`` of each library, what a new
 user gets; the models differ) and **matched**: the same objective (our ``lam`` is scikit-learn's
@@ -49,6 +51,7 @@ PROBLEMS = {
     "ridge_wide": dict(kind="ridge", n=50_000, p=20_000, density=0.002, alpha=10.0),
     "ridge_narrow": dict(kind="ridge", n=50_000, p=1_000, density=0.01, alpha=10.0),
     "lasso_narrow": dict(kind="lasso", n=50_000, p=2_000, density=0.005, alpha_frac=0.05),
+    "lasso_wide": dict(kind="lasso", n=20_000, p=50_000, density=0.001, alpha_frac=0.05),
 }
 TOLS = [10.0 ** -k for k in range(2, 13)]
 
@@ -60,8 +63,15 @@ def make_problem(name, scale=1.0, seed=0):
     n, p = int(spec["n"] * scale), int(spec["p"] * scale)
     rng = np.random.default_rng(seed)
     n_all = n + n // 5
-    X = sp.random(n_all, p, density=spec["density"], format="csr", random_state=seed,
-                  data_rvs=lambda k: rng.uniform(0.5, 2.0, k))
+    if n_all * p > 2e8:       # sp.random samples among all n·p cells (gigabytes): by rows
+        per_row = rng.binomial(p, spec["density"], n_all)
+        cols = rng.integers(0, p, per_row.sum())
+        X = sp.csr_matrix((rng.uniform(0.5, 2.0, cols.size), cols,
+                           np.r_[0, np.cumsum(per_row)]), shape=(n_all, p))
+        X.sum_duplicates()
+    else:
+        X = sp.random(n_all, p, density=spec["density"], format="csr", random_state=seed,
+                      data_rvs=lambda k: rng.uniform(0.5, 2.0, k))
     if spec["kind"] == "lasso":
         beta = np.zeros(p)
         beta[rng.choice(p, 40, replace=False)] = rng.normal(size=40) * 3
@@ -99,7 +109,7 @@ def _fits(spec):
                     random_state=0).fit(X, y), TOLS)
         return out, "shrinkage Ridge(lam = alpha/n)"
     lam = convert_strength(alpha, source="sklearn-lasso").value
-    return {
+    out = {
         "shrinkage Lasso()": ("defaults", lambda X, y, tol: Lasso().fit(X, y), None),
         "sklearn Lasso()": ("defaults", lambda X, y, tol: SkLasso().fit(X, y), None),
         "shrinkage Lasso(lam = 2 alpha)": (
@@ -108,7 +118,24 @@ def _fits(spec):
         "sklearn Lasso(alpha)": (
             "matched", lambda X, y, tol: SkLasso(alpha=alpha, tol=tol,
                                                  max_iter=100_000).fit(X, y), TOLS),
-    }, "shrinkage Lasso(lam = 2 alpha)"
+    }
+    if spec["p"] <= 2048:               # the route taken before the CSC one existed
+        out["shrinkage Lasso(lam = 2 alpha) [Gram route]"] = (
+            "matched", lambda X, y, tol: _gram_route(
+                lambda: Lasso(lam=lam, standardize=False, tol=tol, max_iter=100_000).fit(X, y)),
+            TOLS)
+    return out, "shrinkage Lasso(lam = 2 alpha)"
+
+
+def _gram_route(fit):
+    """``fit()`` with coordinate descent forced onto the sparse Gram moments."""
+    import shrinkage.solvers.cd as cd
+    route = cd.sparse_route
+    cd.sparse_route = lambda X, n_solves=1: "gram"
+    try:
+        return fit()
+    finally:
+        cd.sparse_route = route
 
 
 def _run(fit, X, y, tol, trace=False):

@@ -33,7 +33,7 @@ def test_float32_in_float32_out(make, y, form):
     X = {"array": X32, "sparse": sp.csr_matrix(X32),
          "frame": pd.DataFrame(X32, columns=list("abcd"))}[form]
     a = make().fit(X, y)
-    b = make().fit(X32.astype(np.float64), y)
+    b = make().fit(X.astype(np.float64), y)       # the same form (and route) in float64
     assert a.coef_.dtype == np.float32 and np.asarray(a.intercept_).dtype == np.float32
     np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-4, atol=1e-6 * np.abs(b.coef_).max())
     out = a.predict_proba(X) if hasattr(a, "predict_proba") else a.predict(X)

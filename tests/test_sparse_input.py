@@ -240,7 +240,8 @@ ENET_SETTINGS = [lambda **k: __import__("shrinkage").Lasso(lam=0.05, tol=1e-12, 
 @pytest.mark.parametrize("kw", [{}, {"standardize": False}, {"fit_intercept": False},
                                 {"penalty_factor": np.r_[0.0, np.ones(29)]}])
 def test_sparse_lasso_and_elastic_net_equal_the_dense_fit(make, kw):
-    """Covariance-mode coordinate descent on the Gram moments of a sparse X."""
+    """Coordinate descent on the sparse columns (the route of one fit here; the Gram route
+    in ``tests/test_sparse_cd.py``)."""
     X, rng = _sparse(n=300, p=30, density=0.2)
     y = X @ np.r_[2.0 * np.ones(5), np.zeros(25)] + rng.normal(size=300)
     sw = rng.uniform(0.5, 2.0, 300)
@@ -262,15 +263,6 @@ def test_sparse_lasso_equals_scikit_learn_at_the_converted_strength():
     ours = Lasso(lam=lam, standardize=False, tol=1e-12).fit(X, y)
     theirs = SkLasso(alpha=alpha, tol=1e-14, max_iter=100_000).fit(X, y)
     assert _rel(ours.coef_, theirs.coef_) < 1e-6
-
-
-def test_sparse_lasso_beyond_the_gram_limit_is_refused_by_name(monkeypatch):
-    import shrinkage.solvers.cd as cd
-    from shrinkage import Lasso
-    monkeypatch.setattr(cd, "SPARSE_GRAM_MAX_FEATURES", 10)
-    X, rng = _sparse()
-    with pytest.raises(TypeError, match="at most 10 columns; X has 40"):
-        Lasso().fit(X, rng.normal(size=X.shape[0]))
 
 
 @pytest.mark.parametrize("kw", [{}, {"relax": True}, {"l1_ratio": [0.5, 1.0]}])
@@ -503,7 +495,8 @@ def _every_sparse_estimator():
              ("MultiTaskElasticNet", {}, two), ("GroupLassoClassifier", {}, three),
              ("MultiTaskLassoCV", {"lams": 5, "cv": 3}, two),
              ("MultiTaskElasticNetCV", {"lams": 5, "cv": 3}, two),
-             ("Lasso", {}, two)]
+             ("Lasso", {}, two),
+             ("GLMRegressorCV", {"l1_ratio": 0.5, "cv": 3, "lams": 10}, pos)]
     names = {n for n in shrinkage.__all__ if isinstance(getattr(shrinkage, n), type)
              and getattr(getattr(shrinkage, n), "_accepts_sparse", False)}
     assert names == {c[0] for c in cases}, "a sparse-accepting estimator is missing here"

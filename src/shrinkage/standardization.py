@@ -100,7 +100,24 @@ def sparse_columns(X: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, X.indices, X.data
 
 
+#: a CSC matrix's column statistics are taken over column blocks of about this many stored
+#: values, so that their temporaries stay small beside X
+_STATS_BLOCK = 1 << 16
+
+
 def _sparse_column_stats(X, sw, fit_intercept, standardize):
+    """:func:`column_stats` of a CSR/CSC matrix from its stored entries, never densifying (a
+    CSC matrix by blocks of columns of about ``_STATS_BLOCK`` stored values each)."""
+    if X.format != "csc" or X.nnz <= _STATS_BLOCK:
+        return _sparse_block_stats(X, sw, fit_intercept, standardize)
+    cuts = np.searchsorted(X.indptr, np.arange(0, X.nnz, _STATS_BLOCK), side="right") - 1
+    edges = np.unique(np.r_[cuts, X.shape[1]])
+    parts = [_sparse_block_stats(X[:, a:b], sw, fit_intercept, standardize)
+             for a, b in zip(edges[:-1], edges[1:])]
+    return np.concatenate([m for m, _ in parts]), np.concatenate([s for _, s in parts])
+
+
+def _sparse_block_stats(X, sw, fit_intercept, standardize):
     """:func:`column_stats` of a CSR/CSC matrix from its stored entries, never densifying.
 
     The moments are those of ``X − x_r`` (``r`` the row of largest weight) as in the dense case:

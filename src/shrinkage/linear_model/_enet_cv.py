@@ -31,7 +31,8 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule, warn_on_edge
 from ..selection.scoring import get_score
 from ..solvers import lam_max as null_model_lam_max
-from ..solvers.cd import SPARSE_GRAM_MAX_FEATURES, enet_path, fold_gram_problems, naive_problem
+from ..solvers.cd import (enet_path, fold_csc_problems, fold_gram_problems, naive_problem,
+                          sparse_route)
 from ._enet import SparseRegressor, relax_gamma, relaxed_mixture
 from ._base import minus_offset
 from ._dask import enet_cv_data, is_dask_input
@@ -149,6 +150,12 @@ class ElasticNetCV(SparseRegressor):
     training fold is all data minus its test fold, see
     :func:`~shrinkage.solvers.cd.fold_gram_problems`). The final model is the all-data path at
     the chosen λ.
+
+    Sparse ``X`` (any width, never densified) runs coordinate descent on its CSC columns
+    where :func:`~shrinkage.solvers.cd.sparse_route` says so for the number of solves
+    (λ values × ratios × (folds + 1)); the folds then share one CSC matrix, each weighing its
+    test rows zero (:func:`~shrinkage.solvers.cd.fold_csc_problems`: the objective of the
+    fold's training rows, without copying them). Otherwise they share the sparse Gram moments.
 
     Parameters
     ----------
@@ -274,20 +281,16 @@ class ElasticNetCV(SparseRegressor):
         Dask data."""
         X, y, s, sw = self._validate(X, y, sample_weight)
         n, p = X.shape
-        if sp.issparse(X):
-            # the folds' Gram moments come from sparse products (covariance mode); with fewer
-            # rows than columns, a dense copy, smaller than the Gram matrix would be
-            if p > SPARSE_GRAM_MAX_FEATURES:
-                raise TypeError(
-                    f"ElasticNetCV on sparse X works on its Gram matrix, for at most "
-                    f"{SPARSE_GRAM_MAX_FEATURES} columns; X has {p}: select columns, or pass "
-                    "X.toarray() if it fits in memory")
-            if n <= p:
-                X = X.toarray()
         f = self._penalty_factor(p)
         splits, n_repeats = make_splits(self.cv, X, y, groups, random_state=self.random_state)
         build = dict(fit_intercept=self.fit_intercept, standardize=self.standardize)
-        if n > p:
+        n_lams = self._lams if isinstance(self._lams, int) else len(self._lams)
+        n_solves = n_lams * np.atleast_1d(self.l1_ratio).size * (len(splits) + 1)
+        if sp.issparse(X) and sparse_route(X, n_solves) == "csc":
+            # coordinate descent on the sparse columns; folds weigh their test rows zero
+            X = X.tocsc()
+            full, fold_probs = fold_csc_problems(X, y, s, splits, **build)
+        elif n > p:          # covariance mode (for sparse X: Gram moments of sparse products)
             full, fold_probs = fold_gram_problems(X, y, s, splits, **build)
         else:
             full = naive_problem(X, y, sw, **build)

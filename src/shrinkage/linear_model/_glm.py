@@ -63,7 +63,7 @@ _PARAMS = r"""
     lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
         Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``;
         glmnet's ``lower.limits`` / ``upper.limits``), by the proximal Newton solver with
-        projected coordinate descent (dense ``X``), whatever ``l1_ratio``.
+        projected coordinate descent, whatever ``l1_ratio``.
     solver : {"auto", "newton-cholesky", "newton-cg", "lbfgs"}, default="auto"
         The L2 solver (``l1_ratio=0`` without bounds).
     tol : float, default=1e-8
@@ -87,7 +87,9 @@ _ATTRS = r"""
 
     Notes
     -----
-    ``X`` may be dense or scipy sparse (CSR/CSC, never densified). ``score`` is the fraction
+    ``X`` may be dense or scipy sparse (CSR/CSC, never densified; with ``l1_ratio > 0`` or
+    bounds the inner coordinate descent runs on the CSC columns with the centring and scaling
+    implicit, :func:`~shrinkage.solvers._cd_sparse._cd_binary_inner_csc`). ``score`` is the fraction
     of deviance explained, D², as in scikit-learn's GLMs."""
 
 
@@ -106,11 +108,7 @@ class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, LinearViews, Reg
                  exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
-    @property
-    def _accepts_sparse(self):
-        """Sparse X for the L2 fit (the elastic-net solver is dense for now)."""
-        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0) and \
-            self.lower_bounds is None and self.upper_bounds is None
+    _accepts_sparse = True           # the elastic-net solver reads the CSC columns too
 
     def _datafit(self):
         return tweedie(self._power)
@@ -164,10 +162,7 @@ class _GLMBase(CoefficientSummary, ParamHints, ColumnSelection, LinearViews, Reg
         return self._set_fitted(res.coef, res.intercept, lam, res.n_iter, res.solver, dtype)
 
     def _fit_enet(self, X, y, s, offset, lam, rho, datafit, tol, max_iter, dtype, bounds):
-        """Elastic net / L1 or bounds (module docstring); dense ``X``."""
-        if sp.issparse(X):
-            raise TypeError("lower_bounds / upper_bounds take dense X for now; pass "
-                            "X.toarray() if it fits in memory")
+        """Elastic net / L1 or bounds (module docstring); sparse ``X`` by its CSC columns."""
         res = solve_glm_enet(X, y, s, datafit=datafit, offset=offset, lam=lam, l1_ratio=rho,
                              bounds=bounds,
                              penalty_factor=check_penalty_factor(self.penalty_factor,

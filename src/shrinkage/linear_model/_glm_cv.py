@@ -213,7 +213,7 @@ class GLMRegressorCV(_GLMBase):
     def _datafit(self):
         return self._single(0.0)._datafit()
 
-    _accepts_sparse = False        # dense X for now (the fold paths' solver is dense)
+    _accepts_sparse = True         # fold paths by proximal Newton on the CSC columns
 
     @fill_doc
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,

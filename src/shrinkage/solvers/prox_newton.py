@@ -51,12 +51,14 @@ from __future__ import annotations
 
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import ElasticNet, enet_distances, enet_value
 from ..standardization import column_stats
 from ._cd_kernels import _cd_logistic_inner, _cd_softmax_inner
+from ._cd_sparse import _cd_binary_inner_csc
 from .linesearch import backtrack, below_rounding
 from .null import null_intercept
 from .result import SparseResult
@@ -69,12 +71,16 @@ _NEAR, _WS_MIN = 0.9, 10
 _INNER_PASSES = 1000
 
 
-def _working_set(beta, grad, l1):
+def _working_set(beta, grad, l1, lo, hi):
     """Coordinates for the inner CD (module docstring): the non-zero and unpenalized ones, and
     the zeros with ``|g_j| ≥ 0.9 l1_j``, the closest to violating first, at most
-    ``max(10, 2 × (non-zeros + unpenalized))`` in all (the cap only ever drops zeros)."""
+    ``max(10, 2 × (non-zeros + unpenalized))`` in all (the cap only ever drops zeros). A zero
+    held by a bound at zero against its gradient (``lo_j = 0``, ``g_j > 0``, or ``hi_j = 0``,
+    ``g_j < 0``) cannot move and is left out (else such zeros could fill the set)."""
     free = (beta != 0) | (l1 == 0)
-    score = np.where(free, np.inf, np.abs(grad) / np.where(l1 > 0, l1, 1.0))
+    held = (beta == 0) & (((lo >= 0) & (grad > 0)) | ((hi <= 0) & (grad < 0)))
+    score = np.where(free, np.inf, np.where(held, 0.0, np.abs(grad))
+                     / np.where(l1 > 0, l1, 1.0))
     cand = np.flatnonzero(score >= _NEAR)
     size = max(_WS_MIN, 2 * int(free.sum()))
     if cand.size > size:
@@ -114,9 +120,17 @@ class _Binary:
         return G, self.Z.T @ G, self.datafit.hessian_diag(self.y, eta, self.sw)
 
     def inner(self, beta, b, G, grad, d, tol):
-        idx = _working_set(beta, grad, self.l1) if self.screen else np.arange(beta.size)
-        self.colsq[idx] = d @ self.Z[:, idx] ** 2
+        idx = (_working_set(beta, grad, self.l1, self.lo, self.hi) if self.screen
+               else np.arange(beta.size))
         new = beta.copy()
+        if isinstance(self.Z, _StandardizedCSC):     # colsq[idx] is formed by the kernel
+            Z = self.Z
+            passes, db = _cd_binary_inner_csc(Z.X.data, Z.X.indices, Z.X.indptr, Z.mean,
+                                              Z.scale, d, G.copy(), self.colsq, self.l1,
+                                              self.l2, new, idx, self.fit_intercept, tol,
+                                              _INNER_PASSES, self.lo, self.hi)
+            return new, b + db, passes * idx.size
+        self.colsq[idx] = d @ self.Z[:, idx] ** 2
         passes, db = _cd_logistic_inner(self.Z, d, G.copy(), self.colsq, self.l1, self.l2, new,
                                         idx, 0.0, self.fit_intercept, tol, _INNER_PASSES,
                                         self.lo, self.hi)
@@ -193,8 +207,34 @@ def _prox_newton(model, beta, b, tol_abs, max_iter):
     return beta, b, it, kkt, updates
 
 
+class _StandardizedCSC:
+    """``Z = (X − m)/sd`` of a CSC matrix ``X``, never formed: ``Z @ β`` and ``Z.T @ G``, and
+    the columns for :func:`~shrinkage.solvers._cd_sparse._cd_binary_inner_csc`."""
+
+    def __init__(self, X, mean, scale):
+        self.X, self.mean, self.scale, self.shape = X, mean, scale, X.shape
+        self.T = _TransposedCSC(self)
+
+    def __matmul__(self, beta):
+        w = beta / self.scale
+        return np.asarray(self.X @ w).ravel() - float(self.mean @ w)
+
+
+class _TransposedCSC:
+    """``Zᵀ`` of a :class:`_StandardizedCSC`: ``Z.T @ G = (XᵀG − m ΣG)/sd``."""
+
+    def __init__(self, Z):
+        self.Z = Z
+
+    def __matmul__(self, G):
+        Z = self.Z
+        return (np.asarray(Z.X.T @ G).ravel() - Z.mean * G.sum()) / Z.scale
+
+
 def _standardized(X, sw, fit_intercept, standardize):
     mean, scale = column_stats(X, sw, fit_intercept, standardize)
+    if sp.issparse(X):                     # implicit centring and scaling, X kept as it is
+        return _StandardizedCSC(X, mean, scale), mean, scale
     return np.asfortranarray((X - mean) / scale), mean, scale
 
 
@@ -276,7 +316,7 @@ def _solve_binary(X, y, sample_weight, datafit, offset, lams, l1_ratio, penalty_
                   warn=True, bounds=None):
     """The one-predictor solves shared by :func:`solve_logistic_enet`, :func:`solve_glm_enet`
     and :func:`glm_enet_path`: one result per λ of ``lams``, each warm-started at the last."""
-    X = np.asarray(X, dtype=np.float64)
+    X = sp.csc_matrix(X, dtype=np.float64) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
     sw = normalized_weights(sample_weight, n)
