@@ -7,7 +7,7 @@ Each estimator of ``cold_start.py``'s *fit* part (``Lasso()``, ``LogisticRegress
 ``NUMBA_CACHE_DIR`` is a new empty folder, with a listener on numba's ``numba:compile`` events:
 every compilation the fit triggers is timed (wall time; the events nest, so a kernel's time
 includes the kernels and NumPy implementations it calls that were compiled for it). The child
-also reports its import time, its fit time and its CPU time. Medians over ``--repeat`` fresh
+is ``cold_start.py``'s, so it also reports its import time, its fit time and its CPU time. Medians over ``--repeat`` fresh
 processes. The point: how much of the empty-cache first fit is compilation, and which kernels.
 """
 
@@ -26,10 +26,10 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 sys.path.insert(0, str(HERE))
 
-CHILD = r'''
-import json, sys, time
-t0 = time.perf_counter()
-import numpy as np
+from cold_start import FIT_CHILD  # noqa: E402
+
+LISTENER = r'''
+import time
 from numba.core import event
 
 compiled = {}
@@ -45,25 +45,14 @@ class Listener(event.Listener):
         compiled[name] = compiled.get(name, 0.0) + time.perf_counter() - started[id(d)]
 
 event.register("numba:compile", Listener())
-est = sys.argv[1]
-rng = np.random.default_rng(0)
-n, p = 200, 20
-X = rng.standard_normal((n, p))
-w = np.zeros(p)
-w[:5] = 1.0
-y = X @ w + rng.standard_normal(n)
-if est == "logistic":
-    y = (y > 0).astype(np.int64)
-t1 = time.perf_counter()
-from shrinkage import ElasticNetCV, Lasso, LogisticRegression
-model = {"lasso": Lasso, "enetcv": ElasticNetCV,
-         "logistic": lambda: LogisticRegression(l1_ratio=0.5)}[est]()
-t2 = time.perf_counter()
-model.fit(X, y)
-t3 = time.perf_counter()
-print(json.dumps({"import": t2 - t1, "fit": t3 - t2, "script": t3 - t0,
-                  "cpu": time.process_time(), "compiled": compiled}))
 '''
+
+#: cold_start.py's child (the same data and fits), with the listener registered first (so its
+#: script time leaves out numba's import, which cold_start.py measures) and the compile times
+#: printed after its own line
+CHILD = LISTENER + FIT_CHILD + """
+print(json.dumps({"cpu": time.process_time(), "compiled": compiled}))
+"""
 
 NAMES = {"lasso": "Lasso()", "logistic": "LogisticRegression(l1_ratio=0.5)",
          "enetcv": "ElasticNetCV()"}
@@ -73,9 +62,10 @@ def run_child(est: str) -> dict:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache,
                    PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]))
-        out = subprocess.run([sys.executable, "-c", CHILD, est], env=env, check=True,
-                             capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        out = subprocess.run([sys.executable, "-c", CHILD, "shrinkage", est], env=env,
+                             check=True, capture_output=True, text=True)
+    times, extra = out.stdout.strip().splitlines()[-2:]
+    return {**json.loads(times), **json.loads(extra)}
 
 
 def main(argv=None) -> None:
