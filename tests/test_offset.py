@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from sklearn.model_selection import KFold
 
-from shrinkage import (ElasticNet, ElasticNetCV, Lasso, LogisticRegression,
+from shrinkage import (ElasticNet, ElasticNetCV, GroupLasso, Lasso, LogisticRegression,
+                       MultiTaskElasticNet, MultiTaskLassoCV,
                        LogisticRegressionCV, Ridge, RidgeCV, convert_strength)
 
 from _rglmnet import R_MARK, run_r
@@ -133,3 +134,24 @@ def test_offset_refused_where_a_fit_would_ignore_it():
         LogisticRegression(l1_ratio=0.5, relax=True).fit(X, y, offset=off)
     with pytest.raises(ValueError, match="relax refits without the penalty"):
         LogisticRegression(l1_ratio=0.5, relax=0.5, upper_bounds=1.0).fit(X, y)
+
+
+@pytest.mark.parametrize("make, two", [
+    (lambda: GroupLasso(lam=0.05, groups=[0, 0, 1, 1, 2], tol=1e-12), False),
+    (lambda: MultiTaskElasticNet(lam=0.05, tol=1e-12), True),
+    (lambda: MultiTaskLassoCV(lams=5, cv=3, tol=1e-12), True),
+])
+def test_squared_error_offset_of_group_and_multitask_models(make, two):
+    """GroupLasso and the multi-task models: the fit with an offset is the fit of y − offset
+    (every target), and predict adds it back."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((80, 5))
+    y = X[:, 0] - X[:, 3] + rng.standard_normal(80)
+    if two:
+        y = np.column_stack([y, 2 * X[:, 1] + rng.standard_normal(80)])
+    off = rng.uniform(-1, 1, 80)
+    fit = make().fit(X, y, offset=off)
+    ref = make().fit(X, y - (off[:, None] if two else off))
+    np.testing.assert_allclose(fit.coef_, ref.coef_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fit.predict(X, offset=off),
+                               ref.predict(X) + (off[:, None] if two else off), atol=1e-12)

@@ -30,7 +30,7 @@ from .._validation import (check_classification_y, check_lam, check_positive_int
 from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import GroupL2
 from ..solvers.prox import solve_group_lasso
-from ._base import ColumnSelection, LamMax, SupportDf
+from ._base import ColumnSelection, LamMax, SupportDf, minus_offset
 from ._views import LinearViews
 from ._enet import SparseRegressor
 from .._params import ParamHints
@@ -109,13 +109,15 @@ class GroupLasso(SparseRegressor):
         return GroupL2(1.0, *_resolve_groups(self, p))
 
     @fill_doc
-    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
-        {params: X, y, sample_weight}
+        {params: X, y, sample_weight, offset}
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         lam = check_lam(self.lam)
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         X, y, _, sw = self._validate(X, y, sample_weight)

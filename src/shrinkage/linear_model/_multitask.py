@@ -39,7 +39,7 @@ from .._validation import (check_lam, check_penalty_factor, check_positive_int, 
 from ..datafits import normalized_weights
 from ..penalties import GroupElasticNet
 from ..solvers.prox import solve_group_lasso
-from ._base import LamMax, LinearPredictor, SupportDf
+from ._base import LamMax, LinearPredictor, SupportDf, minus_offset
 
 __all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "check_targets"]
 
@@ -137,15 +137,20 @@ class MultiTaskElasticNet(ParamHints, LamMax, SupportDf, LinearPredictor, Regres
         return self._penalty(X.shape[1]), Y.reshape(Y.shape[0], -1), "squared_error"
 
     @fill_doc
-    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X}
         y : array-like of shape (n_samples, n_targets)
         {sample_weight}
+        offset : array-like of shape (n_samples,), optional
+            A fixed part of every target's prediction: the fit of ``y − offset`` (each
+            column); pass it again to ``predict``.
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         lam, rho = check_lam(self.lam), self._rho()
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         X, y = check_targets(self, X, y)

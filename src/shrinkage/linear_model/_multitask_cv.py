@@ -31,6 +31,7 @@ from ..selection.progress import ProgressBar
 from ..selection.rules import parse_rule
 from ..selection.scoring import get_score
 from ..solvers.prox import group_lasso_path
+from ._base import minus_offset
 from ._multitask import MultiTaskElasticNet, check_targets
 
 __all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
@@ -135,17 +136,22 @@ class MultiTaskElasticNetCV(MultiTaskElasticNet):
         store_init_args(self, locals())
 
     @fill_doc
-    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> Self:
+    def fit(self, X: MatrixLike, y: ArrayLike,  # type: ignore[override]  # CV's groups
+            sample_weight: ArrayLike | None = None, groups: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Choose λ by cross-validation, then refit on all rows at ``lam_``.
 
         {params: X}
         y : array-like of shape (n_samples, n_targets)
         {sample_weight}
         {groups}
+        offset : array-like of shape (n_samples,), optional
+            A fixed part of every target's prediction: folds and refit see ``y − offset``
+            (the squared error of each fold is unchanged by it).
 
         {returns_self}
         """
+        y = minus_offset(self, X, y, offset)
         ratios, lams = self._ratios(), check_lams(self.lams)
         tol = check_tol(self.tol)
         cv_tol = 100.0 * tol if self.cv_tol is None else check_tol(self.cv_tol, "cv_tol")
