@@ -188,8 +188,9 @@ def three_classes(n=150, p=6, seed=7):
 
 
 @R_MARK
-@pytest.mark.parametrize("standardize, weighted", [(True, False), (False, True)])
-def test_grouped_multinomial_equals_glmnet(tmp_path, standardize, weighted):
+@pytest.mark.parametrize("standardize, weighted, alpha",
+                         [(True, False, 1.0), (False, True, 1.0), (True, True, 0.5)])
+def test_grouped_multinomial_equals_glmnet(tmp_path, standardize, weighted, alpha):
     from shrinkage import GroupLassoClassifier
     X, y = three_classes()
     w = np.random.default_rng(4).uniform(0.2, 3.0, size=len(y)) if weighted else np.ones(len(y))
@@ -197,6 +198,7 @@ def test_grouped_multinomial_equals_glmnet(tmp_path, standardize, weighted):
     script = f"""
     x <- rd("x.csv"); y <- factor(rd("y.csv")[, 1]); w <- rd("w.csv")[, 1]
     f <- glmnet(x, y, family="multinomial", type.multinomial="grouped", lambda={lam_g},
+                alpha={alpha},
                 weights=w, standardize={'TRUE' if standardize else 'FALSE'}, thresh=1e-15,
                 maxit=1e6)
     cf <- coef(f)
@@ -204,8 +206,9 @@ def test_grouped_multinomial_equals_glmnet(tmp_path, standardize, weighted):
     out("b0", sapply(cf, function(m) as.numeric(m[1])))
     """
     r = run_r(tmp_path, script, x=X, y=np.searchsorted(["a", "b", "c"], y).astype(float), w=w)
-    lam = convert_strength(lam_g, source="glmnet-multinomial", l1_ratio=1.0).value
-    clf = GroupLassoClassifier(lam, standardize=standardize, tol=1e-10,
+    st = convert_strength(lam_g, source="glmnet-multinomial", l1_ratio=alpha)
+    lam = st.value
+    clf = GroupLassoClassifier(lam, l1_ratio=st.l1_ratio, standardize=standardize, tol=1e-10,
                                max_iter=200_000).fit(X, y, sample_weight=w)
     W_r = r["coef"].reshape(3, -1)
     assert clf.coef_.shape == (3, 6) and clf.intercept_.shape == (3,)
@@ -340,3 +343,17 @@ def test_multitask_cv_over_several_ratios_picks_the_best_pair():
     sizes = [m.cv_results_["lam"].size for m in singles]
     assert [p["l1_ratio"] for p in both.cv_results_["params"]] == [0.3] * sizes[0] + \
         [0.9] * sizes[1]
+
+
+def test_group_elastic_net_classifier_lam_max_is_the_edge_of_the_support():
+    """GroupLassoClassifier(l1_ratio=ρ < 1): λ_max(ρ) (the group elastic net's null-model
+    bound) zeroes every group and just below it one group enters, binary and three classes."""
+    from shrinkage import GroupLassoClassifier
+    X, y = three_classes()
+    for target in (y, y == "a"):
+        est = GroupLassoClassifier(l1_ratio=0.5, groups=[0, 0, 1, 1, 2, 2], tol=1e-10)
+        top = est.lam_max(X, target)
+        assert not est.set_params(lam=top * 1.0001).fit(X, target).coef_.any()
+        assert est.set_params(lam=top * 0.95).fit(X, target).n_groups_nonzero_ >= 1
+        half = GroupLassoClassifier(l1_ratio=1.0, groups=[0, 0, 1, 1, 2, 2]).lam_max(X, target)
+        np.testing.assert_allclose(top, half / 0.5, rtol=1e-12)      # λ_max scales as 1/ρ

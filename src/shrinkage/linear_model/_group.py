@@ -23,12 +23,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._docs import fill_doc
-from .._validation import (check_classification_y, check_lam, check_positive_int,
+from .._validation import (check_classification_y, check_lam, check_positive_int, check_ratio,
                            class_weighted,
                            check_sample_weight, check_tol, check_weighted_classes, check_X,
                            check_X_y, store_init_args)
 from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
-from ..penalties import GroupL2
+from ..penalties import GroupElasticNet, GroupL2
 from ..solvers.prox import solve_group_lasso
 from ._base import ColumnSelection, LamMax, SupportDf, minus_offset
 from ._views import LinearViews
@@ -177,6 +177,12 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
         Weights of the classes, multiplying ``sample_weight``: ``{label: weight}`` (classes not
         named weigh 1) or ``"balanced"`` (``S / (K · S_k)``, ``S_k`` the weight of class ``k``),
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
+    l1_ratio : float, default=1.0
+        ``ρ`` of the group elastic net ``λ Σ_g ω_g [(1−ρ)‖w_g‖² + ρ‖w_g‖₂]``
+        (:class:`~shrinkage.penalties.GroupElasticNet`): ``1`` the group lasso; with K > 2
+        classes and the default groups, glmnet's grouped multinomial at ``alpha = a`` is
+        ``ρ = 2a/(1+a)``, ``lam = λ_g(1+a)/2`` (``convert_strength(…, "glmnet-multinomial",
+        l1_ratio=a)``).
     {exclude}
 
     Attributes
@@ -213,13 +219,16 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
     def __init__(self, lam: float = 0.01, *, groups: ArrayLike | None = None,
                  group_weights: ArrayLike | None = None, fit_intercept: bool = True,
                  standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                 class_weight: ClassWeight = None, exclude: ArrayLike | None = None):
+                 class_weight: ClassWeight = None, l1_ratio: float = 1.0,
+                 exclude: ArrayLike | None = None):
         store_init_args(self, locals())
 
     def _null_problem(self, X, y):
         classes, y_idx = np.unique(y, return_inverse=True)
-        return (GroupL2(1.0, *_resolve_groups(self, X.shape[1])),
-                *_encoded(y_idx, classes.size))
+        rho = check_ratio(self.l1_ratio)
+        pen = (GroupL2(1.0, *_resolve_groups(self, X.shape[1])) if rho == 1.0 else
+               GroupElasticNet(1.0, *_resolve_groups(self, X.shape[1]), l1_ratio=rho))
+        return (pen, *_encoded(y_idx, classes.size))
 
     @fill_doc
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
@@ -232,7 +241,7 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
 
         {returns_self}
         """
-        lam = check_lam(self.lam)
+        lam, rho = check_lam(self.lam), check_ratio(self.l1_ratio)
         tol, max_iter = check_tol(self.tol), check_positive_int(self.max_iter, "max_iter")
         X, y = check_X_y(self, X, y, y_numeric=False, dtype=np.float64)
         classes, y_idx = check_classification_y(y)
@@ -245,7 +254,7 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
         res = solve_group_lasso(X, target, sw, lam=lam, groups=groups,
                                 group_weights=weights, datafit=datafit,
                                 fit_intercept=self.fit_intercept, standardize=self.standardize,
-                                tol=tol, max_iter=max_iter)
+                                tol=tol, max_iter=max_iter, l1_ratio=rho)
         self.classes_ = classes
         self.coef_ = res.coef.reshape(1, -1) if binary else res.coef
         self.intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))
