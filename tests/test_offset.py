@@ -155,3 +155,24 @@ def test_squared_error_offset_of_group_and_multitask_models(make, two):
     np.testing.assert_allclose(fit.coef_, ref.coef_, rtol=0, atol=1e-12)
     np.testing.assert_allclose(fit.predict(X, offset=off),
                                ref.predict(X) + (off[:, None] if two else off), atol=1e-12)
+
+
+def test_group_lasso_classifier_offset_equals_l1_logistic_with_the_offset():
+    """Singleton groups of weight 1 make the group lasso the L1 penalty: with an offset the
+    GroupLassoClassifier (FISTA) equals LogisticRegression(l1_ratio=1) with it (proximal
+    Newton, tested against R's glmnet above), and the offset moves its predictions."""
+    from shrinkage import GroupLassoClassifier
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((150, 4))
+    off = rng.uniform(-1.5, 1.5, 150)
+    y = (X[:, 0] - X[:, 2] + off + rng.logistic(size=150) > 0).astype(int)
+    gl = GroupLassoClassifier(lam=0.02, tol=1e-12, max_iter=200_000).fit(X, y, offset=off)
+    lr = LogisticRegression(lam=0.02, l1_ratio=1.0, tol=1e-12).fit(X, y, offset=off)
+    np.testing.assert_allclose(gl.coef_, lr.coef_, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(gl.intercept_, lr.intercept_, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(gl.predict_proba(X, offset=off), lr.predict_proba(X, offset=off),
+                               atol=1e-8)
+    assert not np.allclose(gl.coef_, GroupLassoClassifier(lam=0.02).fit(X, y).coef_, atol=1e-3)
+    y3 = np.digitize(X[:, 0] + rng.standard_normal(150), [-0.5, 0.5])
+    with pytest.raises(ValueError, match="offset= is for two classes"):
+        GroupLassoClassifier(lam=0.02).fit(X, y3, offset=off)

@@ -26,7 +26,7 @@ from .._docs import fill_doc
 from .._validation import (check_classification_y, check_lam, check_positive_int, check_ratio,
                            class_weighted,
                            check_sample_weight, check_tol, check_weighted_classes, check_X,
-                           check_X_y, store_init_args)
+                           check_offset, check_X_y, store_init_args)
 from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import GroupElasticNet, GroupL2
 from ..solvers.prox import solve_group_lasso
@@ -231,13 +231,17 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
         return (pen, *_encoded(y_idx, classes.size))
 
     @fill_doc
-    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model.
 
         {params: X}
         y : array-like of shape (n_samples,)
-            Two classes (numbers or strings).
+            The classes (numbers or strings).
         {sample_weight}
+        offset : array-like of shape (n_samples,), optional
+            Two classes: added to the log-odds, ``η = Xw + b + offset``; pass it again to
+            ``decision_function`` / ``predict`` / ``predict_proba``.
 
         {returns_self}
         """
@@ -250,11 +254,15 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
         sw = normalized_weights(s, X.shape[0])
         groups, weights = _resolve_groups(self, X.shape[1])
         binary = classes.size == 2
+        off = check_offset(offset, X.shape[0])
+        if off is not None and not binary:
+            raise ValueError(f"offset= is for two classes; y has {classes.size}: fit one class "
+                             "against the rest with it, or drop it")
         target, datafit = _encoded(y_idx, classes.size)
         res = solve_group_lasso(X, target, sw, lam=lam, groups=groups,
                                 group_weights=weights, datafit=datafit,
                                 fit_intercept=self.fit_intercept, standardize=self.standardize,
-                                tol=tol, max_iter=max_iter, l1_ratio=rho)
+                                tol=tol, max_iter=max_iter, l1_ratio=rho, offset=off)
         self.classes_ = classes
         self.coef_ = res.coef.reshape(1, -1) if binary else res.coef
         self.intercept_ = np.atleast_1d(np.asarray(res.intercept, dtype=np.float64))
@@ -266,32 +274,36 @@ class GroupLassoClassifier(ParamHints, ColumnSelection, LinearViews, LamMax, Sup
         self.lam_ = lam
         return self
 
-    def decision_function(self, X: MatrixLike) -> NDArray:
-        """Log-odds of ``classes_[1]``, shape (n_samples,); with K > 2 classes the linear
-        predictors ``η``, shape (n_samples, K)."""
+    def decision_function(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray:
+        """Log-odds of ``classes_[1]`` (``+ offset``), shape (n_samples,); with K > 2 classes
+        the linear predictors ``η``, shape (n_samples, K)."""
         check_is_fitted(self, "coef_")
         X = check_X(self, X, reset=False, dtype=np.float64)
         if self.classes_.size > 2:
+            if offset is not None:
+                raise ValueError("offset= is for two classes")
             return np.asarray(X @ self.coef_.T) + self.intercept_
-        return np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
+        off = check_offset(offset, X.shape[0])
+        eta = np.asarray(X @ self.coef_[0]).ravel() + self.intercept_[0]
+        return eta if off is None else eta + off
 
-    def predict(self, X: MatrixLike) -> NDArray:
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray:
         """Most probable class, shape (n_samples,)."""
-        eta = self.decision_function(X)
+        eta = self.decision_function(X, offset)
         if eta.ndim == 2:
             return self.classes_[np.argmax(eta, axis=1)]
         return self.classes_[(eta > 0).astype(int)]
 
-    def predict_proba(self, X: MatrixLike) -> NDArray:
+    def predict_proba(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray:
         """Class probabilities, shape (n_samples, n_classes), columns in the order of
         ``classes_``."""
-        eta = self.decision_function(X)
+        eta = self.decision_function(X, offset)
         return (SoftmaxCrossEntropy.probabilities(eta) if eta.ndim == 2 else
                 Logistic.probabilities(eta))
 
-    def predict_log_proba(self, X: MatrixLike) -> NDArray:
+    def predict_log_proba(self, X: MatrixLike, offset: ArrayLike | None = None) -> NDArray:
         """Logarithm of :meth:`predict_proba`, computed stably."""
-        eta = self.decision_function(X)
+        eta = self.decision_function(X, offset)
         return (SoftmaxCrossEntropy.log_probabilities(eta) if eta.ndim == 2 else
                 Logistic.log_probabilities(eta))
 

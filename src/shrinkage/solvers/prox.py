@@ -51,7 +51,7 @@ __all__ = ["solve_group_lasso", "group_lasso_path"]
 def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_weights=None,
                       datafit: str = "squared_error", fit_intercept: bool = True,
                       standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                      coef0=None, l1_ratio: float = 1.0) -> SparseResult:
+                      coef0=None, l1_ratio: float = 1.0, offset=None) -> SparseResult:
     r"""Group lasso (or group elastic net) by FISTA with restarts.
 
     Parameters
@@ -79,6 +79,9 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
     l1_ratio : float, default=1.0
         ``ρ`` of the penalty ``λ Σ_g ω_g [(1−ρ)‖w_g‖² + ρ‖w_g‖₂]``
         (:class:`~shrinkage.penalties.GroupElasticNet`); its ridge part enters the prox.
+    offset : ndarray of shape (n_samples,) or (n_samples, n_targets), optional
+        A fixed part of the linear predictor, ``η = Xwᵀ + b + offset`` (squared error: the
+        fit of ``y − offset``).
 
     Returns
     -------
@@ -99,20 +102,22 @@ def solve_group_lasso(X, y, sample_weight=None, *, lam: float, groups, group_wei
     return group_lasso_path(X, y, sample_weight, lams=[lam], groups=groups,
                             group_weights=group_weights, datafit=datafit,
                             fit_intercept=fit_intercept, standardize=standardize, tol=tol,
-                            max_iter=max_iter, coef0=coef0, l1_ratio=l1_ratio)[0]
+                            max_iter=max_iter, coef0=coef0, l1_ratio=l1_ratio,
+                            offset=offset)[0]
 
 
 def group_lasso_path(X, y, sample_weight=None, *, lams, groups, group_weights=None,
                      datafit: str = "squared_error", fit_intercept: bool = True,
                      standardize: bool = True, tol: float = 1e-8, max_iter: int = 20_000,
-                     coef0=None, l1_ratio: float = 1.0, warn: bool = True) -> list:
+                     coef0=None, l1_ratio: float = 1.0, warn: bool = True,
+                     offset=None) -> list:
     r""":func:`solve_group_lasso` along a λ grid, each λ started at the previous solution (warm
     starts; the standardization and the step ``1/L`` are computed once).
 
     Parameters
     ----------
     X, y, sample_weight, groups, group_weights, datafit, fit_intercept, standardize, tol,
-    max_iter, l1_ratio
+    max_iter, l1_ratio, offset
         As in :func:`solve_group_lasso`.
     lams : array-like of shape (n_lams,)
         The grid, walked in the order given (from the largest λ for warm starts to help).
@@ -152,13 +157,16 @@ def group_lasso_path(X, y, sample_weight=None, *, lams, groups, group_weights=No
                          f"'softmax_cross_entropy', got {datafit!r}")
     df = get_datafit(datafit)
     logistic = datafit != "squared_error"           # an intercept fitted by the iterations
+    off = 0.0 if offset is None else np.asarray(offset, dtype=np.float64)
+    if not logistic:                                # squared error: the fit of y − offset
+        y, off = y - off, 0.0
     ybar = sw @ y if fit_intercept else np.zeros(y.shape[1:])
     L = df.curvature_bound * (max(sigma, 1.0 if fit_intercept else 0.0) if logistic else sigma)
     target = y if logistic else y - ybar
     shape = (p,) if y.ndim == 1 else (y.shape[1], p)    # coefficients: features on the last axis
 
     def gradient(beta, b):
-        G = df.gradient(target, Zmul(beta) + b, sw)
+        G = df.gradient(target, Zmul(beta) + b + off, sw)
         return Ztmul(G), (G.sum(axis=0) if logistic and fit_intercept else np.zeros(y.shape[1:]))
 
     beta = np.zeros(shape) if coef0 is None else np.asarray(coef0, float) * scale
