@@ -611,23 +611,58 @@ def test_sparse_l1_logistic_with_bounds_relax_and_a_warm_path_equals_the_dense_o
                   .fit(X, y).coef_ >= 0)
 
 
-def test_sparse_multinomial_l1_logistic_is_refused_naming_the_fix():
-    from shrinkage import LogisticRegressionCV
-    X, rng = _sparse(n=120, p=10, density=0.3)
-    y = np.arange(120) % 3
-    fix = r"sparse X for two classes only; y has 3: pass X.toarray\(\).*or l1_ratio=0"
-    with pytest.raises(TypeError, match=fix):
-        LogisticRegression(l1_ratio=0.5).fit(X, y)
-    with pytest.raises(TypeError, match=fix):
-        LogisticRegressionCV(l1_ratio=1.0, cv=3).fit(X, y)
-    LogisticRegression(l1_ratio=0.5).fit(X.toarray(), y)           # the fixes fit
-    LogisticRegression().fit(X, y)
+def _multiclass_sparse(n=300, p=25, K=3, seed=4):
+    X, rng = _sparse(n=n, p=p, density=0.2, seed=seed)
+    eta = X @ (rng.normal(size=(p, K)) * (rng.random(p) < 0.4)[:, None]) * 0.5
+    y = np.argmax(eta + rng.gumbel(size=(n, K)), axis=1)
+    return X, y, rng
+
+
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept, standardize", [(True, True), (True, False),
+                                                        (False, True)])
+def test_sparse_multinomial_l1_logistic_equals_the_dense_fit(rho, weighted, fit_intercept,
+                                                             standardize):
+    """The softmax model's CD on the CSC columns (implicit centring and scaling, the class
+    sums of the model gradient kept by a K × K matrix) gives the dense fit."""
+    X, y, rng = _multiclass_sparse()
+    sw = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    common = dict(lam=0.01, l1_ratio=rho, fit_intercept=fit_intercept,
+                  standardize=standardize, tol=1e-12)
+    dense = LogisticRegression(**common).fit(X.toarray(), y, sample_weight=sw)
+    sparse = LogisticRegression(**common).fit(X, y, sample_weight=sw)
+    assert 0 < np.count_nonzero(sparse.coef_) < sparse.coef_.size
+    np.testing.assert_array_equal(sparse.coef_ != 0, dense.coef_ != 0)
+    assert np.max(np.abs(sparse.coef_ - dense.coef_)) <= 1e-8 * np.max(np.abs(dense.coef_))
+    np.testing.assert_allclose(sparse.intercept_, dense.intercept_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X.toarray()),
+                               rtol=0, atol=1e-10)
+
+
+def test_sparse_multinomial_l1_logistic_equals_sklearn_saga_with_a_certificate():
+    from shrinkage.solvers.prox_newton import multinomial_enet_kkt
+    X, y, _ = _multiclass_sparse(n=150, p=12)
+    C, r = 0.5, 0.5
+    lam, rho = convert_strength(C, source="sklearn-logistic", n_samples=len(y), l1_ratio=r)
+    ours = LogisticRegression(lam=lam, l1_ratio=rho, standardize=False, tol=1e-12).fit(X, y)
+    ref = SkLogistic(C=C, l1_ratio=r, solver="saga", tol=1e-13, max_iter=200_000).fit(X, y)
+    scale = np.max(np.abs(ref.coef_))
+    assert np.max(np.abs(ours.coef_ - ref.coef_)) <= 1e-5 * scale
+    b = ref.intercept_ - ref.intercept_.mean()
+    assert np.max(np.abs(ours.intercept_ - b)) <= 1e-5 * max(scale, 1.0)
+    D = X.toarray()
+    l1, l2 = np.full(12, lam * rho), np.full(12, lam * (1 - rho))
+    kkt = multinomial_enet_kkt(D, np.eye(3)[y], np.full(len(y), 1 / len(y)), ours.coef_,
+                               ours.intercept_, l1, l2)
+    assert kkt <= 1e-9
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_sparse_l1_logistic_regression_cv_equals_the_dense_one(weighted):
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_l1_logistic_regression_cv_equals_the_dense_one(weighted, n_classes):
     from shrinkage import LogisticRegressionCV
-    X, y, rng = _binary_sparse(n=240)
+    X, y, rng = _binary_sparse(n=240) if n_classes == 2 else _multiclass_sparse(n=240)
     sw = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
     common = dict(l1_ratio=[0.5, 1.0], lams=12, cv=3, tol=1e-10, cv_tol=1e-10)
     dense = LogisticRegressionCV(**common).fit(X.toarray(), y, sample_weight=sw)
@@ -639,18 +674,20 @@ def test_sparse_l1_logistic_regression_cv_equals_the_dense_one(weighted):
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-8)
 
 
-def test_sparse_l1_logistic_regression_cv_fold_scores_are_those_of_single_fits():
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_l1_logistic_regression_cv_fold_scores_are_those_of_single_fits(n_classes):
     """Each fold's score at each λ is the held-out log-loss of a single sparse fit on the
     fold's training rows (the warm-started path changes nothing)."""
     from sklearn.metrics import log_loss
     from sklearn.model_selection import KFold
     from shrinkage import LogisticRegressionCV
-    X, y, _ = _binary_sparse(n=240)
+    X, y, _ = _binary_sparse(n=240) if n_classes == 2 else _multiclass_sparse(n=240)
     cv = KFold(3, shuffle=True, random_state=0)
     lams = [0.2, 0.1, 0.05, 0.02, 0.01]
     m = LogisticRegressionCV(l1_ratio=0.7, lams=lams, cv=cv, tol=1e-10, cv_tol=1e-11).fit(X, y)
     for f, (tr, te) in enumerate(cv.split(X)):
         for i, lam in enumerate(lams):
             single = LogisticRegression(lam=lam, l1_ratio=0.7, tol=1e-11).fit(X[tr], y[tr])
-            want = -log_loss(y[te], single.predict_proba(X[te]), labels=[0, 1])
+            want = -log_loss(y[te], single.predict_proba(X[te]),
+                              labels=list(range(n_classes)))
             assert m.scores_[0, i, f] == pytest.approx(want, rel=1e-8)

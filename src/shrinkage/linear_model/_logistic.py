@@ -282,9 +282,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         ``max_iter`` (proximal Newton steps) defaults to 100, 200 for the softmax.
         scikit-learn's ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
         ``ρ = 2r/(1+r)`` (:func:`~shrinkage.convert_strength`). Sparse ``X`` (CSR/CSC) is
-        fitted without densifying for two classes (coordinate descent on the CSC columns with
-        implicit centring and scaling, :mod:`~shrinkage.solvers._cd_sparse`); with three or
-        more classes and ``ρ > 0`` it is refused (a ``TypeError`` naming the fix).
+        fitted without densifying, binary or softmax (coordinate descent on the CSC columns
+        with implicit centring and scaling, :mod:`~shrinkage.solvers._cd_sparse`).
     relax : bool or float, default=False
         With ``l1_ratio > 0``: ``True`` reports the relaxed fit, the unpenalized logistic
         (softmax) fit on the selected support (the features with a non-zero coefficient in
@@ -366,7 +365,7 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
 
     @property
     def _accepts_sparse(self):
-        """Sparse X for every fit; the multinomial L1 / elastic-net fit refuses it in ``fit``."""
+        """Sparse X for every fit (L2, elastic net binary or softmax, bounds)."""
         return True
 
     def __sklearn_tags__(self):
@@ -451,10 +450,6 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
                   "fit_intercept": self.fit_intercept, "standardize": self.standardize,
                   "tol": float(self.tol)}
         if classes.size > 2:
-            if sp.issparse(X):
-                raise TypeError(f"LogisticRegression with an L1 part (l1_ratio > 0) takes "
-                                f"sparse X for two classes only; y has {classes.size}: pass "
-                                f"X.toarray() if it fits in memory, or l1_ratio=0")
             res = solve_multinomial_enet(X, y_idx, s, max_iter=self.max_iter or 200, **common)
         elif offset is not None or bounds is not None or sp.issparse(X):
             res = solve_glm_enet(X, y_idx.astype(np.float64), s, datafit=Logistic(),
