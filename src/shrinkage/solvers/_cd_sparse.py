@@ -228,28 +228,19 @@ def _cd_softmax_inner_csc(data, indices, indptr, mean, scale, sw, P, G, H, beta,
     place; returns the passes made."""
     n, K = P.shape
     p = beta.shape[1]
-    E = np.zeros((n, K))
-    t = np.zeros(n)
-    c = np.zeros(K)
-    V = np.zeros(K)
-    M = np.zeros((K, K))
-    dsum = np.zeros(K)
+    E, t = np.zeros((n, K)), np.zeros(n)
+    c, V, dsum = np.zeros(K), np.zeros(K), np.zeros(K)
+    M, curv = np.zeros((K, K)), np.zeros((K, p))
     for i in range(n):
         for k in range(K):
             dsum[k] += H[i, k]
             for m in range(K):
                 M[m, k] -= sw[i] * P[i, m] * P[i, k]
             M[k, k] += sw[i] * P[i, k]
-    curv = np.zeros((K, p))
     for k in range(K):
         hk = np.ascontiguousarray(H[:, k])
         for j in range(p):
-            a = 0.0
-            q = 0.0
-            for r in range(indptr[j], indptr[j + 1]):
-                u = hk[indices[r]] * data[r]
-                a += u
-                q += u * data[r]
+            a, q = _csc_moments(data, indices, indptr, hk, j)
             curv[k, j] = max((q - 2.0 * mean[j] * a + mean[j] * mean[j] * dsum[k])
                              / (scale[j] * scale[j]), 0.0)
     shift = np.zeros(p)
