@@ -206,9 +206,10 @@ def _cd_binary_inner_csc(data, indices, indptr, mean, scale, d, u, colsq, l1, l2
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _softmax_v(sw, P, G, E, c, t, i, k):
+def _model_gradient_entry(sw, P, G, E, c, t, i, k):
     """Entry (i, k) of the softmax model's gradient in η,
-    ``G_ik + sw_i p_ik (Δη_ik − p_iᵀΔη_i)``, with ``Δη_ik = E_ik + c_k`` and ``p_iᵀΔη_i = t_i + Σ_l p_il c_l``."""
+    ``G_ik + sw_i p_ik (Δη_ik − p_iᵀΔη_i)``, with ``Δη_ik = E_ik + c_k`` and
+    ``p_iᵀΔη_i = t_i + Σ_l p_il c_l``."""
     q = t[i]
     for m in range(c.shape[0]):
         q += P[i, m] * c[m]
@@ -222,9 +223,10 @@ def _cd_softmax_inner_csc(data, indices, indptr, mean, scale, sw, P, G, H, beta,
     ``x̃_j = (x_j − m_j)/sd_j`` of a CSC matrix. ``Δη_ik = E_ik + c_k``: a change of ``β_kj``
     moves ``E[:, k]`` on the column's stored rows and the class's scalar ``c_k`` by
     ``−m_j δ/sd_j`` (the intercepts move ``c`` only); ``t_i = Σ_k p_ik E_ik``. The column sums
-    ``V_k = Σ_i v_ik`` of the model gradient in η (:func:`_softmax_v`), recomputed at every
-    pass, are kept current with the K × K matrix ``M_lk = Σ_i sw_i p_il(δ_lk − p_ik)``, so an
-    update costs K times the column's stored entries. beta (K, p) and b (K,) are updated in
+    ``V_k = Σ_i v_ik`` of the model gradient in η (:func:`_model_gradient_entry`), recomputed
+    at every pass, are kept current with the K × K matrix
+    ``M_lk = Σ_i sw_i p_il(δ_lk − p_ik)``, so an update costs K times the column's stored
+    entries. beta (K, p) and b (K,) are updated in
     place; returns the passes made."""
     n, K = P.shape
     p = beta.shape[1]
@@ -250,7 +252,7 @@ def _cd_softmax_inner_csc(data, indices, indptr, mean, scale, sw, P, G, H, beta,
         V[:] = 0.0
         for i in range(n):
             for k in range(K):
-                V[k] += _softmax_v(sw, P, G, E, c, t, i, k)
+                V[k] += _model_gradient_entry(sw, P, G, E, c, t, i, k)
         move = 0.0
         for k in range(K):
             for j in range(p):
@@ -259,7 +261,7 @@ def _cd_softmax_inner_csc(data, indices, indptr, mean, scale, sw, P, G, H, beta,
                     continue
                 acc = 0.0
                 for r in range(indptr[j], indptr[j + 1]):
-                    acc += data[r] * _softmax_v(sw, P, G, E, c, t, indices[r], k)
+                    acc += data[r] * _model_gradient_entry(sw, P, G, E, c, t, indices[r], k)
                 gr = (acc - mean[j] * V[k]) / scale[j]
                 old = beta[k, j]
                 new = enet_coordinate(a * old - gr, a, l1[j], l2[j])
