@@ -188,8 +188,6 @@ def test_bad_sparse_input_is_refused_by_name():
     model = Ridge().fit(X, y)
     with pytest.raises(ValueError, match="features"):
         model.predict(X[:, :-1])
-    with pytest.raises(TypeError, match="dense data is required"):
-        LogisticRegression(l1_ratio=0.5).fit(X, (y > 0).astype(int))
     with pytest.raises(TypeError, match="sparse"):
         Ridge().decompose(X, y)
 
@@ -544,3 +542,134 @@ def test_every_sparse_estimator_refuses_bad_sparse_input_by_name(Est, kw, target
         Est(**kw).fit(X, y[:-1])
     with pytest.raises(ValueError, match="12 features"):
         ref.predict(X[:, :-1])
+
+
+def _binary_sparse(n=200, p=30, density=0.2, seed=3):
+    X, rng = _sparse(n=n, p=p, density=density, seed=seed)
+    eta = X @ np.r_[rng.normal(size=6), np.zeros(p - 6)] * 0.5
+    y = (eta + rng.logistic(size=n) > 0).astype(int)
+    return X, y, rng
+
+
+@pytest.mark.parametrize("r", [1.0, 0.5])
+def test_sparse_l1_logistic_equals_sklearn_saga_at_the_converted_strength(r):
+    """scikit-learn's saga on the same CSR at ``C`` ↔ our (λ, ρ); and the subgradient
+    conditions of the original-scale objective hold at our coefficients."""
+    X, y, _ = _binary_sparse(n=150, p=20, density=0.3)
+    C = 0.5
+    lam, rho = convert_strength(C, source="sklearn-logistic", n_samples=len(y), l1_ratio=r)
+    ours = LogisticRegression(lam=lam, l1_ratio=rho, standardize=False, tol=1e-12).fit(X, y)
+    ref = SkLogistic(C=C, l1_ratio=r, solver="saga", tol=1e-13, max_iter=200_000).fit(X, y)
+    scale = np.max(np.abs(ref.coef_))
+    assert np.max(np.abs(ours.coef_ - ref.coef_)) <= 1e-5 * scale
+    assert abs(ours.intercept_[0] - ref.intercept_[0]) <= 1e-5 * max(scale, 1.0)
+    w, b = ours.coef_[0], ours.intercept_[0]
+    p = 1.0 / (1.0 + np.exp(-(X @ w + b)))
+    g = X.T @ (p - y) / len(y)                          # gradient of the mean loss
+    on = w != 0
+    assert 0 < on.sum() < w.size
+    np.testing.assert_allclose(g[on] + 2 * lam * (1 - rho) * w[on] + lam * rho * np.sign(w[on]),
+                               0.0, atol=1e-9)
+    assert np.all(np.abs(g[~on]) <= lam * rho + 1e-9)
+    assert abs(np.sum(p - y)) / len(y) <= 1e-9
+
+
+def test_sparse_l1_logistic_with_bounds_relax_and_a_warm_path_equals_the_dense_one():
+    X, y, rng = _binary_sparse()
+    D = X.toarray()
+    for kw in ({"lower_bounds": 0.0}, {"upper_bounds": 0.3, "l1_ratio": 0.5},
+               {"relax": True, "l1_ratio": 1.0}, {"relax": 0.5, "l1_ratio": 0.8}):
+        dense = LogisticRegression(lam=0.01, tol=1e-12, **kw).fit(D, y)
+        sparse = LogisticRegression(lam=0.01, tol=1e-12, **kw).fit(X, y)
+        np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0,
+                                   atol=1e-8 * np.max(np.abs(dense.coef_)))
+        np.testing.assert_allclose(sparse.intercept_, dense.intercept_, rtol=0, atol=1e-8)
+    assert np.all(LogisticRegression(lam=0.01, l1_ratio=1.0, lower_bounds=0.0)
+                  .fit(X, y).coef_ >= 0)
+
+
+def _multiclass_sparse(n=300, p=25, K=3, seed=4):
+    X, rng = _sparse(n=n, p=p, density=0.2, seed=seed)
+    eta = X @ (rng.normal(size=(p, K)) * (rng.random(p) < 0.4)[:, None]) * 0.5
+    y = np.argmax(eta + rng.gumbel(size=(n, K)), axis=1)
+    return X, y, rng
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("rho", [1.0, 0.5])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept, standardize", [(True, True), (True, False),
+                                                        (False, True), (False, False)])
+def test_sparse_l1_logistic_equals_the_dense_fit(n_classes, rho, weighted, fit_intercept,
+                                                 standardize):
+    """LogisticRegression(l1_ratio > 0) on CSR: proximal Newton with CD on the CSC columns
+    (implicit centring and scaling; for the softmax model the class sums of the model gradient
+    kept by a K × K matrix) gives the dense fit's coefficients, with a certificate."""
+    X, y, rng = _binary_sparse() if n_classes == 2 else _multiclass_sparse()
+    sw = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    common = dict(lam=0.02 if n_classes == 2 else 0.01, l1_ratio=rho,
+                  fit_intercept=fit_intercept, standardize=standardize, tol=1e-12)
+    dense = LogisticRegression(**common).fit(X.toarray(), y, sample_weight=sw)
+    sparse = LogisticRegression(**common).fit(X, y, sample_weight=sw)
+    assert 0 < np.count_nonzero(sparse.coef_) < sparse.coef_.size   # the L1 part selects
+    np.testing.assert_array_equal(sparse.coef_ != 0, dense.coef_ != 0)
+    assert np.max(np.abs(sparse.coef_ - dense.coef_)) <= 1e-8 * np.max(np.abs(dense.coef_))
+    np.testing.assert_allclose(sparse.intercept_, dense.intercept_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X.toarray()),
+                               rtol=0, atol=1e-10)
+    assert sparse.solver_ == "proximal-newton-cd"
+    if n_classes == 2:
+        assert sparse.kkt_ <= 1e-10
+
+
+def test_sparse_multinomial_l1_logistic_equals_sklearn_saga_with_a_certificate():
+    from shrinkage.solvers.prox_newton import multinomial_enet_kkt
+    X, y, _ = _multiclass_sparse(n=150, p=12)
+    C, r = 0.5, 0.5
+    lam, rho = convert_strength(C, source="sklearn-logistic", n_samples=len(y), l1_ratio=r)
+    ours = LogisticRegression(lam=lam, l1_ratio=rho, standardize=False, tol=1e-12).fit(X, y)
+    ref = SkLogistic(C=C, l1_ratio=r, solver="saga", tol=1e-13, max_iter=200_000).fit(X, y)
+    scale = np.max(np.abs(ref.coef_))
+    assert np.max(np.abs(ours.coef_ - ref.coef_)) <= 1e-5 * scale
+    b = ref.intercept_ - ref.intercept_.mean()
+    assert np.max(np.abs(ours.intercept_ - b)) <= 1e-5 * max(scale, 1.0)
+    D = X.toarray()
+    l1, l2 = np.full(12, lam * rho), np.full(12, lam * (1 - rho))
+    kkt = multinomial_enet_kkt(D, np.eye(3)[y], np.full(len(y), 1 / len(y)), ours.coef_,
+                               ours.intercept_, l1, l2)
+    assert kkt <= 1e-9
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_l1_logistic_regression_cv_equals_the_dense_one(weighted, n_classes):
+    from shrinkage import LogisticRegressionCV
+    X, y, rng = _binary_sparse(n=240) if n_classes == 2 else _multiclass_sparse(n=240)
+    sw = rng.uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    common = dict(l1_ratio=[0.5, 1.0], lams=12, cv=3, tol=1e-10, cv_tol=1e-10)
+    dense = LogisticRegressionCV(**common).fit(X.toarray(), y, sample_weight=sw)
+    sparse = LogisticRegressionCV(**common).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(sparse.lams_, dense.lams_, rtol=1e-12)
+    np.testing.assert_allclose(sparse.scores_, dense.scores_, rtol=1e-9)
+    assert sparse.lam_ == pytest.approx(dense.lam_, rel=1e-12)
+    assert sparse.l1_ratio_ == dense.l1_ratio_
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_l1_logistic_regression_cv_fold_scores_are_those_of_single_fits(n_classes):
+    """Each fold's score at each λ is the held-out log-loss of a single sparse fit on the
+    fold's training rows (the warm-started path changes nothing)."""
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import KFold
+    from shrinkage import LogisticRegressionCV
+    X, y, _ = _binary_sparse(n=240) if n_classes == 2 else _multiclass_sparse(n=240)
+    cv = KFold(3, shuffle=True, random_state=0)
+    lams = [0.2, 0.1, 0.05, 0.02, 0.01]
+    m = LogisticRegressionCV(l1_ratio=0.7, lams=lams, cv=cv, tol=1e-10, cv_tol=1e-11).fit(X, y)
+    for f, (tr, te) in enumerate(cv.split(X)):
+        for i, lam in enumerate(lams):
+            single = LogisticRegression(lam=lam, l1_ratio=0.7, tol=1e-11).fit(X[tr], y[tr])
+            want = -log_loss(y[te], single.predict_proba(X[te]),
+                              labels=list(range(n_classes)))
+            assert m.scores_[0, i, f] == pytest.approx(want, rel=1e-8)

@@ -93,8 +93,7 @@ def relaxed_logistic(X, y_idx, s, coef, intercept, gamma, *, fit_intercept=True,
         return gamma * coef + (1.0 - gamma) * rc, gamma * intercept + (1.0 - gamma) * rb
     rc, rb = np.zeros_like(coef), np.zeros_like(intercept)
     if support.size:
-        XS = X[:, support]
-        XS = XS.toarray() if sp.issparse(XS) else XS
+        XS = X[:, support]                    # sparse stays sparse: the L2 fit takes it
         fit = LogisticRegression(0.0, fit_intercept=fit_intercept, tol=tol, solver=solver,
                                  max_iter=max_iter).fit(XS, y_idx, sample_weight=s)
         rc[:, support], rb = fit.coef_, fit.intercept_
@@ -282,7 +281,9 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         summing to zero). ``tol`` is then relative to the largest gradient at zero, and
         ``max_iter`` (proximal Newton steps) defaults to 100, 200 for the softmax.
         scikit-learn's ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
-        ``ρ = 2r/(1+r)`` (:func:`~shrinkage.convert_strength`).
+        ``ρ = 2r/(1+r)`` (:func:`~shrinkage.convert_strength`). Sparse ``X`` (CSR/CSC) is
+        fitted without densifying, binary or softmax (coordinate descent on the CSC columns
+        with implicit centring and scaling, :mod:`~shrinkage.solvers._cd_sparse`).
     relax : bool or float, default=False
         With ``l1_ratio > 0``: ``True`` reports the relaxed fit, the unpenalized logistic
         (softmax) fit on the selected support (the features with a non-zero coefficient in
@@ -313,8 +314,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
     lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
         Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``,
-        ``±inf`` for none; glmnet's ``lower.limits`` / ``upper.limits``), two classes and dense
-        ``X``: proximal Newton with projected coordinate descent whatever ``l1_ratio``
+        ``±inf`` for none; glmnet's ``lower.limits`` / ``upper.limits``), two classes (dense
+        or sparse ``X``): proximal Newton with projected coordinate descent whatever ``l1_ratio``
         (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the logistic datafit), whose
         certificate includes the box's normal cone (``kkt_``).
     {exclude}
@@ -364,9 +365,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
 
     @property
     def _accepts_sparse(self):
-        """Sparse X for the L2 fit (the L1 / elastic-net and bounded solver is dense for now)."""
-        return not (isinstance(self.l1_ratio, Real) and self.l1_ratio > 0) and \
-            self.lower_bounds is None and self.upper_bounds is None
+        """Sparse X for every fit (L2, elastic net binary or softmax, bounds)."""
+        return True
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -451,7 +451,7 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
                   "tol": float(self.tol)}
         if classes.size > 2:
             res = solve_multinomial_enet(X, y_idx, s, max_iter=self.max_iter or 200, **common)
-        elif offset is not None or bounds is not None:
+        elif offset is not None or bounds is not None or sp.issparse(X):
             res = solve_glm_enet(X, y_idx.astype(np.float64), s, datafit=Logistic(),
                                  offset=offset, bounds=bounds, max_iter=self.max_iter or 100,
                                  **common)

@@ -184,9 +184,10 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
     the best mean score (or by ``rule``) is refit on all rows. The default grid (``lams``
     values down to ``1e-4·λ_max``, ``1e-2·λ_max`` when ``n ≤ p``, as glmnet) is extended a
     decade at a time (at most three) while the best λ is its smallest; ``early_stopping`` and
-    ``compute_df`` apply to the L2 path only, and ``X`` must be dense. With ``relax`` each
-    fold's path solutions are relaxed before they are scored, so the λ chosen is the best for
-    the relaxed model (as :class:`~shrinkage.ElasticNetCV`).
+    ``compute_df`` apply to the L2 path only; sparse ``X`` is taken (each fold's path on
+    the CSC columns, never densified). With
+    ``relax`` each fold's path solutions are relaxed before they are scored, so the λ chosen
+    is the best for the relaxed model (as :class:`~shrinkage.ElasticNetCV`).
 
     **Tolerances.** ``tol`` is the refit's: it stops when the largest partial derivative of the
     objective (the mean loss plus the penalty) with respect to a standardized coefficient or an

@@ -11,12 +11,15 @@ relaxed (:func:`~shrinkage.linear_model._logistic.relaxed_logistic`, one unpenal
 support) before they are scored, so the λ chosen is the best for the relaxed model. The
 candidates are the (ρ, λ) pairs; the chosen pair is refitted on all rows by
 :class:`~shrinkage.LogisticRegression`.
+
+Sparse ``X`` (CSR/CSC) is never densified: every fold's path runs on the CSC columns of its
+training rows with implicit centring and scaling (:func:`glm_enet_path` for two classes,
+:func:`solve_multinomial_enet` for more).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._validation import check_ratio, check_weighted_classes
 from ..datafits import Logistic, SoftmaxCrossEntropy
@@ -140,9 +143,6 @@ def fit_sparse_logistic_cv(est, X, y, sample_weight, groups, ratios, lams, cv_to
     ``scores_`` and the refit's attributes on ``est``."""
     X_in, y_in = X, y
     X, Y, y_idx, classes, s, pf = prepare(est, X, y, sample_weight)
-    if sp.issparse(X):
-        raise TypeError("LogisticRegressionCV with an L1 part (l1_ratio > 0) takes dense X for "
-                        "now; pass X.toarray() if it fits in memory, or l1_ratio=0")
     check_weighted_classes(classes, y_idx, s)
     K = classes.size
     gamma = relax_gamma(est.relax)

@@ -25,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ..penalties import enet_coordinate, enet_distance
+from ..datafits import hessian_product_entry
+from ..penalties import enet_center, enet_coordinate, enet_distance
 
 __all__ = []
 
@@ -202,3 +203,105 @@ def _cd_binary_inner_csc(data, indices, indptr, mean, scale, d, u, colsq, l1, l2
     for i in range(u.shape[0]):
         u[i] += c * d[i]
     return passes, delta_b
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _model_gradient_entry(sw, P, G, E, c, t, i, k):
+    """Entry (i, k) of the softmax model's gradient in η,
+    ``G_ik + sw_i p_ik (Δη_ik − p_iᵀΔη_i)``, with ``Δη_ik = E_ik + c_k`` and
+    ``p_iᵀΔη_i = t_i + Σ_l p_il c_l``."""
+    q = t[i]
+    for m in range(c.shape[0]):
+        q += P[i, m] * c[m]
+    return G[i, k] + hessian_product_entry(sw[i], P[i, k], E[i, k] + c[k], q)
+
+
+@njit(cache=True, nogil=True)
+def _cd_softmax_inner_csc(data, indices, indptr, mean, scale, sw, P, G, H, beta, b, l1, l2,
+                          fit_intercept, tol, max_pass):
+    """:func:`~shrinkage.solvers._cd_kernels._cd_softmax_inner` on the implicit columns
+    ``x̃_j = (x_j − m_j)/sd_j`` of a CSC matrix. ``Δη_ik = E_ik + c_k``: a change of ``β_kj``
+    moves ``E[:, k]`` on the column's stored rows and the class's scalar ``c_k`` by
+    ``−m_j δ/sd_j`` (the intercepts move ``c`` only); ``t_i = Σ_k p_ik E_ik``. The column sums
+    ``V_k = Σ_i v_ik`` of the model gradient in η (:func:`_model_gradient_entry`), recomputed
+    at every pass, are kept current with the K × K matrix
+    ``M_lk = Σ_i sw_i p_il(δ_lk − p_ik)``, so an update costs K times the column's stored
+    entries. beta (K, p) and b (K,) are updated in
+    place; returns the passes made."""
+    n, K = P.shape
+    p = beta.shape[1]
+    E, t = np.zeros((n, K)), np.zeros(n)
+    c, V, dsum = np.zeros(K), np.zeros(K), np.zeros(K)
+    M, curv = np.zeros((K, K)), np.zeros((K, p))
+    for i in range(n):
+        for k in range(K):
+            dsum[k] += H[i, k]
+            for m in range(K):
+                M[m, k] -= sw[i] * P[i, m] * P[i, k]
+            M[k, k] += sw[i] * P[i, k]
+    for k in range(K):
+        hk = np.ascontiguousarray(H[:, k])
+        for j in range(p):
+            a, q = _csc_moments(data, indices, indptr, hk, j)
+            curv[k, j] = max((q - 2.0 * mean[j] * a + mean[j] * mean[j] * dsum[k])
+                             / (scale[j] * scale[j]), 0.0)
+    shift = np.zeros(p)
+    passes = 0
+    while passes < max_pass:
+        passes += 1
+        V[:] = 0.0
+        for i in range(n):
+            for k in range(K):
+                V[k] += _model_gradient_entry(sw, P, G, E, c, t, i, k)
+        move = 0.0
+        for k in range(K):
+            for j in range(p):
+                a = curv[k, j]
+                if a + 2.0 * l2[j] <= 0.0:
+                    continue
+                acc = 0.0
+                for r in range(indptr[j], indptr[j + 1]):
+                    acc += data[r] * _model_gradient_entry(sw, P, G, E, c, t, indices[r], k)
+                gr = (acc - mean[j] * V[k]) / scale[j]
+                old = beta[k, j]
+                new = enet_coordinate(a * old - gr, a, l1[j], l2[j])
+                if new != old:
+                    delta = new - old
+                    beta[k, j] = new
+                    dw = delta / scale[j]
+                    for m in range(K):
+                        V[m] -= mean[j] * dw * M[m, k]
+                    for r in range(indptr[j], indptr[j + 1]):
+                        i = indices[r]
+                        u = dw * data[r]
+                        for m in range(K):
+                            V[m] += sw[i] * P[i, m] * ((m == k) - P[i, k]) * u
+                        E[i, k] += u
+                        t[i] += P[i, k] * u
+                    c[k] -= mean[j] * dw
+                    if a * abs(delta) > move:
+                        move = a * abs(delta)
+            if fit_intercept and dsum[k] > 0.0:
+                gr = V[k]
+                db = -gr / dsum[k]
+                b[k] += db
+                c[k] += db
+                for m in range(K):
+                    V[m] += db * M[m, k]
+                if abs(gr) > move:
+                    move = abs(gr)
+        enet_center(beta, l1, l2, shift)
+        for j in range(p):                 # a common shift over the classes: V unchanged
+            dw = shift[j] / scale[j]
+            if dw != 0.0:
+                for r in range(indptr[j], indptr[j + 1]):
+                    i = indices[r]
+                    u = dw * data[r]
+                    t[i] += u
+                    for k in range(K):
+                        E[i, k] += u
+                for k in range(K):
+                    c[k] -= mean[j] * dw
+        if move <= tol:
+            break
+    return passes

@@ -58,7 +58,7 @@ from ..datafits import Logistic, SoftmaxCrossEntropy, normalized_weights
 from ..penalties import ElasticNet, enet_distances, enet_value
 from ..standardization import column_stats
 from ._cd_kernels import _cd_logistic_inner, _cd_softmax_inner
-from ._cd_sparse import _cd_binary_inner_csc
+from ._cd_sparse import _cd_binary_inner_csc, _cd_softmax_inner_csc
 from .linesearch import backtrack, below_rounding
 from .null import null_intercept
 from .result import SparseResult
@@ -156,11 +156,17 @@ class _Softmax:
     def linearize(self, eta):
         P = self.datafit.probabilities(eta)
         G = self.datafit.gradient(self.Y, eta, self.sw)
-        return G, G.T @ self.Z, (P, self.datafit.diagonal_curvature(eta, self.sw, p=P))
+        return G, (self.Z.T @ G).T, (P, self.datafit.diagonal_curvature(eta, self.sw, p=P))
 
     def inner(self, beta, b, G, grad, curvature, tol):
         new, new_b = beta.copy(), b.copy()
         P, H = curvature
+        if isinstance(self.Z, _StandardizedCSC):
+            Z = self.Z
+            passes = _cd_softmax_inner_csc(Z.X.data, Z.X.indices, Z.X.indptr, Z.mean, Z.scale,
+                                           self.sw, P, G, H, new, new_b, self.l1, self.l2,
+                                           self.fit_intercept, tol, _INNER_PASSES)
+            return new, new_b, passes * new.size
         passes = _cd_softmax_inner(self.Z, self.sw, P, G, H, new, new_b, self.l1, self.l2,
                                    self.fit_intercept, tol, _INNER_PASSES)
         return new, new_b, passes * new.size
@@ -209,26 +215,32 @@ def _prox_newton(model, beta, b, tol_abs, max_iter):
 
 class _StandardizedCSC:
     """``Z = (X − m)/sd`` of a CSC matrix ``X``, never formed: ``Z @ β`` and ``Z.T @ G``, and
-    the columns for :func:`~shrinkage.solvers._cd_sparse._cd_binary_inner_csc`."""
+    the columns for the CSC kernels of :mod:`~shrinkage.solvers._cd_sparse`; ``β`` (p,) or
+    (p, K)."""
 
     def __init__(self, X, mean, scale):
         self.X, self.mean, self.scale, self.shape = X, mean, scale, X.shape
         self.T = _TransposedCSC(self)
 
     def __matmul__(self, beta):
-        w = beta / self.scale
-        return np.asarray(self.X @ w).ravel() - float(self.mean @ w)
+        w = (beta.T / self.scale).T
+        out = np.asarray(self.X @ w) - self.mean @ w
+        return out.ravel() if beta.ndim == 1 else out
 
 
 class _TransposedCSC:
-    """``Zᵀ`` of a :class:`_StandardizedCSC`: ``Z.T @ G = (XᵀG − m ΣG)/sd``."""
+    """``Zᵀ`` of a :class:`_StandardizedCSC`: ``Z.T @ G = (XᵀG − m ΣG)/sd``, G (n,) or
+    (n, K)."""
 
     def __init__(self, Z):
         self.Z = Z
 
     def __matmul__(self, G):
         Z = self.Z
-        return (np.asarray(Z.X.T @ G).ravel() - Z.mean * G.sum()) / Z.scale
+        XtG = np.asarray(Z.X.T @ G)
+        if G.ndim == 1:
+            return (XtG.ravel() - Z.mean * G.sum()) / Z.scale
+        return (XtG - np.outer(Z.mean, G.sum(axis=0))) / Z.scale[:, None]
 
 
 def _standardized(X, sw, fit_intercept, standardize):
@@ -452,7 +464,9 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     ρ|β_kj|]`` with ``η_ik = x̃_iᵀβ_k + b_k``, by the proximal Newton loop of the module
     docstring on the full softmax model (classes coupled, glmnet's centring after every CD
     pass). It stops when the largest subdifferential distance over all coefficients and
-    intercepts is at most ``tol`` times the null gradient's largest entry. scikit-learn's
+    intercepts is at most ``tol`` times the null gradient's largest entry. A sparse ``X`` is
+    never densified (:func:`~shrinkage.solvers._cd_sparse._cd_softmax_inner_csc` on its CSC
+    columns with implicit centring and scaling). scikit-learn's
     multinomial ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
     ``ρ = 2r/(1+r)`` with ``standardize=False``.
 
@@ -489,7 +503,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     >>> res.coef.shape, bool(res.converged), np.count_nonzero(res.coef, axis=1).tolist()
     ((3, 4), True, [1, 1, 1])
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = sp.csc_matrix(X, dtype=np.float64) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     y = np.asarray(y).astype(np.int64)
     n, p = X.shape
     K = int(y.max()) + 1
@@ -516,7 +530,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
             raise ValueError(f"intercept0 has {intercept0.size} values but there are {K} "
                              f"classes; pass one intercept per class")
         b = intercept0 + (beta / scale) @ mean
-    tol_abs = _tol_abs(tol, datafit.gradient(Y, np.broadcast_to(null, (n, K)), sw).T @ Z)
+    tol_abs = _tol_abs(tol, Z.T @ datafit.gradient(Y, np.broadcast_to(null, (n, K)), sw))
     model = _Softmax(Z, Y, sw, l1, l2, fit_intercept)
     beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
     converged = kkt <= tol_abs
