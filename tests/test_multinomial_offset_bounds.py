@@ -184,3 +184,16 @@ for (a in c(0, 0.5)) {
         coef = np.array([got[f"a{a}c{k}"] for k in range(K)])
         np.testing.assert_allclose(np.c_[m.intercept_, m.coef_], coef, rtol=0,
                                    atol=1e-5 * np.max(np.abs(coef)))
+
+
+def test_tight_multinomial_box_converges_with_every_class_at_a_bound(recwarn):
+    """Standardized features and a box that holds most coefficients (several classes at one
+    bound in a column): the centring must leave held coefficients exactly on their bound."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = np.argmax(X[:, :3] * 2 + rng.normal(size=(300, 3)), axis=1)
+    m = LogisticRegression(lam=0.05, l1_ratio=0.5, lower_bounds=-0.2, upper_bounds=0.3,
+                           tol=1e-10).fit(X, y)
+    assert not [w for w in recwarn if "tolerance" in str(w.message)]
+    assert m.kkt_ < 1e-10 and m.n_iter_ < 20
+    assert np.sum(m.coef_ == -0.2) >= 4 and np.sum(m.coef_ == 0.3) == 3

@@ -390,6 +390,11 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                 acc += H[i, k] * Z[i, j] * Z[i, j]
             curv[k, j] = acc
     shift = np.zeros(p)
+    boxed = False
+    for j in range(p):
+        if lo[j] > -np.inf or hi[j] < np.inf:
+            boxed = True
+    prev = np.empty((K, p))
     passes = 0
     while passes < max_pass:
         passes += 1
@@ -425,19 +430,25 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                     srow[i] += P[i, k] * db
                 if abs(gr) > move:
                     move = abs(gr)
+        if boxed:
+            prev[:, :] = beta
         enet_center(beta, l1, l2, shift)
         for j in range(p):
             c = shift[j]
-            if c != 0.0 and (lo[j] > -np.inf or hi[j] < np.inf):
-                top = -np.inf                      # the column before the shift: β − c
+            if boxed and c != 0.0 and (lo[j] > -np.inf or hi[j] < np.inf):
+                top = -np.inf                      # the column before the shift
                 bot = np.inf
                 for k in range(K):
-                    top = max(top, beta[k, j] - c)
-                    bot = min(bot, beta[k, j] - c)
-                cc = min(max(c, lo[j] - bot), hi[j] - top)
-                for k in range(K):
-                    beta[k, j] += cc - c
-                c = cc
+                    top = max(top, prev[k, j])
+                    bot = min(bot, prev[k, j])
+                c = min(max(c, lo[j] - bot), hi[j] - top)
+                # a shift at round-off level would lift a coefficient held at a bound off
+                # it (the certificate would then see it free): none is made
+                if (bot <= lo[j] or top >= hi[j]) and \
+                        abs(c) <= 1e-9 * max(1.0, abs(top), abs(bot)):
+                    c = 0.0
+                for k in range(K):                 # clipped: a bound stays exact
+                    beta[k, j] = min(max(prev[k, j] + c, lo[j]), hi[j])
                 shift[j] = c
             if c != 0.0:
                 for i in range(n):

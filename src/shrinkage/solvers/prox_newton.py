@@ -181,6 +181,7 @@ def _certificate(model, beta, G, grad):
 def _prox_newton(model, beta, b, tol_abs, max_iter):
     """The outer loop of the module docstring; returns ``(β, b, n_iter, kkt, updates)``."""
     l1, l2 = model.l1, model.l2
+    box = getattr(model, "bounds", None)
     eta = model.eta(beta, b) + model.offset
     J = model.data(eta) + enet_value(beta, l1, l2)
     kkt, it, updates = np.inf, 0, 0
@@ -199,6 +200,8 @@ def _prox_newton(model, beta, b, tol_abs, max_iter):
 
         def trial(t):
             cand, eta_t = beta + t * step, eta + t * d_eta
+            if box is not None:              # β + (new − β) may miss a bound by an ulp
+                cand = np.clip(cand, *box)
             return model.data(eta_t) + enet_value(cand, l1, l2), (cand, b + t * step_b, eta_t)
 
         # 35 trials: t down to 2⁻³⁴ < 1e-10, the last taken if it does not increase F
@@ -543,5 +546,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     if warn:
         _warn(converged, "multinomial proximal Newton", max_iter, kkt, tol_abs)
     coef = beta / scale
+    if bounds is not None:                          # round-off of β / sd kept in the box
+        coef = np.clip(coef, bounds[0] / scale, bounds[1] / scale)
     intercept = b - coef @ mean
     return SparseResult(coef, intercept - intercept.mean(), it, kkt, converged, updates)
