@@ -361,6 +361,16 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     True
     >>> bool(np.abs(lasso.coef_).sum() > np.abs(lasso.penalized_coef_).sum())
     True
+
+    Three classes: an offset has one column per class (glmnet's n × K), and a box holds every
+    class's coefficients.
+
+    >>> from sklearn.datasets import load_iris
+    >>> Xi, yi = load_iris(return_X_y=True)
+    >>> off = np.log(np.tile([1.0, 2.0, 1.0], (yi.size, 1)))     # class 1 twice as likely a priori
+    >>> m = LogisticRegression(lam=0.01, lower_bounds=-1, upper_bounds=1).fit(Xi, yi, offset=off)
+    >>> bool(np.all(np.abs(m.coef_) <= 1)), m.predict_proba(Xi[:1], offset=off[:1]).shape
+    (True, (1, 3))
     """
 
     @property
