@@ -197,3 +197,23 @@ def test_tight_multinomial_box_converges_with_every_class_at_a_bound(recwarn):
     assert not [w for w in recwarn if "tolerance" in str(w.message)]
     assert m.kkt_ < 1e-10 and m.n_iter_ < 20
     assert np.sum(m.coef_ == -0.2) >= 4 and np.sum(m.coef_ == 0.3) == 3
+
+
+@pytest.mark.parametrize("seed", [3, 9, 10])
+@pytest.mark.parametrize("rho", [0.0, 0.5, 1.0])
+def test_random_boxes_with_offsets_are_certified_and_held_exactly(seed, rho):
+    """Random boxes around zero, K = 3 or 4, an offset: the certificate (box included) holds,
+    and every coefficient lies in the box on the original scale (no ulp past a bound)."""
+    import warnings
+    rng = np.random.default_rng(seed)
+    n, p, k = 200, 5, 3 + seed % 2
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 3.0, p)
+    y = np.argmax(X[:, :k] / X[:, :k].std(0) * 1.5 + rng.normal(size=(n, k)), axis=1)
+    lo, hi = -rng.uniform(0, 0.4, p), rng.uniform(0, 0.4, p)
+    off = 0.5 * rng.normal(size=(n, k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = LogisticRegression(lam=0.01, l1_ratio=rho, lower_bounds=lo, upper_bounds=hi,
+                               tol=1e-10).fit(X, y, offset=off)
+    assert m.kkt_ < 1e-8 and np.all(m.coef_ >= lo) and np.all(m.coef_ <= hi)
+    assert np.any(m.coef_ == lo) or np.any(m.coef_ == hi)

@@ -394,7 +394,7 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
     for j in range(p):
         if lo[j] > -np.inf or hi[j] < np.inf:
             boxed = True
-    prev = np.empty((K, p))
+    prev = np.empty_like(beta)
     passes = 0
     while passes < max_pass:
         passes += 1
@@ -431,7 +431,9 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                 if abs(gr) > move:
                     move = abs(gr)
         if boxed:
-            prev[:, :] = beta
+            for k in range(K):
+                for j in range(p):
+                    prev[k, j] = beta[k, j]
         enet_center(beta, l1, l2, shift)
         for j in range(p):
             c = shift[j]
@@ -442,11 +444,6 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                     top = max(top, prev[k, j])
                     bot = min(bot, prev[k, j])
                 c = min(max(c, lo[j] - bot), hi[j] - top)
-                # a shift at round-off level would lift a coefficient held at a bound off
-                # it (the certificate would then see it free): none is made
-                if (bot <= lo[j] or top >= hi[j]) and \
-                        abs(c) <= 1e-9 * max(1.0, abs(top), abs(bot)):
-                    c = 0.0
                 for k in range(K):                 # clipped: a bound stays exact
                     beta[k, j] = min(max(prev[k, j] + c, lo[j]), hi[j])
                 shift[j] = c

@@ -535,9 +535,10 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
                              f"classes; pass one intercept per class")
         b = intercept0 + (beta / scale) @ mean
     off = 0.0 if offset is None else np.asarray(offset, dtype=np.float64).reshape(n, K)
-    if bounds is not None:                          # β = w · sd: the box in standardized units
-        bounds = tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), (p,)) * scale
-                       for v in bounds)
+    box = None if bounds is None else \
+        tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), (p,)) for v in bounds)
+    if box is not None:                             # β = w · sd: the box in standardized units
+        bounds = (box[0] * scale, box[1] * scale)
         beta = np.clip(beta, *bounds)               # a warm start moved into the box
     tol_abs = _tol_abs(tol, datafit.gradient(Y, np.broadcast_to(null, (n, K)) + off, sw).T @ Z)
     model = _Softmax(Z, Y, sw, l1, l2, fit_intercept, off, bounds)
@@ -546,7 +547,7 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     if warn:
         _warn(converged, "multinomial proximal Newton", max_iter, kkt, tol_abs)
     coef = beta / scale
-    if bounds is not None:                          # round-off of β / sd kept in the box
-        coef = np.clip(coef, bounds[0] / scale, bounds[1] / scale)
+    if box is not None:                             # round-off of β / sd kept in the box
+        coef = np.clip(coef, *box)
     intercept = b - coef @ mean
     return SparseResult(coef, intercept - intercept.mean(), it, kkt, converged, updates)
