@@ -133,12 +133,12 @@ def test_bounded_logistic_refusals_and_sparse_input():
     import scipy.sparse as sp
     from shrinkage import LogisticRegression
     X, y = _binary()
-    with pytest.raises(ValueError, match="for two classes"):
-        LogisticRegression(lower_bounds=0).fit(X, np.arange(y.size) % 3)
-    # sparse X is no longer refused: the bounded fit runs CD on its CSC columns
+    # sparse X is no longer refused: the bounded fit runs CD on its CSC columns (two classes)
     dense = LogisticRegression(lower_bounds=0, tol=1e-10).fit(X, y)
     sparse = LogisticRegression(lower_bounds=0, tol=1e-10).fit(sp.csr_matrix(X), y)
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=0, atol=1e-8)
+    with pytest.raises(TypeError, match="bounds on a multinomial fit take dense X"):
+        LogisticRegression(lower_bounds=0).fit(sp.csr_matrix(X), np.arange(y.size) % 3)
     with pytest.raises(ValueError, match=r"upper_bounds\[0\] is -1"):
         LogisticRegression(upper_bounds=[-1, 0, 0, 0, 0, 0]).fit(X, y)
 

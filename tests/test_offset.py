@@ -78,7 +78,7 @@ def test_logistic_offset_equals_statsmodels_logit_at_lam_zero():
 def test_logistic_offset_refusals():
     X, off, _, yb = _data(4)
     y3 = np.arange(X.shape[0]) % 3
-    with pytest.raises(ValueError, match="offset= and lower_bounds / upper_bounds are for two"):
+    with pytest.raises(ValueError, match=r"offset of a 3-class model must be an array of sha"):
         LogisticRegression().fit(X, y3, offset=off)
     with pytest.raises(ValueError, match=r"offset must be numbers, one per row \(200\)"):
         LogisticRegression().fit(X, yb, offset=off[:5])

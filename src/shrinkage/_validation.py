@@ -462,18 +462,30 @@ def check_exclude(exclude, n_features: int, feature_names=None) -> np.ndarray:
     return keep
 
 
-def check_offset(offset, n: int):
-    """``offset`` as a finite float array of ``n`` rows, or None."""
+def check_offset(offset, n: int, columns: int | None = None):
+    """``offset`` as a finite float array of ``n`` rows, or None; with ``columns`` (a
+    multinomial model's classes) an array of shape ``(n, columns)``, one column per class."""
     if offset is None:
         return None
-    off = np.asarray(offset, dtype=np.float64).reshape(-1) if not isinstance(offset, str) \
-        else None
-    if off is None or off.shape != (n,):
-        raise ValueError(f"offset must be numbers, one per row ({n}), got "
-                         f"{np.shape(offset) if off is not None else repr(offset)}")
-    bad = np.flatnonzero(~np.isfinite(off))
+    if columns is not None:
+        off = None if isinstance(offset, str) else np.asarray(offset, dtype=np.float64)
+        if off is None or off.shape != (n, columns):
+            raise ValueError(f"offset of a {columns}-class model must be an array of shape "
+                             f"({n}, {columns}), one column per class in the order of "
+                             f"classes_ (glmnet's n × K offset; a column shared by every class "
+                             f"changes no probability), got "
+                             f"{np.shape(offset) if off is not None else repr(offset)}")
+        bad = np.argwhere(~np.isfinite(off))[:1]
+    else:
+        off = np.asarray(offset, dtype=np.float64).reshape(-1) \
+            if not isinstance(offset, str) else None
+        if off is None or off.shape != (n,):
+            raise ValueError(f"offset must be numbers, one per row ({n}), got "
+                             f"{np.shape(offset) if off is not None else repr(offset)}")
+        bad = np.flatnonzero(~np.isfinite(off))[:1]
     if bad.size:
-        raise ValueError(f"offset contains {off[bad[0]]} (row {bad[0]}); an offset is a fixed "
+        where = tuple(bad.reshape(-1))
+        raise ValueError(f"offset contains {off[where]} (row {where[0]}); an offset is a fixed "
                          "part of the linear predictor (e.g. the log of a positive exposure): "
                          "give every row a finite value")
     return off

@@ -135,11 +135,12 @@ class LogisticBase(ParamHints, ColumnSelection, LinearViews, DaskMethods, Classi
 
     @fill_doc
     def decision_function(self, X: MatrixLike, offset: ArrayLike | None = None) -> Prediction:
-        """Linear predictor (``+ offset``, two classes).
+        """Linear predictor (``+ offset``).
 
         {params: X}
-        offset : array-like of shape (n_samples,), optional
-            Added to the log-odds, as in ``fit`` (default: none).
+        offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
+            Added to the log-odds (two classes) or to each class's linear predictor, as in
+            ``fit`` (default: none).
 
         Returns
         -------
@@ -152,12 +153,9 @@ class LogisticBase(ParamHints, ColumnSelection, LinearViews, DaskMethods, Classi
         check_is_fitted(self)
         X = check_X(self, X, reset=False, dtype=[np.float64, np.float32])
         eta = np.asarray(X @ self.coef_.T) + self.intercept_
-        off = check_offset(offset, X.shape[0])
+        off = check_offset(offset, X.shape[0], None if eta.shape[1] == 1 else eta.shape[1])
         if off is not None:
-            if eta.shape[1] != 1:
-                raise ValueError("offset is for two classes (it shifts the log-odds); a "
-                                 "multinomial model takes none")
-            eta = (eta + off[:, None]).astype(eta.dtype)
+            eta = (eta + (off[:, None] if off.ndim == 1 else off)).astype(eta.dtype)
         return eta[:, 0] if eta.shape[1] == 1 else eta
 
     @fill_doc
@@ -165,7 +163,7 @@ class LogisticBase(ParamHints, ColumnSelection, LinearViews, DaskMethods, Classi
         """Most probable class.
 
         {params: X}
-        offset : array-like of shape (n_samples,), optional
+        offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
             As in :meth:`decision_function`.
 
         Returns
@@ -184,7 +182,7 @@ class LogisticBase(ParamHints, ColumnSelection, LinearViews, DaskMethods, Classi
         """Class probabilities.
 
         {params: X}
-        offset : array-like of shape (n_samples,), optional
+        offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
             As in :meth:`decision_function`.
 
         Returns
@@ -202,7 +200,7 @@ class LogisticBase(ParamHints, ColumnSelection, LinearViews, DaskMethods, Classi
         """Logarithm of :meth:`predict_proba`, computed stably.
 
         {params: X}
-        offset : array-like of shape (n_samples,), optional
+        offset : array-like of shape (n_samples,) or (n_samples, n_classes), optional
             As in :meth:`decision_function`.
 
         Returns
@@ -314,10 +312,13 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         as in scikit-learn. The fit equals the one with ``sample_weight`` times those weights.
     lower_bounds, upper_bounds : float or array-like of shape (n_features,), optional
         Box constraints ``lower_j ≤ w_j ≤ upper_j`` (original scale, ``lower ≤ 0 ≤ upper``,
-        ``±inf`` for none; glmnet's ``lower.limits`` / ``upper.limits``), two classes (dense
-        or sparse ``X``): proximal Newton with projected coordinate descent whatever ``l1_ratio``
-        (:func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the logistic datafit), whose
-        certificate includes the box's normal cone (``kkt_``).
+        ``±inf`` for none; glmnet's ``lower.limits`` / ``upper.limits``). Two classes (dense
+        or sparse ``X``): :func:`~shrinkage.solvers.prox_newton.solve_glm_enet` with the
+        logistic datafit; ``K ≥ 3`` classes (dense ``X``): the same box holds every class's
+        coefficients (as glmnet's multinomial limits),
+        :func:`~shrinkage.solvers.prox_newton.solve_multinomial_enet`, whose centring of the
+        classes stays in the box. Proximal Newton with projected coordinate descent whatever
+        ``l1_ratio``, whose certificate includes the box's normal cone (``kkt_``).
     {exclude}
 
     Attributes
@@ -361,6 +362,16 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     True
     >>> bool(np.abs(lasso.coef_).sum() > np.abs(lasso.penalized_coef_).sum())
     True
+
+    Three classes: an offset has one column per class (glmnet's n × K), and a box holds every
+    class's coefficients.
+
+    >>> from sklearn.datasets import load_iris
+    >>> Xi, yi = load_iris(return_X_y=True)
+    >>> off = np.log(np.tile([1.0, 2.0, 1.0], (yi.size, 1)))     # class 1 twice as likely a priori
+    >>> m = LogisticRegression(lam=0.01, lower_bounds=-1, upper_bounds=1).fit(Xi, yi, offset=off)
+    >>> bool(np.all(np.abs(m.coef_) <= 1)), m.predict_proba(Xi[:1], offset=off[:1]).shape
+    (True, (1, 3))
     """
 
     @property
@@ -387,7 +398,10 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
         """Fit the model.
 
         {params: X, y_classes, sample_weight, offset}
-            Two classes only.
+            With ``K ≥ 3`` classes an array of shape (n_samples, K), one column per class in
+            the order of ``classes_``, added to each class's linear predictor (glmnet's
+            multinomial n × K offset; an (n_samples,) offset would shift every class alike and
+            change nothing, so it is refused).
 
         {returns_self}
         """
@@ -413,11 +427,8 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
             return self
         dtype = input_dtype(X)
         X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
-        off = check_offset(offset, X.shape[0])
+        off = check_offset(offset, X.shape[0], classes.size if classes.size > 2 else None)
         bounds = check_bounds(self.lower_bounds, self.upper_bounds, X.shape[1])
-        if classes.size > 2 and (off is not None or bounds is not None):
-            raise ValueError(f"offset= and lower_bounds / upper_bounds are for two classes; y "
-                             f"has {classes.size}: fit one class against the rest, or drop them")
         if relax_gamma(self.relax) < 1.0 and (off is not None or bounds is not None):
             raise ValueError("relax refits without the penalty, and without an offset or "
                              "bounds: fit the relaxed model without offset= and bounds, or "
@@ -444,13 +455,17 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     def _fit_enet(self, X, y_idx, classes, s, pf, lam, rho, offset=None, bounds=None):
         """Elastic net / L1 or bounds: proximal Newton with coordinate descent
         (:mod:`shrinkage.solvers.prox_newton`), binary or softmax; with an offset or bounds
-        (binary) the logistic datafit in the GLM solver, whose CD projects on the box."""
+        the logistic datafit in the GLM solver (binary) or the softmax solver, whose CD
+        projects on the box."""
         check_weighted_classes(classes, y_idx, s)
         common = {"lam": lam, "l1_ratio": rho, "penalty_factor": pf,
                   "fit_intercept": self.fit_intercept, "standardize": self.standardize,
                   "tol": float(self.tol)}
         if classes.size > 2:
-            res = solve_multinomial_enet(X, y_idx, s, max_iter=self.max_iter or 200, **common)
+            res = solve_multinomial_enet(X, y_idx, s, max_iter=self.max_iter or 200,
+                                         offset=offset, bounds=bounds, **common)
+            if offset is not None or bounds is not None:
+                self.kkt_ = float(res.kkt)
         elif offset is not None or bounds is not None or sp.issparse(X):
             res = solve_glm_enet(X, y_idx.astype(np.float64), s, datafit=Logistic(),
                                  offset=offset, bounds=bounds, max_iter=self.max_iter or 100,

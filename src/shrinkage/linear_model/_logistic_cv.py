@@ -413,10 +413,11 @@ class LogisticRegressionCV(CoefficientSummary, LogisticBase):
             bar = ProgressBar(0, "cross-validation (fold × λ fits)", False)
         else:
             X, Y, y_idx, classes, s, pf = prepare(self, X, y, sample_weight)
+            if offset is not None and classes.size > 2:
+                raise ValueError(f"LogisticRegressionCV takes offset= for two classes; y has "
+                                 f"{classes.size}: fit LogisticRegression(lam=…) with an "
+                                 f"(n_samples, {classes.size}) offset instead")
             off = check_offset(offset, X.shape[0])
-            if off is not None and classes.size > 2:
-                raise ValueError(f"offset= is for two classes (it shifts the log-odds); y "
-                                 f"has {classes.size}")
             scores = get_scores(self.scoring, classification=True, classes=classes)
             splits, n_repeats = self._splits(X, y_idx, groups)
             full = logistic_objective(X, Y, s, 1.0, pf, self.fit_intercept, self.standardize)

@@ -363,7 +363,7 @@ def _cd_logistic_inner(X, d, u, colsq, l1, l2, beta, idx, delta_b, fit_intercept
 
 
 @njit(cache=True, nogil=True)
-def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_pass):
+def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_pass, lo, hi):
     """CD over every (class, feature) coordinate and the intercepts on the full second-order
     model of the softmax datafit at probabilities P (n, K), gradient terms G = sw ⊙ (P − Y) and
     Hessian diagonal H (n, K) (:meth:`~shrinkage.datafits.SoftmaxCrossEntropy.diagonal_curvature`):
@@ -371,8 +371,10 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
     ``beta + Δβ``. ``D = Δη`` and ``s_i = p_iᵀΔη_i`` are kept current (O(n) per update), so a
     Hessian-vector entry is :func:`~shrinkage.datafits.hessian_product_entry`; after each pass
     every feature's coefficients are centred across the classes (the model is unchanged by a
-    common shift). beta (K, p) and b (K,) are updated in place to the model's minimizer;
-    returns the passes made."""
+    common shift). Every coefficient of feature j is kept in [lo_j, hi_j] (each update clipped,
+    the centring shift limited to the one keeping the column in the box: the penalty is convex
+    in the shift, so its minimizer over that interval is the free one clipped). beta (K, p) and
+    b (K,) are updated in place to the model's minimizer; returns the passes made."""
     n, p = Z.shape
     K = P.shape[1]
     D = np.zeros((n, K))
@@ -388,6 +390,11 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                 acc += H[i, k] * Z[i, j] * Z[i, j]
             curv[k, j] = acc
     shift = np.zeros(p)
+    boxed = False
+    for j in range(p):
+        if lo[j] > -np.inf or hi[j] < np.inf:
+            boxed = True
+    prev = np.empty_like(beta)
     passes = 0
     while passes < max_pass:
         passes += 1
@@ -402,7 +409,7 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                 for i in range(n):
                     gr += Z[i, j] * (G[i, k] + hessian_product_entry(sw[i], P[i, k], D[i, k], srow[i]))
                 old = beta[k, j]
-                new = enet_coordinate(a * old - gr, a, l1[j], l2[j])
+                new = min(max(enet_coordinate(a * old - gr, a, l1[j], l2[j]), lo[j]), hi[j])
                 if new != old:
                     delta = new - old
                     beta[k, j] = new
@@ -423,9 +430,23 @@ def _cd_softmax_inner(Z, sw, P, G, H, beta, b, l1, l2, fit_intercept, tol, max_p
                     srow[i] += P[i, k] * db
                 if abs(gr) > move:
                     move = abs(gr)
+        if boxed:
+            for k in range(K):
+                for j in range(p):
+                    prev[k, j] = beta[k, j]
         enet_center(beta, l1, l2, shift)
         for j in range(p):
             c = shift[j]
+            if boxed and c != 0.0 and (lo[j] > -np.inf or hi[j] < np.inf):
+                top = -np.inf                      # the column before the shift
+                bot = np.inf
+                for k in range(K):
+                    top = max(top, prev[k, j])
+                    bot = min(bot, prev[k, j])
+                c = min(max(c, lo[j] - bot), hi[j] - top)
+                for k in range(K):                 # clipped: a bound stays exact
+                    beta[k, j] = min(max(prev[k, j] + c, lo[j]), hi[j])
+                shift[j] = c
             if c != 0.0:
                 for i in range(n):
                     t = c * Z[i, j]

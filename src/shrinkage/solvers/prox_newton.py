@@ -138,14 +138,17 @@ class _Binary:
 
 
 class _Softmax:
-    """The softmax model: one-hot ``Y`` (n, K), ``β`` (K, p), ``b`` (K,)."""
+    """The softmax model: one-hot ``Y`` (n, K), ``β`` (K, p), ``b`` (K,), a fixed ``offset``
+    (n, K) or 0, and a box ``bounds = (lo, hi)`` (p,) on every class's coefficients or None."""
 
     datafit = SoftmaxCrossEntropy()
-    offset = 0.0
 
-    def __init__(self, Z, Y, sw, l1, l2, fit_intercept):
+    def __init__(self, Z, Y, sw, l1, l2, fit_intercept, offset=0.0, bounds=None):
         self.Z, self.Y, self.sw, self.l1, self.l2 = Z, Y, sw, l1, l2
-        self.fit_intercept = fit_intercept
+        self.fit_intercept, self.offset, self.bounds = fit_intercept, offset, bounds
+        p = Z.shape[1]
+        self.lo, self.hi = (np.full(p, -np.inf), np.full(p, np.inf)) if bounds is None \
+            else bounds
 
     def data(self, eta):
         return self.datafit.value(self.Y, eta, self.sw)
@@ -168,7 +171,7 @@ class _Softmax:
                                            self.fit_intercept, tol, _INNER_PASSES)
             return new, new_b, passes * new.size
         passes = _cd_softmax_inner(self.Z, self.sw, P, G, H, new, new_b, self.l1, self.l2,
-                                   self.fit_intercept, tol, _INNER_PASSES)
+                                   self.fit_intercept, tol, _INNER_PASSES, self.lo, self.hi)
         return new, new_b, passes * new.size
 
 
@@ -184,6 +187,7 @@ def _certificate(model, beta, G, grad):
 def _prox_newton(model, beta, b, tol_abs, max_iter):
     """The outer loop of the module docstring; returns ``(β, b, n_iter, kkt, updates)``."""
     l1, l2 = model.l1, model.l2
+    box = getattr(model, "bounds", None)
     eta = model.eta(beta, b) + model.offset
     J = model.data(eta) + enet_value(beta, l1, l2)
     kkt, it, updates = np.inf, 0, 0
@@ -202,6 +206,8 @@ def _prox_newton(model, beta, b, tol_abs, max_iter):
 
         def trial(t):
             cand, eta_t = beta + t * step, eta + t * d_eta
+            if box is not None:              # β + (new − β) may miss a bound by an ulp
+                cand = np.clip(cand, *box)
             return model.data(eta_t) + enet_value(cand, l1, l2), (cand, b + t * step_b, eta_t)
 
         # 35 trials: t down to 2⁻³⁴ < 1e-10, the last taken if it does not increase F
@@ -457,16 +463,20 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
                            penalty_factor=None, fit_intercept: bool = True,
                            standardize: bool = True, tol: float = 1e-8,
                            max_iter: int = 200, coef0=None,
-                           intercept0=None, warn: bool = True) -> SparseResult:
+                           intercept0=None, warn: bool = True, offset=None,
+                           bounds=None) -> SparseResult:
     r"""Multinomial (softmax) logistic regression with the elastic-net penalty.
 
     Minimizes ``(1/S) Σ s_i [log Σ_k e^{η_ik} − η_{i,y_i}] + λ Σ_k Σ_j f_j [(1−ρ)β_kj² +
-    ρ|β_kj|]`` with ``η_ik = x̃_iᵀβ_k + b_k``, by the proximal Newton loop of the module
-    docstring on the full softmax model (classes coupled, glmnet's centring after every CD
-    pass). It stops when the largest subdifferential distance over all coefficients and
-    intercepts is at most ``tol`` times the null gradient's largest entry. A sparse ``X`` is
-    never densified (:func:`~shrinkage.solvers._cd_sparse._cd_softmax_inner_csc` on its CSC
-    columns with implicit centring and scaling). scikit-learn's
+    ρ|β_kj|]`` with ``η_ik = x̃_iᵀβ_k + b_k (+ offset_ik)``, optionally subject to
+    ``lo_j ≤ w_kj ≤ hi_j`` for every class ``k`` (glmnet's multinomial ``lower.limits`` /
+    ``upper.limits``), by the proximal Newton loop of the module docstring on the full softmax
+    model (classes coupled, glmnet's centring after every CD pass, limited to the box). It
+    stops when the largest subdifferential distance over all coefficients (the box's normal
+    cone included) and intercepts is at most ``tol`` times the null gradient's largest entry.
+    A sparse ``X`` is never densified (:func:`~shrinkage.solvers._cd_sparse.
+    _cd_softmax_inner_csc` on its CSC columns with implicit centring and scaling; bounds take
+    dense ``X``). scikit-learn's
     multinomial ``LogisticRegression(C, l1_ratio=r)`` is ``λ = (1+r)/(2CS)``,
     ``ρ = 2r/(1+r)`` with ``standardize=False``.
 
@@ -488,6 +498,11 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
         Default: the log class priors. Ignored without an intercept.
     warn : bool, default=True
         Warn when the tolerance is not reached (a cross-validation fold's path does not).
+    offset : ndarray of shape (n_samples, n_classes), optional
+        Added to ``η`` (glmnet's n × K multinomial offset).
+    bounds : (lower, upper), optional
+        Floats or arrays of shape (n_features,) on the original scale (``±inf`` for none),
+        ``lower ≤ 0 ≤ upper``, the same box for every class.
 
     Returns
     -------
@@ -502,6 +517,9 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
     >>> res = solve_multinomial_enet(X, y, lam=0.05, l1_ratio=1.0)
     >>> res.coef.shape, bool(res.converged), np.count_nonzero(res.coef, axis=1).tolist()
     ((3, 4), True, [1, 1, 1])
+    >>> box = solve_multinomial_enet(X, y, lam=0.05, l1_ratio=0.5, bounds=(-0.2, 0.3))
+    >>> bool(box.coef.min() >= -0.2 and box.coef.max() <= 0.3)
+    True
     """
     X = sp.csc_matrix(X, dtype=np.float64) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     y = np.asarray(y).astype(np.int64)
@@ -530,12 +548,23 @@ def solve_multinomial_enet(X, y, sample_weight=None, *, lam: float, l1_ratio: fl
             raise ValueError(f"intercept0 has {intercept0.size} values but there are {K} "
                              f"classes; pass one intercept per class")
         b = intercept0 + (beta / scale) @ mean
-    tol_abs = _tol_abs(tol, Z.T @ datafit.gradient(Y, np.broadcast_to(null, (n, K)), sw))
-    model = _Softmax(Z, Y, sw, l1, l2, fit_intercept)
+    off = 0.0 if offset is None else np.asarray(offset, dtype=np.float64).reshape(n, K)
+    box = None if bounds is None else \
+        tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), (p,)) for v in bounds)
+    if box is not None:                             # β = w · sd: the box in standardized units
+        if sp.issparse(X):
+            raise TypeError("bounds on a multinomial fit take dense X (the sparse softmax "
+                            "kernel has no box): pass X.toarray(), or fit without bounds")
+        bounds = (box[0] * scale, box[1] * scale)
+        beta = np.clip(beta, *bounds)               # a warm start moved into the box
+    tol_abs = _tol_abs(tol, Z.T @ datafit.gradient(Y, np.broadcast_to(null, (n, K)) + off, sw))
+    model = _Softmax(Z, Y, sw, l1, l2, fit_intercept, off, bounds)
     beta, b, it, kkt, updates = _prox_newton(model, beta, b, tol_abs, max_iter)
     converged = kkt <= tol_abs
     if warn:
         _warn(converged, "multinomial proximal Newton", max_iter, kkt, tol_abs)
     coef = beta / scale
+    if box is not None:                             # round-off of β / sd kept in the box
+        coef = np.clip(coef, *box)
     intercept = b - coef @ mean
     return SparseResult(coef, intercept - intercept.mean(), it, kkt, converged, updates)
