@@ -74,7 +74,7 @@ from ._modelschema import human_size, storable_param
 
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     from typing import Any
-    
+
     from ._typing import PathLike
 
 __all__ = ["save", "load", "read_meta", "FORMAT", "SCHEMA_VERSION", "LOADABLE",

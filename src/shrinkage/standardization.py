@@ -19,9 +19,9 @@ import scipy.sparse as sp
 
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     from typing import Any
-    
+
     from numpy.typing import DTypeLike
-    
+
     from ._typing import ArrayLike, MatrixLike
 
 __all__ = ["column_stats", "column_scale", "sparse_columns"]

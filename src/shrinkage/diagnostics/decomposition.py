@@ -24,7 +24,7 @@ from . import losses
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     import pandas as pd
     from typing import Any
-    
+
     from collections.abc import Callable
 
     from .._typing import ArrayLike, MatrixLike

@@ -25,7 +25,7 @@ from .decomposition import _check_grid
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     import pandas as pd
     from typing import Any
-    
+
     from .._typing import ArrayLike, MatrixLike
 
 __all__ = ["PathResult", "SparsityResult", "NetworkPath", "coefficient_path", "df_path",

@@ -48,8 +48,7 @@ def kept_columns(est, X):
     if is_dask_collection(X):
         raise TypeError("exclude= selects columns of data in memory; with a Dask collection "
                         "drop the columns first (X[:, kept] or df.drop(columns=...))")
-    Xa = X if hasattr(X, "shape") and (sp.issparse(X) or hasattr(X, "iloc")) \
-        else np.asarray(X) if not hasattr(X, "columns") else X
+    Xa = X if sp.issparse(X) or hasattr(X, "columns") else np.asarray(X)   # frames keep names
     if len(getattr(Xa, "shape", ())) != 2:     # not a matrix: fit's own check says so
         yield X, None
         return

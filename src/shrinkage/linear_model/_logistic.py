@@ -374,14 +374,13 @@ class LogisticRegression(CoefficientSummary, LamMax, LogisticBase):
     (True, (1, 3))
     """
 
-    @property
-    def _accepts_sparse(self):
-        """Sparse X for every fit (L2, elastic net binary or softmax, bounds)."""
-        return True
+    #: sparse X for every fit (L2, elastic net binary or softmax, binary bounds); box bounds
+    #: with three or more classes are refused by name on sparse X
+    _accepts_sparse = True
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = self._accepts_sparse
+        tags.input_tags.sparse = True
         return tags
 
     def __init__(self, lam: float = 0.01, *, l1_ratio: float = 0.0, fit_intercept: bool = True,

@@ -14,10 +14,10 @@ from ._axes import (axes_grid, chosen_lams, count_axis, figure_title, lam_axis, 
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     from collections.abc import Sequence
     from typing import Any
-    
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    
+
     from .._typing import ArrayLike, MatrixLike
     from ..diagnostics import BiasVarianceResult
 

@@ -12,10 +12,10 @@ from ._axes import axes_grid, pick_axes
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     from collections.abc import Sequence
     from typing import Any
-    
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    
+
     from .._typing import ArrayLike, MatrixLike
 
 __all__ = ["plot_residuals", "plot_classification"]

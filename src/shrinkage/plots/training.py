@@ -13,10 +13,10 @@ from ._axes import axes_grid, count_axis, figure_title, lam_axis, pick_axes
 if TYPE_CHECKING:                      # annotations only (src/shrinkage/_typing.py)
     from collections.abc import Sequence
     from typing import Any
-    
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    
+
     from ..diagnostics import NetworkPath
 
 __all__ = ["plot_history", "plot_weights", "plot_network_path"]

@@ -99,8 +99,8 @@ from .null import least_squares_on
 from .._warnings import warn_user
 
 __all__ = ["QuadraticProblem", "gram_problem", "naive_problem", "csc_problem", "make_problem",
-           "sparse_route",
-           "fold_gram_problems", "fold_csc_problems", "null_beta", "enet_path", "EnetPath", "duality_gap"]
+           "sparse_route", "fold_gram_problems", "fold_csc_problems", "null_beta", "enet_path",
+           "EnetPath", "duality_gap"]
 
 
 @dataclass
