@@ -26,6 +26,11 @@ a compile is single-threaded, so CPU time moves less with the load.
   every later process finds them: one unmeasured run fills the folder first). scikit-learn
   compiles nothing at run time, so it has one state. The child reports its import and fit
   times too.
+* **installed** (not in the default parts; ``--parts installed``): what a user gets from
+  ``pip install .``. The wheel is built as pip builds it, once with the kernels precompiled
+  into it (``setup.py``, the default) and once with ``SHRINKAGE_PRECOMPILE=0``; every round
+  installs a wheel afresh into a new folder (``pip install --no-deps --target``) and times the
+  first fit there, beside scikit-learn's (``--cold-repeat`` rounds).
 
 The machine (``machine.py``) is printed first. Results: ``benchmarks/results/
 defaults_cold_start.md``.
@@ -212,13 +217,80 @@ def part_fit(repeat, cold_repeat):
     return res, "\n".join(lines)
 
 
+def _wheel(out_dir, precompile):
+    """Build the package's wheel as ``pip install .`` does (isolated build); returns its path
+    and the build's wall seconds."""
+    env = dict(os.environ, SHRINKAGE_PRECOMPILE="1" if precompile else "0")
+    env.pop("NUMBA_CACHE_DIR", None)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(HERE.parent), "--no-deps",
+                    "--quiet", "-w", str(out_dir)], env=env, check=True)
+    return next(Path(out_dir).glob("shrinkage-*.whl")), time.perf_counter() - t
+
+
+def part_installed(repeat):
+    """The first fit after ``pip install``: every round installs the wheel afresh (``pip install
+    --no-deps --target``, byte-compiling as pip does), then one fresh process fits. The wheel
+    built with the kernels precompiled (setup.py) beside one built with
+    ``SHRINKAGE_PRECOMPILE=0`` (the first process compiles), and scikit-learn."""
+    py = sys.executable
+    tmp = Path(tempfile.mkdtemp(prefix="shrinkage-installed-"))
+    wheels, build_s = {}, {}
+    try:
+        for state, pre in (("precompiled", True), ("plain", False)):
+            wheels[state], build_s[state] = _wheel(tmp / f"dist-{state}", pre)
+
+        def child(lib, est, state):
+            def go():
+                env = dict(os.environ)
+                env.pop("NUMBA_CACHE_DIR", None)
+                target = None
+                if lib == "shrinkage":
+                    target = Path(tempfile.mkdtemp(dir=tmp))
+                    subprocess.run([py, "-m", "pip", "install", "--no-deps", "--quiet",
+                                    "--target", str(target), str(wheels[state])], check=True)
+                    env["PYTHONPATH"] = str(target)
+                wall, cpu, out = _run([py, "-c", FIT_CHILD, lib, est], env)
+                if target is not None:
+                    shutil.rmtree(target, ignore_errors=True)
+                inner = json.loads(out.strip().splitlines()[-1])
+                return {"wall": wall, "cpu": cpu, "import": inner["import"], "fit": inner["fit"]}
+            return go
+
+        cases = {}
+        for est in ESTIMATORS:
+            cases[f"{est} shrinkage precompiled"] = child("shrinkage", est, "precompiled")
+            cases[f"{est} shrinkage plain"] = child("shrinkage", est, "plain")
+            cases[f"{est} sklearn"] = child("sklearn", est, None)
+        res = _rounds(cases, repeat)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    lines = [f"Wheel builds (wall s): with the kernels precompiled {build_s['precompiled']:.0f}, "
+             f"without {build_s['plain']:.0f}.", "",
+             "| first fit after `pip install` (fresh process, 200 × 20) | wheel | process wall s "
+             "| CPU s | of which import s | of which fit s | wall / scikit-learn's |",
+             "|---|---|---|---|---|---|---|"]
+    for est, name in ESTIMATORS.items():
+        sk = res[f"{est} sklearn"]
+        for state in ("precompiled", "plain"):
+            r = res[f"{est} shrinkage {state}"]
+            ratio = statistics.median(r["wall"]) / statistics.median(sk["wall"])
+            lines.append(f"| shrinkage `{name}` | {state} | {_cell(r['wall'])} | "
+                         f"{_cell(r['cpu'])} | {_cell(r['import'])} | {_cell(r['fit'])} | "
+                         f"{ratio:.2f}× |")
+        sk_name = name.replace(")", ', solver="saga")') if est == "logistic" else name
+        lines.append(f"| scikit-learn `{sk_name}` | — | {_cell(sk['wall'])} | {_cell(sk['cpu'])} "
+                     f"| {_cell(sk['import'])} | {_cell(sk['fit'])} | 1 |")
+    return res, "\n".join(lines)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=5, help="rounds of the cheap cases (≥ 5)")
     ap.add_argument("--cold-repeat", type=int, default=5,
                     help="rounds of the empty-cache fits (each compiles every kernel it uses)")
     ap.add_argument("--parts", nargs="+", default=["import", "cli", "fit"],
-                    choices=["import", "cli", "fit"])
+                    choices=["import", "cli", "fit", "installed"])
     ap.add_argument("--json", default=None, help="also write the raw times here")
     args = ap.parse_args(argv)
 
@@ -233,6 +305,8 @@ def main(argv=None):
             raw[part], text = part_import(args.repeat)
         elif part == "cli":
             raw[part], text = part_cli(args.repeat)
+        elif part == "installed":
+            raw[part], text = part_installed(args.cold_repeat)
         else:
             raw[part], text = part_fit(args.repeat, args.cold_repeat)
         print(f"### {part}\n\n{text}\n", flush=True)
