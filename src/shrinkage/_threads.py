@@ -26,13 +26,21 @@ from itertools import pairwise
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["THREADED_WORK", "blas_controller", "blas_threads", "one_blas_thread", "threads_for",
-           "sum_over_row_blocks"]
+__all__ = ["NETWORK_THREADED_WORK", "THREADED_WORK", "blas_controller", "blas_threads",
+           "one_blas_thread", "threads_for", "sum_over_row_blocks"]
 
 #: A product of fewer multiply-adds than this runs on one BLAS thread: the passes over ``X``
 #: (``n·p·K``) are memory-bound, and on a busy machine waking and spinning a second thread made
 #: them 5–20× slower. Forming a large Hessian (``n·p²``) keeps the threads the caller allowed.
 THREADED_WORK = 50_000_000
+#: A network's training keeps BLAS's default threads from this many multiply-adds in its
+#: largest per-batch product (``batch_size · d_l · d_{l+1}``), else one thread. Its GEMMs are
+#: compute-bound: on an idle 2-core machine two threads made an epoch (784-h-10, 60,000 rows)
+#: 14–17 % faster at 2.6·10⁷ (h = 256) and 27 % at 5.1·10⁷, but gained nothing at 1.3·10⁷
+#: (h = 128: 0.94 and 1.04 in two runs), 3 % below 10⁷ and lost 14–27 % on many small products
+#: (batch 32; benchmarks/network_threads.py). On a machine whose cores are busy,
+#: ``n_threads=1`` avoids threads that wait for each other.
+NETWORK_THREADED_WORK = 20_000_000
 _controller = None
 _lock = threading.Lock()
 _open = {}          # token -> the limit asked for by each block open now, in any thread

@@ -304,6 +304,25 @@ def test_small_network_trains_on_one_blas_thread_and_gives_the_callers_back():
             assert _blas_threads() == 1
 
 
+@pytest.mark.parametrize("hidden, threaded", [(199, False), (200, True)])
+def test_network_threads_from_twenty_million_multiply_adds_per_batch_product(hidden, threaded):
+    # the largest per-batch product: 128 rows × 784 inputs × hidden units; 200 units make
+    # 20,070,400 multiply-adds (BLAS's threads, here the caller's 2), 199 make 19,970,048 (one)
+    from shrinkage._threads import NETWORK_THREADED_WORK
+    assert 128 * 784 * 199 < NETWORK_THREADED_WORK <= 128 * 784 * 200
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((256, 784)), rng.integers(0, 2, 256)
+    rec = _RecordBlasThreads()
+    with threadpool_limits(limits=2, user_api="blas"):
+        outer = _blas_threads()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            MLPClassifier((hidden,), batch_size=128, schedule=rec, max_epochs=1,
+                          random_state=0).fit(X, y)
+        assert _blas_threads() == outer
+    assert rec.seen == ({outer} if threaded else {1})
+
+
 @pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
 def test_progress_bar_counts_the_epochs_on_stderr_and_changes_nothing(cls, capsys):
     X, y = _data()

@@ -53,7 +53,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from .._progress import ProgressBar
-from .._threads import blas_threads
+from .._threads import NETWORK_THREADED_WORK, blas_threads
 from .._validation import (check_classification_y, check_sample_weight, check_X, check_X_y,
                            input_dtype)
 from .._params import ParamHints
@@ -336,8 +336,8 @@ class _BaseMLP(ParamHints, NetworkViews, BaseEstimator):
 
     def _blas_threads(self, hidden, n_features):
         """BLAS threads for training: ``n_threads``, or 1 when the largest per-batch product is
-        below 5·10⁷ multiply-adds, where starting and spinning BLAS threads costs more than it
-        saves (on a busy machine, 20× more was measured); None keeps BLAS's default."""
+        below :data:`NETWORK_THREADED_WORK` multiply-adds, where starting and spinning BLAS
+        threads costs more than it saves; None keeps BLAS's default."""
         if self.n_threads is not None:
             if isinstance(self.n_threads, bool) or not isinstance(self.n_threads, Integral) \
                     or self.n_threads < 1:
@@ -345,7 +345,7 @@ class _BaseMLP(ParamHints, NetworkViews, BaseEstimator):
             return int(self.n_threads)
         sizes = [n_features, *hidden, self._n_outputs]
         work = self.trainer_.batch_size * max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        return 1 if work < 50_000_000 else None
+        return 1 if work < NETWORK_THREADED_WORK else None
 
     # -- fitted attributes --------------------------------------------------------------------
     @property
