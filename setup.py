@@ -39,8 +39,11 @@ class build_py_with_kernels(build_py):
             return
         env = {k: v for k, v in os.environ.items()
                # numba writes beside the sources only when no other cache folder is named
-               if k not in ("NUMBA_CACHE_DIR", "NUMBA_DISABLE_JIT", "PYTHONPATH")}
-        env["PYTHONPATH"] = build_lib
+               if k not in ("NUMBA_CACHE_DIR", "NUMBA_DISABLE_JIT")}
+        # the build folder first; the rest of the path stays: pip's isolated build environment
+        # reaches its packages (numpy, numba, ...) through PYTHONPATH
+        env["PYTHONPATH"] = os.pathsep.join([build_lib] + [p for p in
+                                             env.get("PYTHONPATH", "").split(os.pathsep) if p])
         env["PYTHONDONTWRITEBYTECODE"] = "1"  # only numba's files go into the package
         with tempfile.TemporaryDirectory() as cwd:  # nothing else on the path
             try:
