@@ -100,8 +100,11 @@ def test_second_process_loads_every_warm_kernel_from_the_cache(tmp_path):
 
 
 def test_an_installed_package_ships_the_compiled_kernels():
-    dist = importlib.metadata.distribution("shrinkage")
-    files = [str(f) for f in (dist.files or [])]
+    # the metadata beside the imported package (a test may have put src/, with the build's
+    # shrinkage.egg-info, on sys.path: importlib.metadata.distribution could find that one)
+    dists = [d for d in importlib.metadata.distributions(path=[str(PACKAGE.parent)])
+             if d.metadata["Name"] == "shrinkage"]
+    files = [str(f) for d in dists[:1] for f in (d.files or [])]
     if not any(f.startswith("shrinkage/") and f.endswith(".py") for f in files):
         pytest.skip("editable install: nothing is built, the kernels compile at first use "
                     "(python -m shrinkage._precompile fills the cache)")
