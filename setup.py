@@ -16,9 +16,9 @@ import tempfile
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-# The warm-up's limit: on a slow machine it takes about a minute; past this the build goes on
-# without the cache rather than hang.
-PRECOMPILE_TIMEOUT_S = 900
+# The warm-up's limit: it takes 10-30 s on 2 cores; past this the build goes on without the
+# cache rather than hang.
+PRECOMPILE_TIMEOUT_S = 300
 
 
 class build_py_with_kernels(build_py):
@@ -37,17 +37,20 @@ class build_py_with_kernels(build_py):
                     os.remove(os.path.join(folder, name))
         if os.environ.get("SHRINKAGE_PRECOMPILE") == "0":
             return
-        env = {k: v for k, v in os.environ.items()
-               # numba writes beside the sources only when no other cache folder is named
-               if k not in ("NUMBA_CACHE_DIR", "NUMBA_DISABLE_JIT")}
+        # no NUMBA_* setting of the builder's: numba writes beside the sources only when no
+        # other cache folder is named, and options such as NUMBA_OPT or NUMBA_CPU_NAME change
+        # the machine code without being part of the cache's key
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
         # the build folder first; the rest of the path stays: pip's isolated build environment
         # reaches its packages (numpy, numba, ...) through PYTHONPATH
         env["PYTHONPATH"] = os.pathsep.join([build_lib] + [p for p in
                                              env.get("PYTHONPATH", "").split(os.pathsep) if p])
         env["PYTHONDONTWRITEBYTECODE"] = "1"  # only numba's files go into the package
+        print("shrinkage: precompiling the numba kernels (SHRINKAGE_PRECOMPILE=0 skips this)")
         with tempfile.TemporaryDirectory() as cwd:  # nothing else on the path
             try:
-                done = subprocess.run([sys.executable, "-m", "shrinkage._precompile", "--quiet"],
+                done = subprocess.run([sys.executable, "-m", "shrinkage._precompile", "--quiet",
+                                       "--for-wheel"],
                                       cwd=cwd, env=env, timeout=PRECOMPILE_TIMEOUT_S, check=False)
                 ok = done.returncode == 0
             except (OSError, subprocess.SubprocessError) as exc:

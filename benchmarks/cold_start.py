@@ -33,7 +33,7 @@ a compile is single-threaded, so CPU time moves less with the load.
   first fit there, beside scikit-learn's (``--cold-repeat`` rounds).
 
 The machine (``machine.py``) is printed first. Results: ``benchmarks/results/
-defaults_cold_start.md``.
+defaults_cold_start.md`` (import, cli, fit) and ``cold_start_installed.md`` (installed).
 """
 
 from __future__ import annotations

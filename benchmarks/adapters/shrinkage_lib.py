@@ -76,7 +76,8 @@ def mlp_epoch_end(prob):
 
 @adapter("shrinkage", "MLPClassifier n_threads=None", tasks={"mlp_epoch"})
 def mlp_auto_threads(prob):
-    """The default thread rule (1 BLAS thread here: 128·784·256 < 5·10⁷), whatever the runner's."""
+    """The default thread rule (the runner's BLAS threads here: 128·784·256 ≥ 2·10⁷,
+    ``shrinkage._threads.NETWORK_THREADED_WORK``)."""
     if registry.THREADS == 1:
         raise Skip("same as the reference row at 1 thread")
     return _mlp(prob, "running", None)

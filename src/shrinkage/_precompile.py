@@ -5,9 +5,13 @@ the package from its build folder and fits every estimator that uses a compiled 
 rows of generated data, so numba writes each kernel's machine code to ``__pycache__`` beside
 the module that holds it. Those cache files ship inside the installed package, and numba finds
 them in the first process after the install: a first ``Lasso().fit`` loads machine code instead
-of compiling for several seconds. Numba keys each cached kernel on the source file's contents,
-numba's version, the Python version and the CPU, so a cache built elsewhere (another CPU, another
-numba) is ignored and that kernel compiles as it would without one.
+of compiling for several seconds. Numba (0.68 and later) keys each cached kernel on the source
+file's contents, numba's version, the Python version and the CPU, so a cache built elsewhere
+(another CPU, another numba) is ignored and that kernel compiles as it would without one; an
+older numba keys it on the file's modification time, which the install changes, so the build
+skips the step there. Numba reads the cache beside the sources only where that ``__pycache__``
+is writable by the user (else, or where ``NUMBA_CACHE_DIR`` is set, it uses a cache folder of
+its own and compiles once into it).
 
 Run it by hand after an editable install (``pip install -e .`` builds nothing) or to refill a
 cache that was cleared::
@@ -118,10 +122,25 @@ def signatures() -> dict[str, list[str]]:
     return out
 
 
+def cache_survives_install() -> bool:
+    """Whether numba keys its cache on the source's contents (numba 0.68 and later), so that
+    cache files stay valid when pip copies the sources; older numba keys them on the file's
+    modification time, which an install changes."""
+    from numba.core import caching
+    return hasattr(caching, "_hash_source_file")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every warm-up fit; print what was compiled. Returns the number of fits that failed
-    (each failure is printed; a failed fit only means its kernels compile at first use)."""
-    quiet = "--quiet" in (argv if argv is not None else sys.argv[1:])
+    (each failure is printed; a failed fit only means its kernels compile at first use).
+    ``--for-wheel`` (setup.py): compile nothing where the cache could not survive the install."""
+    args = argv if argv is not None else sys.argv[1:]
+    quiet = "--quiet" in args
+    if "--for-wheel" in args and not cache_survives_install():
+        import numba
+        print(f"shrinkage precompile: skipped, numba {numba.__version__} keys its cache on file "
+              "times, which an install changes; the kernels compile at first use")
+        return 0
     t0 = time.perf_counter()
     failed = 0
     with warnings.catch_warnings():

@@ -315,6 +315,8 @@ def test_network_threads_from_twenty_million_multiply_adds_per_batch_product(hid
     rec = _RecordBlasThreads()
     with threadpool_limits(limits=2, user_api="blas"):
         outer = _blas_threads()
+        if outer < 2:
+            pytest.skip("this BLAS runs one thread: both sides of the rule would look alike")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             MLPClassifier((hidden,), batch_size=128, schedule=rec, max_epochs=1,
