@@ -180,11 +180,10 @@ def part_fit(repeat, cold_repeat):
                 d = Path(tempfile.mkdtemp(dir=tmp))
             else:
                 d = warm_dirs[est]
-            wall, cpu, out = _run([py, "-c", FIT_CHILD, lib, est], _env(d))
+            times = _first_fit(lib, est, _env(d))
             if cache == "empty":
                 shutil.rmtree(d, ignore_errors=True)
-            inner = json.loads(out.strip().splitlines()[-1])
-            return {"wall": wall, "cpu": cpu, "import": inner["import"], "fit": inner["fit"]}
+            return times
         return go
 
     try:
@@ -200,12 +199,26 @@ def part_fit(repeat, cold_repeat):
                             for est in ESTIMATORS}, cold_repeat))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    lines = ["| first fit (fresh process, 200 × 20) | numba cache | process wall s | "
-             "CPU s | of which import s | of which fit s | wall / scikit-learn's |",
-             "|---|---|---|---|---|---|---|"]
+    return res, _fit_table(res, "first fit (fresh process, 200 × 20)", "numba cache",
+                           ("empty", "warm"))
+
+
+def _first_fit(lib, est, env):
+    """Wall and CPU seconds of one fresh process fitting ``est`` (FIT_CHILD), and the import and
+    fit seconds it reports."""
+    wall, cpu, out = _run([sys.executable, "-c", FIT_CHILD, lib, est], env)
+    inner = json.loads(out.strip().splitlines()[-1])
+    return {"wall": wall, "cpu": cpu, "import": inner["import"], "fit": inner["fit"]}
+
+
+def _fit_table(res, title, state_title, states):
+    """The markdown table of first fits: shrinkage in each of ``states`` (keys ``"{est}
+    shrinkage {state}"`` of ``res``) beside scikit-learn, per estimator."""
+    lines = [f"| {title} | {state_title} | process wall s | CPU s | of which import s "
+             "| of which fit s | wall / scikit-learn's |", "|---|---|---|---|---|---|---|"]
     for est, name in ESTIMATORS.items():
         sk = res[f"{est} sklearn"]
-        for state in ("empty", "warm"):
+        for state in states:
             r = res[f"{est} shrinkage {state}"]
             ratio = statistics.median(r["wall"]) / statistics.median(sk["wall"])
             lines.append(f"| shrinkage `{name}` | {state} | {_cell(r['wall'])} | "
@@ -214,7 +227,7 @@ def part_fit(repeat, cold_repeat):
         sk_name = name.replace(")", ', solver="saga")') if est == "logistic" else name
         lines.append(f"| scikit-learn `{sk_name}` | — | {_cell(sk['wall'])} | {_cell(sk['cpu'])} "
                      f"| {_cell(sk['import'])} | {_cell(sk['fit'])} | 1 |")
-    return res, "\n".join(lines)
+    return "\n".join(lines)
 
 
 def _wheel(out_dir, precompile):
@@ -250,11 +263,10 @@ def part_installed(repeat):
                     subprocess.run([py, "-m", "pip", "install", "--no-deps", "--quiet",
                                     "--target", str(target), str(wheels[state])], check=True)
                     env["PYTHONPATH"] = str(target)
-                wall, cpu, out = _run([py, "-c", FIT_CHILD, lib, est], env)
+                times = _first_fit(lib, est, env)
                 if target is not None:
                     shutil.rmtree(target, ignore_errors=True)
-                inner = json.loads(out.strip().splitlines()[-1])
-                return {"wall": wall, "cpu": cpu, "import": inner["import"], "fit": inner["fit"]}
+                return times
             return go
 
         cases = {}
@@ -265,23 +277,10 @@ def part_installed(repeat):
         res = _rounds(cases, repeat)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    lines = [f"Wheel builds (wall s): with the kernels precompiled {build_s['precompiled']:.0f}, "
-             f"without {build_s['plain']:.0f}.", "",
-             "| first fit after `pip install` (fresh process, 200 × 20) | wheel | process wall s "
-             "| CPU s | of which import s | of which fit s | wall / scikit-learn's |",
-             "|---|---|---|---|---|---|---|"]
-    for est, name in ESTIMATORS.items():
-        sk = res[f"{est} sklearn"]
-        for state in ("precompiled", "plain"):
-            r = res[f"{est} shrinkage {state}"]
-            ratio = statistics.median(r["wall"]) / statistics.median(sk["wall"])
-            lines.append(f"| shrinkage `{name}` | {state} | {_cell(r['wall'])} | "
-                         f"{_cell(r['cpu'])} | {_cell(r['import'])} | {_cell(r['fit'])} | "
-                         f"{ratio:.2f}× |")
-        sk_name = name.replace(")", ', solver="saga")') if est == "logistic" else name
-        lines.append(f"| scikit-learn `{sk_name}` | — | {_cell(sk['wall'])} | {_cell(sk['cpu'])} "
-                     f"| {_cell(sk['import'])} | {_cell(sk['fit'])} | 1 |")
-    return res, "\n".join(lines)
+    builds = (f"Wheel builds (wall s): with the kernels precompiled "
+              f"{build_s['precompiled']:.0f}, without {build_s['plain']:.0f}.\n\n")
+    return res, builds + _fit_table(res, "first fit after `pip install` (fresh process, "
+                                    "200 × 20)", "wheel", ("precompiled", "plain"))
 
 
 def main(argv=None):

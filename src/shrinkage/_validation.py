@@ -172,11 +172,11 @@ def check_fit_values(X, name: str = "X", original=None, *, constant_warning: boo
     :func:`check_finite`), no column so large that its squares overflow or so small (but not
     zero) that they underflow; with ``constant_warning`` a warning names the constant columns
     (with an intercept their coefficient is zero)."""
-    empty = X.shape[0] * (X.shape[1] if X.ndim == 2 else 1) == 0
-    if sp.issparse(X) or empty or X.dtype.kind != "f":
+    if X.shape[0] * (X.shape[1] if X.ndim == 2 else 1) == 0 or X.dtype.kind != "f":
         check_finite(X, name, original)
-        if empty or X.dtype.kind != "f":
-            return
+        return
+    if sp.issparse(X):
+        check_finite(X, name, original)
         X2 = X                         # implicit zeros count: max/min over the whole column
         hi, lo = _sparse_column_range(X)
     else:

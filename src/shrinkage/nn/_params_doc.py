@@ -82,10 +82,10 @@ PARAMS_TEMPLATE = """
         BLAS threads while training. None: one thread when the largest per-batch matrix
         product is under 2·10⁷ multiply-adds (where extra BLAS threads save nothing or cost),
         otherwise the BLAS threads the caller allows (by default all cores: on an idle machine
-        2 threads made a 784-256-10 epoch 14–17 % faster). On a machine whose cores are busy with other work, ``n_threads=1``
-        is faster (threads that wait for each other made epochs up to 20× slower there). The
-        thread count changes the rounding of the matrix products, so fits with different
-        counts agree to float precision, not bit for bit.
+        2 threads made a 784-256-10 epoch 14–17 % faster). On a machine whose cores are busy
+        with other work, ``n_threads=1`` is faster (threads that wait for each other made
+        epochs up to 20× slower there). The thread count changes the rounding of the matrix
+        products, so fits with different counts agree to float precision, not bit for bit.
     progress : bool, default=False
         Show a progress bar over the epochs ("training") on stderr during ``fit`` and
         ``partial_fit``; silent when False. It changes nothing in the fit.
